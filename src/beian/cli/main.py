@@ -1,0 +1,85 @@
+"""The ``beian`` command: wires the command groups and turns user errors into one line."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from beian import __version__
+from beian.cli._common import err_console
+from beian.errors import BeianError, UserError
+
+app = typer.Typer(
+    name="beian",
+    help="China generative-AI safety assessment: risks, corpus, model, labels, filing report.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# (module, attribute, group name or "" for top-level commands). Each module owns one concern.
+_GROUPS: tuple[tuple[str, str, str], ...] = (
+    ("beian.cli.standard", "register", ""),
+    ("beian.cli.plugins", "register", ""),
+)
+
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"beian {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    """beian: turn China's generative-AI safety rules into checks you can run."""
+    _state["debug"] = debug
+
+
+def _wire() -> None:
+    for module, attr, _name in _GROUPS:
+        getattr(importlib.import_module(module), attr)(app)
+
+
+_wire()
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Console-script entry point: user errors → one line and exit 2; --debug shows tracebacks."""
+    args = sys.argv[1:] if argv is None else argv
+    _state["debug"] = "--debug" in args
+    try:
+        app(args=args, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        if _state["debug"]:
+            raise
+        err_console.print(f"error: {exc.format_message()}", markup=False, highlight=False)
+        sys.exit(2)
+    except UserError as exc:
+        if _state["debug"]:
+            raise
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(exc.exit_code)
+    except BeianError as exc:
+        if _state["debug"]:
+            raise
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)

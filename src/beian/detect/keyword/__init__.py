@@ -1,0 +1,1 @@
+"""Built-in keyword detector (registered on import)."""

@@ -1,0 +1,1 @@
+"""Built-in llm_judge detector (registered on import)."""

@@ -1,0 +1,1 @@
+"""Built-in pii detector (registered on import)."""

@@ -1,0 +1,1 @@
+"""Built-in refusal detector (registered on import)."""

@@ -1,0 +1,1 @@
+"""Keyword library and question banks (§8): records, formats, quotas, cadence."""

@@ -1,0 +1,186 @@
+"""One plugin registry for every extension point.
+
+A plugin is a factory registered under a *kind* and a *name*. It takes one pydantic ``Options``
+object (``extra="forbid"``, so typos in YAML fail loudly) and returns the component.
+``registry.create`` returns the component together with a frozen :class:`ComponentSpec`, which
+callers write next to every result so each number can be traced to the exact component.
+
+Built-ins register when their module is imported; the modules are listed in ``BUILTIN_MODULES``
+and imported lazily on first lookup. Third-party packages declare an entry point in the group
+``beian`` whose value is a module (imported for its registrations) or a callable taking the
+registry.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any, Literal, TypeVar, get_args
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from beian.errors import ConfigError, PluginNotFoundError
+from beian.records import ComponentSpec
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["detector", "reader", "target", "judge", "label_writer", "report_section"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
+ENTRY_POINT_GROUP = "beian"
+
+# Modules whose import registers the built-in plugins. Kept as strings so that importing the
+# registry stays cheap and heavy optional dependencies load only when a plugin is used.
+BUILTIN_MODULES: tuple[str, ...] = (
+    "beian.detect._builtins",
+    "beian.library._builtins",
+    "beian.report._builtins",
+)
+
+
+class NoOptions(BaseModel):
+    """Options model for plugins that take none."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True, slots=True)
+class PluginInfo:
+    """What the registry knows about one plugin."""
+
+    kind: Kind
+    name: str
+    version: str
+    factory: Callable[[Any], Any]
+    options: type[BaseModel]
+    description: str = ""
+    risks: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("zh", "en")
+    requires: tuple[str, ...] = ()
+    source: str = "builtin"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Registry:
+    """Typed name → factory registry shared by all plugin kinds."""
+
+    def __init__(self, builtin_modules: tuple[str, ...] = BUILTIN_MODULES) -> None:
+        self._plugins: dict[tuple[Kind, str], PluginInfo] = {}
+        self._builtin_modules = builtin_modules
+        self._loaded = False
+        self._loading_source = "builtin"
+        self.load_errors: list[str] = []
+
+    def register(
+        self,
+        kind: Kind,
+        name: str,
+        *,
+        version: str,
+        options: type[BaseModel] = NoOptions,
+        risks: tuple[str, ...] = (),
+        languages: tuple[str, ...] = ("zh", "en"),
+        requires: tuple[str, ...] = (),
+        **extra: Any,
+    ) -> Callable[[F], F]:
+        """Decorator registering ``factory(options) -> component`` under ``kind``/``name``."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown plugin kind {kind!r}")
+
+        def deco(factory: F) -> F:
+            doc = (factory.__doc__ or "").strip().splitlines()
+            self._plugins[(kind, name)] = PluginInfo(
+                kind=kind,
+                name=name,
+                version=version,
+                factory=factory,
+                options=options,
+                description=doc[0] if doc else "",
+                risks=risks,
+                languages=languages,
+                requires=requires,
+                source=self._loading_source,
+                extra=dict(extra),
+            )
+            return factory
+
+        return deco
+
+    def ensure_loaded(self) -> None:
+        """Import built-ins and entry-point plugins once."""
+        if self._loaded:
+            return
+        self._loaded = True
+        for module in self._builtin_modules:
+            importlib.import_module(module)
+        self._load_entry_points()
+
+    def _load_entry_points(self) -> None:
+        # BEIAN_PLUGINS pins which third-party plugins load ("" loads none), as llm's
+        # LLM_LOAD_PLUGINS does: useful when a broken plugin must be kept out.
+        pinned = os.environ.get("BEIAN_PLUGINS")
+        allowed = None if pinned is None else {p.strip() for p in pinned.split(",") if p.strip()}
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            if allowed is not None and ep.name not in allowed:
+                continue
+            self._loading_source = ep.dist.name if ep.dist else ep.name
+            try:
+                loaded = ep.load()
+                if callable(loaded):
+                    loaded(self)
+            except Exception as exc:  # a broken plugin must not break the CLI
+                msg = f"plugin {ep.name!r} failed to load: {exc}"
+                log.warning(msg)
+                self.load_errors.append(msg)
+            finally:
+                self._loading_source = "builtin"
+
+    def get(self, kind: Kind, name: str) -> PluginInfo:
+        """Return the plugin info or raise :class:`PluginNotFoundError`."""
+        self.ensure_loaded()
+        try:
+            return self._plugins[(kind, name)]
+        except KeyError:
+            raise PluginNotFoundError(kind, name, self.names(kind)) from None
+
+    def names(self, kind: Kind) -> list[str]:
+        """Names registered for ``kind``, sorted."""
+        self.ensure_loaded()
+        return sorted(n for k, n in self._plugins if k == kind)
+
+    def plugins(self, kind: Kind | None = None) -> Iterator[PluginInfo]:
+        """Every registered plugin, optionally of one kind, in (kind, name) order."""
+        self.ensure_loaded()
+        for key in sorted(self._plugins):
+            if kind is None or key[0] == kind:
+                yield self._plugins[key]
+
+    def options(self, kind: Kind, name: str, **options: Any) -> BaseModel:
+        """Validate ``options`` against the plugin's Options model."""
+        info = self.get(kind, name)
+        try:
+            return info.options(**options)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "options"
+            raise ConfigError(f"{kind} {name!r}: {where}: {first['msg']}") from None
+
+    def create(self, kind: Kind, name: str, **options: Any) -> tuple[Any, ComponentSpec]:
+        """Build a component; return it with the spec that identifies it in results."""
+        info = self.get(kind, name)
+        opts = self.options(kind, name, **options)
+        component = info.factory(opts)
+        spec = ComponentSpec(
+            kind=kind, name=name, version=info.version, options=opts.model_dump(mode="json")
+        )
+        return component, spec
+
+
+registry = Registry()
+"""The process-wide registry. Plugins register into it; tests may build their own."""

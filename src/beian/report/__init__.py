@@ -1,0 +1,1 @@
+"""Self-assessment report: sections build data, renderers format it."""

@@ -1,0 +1,172 @@
+"""Pydantic schema of a standard profile: risks, topics, clauses and their thresholds."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Confidence = Literal["V", "S", "U"]
+ClauseKind = Literal["automatic", "attestation", "review"]
+Modal = Literal["shall", "should"]
+Op = Literal[">=", "<=", "=="]
+
+RISK_ID = re.compile(r"^A\.[1-9]\.[a-z]$")
+CATEGORY_ID = re.compile(r"^A\.[1-9]$")
+CLAUSE_ID = re.compile(r"^[5-9](\.[0-9]+)?\.[a-z]$|^[5-9]\.[0-9]+$")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Category(_Frozen):
+    """One of the top-level risk categories (A.1 … A.5)."""
+
+    id: str = Field(pattern=CATEGORY_ID.pattern)
+    name_zh: str
+    name_en: str
+
+
+class Risk(_Frozen):
+    """One of the risks of Appendix A, e.g. ``A.1.f``."""
+
+    id: str = Field(pattern=RISK_ID.pattern)
+    name_zh: str
+    name_en: str
+    aliases: tuple[str, ...] = ()
+    """Other spellings seen in datasets and later versions, used when mapping labels."""
+
+    @property
+    def category(self) -> str:
+        """The category id, e.g. ``A.1`` for ``A.1.f``."""
+        return self.id.rsplit(".", 1)[0]
+
+
+class Topic(_Frozen):
+    """A non-refusal topic (§8.3 b), e.g. 历史."""
+
+    id: str
+    name_en: str
+    group: Literal["national", "personal"]
+
+
+class Threshold(_Frozen):
+    """A figure a clause carries: a minimum count, a rate, a cadence in days.
+
+    ``applies_to`` narrows a per-risk quota to category ids (``A.1``) or risk ids, or to
+    ``topics`` for per-topic quotas; empty means the figure is a single total.
+    """
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    value: float
+    op: Op
+    unit: Literal["items", "share", "days", "sources", "clicks", "people", "risks"]
+    modal: Modal = "shall"
+    per: Literal["total", "risk", "topic", "source", "sample"] = "total"
+    applies_to: tuple[str, ...] = ()
+    confidence: Confidence
+    note: str = ""
+
+    def check(self, actual: float) -> bool:
+        """Whether ``actual`` satisfies this threshold."""
+        if self.op == ">=":
+            return actual >= self.value
+        if self.op == "<=":
+            return actual <= self.value
+        return actual == self.value
+
+
+class Clause(_Frozen):
+    """One clause of §5–§9 that a self-assessment concludes on."""
+
+    id: str = Field(pattern=CLAUSE_ID.pattern)
+    section: str
+    title_zh: str
+    title_en: str
+    kind: ClauseKind
+    confidence: Confidence
+    thresholds: tuple[Threshold, ...] = ()
+    evidence_zh: str = ""
+    evidence_en: str = ""
+    """What evidence the clause needs, in our own words."""
+
+    def threshold(self, key: str) -> Threshold:
+        """The threshold named ``key``; KeyError names the clause when it is absent."""
+        for t in self.thresholds:
+            if t.key == key:
+                return t
+        raise KeyError(f"clause {self.id} has no threshold {key!r}")
+
+
+class Profile(_Frozen):
+    """A versioned standard profile: the standard as data."""
+
+    profile: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+    version: str
+    standard_zh: str
+    standard_en: str
+    source_versions: tuple[str, ...]
+    categories: tuple[Category, ...]
+    risks: tuple[Risk, ...]
+    topics: tuple[Topic, ...]
+    clauses: tuple[Clause, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Profile:
+        cats = {c.id for c in self.categories}
+        seen: set[str] = set()
+        for r in self.risks:
+            if r.category not in cats:
+                raise ValueError(f"risk {r.id} belongs to no category of this profile")
+            if r.id in seen:
+                raise ValueError(f"risk {r.id} listed twice")
+            seen.add(r.id)
+        ids = [c.id for c in self.clauses]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"clauses listed twice: {sorted(dupes)}")
+        targets = cats | seen | {"topics"} | {t.id for t in self.topics}
+        for c in self.clauses:
+            for t in c.thresholds:
+                bad = [a for a in t.applies_to if a not in targets]
+                if bad:
+                    raise ValueError(f"clause {c.id} threshold {t.key}: unknown targets {bad}")
+        return self
+
+    def risk(self, risk_id: str) -> Risk:
+        """The risk with id ``risk_id``; KeyError when the profile has none."""
+        for r in self.risks:
+            if r.id == risk_id:
+                return r
+        raise KeyError(f"profile {self.profile} has no risk {risk_id!r}")
+
+    def clause(self, clause_id: str) -> Clause:
+        """The clause with id ``clause_id``; KeyError when the profile has none."""
+        for c in self.clauses:
+            if c.id == clause_id:
+                return c
+        raise KeyError(f"profile {self.profile} has no clause {clause_id!r}")
+
+    def risk_ids(self) -> list[str]:
+        """All risk ids in profile order."""
+        return [r.id for r in self.risks]
+
+    def risks_in(self, targets: tuple[str, ...]) -> list[str]:
+        """Risk ids named by ``targets`` (category ids expand to their risks)."""
+        out = [r.id for r in self.risks if r.id in targets or r.category in targets]
+        return out
+
+    def quota(self, clause_id: str, key: str) -> Threshold:
+        """Shortcut for ``clause(clause_id).threshold(key)``."""
+        return self.clause(clause_id).threshold(key)
+
+    def resolve_risk(self, name: str) -> str | None:
+        """Map an id, a Chinese/English name or an alias to a risk id, or ``None``."""
+        key = name.strip().replace(",", "，")
+        for r in self.risks:
+            names = (r.id, r.name_zh, r.name_en, *r.aliases)
+            if key in names or key.lower() in {n.lower() for n in names}:
+                return r.id
+        return None
