@@ -6,7 +6,6 @@ import importlib
 import sys
 from typing import Annotated
 
-import click
 import typer
 
 from beian import __version__
@@ -27,9 +26,6 @@ _GROUPS: tuple[tuple[str, str, str], ...] = (
     ("beian.cli.plugins", "register", ""),
 )
 
-_state = {"debug": False}
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"beian {__version__}")
@@ -44,7 +40,6 @@ def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
 ) -> None:
     """beian: turn China's generative-AI safety rules into checks you can run."""
-    _state["debug"] = debug
 
 
 def _wire() -> None:
@@ -56,30 +51,22 @@ _wire()
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Console-script entry point: user errors → one line and exit 2; --debug shows tracebacks."""
+    """Console-script entry point: user errors → one line and exit 2; --debug shows tracebacks.
+
+    Typer's standalone mode already turns usage errors into exit code 2 and exits via
+    ``SystemExit``; what reaches the handlers below are beian's own errors.
+    """
     args = sys.argv[1:] if argv is None else argv
-    _state["debug"] = "--debug" in args
+    debug = "--debug" in args
     try:
-        app(args=args, standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        err_console.print("aborted")
-        sys.exit(130)
-    except click.ClickException as exc:
-        if _state["debug"]:
-            raise
-        err_console.print(f"error: {exc.format_message()}", markup=False, highlight=False)
-        sys.exit(2)
+        app(args=args, prog_name="beian")
     except UserError as exc:
-        if _state["debug"]:
+        if debug:
             raise
         err_console.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(exc.exit_code)
     except BeianError as exc:
-        if _state["debug"]:
+        if debug:
             raise
         err_console.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(1)
-    except KeyboardInterrupt:
-        sys.exit(130)
