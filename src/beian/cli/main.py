@@ -23,6 +23,7 @@ app = typer.Typer(
 # (module, attribute, group name or "" for top-level commands). Each module owns one concern.
 _GROUPS: tuple[tuple[str, str, str], ...] = (
     ("beian.cli.standard", "register", ""),
+    ("beian.cli.workspace", "register", ""),
     ("beian.cli.plugins", "register", ""),
 )
 

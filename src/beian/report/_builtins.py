@@ -1,3 +1,10 @@
 """Imports the modules whose decorators register the built-in report sections."""
 
 from __future__ import annotations
+
+import importlib
+
+_MODULES = ("beian.report.sections.attestation",)
+
+for _module in _MODULES:
+    importlib.import_module(_module)

@@ -1,0 +1,147 @@
+"""``beian assess``: the main job. Runs every report section over a workspace and concludes
+on every clause of the profile, recording the run in the store.
+
+A clause no section concludes on stays *pending* with the reason; nothing is reported as
+conforming without evidence, and no figure is shown that was not computed in this run or read
+from a stored run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from beian import __version__
+from beian.errors import BeianError
+from beian.registry import registry
+from beian.report.base import AssessContext, Section
+from beian.report.evidence import ClauseEvidence, Lang, Msg, pending
+from beian.standard import Profile
+from beian.store import Store
+from beian.workspace import Workspace
+
+COMPLETENESS_CLAUSE = "9.1.b"
+
+
+class Assessment(BaseModel):
+    """The outcome of one ``beian assess`` run."""
+
+    run_id: str
+    profile: str
+    profile_version: str
+    tool_version: str
+    workspace: str
+    provider: str
+    service: str
+    clauses: list[ClauseEvidence]
+    totals: dict[str, int]
+    sections: list[dict[str, Any]]
+
+
+def _sections() -> list[tuple[Section, dict[str, Any]]]:
+    built = []
+    for info in registry.plugins("report_section"):
+        section, spec = registry.create("report_section", info.name)
+        built.append((section, spec.model_dump(mode="json")))
+    return sorted(built, key=lambda pair: (pair[0].order, pair[0].name))
+
+
+def _run_section(section: Section, ctx: AssessContext) -> list[ClauseEvidence]:
+    try:
+        return section.build(ctx)
+    except BeianError as exc:
+        # One broken input must not sink the whole assessment: its clauses stay pending.
+        why = Msg(zh=f"{section.name} 无法完成：{exc}", en=f"{section.name} could not run: {exc}")
+        return [pending(c, section.name, why) for c in section.clauses(ctx.profile)]
+
+
+def _default(profile: Profile, clause_id: str) -> ClauseEvidence:
+    kind = profile.clause(clause_id).kind
+    if kind == "automatic":
+        why = Msg(
+            zh=f"beian {__version__} 尚无该条款的自动核查，需人工提供证据",
+            en=f"beian {__version__} has no automatic check for this clause yet; evidence needed",
+        )
+    else:
+        why = Msg(zh="尚无声明", en="no attestation yet")
+    return pending(clause_id, "default", why)
+
+
+def _completeness(results: dict[str, ClauseEvidence]) -> ClauseEvidence:
+    open_ = sorted(c for c, r in results.items() if r.status == "pending" and c != COMPLETENESS_CLAUSE)
+    if not open_:
+        return ClauseEvidence(
+            clause=COMPLETENESS_CLAUSE,
+            status="conforms",
+            section="assess",
+            summary=Msg(zh="全部条款均已形成结论", en="every clause has a conclusion"),
+            figures={"pending": 0},
+        )
+    why = Msg(
+        zh=f"{len(open_)} 个条款尚待确认", en=f"{len(open_)} clauses are still pending"
+    )
+    result = pending(COMPLETENESS_CLAUSE, "assess", why)
+    result.figures["pending"] = len(open_)
+    return result
+
+
+def assess(
+    ws: Workspace,
+    store: Store,
+    *,
+    lang: Lang = "zh",
+    on_progress: Callable[[str], None] = lambda _m: None,
+) -> Assessment:
+    """Assess ``ws`` against its profile; record the run; write ``runs/<id>/assessment.json``."""
+    profile = ws.profile()
+    sections = _sections()
+    run_id = store.start_run(
+        "assess",
+        profile=profile.profile,
+        profile_version=profile.version,
+        workspace=str(ws.root),
+        config=ws.config.model_dump(mode="json"),
+        specs=[spec for _s, spec in sections],
+    )
+    ctx = AssessContext(ws, profile, store, run_id, lang, on_progress=on_progress)
+    results: dict[str, ClauseEvidence] = {}
+    known = {c.id for c in profile.clauses}
+    for section, _spec in sections:
+        on_progress(section.name)
+        for ev in _run_section(section, ctx):
+            if ev.clause in known:
+                results.setdefault(ev.clause, ev)
+    for clause in profile.clauses:
+        if clause.id not in results:
+            results[clause.id] = _default(profile, clause.id)
+    if COMPLETENESS_CLAUSE in known and results[COMPLETENESS_CLAUSE].section == "default":
+        results[COMPLETENESS_CLAUSE] = _completeness(results)
+    ordered = [results[c.id] for c in profile.clauses]
+    outcome = Assessment(
+        run_id=run_id,
+        profile=profile.profile,
+        profile_version=profile.version,
+        tool_version=__version__,
+        workspace=str(ws.root),
+        provider=ws.config.provider,
+        service=ws.config.service,
+        clauses=ordered,
+        totals=dict(Counter(r.status for r in ordered)),
+        sections=[spec for _s, spec in sections],
+    )
+    out_dir = ws.path("runs") / run_id
+    write_assessment(outcome, out_dir / "assessment.json")
+    store.finish_run(run_id, {"totals": outcome.totals, "path": str(out_dir)})
+    return outcome
+
+
+def write_assessment(outcome: Assessment, path: Path) -> None:
+    """Write the assessment as stable, UTF-8 JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = outcome.model_dump(mode="json")
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

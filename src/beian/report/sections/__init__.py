@@ -1,0 +1,1 @@
+"""Report sections: each builds clause conclusions (data, never formatting) from evidence."""

@@ -1,0 +1,8 @@
+"""The run store: SQLite in the workspace by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from beian.store.db import Store, open_store
+from beian.store.models import FindingRow, ItemRow, RunRow, VerdictRow
+
+__all__ = ["FindingRow", "ItemRow", "RunRow", "Store", "VerdictRow", "open_store"]

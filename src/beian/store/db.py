@@ -1,0 +1,145 @@
+"""Opening a store: connect, migrate with Alembic to head, hand out sessions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from beian import __version__
+from beian.errors import ConfigError, MissingExtraError
+from beian.store.models import RunRow
+
+
+def _alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("beian.store") / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.close()
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("postgresql") and "+" not in url.split("://", 1)[0]:
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        engine = create_engine(url, future=True)
+    except ArgumentError:
+        raise ConfigError(f"store URL {url!r} is not a valid database URL") from None
+    except ModuleNotFoundError as exc:
+        raise MissingExtraError(exc.name or "psycopg", "postgres") from None
+    if engine.dialect.name == "sqlite":
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_pragmas(engine)
+    return engine
+
+
+class Store:
+    """A migrated database with helpers to record runs."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success and rolled back on error."""
+        with self._sessions() as s, s.begin():
+            yield s
+
+    def revision(self) -> str | None:
+        """The Alembic revision the database is at."""
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def start_run(
+        self,
+        kind: str,
+        *,
+        profile: str,
+        profile_version: str,
+        workspace: str = "",
+        config: dict[str, Any] | None = None,
+        specs: list[dict[str, Any]] | None = None,
+    ) -> str:
+        """Insert a run in state ``running`` and return its id."""
+        run_id = str(uuid.uuid4())
+        with self.session() as s:
+            s.add(
+                RunRow(
+                    id=run_id,
+                    kind=kind,
+                    status="running",
+                    started_at=datetime.now(UTC),
+                    workspace=workspace,
+                    profile=profile,
+                    profile_version=profile_version,
+                    tool_version=__version__,
+                    config=config or {},
+                    specs=specs or [],
+                    summary={},
+                )
+            )
+        return run_id
+
+    def finish_run(self, run_id: str, summary: dict[str, Any], status: str = "done") -> None:
+        """Record a run's summary and final status."""
+        with self.session() as s:
+            run = s.get(RunRow, run_id)
+            if run is None:
+                raise KeyError(run_id)
+            run.summary = summary
+            run.status = status
+            run.finished_at = datetime.now(UTC)
+
+    def latest_run(self, kind: str, status: str = "done") -> RunRow | None:
+        """The most recent finished run of ``kind``, if any."""
+        with self.session() as s:
+            stmt = (
+                select(RunRow)
+                .where(RunRow.kind == kind, RunRow.status == status)
+                .order_by(RunRow.started_at.desc())
+                .limit(1)
+            )
+            return s.scalars(stmt).first()
+
+
+def head_revision() -> str | None:
+    """The newest migration shipped with this version of beian."""
+    return ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
+
+
+def open_store(url: str, *, migrate: bool = True) -> Store:
+    """Connect to ``url`` and bring the schema to the newest migration."""
+    engine = _engine(url)
+    if migrate:
+        cfg = _alembic_config(url)
+        try:
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except OperationalError as exc:
+            raise ConfigError(f"cannot open store {url!r}: {exc.orig}") from None
+    return Store(engine)
