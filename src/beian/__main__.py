@@ -1,0 +1,8 @@
+"""``python -m beian`` runs the CLI."""
+
+from __future__ import annotations
+
+from beian.cli.main import run
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from beian.report import attestations
+from beian.report.attestations import Answer
+from beian.standard import load_profile
+
+
+def test_template_lists_every_non_automatic_clause(tmp_path: Path) -> None:
+    profile = load_profile()
+    path = attestations.write_template(tmp_path, profile)
+    att = attestations.load(tmp_path)
+    assert att is not None and path.is_file()
+    expected = {c.id for c in profile.clauses if c.kind != "automatic"}
+    assert set(att.clauses) == expected
+    assert set(att.signatories) == set(attestations.SIGNATORY_ROLES)
+
+
+def test_conforms_needs_existing_evidence(tmp_path: Path) -> None:
+    (tmp_path / "ip-policy.pdf").write_bytes(b"%PDF-1.4 policy")
+    ok = attestations.conclude("5.2.b", Answer(status="conforms", evidence=["ip-policy.pdf"]), tmp_path)
+    assert ok.status == "conforms"
+    assert ok.evidence[0].sha256 and len(ok.evidence[0].sha256) == 64
+    none = attestations.conclude("5.2.b", Answer(status="conforms"), tmp_path)
+    assert none.status == "pending"
+    gone = attestations.conclude("5.2.b", Answer(status="conforms", evidence=["nope.pdf"]), tmp_path)
+    assert gone.status == "pending"
+    assert any("nope.pdf" in m.en for m in gone.missing)
+
+
+def test_not_applicable_needs_a_reason(tmp_path: Path) -> None:
+    bare = attestations.conclude("7.a", Answer(status="not_applicable"), tmp_path)
+    assert bare.status == "pending"
+    why = attestations.conclude("7.a", Answer(status="not_applicable", explanation="仅面向企业"), tmp_path)
+    assert why.status == "not_applicable" and why.explanation == "仅面向企业"
+
+
+def test_nonconforms_keeps_alternative(tmp_path: Path) -> None:
+    r = attestations.conclude(
+        "7.c", Answer(status="nonconforms", explanation="需5次点击", alternative="默认不收集"), tmp_path
+    )
+    assert r.status == "nonconforms" and r.alternative == "默认不收集"
+
+
+def test_file_roundtrip_is_valid_yaml(tmp_path: Path) -> None:
+    attestations.write_template(tmp_path, load_profile())
+    data = yaml.safe_load((tmp_path / "attestations.yaml").read_text(encoding="utf-8"))
+    assert data["clauses"]["9.1.d"]["status"] == "pending"

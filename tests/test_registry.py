@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel, ConfigDict
+
+from beian.errors import ConfigError, PluginNotFoundError
+from beian.registry import Registry, registry
+
+
+class _Opts(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    threshold: float = 0.5
+
+
+def _fresh() -> Registry:
+    reg = Registry(builtin_modules=())
+    reg._loaded = True  # no built-ins or entry points: a clean registry for unit tests
+
+    @reg.register("detector", "echo", version="2", options=_Opts, risks=("A.1.f",))
+    def _echo(opts: _Opts) -> dict[str, float]:
+        """Echoes its options."""
+        return {"threshold": opts.threshold}
+
+    return reg
+
+
+def test_create_returns_component_and_spec() -> None:
+    reg = _fresh()
+    comp, spec = reg.create("detector", "echo", threshold=0.7)
+    assert comp == {"threshold": 0.7}
+    assert spec.label() == "detector:echo@2"
+    assert spec.options == {"threshold": 0.7}
+    info = reg.get("detector", "echo")
+    assert info.description == "Echoes its options."
+    assert info.risks == ("A.1.f",)
+
+
+def test_unknown_plugin_names_known_ones() -> None:
+    reg = _fresh()
+    with pytest.raises(PluginNotFoundError, match="known: echo"):
+        reg.get("detector", "nope")
+
+
+def test_option_typos_fail_loudly() -> None:
+    reg = _fresh()
+    with pytest.raises(ConfigError, match="thresold"):
+        reg.create("detector", "echo", thresold=0.1)
+    with pytest.raises(ConfigError, match="threshold"):
+        reg.create("detector", "echo", threshold="high")
+
+
+def test_unknown_kind_rejected() -> None:
+    reg = _fresh()
+    with pytest.raises(ValueError, match="unknown plugin kind"):
+        reg.register("widget", "x", version="1")  # type: ignore[arg-type]
+
+
+def test_builtin_registry_has_report_sections() -> None:
+    assert "attestations" in registry.names("report_section")
