@@ -28,7 +28,9 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
 
 def test_env_and_overrides_win_over_file(tmp_path: Path) -> None:
     init_workspace(tmp_path)
-    ws = load_workspace(tmp_path, env={"BEIAN_PROFILE": "gb-t-45654-2025"}, overrides={"language": "en"})
+    ws = load_workspace(
+        tmp_path, env={"BEIAN_PROFILE": "gb-t-45654-2025"}, overrides={"language": "en"}
+    )
     assert ws.config.profile == "gb-t-45654-2025"
     assert ws.profile().profile == "gb-t-45654-2025"
     assert ws.config.language == "en"

@@ -73,7 +73,9 @@ def _default(profile: Profile, clause_id: str) -> ClauseEvidence:
 
 
 def _completeness(results: dict[str, ClauseEvidence]) -> ClauseEvidence:
-    open_ = sorted(c for c, r in results.items() if r.status == "pending" and c != COMPLETENESS_CLAUSE)
+    open_ = sorted(
+        c for c, r in results.items() if r.status == "pending" and c != COMPLETENESS_CLAUSE
+    )
     if not open_:
         return ClauseEvidence(
             clause=COMPLETENESS_CLAUSE,
@@ -82,9 +84,7 @@ def _completeness(results: dict[str, ClauseEvidence]) -> ClauseEvidence:
             summary=Msg(zh="全部条款均已形成结论", en="every clause has a conclusion"),
             figures={"pending": 0},
         )
-    why = Msg(
-        zh=f"{len(open_)} 个条款尚待确认", en=f"{len(open_)} clauses are still pending"
-    )
+    why = Msg(zh=f"{len(open_)} 个条款尚待确认", en=f"{len(open_)} clauses are still pending")
     result = pending(COMPLETENESS_CLAUSE, "assess", why)
     result.figures["pending"] = len(open_)
     return result

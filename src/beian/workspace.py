@@ -97,7 +97,9 @@ def load_workspace(
     """Read ``root/beian.toml``, then apply ``BEIAN_*`` variables from ``env`` and overrides."""
     cfg_path = root / CONFIG_NAME
     if not cfg_path.is_file():
-        raise ConfigError(f"{root} is not a beian workspace (no {CONFIG_NAME}); run 'beian init {root}'")
+        raise ConfigError(
+            f"{root} is not a beian workspace (no {CONFIG_NAME}); run 'beian init {root}'"
+        )
     try:
         data: dict[str, Any] = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

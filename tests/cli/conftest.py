@@ -23,7 +23,9 @@ def beian(tmp_path: Path) -> Runner:
         "NO_COLOR": "1",
     }
 
-    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "beian", *args],
             capture_output=True,

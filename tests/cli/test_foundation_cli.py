@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 from beian import __version__
-
 from tests.cli.conftest import Runner
 
 

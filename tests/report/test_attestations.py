@@ -21,12 +21,16 @@ def test_template_lists_every_non_automatic_clause(tmp_path: Path) -> None:
 
 def test_conforms_needs_existing_evidence(tmp_path: Path) -> None:
     (tmp_path / "ip-policy.pdf").write_bytes(b"%PDF-1.4 policy")
-    ok = attestations.conclude("5.2.b", Answer(status="conforms", evidence=["ip-policy.pdf"]), tmp_path)
+    ok = attestations.conclude(
+        "5.2.b", Answer(status="conforms", evidence=["ip-policy.pdf"]), tmp_path
+    )
     assert ok.status == "conforms"
     assert ok.evidence[0].sha256 and len(ok.evidence[0].sha256) == 64
     none = attestations.conclude("5.2.b", Answer(status="conforms"), tmp_path)
     assert none.status == "pending"
-    gone = attestations.conclude("5.2.b", Answer(status="conforms", evidence=["nope.pdf"]), tmp_path)
+    gone = attestations.conclude(
+        "5.2.b", Answer(status="conforms", evidence=["nope.pdf"]), tmp_path
+    )
     assert gone.status == "pending"
     assert any("nope.pdf" in m.en for m in gone.missing)
 
@@ -34,13 +38,17 @@ def test_conforms_needs_existing_evidence(tmp_path: Path) -> None:
 def test_not_applicable_needs_a_reason(tmp_path: Path) -> None:
     bare = attestations.conclude("7.a", Answer(status="not_applicable"), tmp_path)
     assert bare.status == "pending"
-    why = attestations.conclude("7.a", Answer(status="not_applicable", explanation="仅面向企业"), tmp_path)
+    why = attestations.conclude(
+        "7.a", Answer(status="not_applicable", explanation="仅面向企业"), tmp_path
+    )
     assert why.status == "not_applicable" and why.explanation == "仅面向企业"
 
 
 def test_nonconforms_keeps_alternative(tmp_path: Path) -> None:
     r = attestations.conclude(
-        "7.c", Answer(status="nonconforms", explanation="需5次点击", alternative="默认不收集"), tmp_path
+        "7.c",
+        Answer(status="nonconforms", explanation="需5次点击", alternative="默认不收集"),
+        tmp_path,
     )
     assert r.status == "nonconforms" and r.alternative == "默认不收集"
 

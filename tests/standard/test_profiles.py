@@ -112,7 +112,10 @@ def test_patch_profile_relative_to_workspace(tmp_path: Path) -> None:
         ("profile: x\n", "version: Field required"),
         (": : :", "not valid YAML"),
         ("- a\n- b\n", "mapping"),
-        ("extends: tc260-003-2024\nprofile: y\nclauses_patch:\n  99.z: {kind: review}\n", "unknown clause"),
+        (
+            "extends: tc260-003-2024\nprofile: y\nclauses_patch:\n  99.z: {kind: review}\n",
+            "unknown clause",
+        ),
     ],
 )
 def test_bad_profiles_give_clear_errors(tmp_path: Path, content: str, message: str) -> None:

@@ -16,16 +16,35 @@ from beian.store.models import Base
 
 
 def _exercise(store: Store) -> None:
-    run_id = store.start_run("corpus", profile="tc260-003-2024", profile_version="x", config={"a": "语料"})
+    run_id = store.start_run(
+        "corpus", profile="tc260-003-2024", profile_version="x", config={"a": "语料"}
+    )
     with store.session() as s:
-        item = ItemRow(run_id=run_id, key="doc-1", source="src", sha256="0" * 64, text="你好", data={})
+        item = ItemRow(
+            run_id=run_id, key="doc-1", source="src", sha256="0" * 64, text="你好", data={}
+        )
         s.add(item)
         s.flush()
-        s.add(FindingRow(item_id=item.id, risk="A.1.f", detector="keyword", score=0.9, start=0, end=2, evidence="x"))
+        s.add(
+            FindingRow(
+                item_id=item.id,
+                risk="A.1.f",
+                detector="keyword",
+                score=0.9,
+                start=0,
+                end=2,
+                evidence="x",
+            )
+        )
         s.add(
             VerdictRow(
-                item_id=item.id, method="manual", verdict="unqualified", reviewer="张三",
-                note="", created_at=datetime.now(UTC), data={},
+                item_id=item.id,
+                method="manual",
+                verdict="unqualified",
+                reviewer="张三",
+                note="",
+                created_at=datetime.now(UTC),
+                data={},
             )
         )
     store.finish_run(run_id, {"items": 1})

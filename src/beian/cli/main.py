@@ -27,6 +27,7 @@ _GROUPS: tuple[tuple[str, str, str], ...] = (
     ("beian.cli.plugins", "register", ""),
 )
 
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"beian {__version__}")

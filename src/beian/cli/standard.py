@@ -11,7 +11,9 @@ from beian.cli._common import console, print_json
 from beian.standard import DEFAULT_PROFILE, builtin_profiles, export_profile, load_profile
 from beian.standard.schema import Profile, Threshold
 
-standard_app = typer.Typer(help="The standard as data: profiles, clauses, thresholds.", no_args_is_help=True)
+standard_app = typer.Typer(
+    help="The standard as data: profiles, clauses, thresholds.", no_args_is_help=True
+)
 
 ProfileOpt = Annotated[
     str, typer.Option("--profile", "-p", help="Built-in profile name or path to a profile YAML.")
@@ -69,7 +71,9 @@ def show(profile: ProfileOpt = DEFAULT_PROFILE, as_json: JsonOpt = False) -> Non
     if as_json:
         print_json(clauses_json(prof))
         return
-    table = Table("clause", "kind", "title", "thresholds", "conf.", title=f"{prof.profile} {prof.version}")
+    table = Table(
+        "clause", "kind", "title", "thresholds", "conf.", title=f"{prof.profile} {prof.version}"
+    )
     for c in prof.clauses:
         figures = "; ".join(f"{t.key} {t.op} {t.value:g}" for t in c.thresholds)
         table.add_row(c.id, c.kind, c.title_zh, figures, c.confidence)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Literal, cast
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -28,8 +28,12 @@ _STYLE = {"conforms": "green", "nonconforms": "red", "not_applicable": "cyan", "
 
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder for the new workspace.")],
-    demo: Annotated[bool, typer.Option("--demo", help="Fill it with the bundled demo data.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing beian.toml.")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Fill it with the bundled demo data.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing beian.toml.")
+    ] = False,
     provider: Annotated[str, typer.Option(help="Provider (company) name.")] = "",
     service: Annotated[str, typer.Option(help="Service name.")] = "",
     profile: Annotated[str, typer.Option(help="Standard profile name or file.")] = "tc260-003-2024",
@@ -92,21 +96,27 @@ def assess_cmd(
     workspace: Annotated[
         Path | None, typer.Argument(help="Workspace folder (default: the bundled demo).")
     ] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the workspace's).")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="zh or en (default: the workspace's).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the assessment as JSON.")] = False,
 ) -> None:
     """Assess a workspace clause by clause against its standard profile."""
     root = workspace if workspace is not None else _ensure_demo()
     ws = load_workspace(root, env=os.environ, overrides={"language": lang})
-    language = cast(Literal["zh", "en"], ws.config.language)
+    language = ws.config.language
     store = open_store(ws.store_url())
     with console.status("assessing…") as status:
-        outcome = assess(ws, store, lang=language, on_progress=lambda m: status.update(f"assessing: {m}"))
+        outcome = assess(
+            ws, store, lang=language, on_progress=lambda m: status.update(f"assessing: {m}")
+        )
     if as_json:
         print_json(outcome.model_dump(mode="json"))
         return
     console.print(_table(outcome, ws.profile(), language))
-    totals = ", ".join(f"{STATUS_LABELS[k][language]} {v}" for k, v in sorted(outcome.totals.items()))
+    totals = ", ".join(
+        f"{STATUS_LABELS[k][language]} {v}" for k, v in sorted(outcome.totals.items())
+    )
     console.print(totals)
     out = ws.path("runs") / outcome.run_id / "assessment.json"
     console.print(("结果已写入 " if language == "zh" else "written to ") + str(out))

@@ -22,7 +22,8 @@ from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg
 from beian.standard import Profile
 
 FILE_NAME = "attestations.yaml"
-SIGNATORY_ROLES = ("legal_representative", "assessment_lead", "legality_lead")
+Role = Literal["legal_representative", "assessment_lead", "legality_lead"]
+SIGNATORY_ROLES: tuple[Role, ...] = ("legal_representative", "assessment_lead", "legality_lead")
 
 
 class Answer(BaseModel):
@@ -52,7 +53,7 @@ class Attestations(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    signatories: dict[Literal["legal_representative", "assessment_lead", "legality_lead"], Signatory] = {}
+    signatories: dict[Role, Signatory] = {}
     clauses: dict[str, Answer] = {}
 
 
@@ -123,18 +124,25 @@ def conclude(clause: str, answer: Answer | None, folder: Path) -> ClauseEvidence
     section = "attestations"
     if answer is None or answer.status == "pending":
         why = Msg(zh="尚无声明或仍待填写", en="no attestation yet, or still pending")
-        return ClauseEvidence(clause=clause, status="pending", section=section, summary=why, missing=[why])
+        return ClauseEvidence(
+            clause=clause, status="pending", section=section, summary=why, missing=[why]
+        )
     refs, missing = evidence_refs(folder, answer.evidence)
     status: ClauseStatus = answer.status
     if status == "conforms" and (missing or not refs):
         status = "pending"
         if not answer.evidence:
-            missing.append(Msg(zh="声明符合但未提供证据文件", en="marked conforming but no evidence file given"))
+            missing.append(
+                Msg(
+                    zh="声明符合但未提供证据文件", en="marked conforming but no evidence file given"
+                )
+            )
     if status == "not_applicable" and not answer.explanation.strip():
         status = "pending"
         missing.append(Msg(zh="不适用须说明理由", en="not applicable needs a reason"))
     summary = Msg(
-        zh=answer.explanation or "依据声明及证据文件", en=answer.explanation or "per attestation and evidence files"
+        zh=answer.explanation or "依据声明及证据文件",
+        en=answer.explanation or "per attestation and evidence files",
     )
     return ClauseEvidence(
         clause=clause,

@@ -58,4 +58,6 @@ class ClauseEvidence(BaseModel):
 
 def pending(clause: str, section: str, why: Msg) -> ClauseEvidence:
     """A clause that cannot be concluded yet, and why."""
-    return ClauseEvidence(clause=clause, status="pending", section=section, summary=why, missing=[why])
+    return ClauseEvidence(
+        clause=clause, status="pending", section=section, summary=why, missing=[why]
+    )

@@ -26,7 +26,9 @@ _PATCH_KEYS = {"extends", "clauses_patch", "risks_patch", "clauses_remove"}
 def builtin_profiles() -> list[str]:
     """Names of the profiles shipped with beian."""
     folder = resources.files("beian.standard").joinpath("profiles")
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
 
 
 def _read_yaml(text: str, where: str) -> dict[str, Any]:
