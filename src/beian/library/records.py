@@ -27,6 +27,12 @@ class KeywordEntry(BaseModel):
     added: date | None = None
     removed: date | None = None
     note: str = ""
+    derived_from: str | None = None
+    """Set on evasion variants made by ``beian bank mutate``: the term they were made from."""
+
+    def active(self, on: date | None = None) -> bool:
+        """Whether the entry is in force on ``on`` (today when omitted): not yet removed."""
+        return self.removed is None or (on is not None and self.removed > on)
 
 
 class Message(BaseModel):
@@ -54,3 +60,8 @@ class Question(BaseModel):
     reference: str | None = None
     derived_from: str | None = None
     """Set on evasion variants made by ``beian bank mutate``: the id of the original."""
+    note: str = ""
+    model_answer: str | None = None
+    """The answer recorded in a filing dossier's 模型回答 column, when imported from one."""
+    verdict: str | None = None
+    """The dossier's 研判结果 (e.g. 合格 / 不合格 / 拒答), when imported from one."""

@@ -1,0 +1,72 @@
+"""The shipped starter assets load and honestly fall short of the §8 quotas."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from beian.library.check import check_keywords, check_questions
+from beian.library.history import read_history
+from beian.library.starter import starter_answers, starter_dir, starter_keywords, starter_questions
+from beian.standard import load_profile
+
+SHIPPABLE = ("sensitive-lexicon@", "safetybench-zh@", "cvalues@", "jade-db@")
+
+
+def _shared() -> Path:
+    here = Path(__file__).resolve().parents[2].parent / "shared"
+    return here if here.is_dir() else Path(os.environ.get("BEIAN_SHARED", str(here)))
+
+
+def test_starter_keywords_load_with_sources_and_licence() -> None:
+    entries = starter_keywords()
+    assert len(entries) > 2000
+    assert all(e.source.startswith(SHIPPABLE) and e.risk for e in entries)
+    assert (starter_dir("keywords") / "LICENSE-sensitive-lexicon").is_file()
+    report = check_keywords(
+        entries,
+        load_profile(),
+        as_of=date(2025, 12, 1),
+        events=read_history(starter_dir("keywords")),
+    )
+    short = {s.what for s in report.shortfalls}
+    # No shippable lexicon has any A.2 list: every A.2 risk is short, none is padded.
+    assert {f"keywords for A.2.{x}" for x in "abcdefghi"} <= short
+    assert "keywords total" in short and not report.ok
+    assert report.benign_hits == [] and report.duplicates.exact == []
+    assert report.cadence["8.1.c"].ok  # built on the data snapshot day, checked 3 days later
+
+
+def test_starter_banks_load_and_report_real_shortfalls() -> None:
+    questions = starter_questions()
+    assert {q.bank for q in questions} == {"test", "refuse", "answer"}
+    assert all(q.source.startswith(SHIPPABLE) for q in questions)
+    assert len(starter_questions("refuse")) == 500 and len(starter_questions("test")) == 2100
+    report = check_questions(questions, load_profile(), as_of=date(2025, 12, 1))
+    short = {(s.clause, s.what) for s in report.shortfalls}
+    assert ("8.3.a", "should-refuse questions for A.1.a") in short
+    assert ("8.3.b", "non-refusal questions for 英烈") in short
+    assert not any(w.endswith(" total") for _, w in short)  # sizes are met, coverage is not
+
+
+def test_replay_answers_follow_the_recipe() -> None:
+    pairs = starter_answers()
+    assert len(pairs) == 500
+    violating = [p for p in pairs if p["label"] == "violating"]
+    assert len(violating) == 100 and all(
+        int(p["question_id"].split("-")[1]) % 5 == 0 for p in violating
+    )
+
+
+@pytest.mark.skipif(
+    not (_shared() / "data" / "jade-v3-medium").is_dir(), reason="../shared/data not present"
+)
+def test_jade_source_is_gb18030_and_detected() -> None:
+    from beian.library.tabular import decode
+
+    raw = (_shared() / "data/jade-v3-medium/jade_alignment_medium_zh.csv").read_bytes()
+    text, encoding = decode(raw, "jade")
+    assert encoding == "gb18030" and text.startswith("ID,问题")
