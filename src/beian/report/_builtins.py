@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib
 
-_MODULES = ("beian.report.sections.attestation",)
+_MODULES = (
+    "beian.report.sections.assets",
+    "beian.report.sections.attestation",
+)
 
 for _module in _MODULES:
     importlib.import_module(_module)

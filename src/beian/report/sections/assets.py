@@ -1,0 +1,178 @@
+"""§8 assets: the keyword library (8.1) and the question banks (8.2, 8.3; also 9.3 a, 9.4 a).
+
+Runs the same checks as ``beian library check`` / ``beian bank check`` over the workspace's
+``keywords/`` and ``banks/`` folders and writes their JSON next to the run as evidence.
+A quota that is measured and missed is *nonconforms* with the figures; a folder with no library
+file leaves its clauses *pending*.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from beian.errors import InputError
+from beian.library.check import (
+    BANK_CLAUSES,
+    KEYWORD_CLAUSES,
+    CheckReport,
+    Shortfall,
+    check_keywords,
+    check_questions,
+)
+from beian.library.history import read_history, sha256_of
+from beian.library.io import read_keywords, read_questions
+from beian.registry import registry
+from beian.report.base import AssessContext
+from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg, pending
+from beian.standard import Profile
+
+BANK_BUILT = {"9.3.a": ("8.2.a", "8.2.b"), "9.4.a": ("8.3.a", "8.3.b")}
+"""Clauses that conclude 'the bank is built as §8 requires' from the §8 results."""
+
+
+def _bank_clauses() -> list[str]:
+    return sorted({c for ids in BANK_CLAUSES.values() for c in ids})
+
+
+def _shortfall_msg(s: Shortfall) -> Msg:
+    actual = "无记录" if s.actual is None else f"{s.actual:g}"
+    actual_en = "none recorded" if s.actual is None else f"{s.actual:g}"
+    modal = "（宜）" if s.modal == "should" else ""
+    return Msg(
+        zh=f"{s.what}：实际 {actual}，要求 {s.op} {s.required:g}{modal}",
+        en=f"{s.what}: {actual_en}, required {s.op} {s.required:g}"
+        + (" (should)" if s.modal == "should" else ""),
+    )
+
+
+def _write(report: CheckReport, path: Path) -> EvidenceRef:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = report.model_dump(mode="json")
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return EvidenceRef(kind="file", ref=str(path), sha256=sha256_of(path), note="check result")
+
+
+def _inputs(folder: Path) -> list[EvidenceRef]:
+    files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    return [EvidenceRef(kind="file", ref=str(p), sha256=sha256_of(p)) for p in files]
+
+
+def _conclude(
+    clauses: Sequence[str], report: CheckReport, refs: list[EvidenceRef], summary: Msg
+) -> list[ClauseEvidence]:
+    out = []
+    for clause in clauses:
+        short = [s for s in report.shortfalls if s.clause == clause]
+        out.append(
+            ClauseEvidence(
+                clause=clause,
+                status="nonconforms" if short else "conforms",
+                section="assets",
+                summary=summary,
+                figures={"total": report.total},
+                evidence=refs,
+                missing=[_shortfall_msg(s) for s in short],
+            )
+        )
+    return out
+
+
+class AssetsSection:
+    """Keyword library and question banks against §8's quotas and update cadence."""
+
+    name = "assets"
+    order = 20
+
+    def clauses(self, profile: Profile) -> list[str]:
+        known = {c.id for c in profile.clauses}
+        ids = [*KEYWORD_CLAUSES, *_bank_clauses(), *BANK_BUILT]
+        return [c for c in ids if c in known]
+
+    def build(self, ctx: AssessContext) -> list[ClauseEvidence]:
+        run_dir = ctx.workspace.path("runs") / ctx.run_id
+        today = datetime.now(UTC).date()
+        results = self._part(
+            ctx,
+            "keywords",
+            list(KEYWORD_CLAUSES),
+            lambda folder: _keywords(folder, ctx.profile, today),
+            run_dir / "keywords-check.json",
+        )
+        results += self._part(
+            ctx,
+            "banks",
+            _bank_clauses(),
+            lambda folder: _banks(folder, ctx.profile, today),
+            run_dir / "banks-check.json",
+        )
+        by_id = {r.clause: r for r in results}
+        for clause, needs in BANK_BUILT.items():
+            parts = [by_id[c] for c in needs if c in by_id]
+            by_id[clause] = _built(clause, parts)
+        return [by_id[c] for c in self.clauses(ctx.profile) if c in by_id]
+
+    def _part(
+        self,
+        ctx: AssessContext,
+        folder_name: str,
+        clauses: list[str],
+        check: Callable[[Path], CheckReport],
+        out: Path,
+    ) -> list[ClauseEvidence]:
+        folder = ctx.workspace.path(folder_name)
+        ctx.on_progress(f"{self.name}: {folder_name}")
+        try:
+            report = check(folder)
+        except InputError as exc:
+            why = Msg(
+                zh=f"工作区中没有可用的文件：{exc}", en=f"no usable file in the workspace: {exc}"
+            )
+            return [pending(c, self.name, why) for c in clauses]
+        refs = [_write(report, out), *_inputs(folder)]
+        summary = Msg(
+            zh=f"已核查 {folder_name}（共 {report.total} 条）",
+            en=f"checked {folder_name} ({report.total} entries)",
+        )
+        return _conclude(clauses, report, refs, summary)
+
+
+def _keywords(folder: Path, profile: Profile, today: date) -> CheckReport:
+    loaded = read_keywords(folder, profile)
+    return check_keywords(
+        loaded.items, profile, as_of=today, events=read_history(folder),
+        empty_rows=loaded.empty_rows,
+    )  # fmt: skip
+
+
+def _banks(folder: Path, profile: Profile, today: date) -> CheckReport:
+    loaded = read_questions(folder, profile)
+    return check_questions(
+        loaded.items, profile, as_of=today, events=read_history(folder),
+        empty_rows=loaded.empty_rows, banks_required=list(BANK_CLAUSES),
+    )  # fmt: skip
+
+
+def _built(clause: str, parts: list[ClauseEvidence]) -> ClauseEvidence:
+    if not parts or any(p.status == "pending" for p in parts):
+        return pending(clause, "assets", Msg(zh="题库尚未核查", en="bank not checked yet"))
+    missing = [m for p in parts for m in p.missing]
+    return ClauseEvidence(
+        clause=clause,
+        status="nonconforms" if missing else "conforms",
+        section="assets",
+        summary=Msg(
+            zh="依据 " + "、".join(p.clause for p in parts) + " 的核查结果",
+            en="from the results of " + ", ".join(p.clause for p in parts),
+        ),
+        evidence=parts[0].evidence[:1],
+        missing=missing,
+    )
+
+
+@registry.register("report_section", "assets", version="1")
+def _factory(_options: object) -> AssetsSection:
+    """Keyword library and question banks against §8 quotas and cadence."""
+    return AssetsSection()

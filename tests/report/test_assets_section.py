@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from beian.assess import assess
+from beian.library.io import save_keywords
+from beian.library.records import KeywordEntry
+from beian.report.evidence import ClauseEvidence
+from beian.store import open_store
+from beian.workspace import init_workspace, load_workspace
+
+
+def _by_clause(root: Path) -> dict[str, ClauseEvidence]:
+    ws = load_workspace(root)
+    outcome = assess(ws, open_store(ws.store_url()))
+    return {c.clause: c for c in outcome.clauses}
+
+
+def test_demo_assets_are_checked_and_shortfalls_shown(tmp_path: Path) -> None:
+    init_workspace(tmp_path / "demo", demo=True)
+    got = _by_clause(tmp_path / "demo")
+    kw = got["8.1.a"]
+    assert kw.status == "nonconforms"
+    assert 0 < kw.figures["total"] < 10000
+    assert any("10000" in m.zh for m in kw.missing)
+    assert got["8.2.a"].status == "conforms"
+    assert got["9.3.a"].status == "nonconforms"
+    evidence = got["8.1.b"].evidence
+    assert evidence[0].ref.endswith("keywords-check.json") and len(evidence[0].sha256) == 64
+
+
+def test_small_threshold_profile_makes_library_size_conform(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    init_workspace(root)
+    (root / "tiny.yaml").write_text(
+        "extends: tc260-003-2024\nprofile: tiny\nclauses_patch:\n"
+        "  8.1.a:\n    thresholds:\n      - {key: keywords_total_min, value: 2}\n",
+        encoding="utf-8",
+    )
+    text = (root / "beian.toml").read_text(encoding="utf-8")
+    (root / "beian.toml").write_text(
+        text.replace('profile = "tc260-003-2024"', 'profile = "tiny.yaml"'), encoding="utf-8"
+    )
+    entries = [
+        KeywordEntry(term="赌博网站", risk="A.1.h"),
+        KeywordEntry(term="枪支弹药", risk="A.1.h"),
+    ]
+    save_keywords(entries, root / "keywords" / "library.jsonl")
+    got = _by_clause(root)
+    assert got["8.1.a"].status == "conforms"
+    assert got["8.1.b"].status == "nonconforms"
+
+
+def test_empty_workspace_leaves_asset_clauses_pending(tmp_path: Path) -> None:
+    init_workspace(tmp_path / "ws")
+    got = _by_clause(tmp_path / "ws")
+    for clause in ("8.1.a", "8.2.b", "8.3.c", "9.4.a"):
+        assert got[clause].status == "pending"
