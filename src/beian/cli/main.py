@@ -26,6 +26,7 @@ _GROUPS: tuple[tuple[str, str, str], ...] = (
     ("beian.cli.workspace", "register", ""),
     ("beian.cli.plugins", "register", ""),
     ("beian.cli.library", "register", ""),
+    ("beian.cli.classifier", "register", ""),
 )
 
 

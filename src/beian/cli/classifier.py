@@ -1,0 +1,234 @@
+"""``beian classifier train|eval|score``: build, measure and try the risk classifier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from beian.cli._common import console, err_console, print_json
+from beian.errors import InputError
+from beian.records import ErrorRecord
+from beian.standard import DEFAULT_PROFILE, load_profile
+
+classifier_app = typer.Typer(help="The built-in multi-label risk classifier.", no_args_is_help=True)
+
+ProfileOpt = Annotated[
+    str, typer.Option("--profile", "-p", help="Built-in profile name or profile YAML.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+ModelOpt = Annotated[
+    Path | None, typer.Option("--model", help="Model directory (default: the shipped model).")
+]
+
+
+def _report_errors(errors: list[ErrorRecord]) -> None:
+    for e in errors:
+        err_console.print(f"{e.file}:{e.position}: {e.reason}", markup=False, highlight=False)
+    if errors:
+        err_console.print(f"{len(errors)} malformed line(s)", markup=False)
+
+
+@classifier_app.command("train")
+def train(
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory to write weights.npz and model.json to.")
+    ],
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data", help="Labelled JSONL file(s); repeatable. Omit to rebuild the shipped model."
+        ),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed (same data + seed → identical weights).")
+    ] = 0,
+    shared: Annotated[
+        Path | None,
+        typer.Option(
+            "--shared",
+            help="Shared folder for the shipped recipe (default $BEIAN_SHARED or ../shared).",
+        ),
+    ] = None,
+    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Training epochs.")] = 6,
+    bits: Annotated[
+        int, typer.Option("--bits", min=8, max=22, help="Feature space is 2**bits buckets.")
+    ] = 16,
+    profile: ProfileOpt = DEFAULT_PROFILE,
+) -> None:
+    """Train a model on your labelled JSONL, or rebuild the shipped model from its recipe."""
+    from beian.detect.classifier.data import read_labelled
+    from beian.detect.classifier.model import SourceRecord, sha256_file
+    from beian.detect.classifier.recipe import RECIPE_NAME, build_recipe
+    from beian.detect.classifier.train import LabelledSet, train_model
+
+    prof = load_profile(profile)
+    synthetic: dict[str, int] = {}
+    if data:
+        read = read_labelled(data, prof)
+        _report_errors(read.errors)
+        if read.errors:
+            raise InputError(
+                f"{len(read.errors)} malformed line(s) in the training data; fix them first"
+            )
+        rows = read.rows
+        sources = tuple(
+            SourceRecord(
+                name=p.name, sha256=sha256_file(p), records=sum(1 for _ in p.open(encoding="utf-8"))
+            )
+            for p in data
+        )
+        recipe_name = "user"
+    else:
+        recipe = build_recipe(shared, seed)
+        rows, sources, recipe_name = recipe.merged(), tuple(recipe.sources), RECIPE_NAME
+        synth = LabelledSet.build(recipe.synthetic, prof.risk_ids())
+        synthetic = synth.positives()
+    if not rows:
+        raise InputError("no training rows")
+    labelled = LabelledSet.build(rows, prof.risk_ids())
+    model = train_model(labelled, seed=seed, bits=bits, epochs=epochs)
+    meta = model.meta.model_copy(
+        update={"recipe": recipe_name, "sources": sources, "synthetic_counts": synthetic}
+    )
+    type(model)(weights=model.weights, bias=model.bias, meta=meta).save(out)
+    console.print(
+        f"trained on {len(rows)} texts ({labelled.positives()['benign']} benign); wrote {out}"
+    )
+
+
+def _gold_pred(
+    rows: list[tuple[str, tuple[str, ...]]], model_dir: Path | None, min_score: float | None
+) -> tuple[Any, Any, tuple[str, ...]]:
+    from beian.detect.classifier.model import load_model
+
+    model = load_model(model_dir)
+    risks = model.risks
+    col = {r: i for i, r in enumerate(risks)}
+    gold = np.zeros((len(rows), len(risks)), dtype=bool)
+    for i, (_, labels) in enumerate(rows):
+        for r in labels:
+            if r in col:
+                gold[i, col[r]] = True
+    probs = model.scores([t for t, _ in rows])
+    cut = (
+        np.full(len(risks), min_score, dtype=np.float32)
+        if min_score is not None
+        else model.threshold_vector()
+    )
+    return gold, probs >= cut, risks
+
+
+def _fmt(row: dict[str, Any], key: str) -> str:
+    lo, hi = row[f"{key}_ci"]
+    return f"{row[key]:.3f} [{lo:.2f}–{hi:.2f}]"
+
+
+@classifier_app.command("eval")
+def evaluate_cmd(
+    input_: Annotated[
+        list[Path],
+        typer.Option("--input", "-i", help="Labelled JSONL ({text, risks}); repeatable."),
+    ],
+    model: ModelOpt = None,
+    min_score: Annotated[
+        float | None,
+        typer.Option("--min-score", min=0.0, max=1.0, help="One threshold for all risks."),
+    ] = None,
+    profile: ProfileOpt = DEFAULT_PROFILE,
+    as_json: JsonOpt = False,
+) -> None:
+    """Precision/recall/F1 per risk, micro, macro and any-risk flag, with 95 % intervals."""
+    from beian.detect.classifier.data import read_labelled
+    from beian.detect.classifier.metrics import evaluate
+
+    prof = load_profile(profile)
+    read = read_labelled(input_, prof)
+    _report_errors(read.errors)
+    gold, pred, risks = _gold_pred(read.rows, model, min_score)
+    result = evaluate(gold, pred, risks)
+    result["errors"] = {
+        "count": len(read.errors),
+        "lines": [e.model_dump() for e in read.errors[:100]],
+    }
+    if as_json:
+        print_json(result)
+    else:
+        _print_table(result)
+    if read.errors:
+        raise typer.Exit(1)
+
+
+def _print_table(result: dict[str, Any]) -> None:
+    table = Table(
+        "risk",
+        "support",
+        "pred",
+        "precision [95% CI]",
+        "recall [95% CI]",
+        "F1 [95% CI]",
+        title=f"{result['n']} texts, {result['benign']} benign",
+    )
+    rows = [*result["per_risk"].items(), ("micro", result["micro"]), ("flag", result["flag"])]
+    for name, row in rows:
+        table.add_row(
+            name,
+            str(row["support"]),
+            str(row["predicted"]),
+            _fmt(row, "precision"),
+            _fmt(row, "recall"),
+            _fmt(row, "f1"),
+        )
+    console.print(table)
+    macro = result["macro"]
+    lo, hi = macro["f1_ci"]
+    console.print(
+        f"macro F1 {macro['f1']:.3f} [{lo:.2f}–{hi:.2f}] over {macro['risks']} risks; F1 interval: bootstrap"
+    )
+
+
+@classifier_app.command("score")
+def score(
+    texts: Annotated[list[str], typer.Argument(help="Texts to score.")],
+    model: ModelOpt = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Show this many risks per text.")] = 3,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the highest-scoring risks of each text and whether they pass the threshold."""
+    from beian.detect.classifier.model import load_model
+
+    m = load_model(model)
+    probs = m.scores(texts)
+    cut = m.threshold_vector()
+    out: list[dict[str, Any]] = []
+    for text, row in zip(texts, probs, strict=True):
+        best = np.argsort(-row, kind="stable")[:top]
+        out.append(
+            {
+                "text": text,
+                "top": [
+                    {
+                        "risk": m.risks[i],
+                        "score": round(float(row[i]), 4),
+                        "flagged": bool(row[i] >= cut[i]),
+                    }
+                    for i in best
+                ],
+            }
+        )
+    if as_json:
+        print_json(out)
+        return
+    for item in out:
+        tops = ", ".join(
+            f"{t['risk']} {t['score']:.2f}{'*' if t['flagged'] else ''}" for t in item["top"]
+        )
+        console.print(f"{item['text'][:40]}  →  {tops}", markup=False, highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``classifier`` group (train, eval, score) to the root app."""
+    app.add_typer(classifier_app, name="classifier")

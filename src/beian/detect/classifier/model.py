@@ -1,0 +1,172 @@
+"""A trained classifier on disk and in memory: weights, thresholds and where they came from.
+
+A model directory holds ``weights.npz`` (``W``: float16 ``[2**bits, n_risks]``, ``b``: float32
+``[n_risks]``) and ``model.json`` (:class:`ModelMeta`). The npz is written with fixed zip
+timestamps so that the same training run always produces byte-identical files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from beian.detect.classifier.features import Batch, featurise
+from beian.errors import ConfigError
+
+WEIGHTS_FILE = "weights.npz"
+META_FILE = "model.json"
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_CHUNK = 512  # texts per scoring chunk: bounds the gathered [n_features, n_risks] block
+
+
+class SourceRecord(BaseModel):
+    """One input of the training recipe with its digest, so a model can be traced to its data."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    sha256: str
+    records: int
+
+
+class ModelMeta(BaseModel):
+    """Everything about a model except its weights (``model.json``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    format: int = 1
+    version: str
+    bits: int
+    risks: tuple[str, ...]
+    thresholds: dict[str, float]
+    seed: int
+    epochs: int
+    weights_sha256: str = ""
+    recipe: str = ""
+    sources: tuple[SourceRecord, ...] = ()
+    train_counts: dict[str, int] = {}
+    """Positive training examples per risk (benign examples under ``"benign"``)."""
+    synthetic_counts: dict[str, int] = {}
+    """Of those, how many are beian's own authored (synthetic) examples."""
+    notes: str = ""
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _npz_bytes(arrays: dict[str, npt.NDArray[np.generic]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name, arr in arrays.items():
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.ascontiguousarray(arr), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, member.getvalue(), compresslevel=9)
+    return buf.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifierModel:
+    """Weights plus metadata; ``scores`` is the hot path."""
+
+    weights: npt.NDArray[np.float32]
+    bias: npt.NDArray[np.float32]
+    meta: ModelMeta
+
+    @property
+    def risks(self) -> tuple[str, ...]:
+        """Risk ids, one per score column."""
+        return self.meta.risks
+
+    def threshold_vector(self) -> npt.NDArray[np.float32]:
+        """Per-risk decision thresholds in column order."""
+        return np.array([self.meta.thresholds[r] for r in self.meta.risks], dtype=np.float32)
+
+    def logits_of(self, batch: Batch) -> npt.NDArray[np.float32]:
+        """Raw scores ``X @ W + b`` for an already featurised batch."""
+        out = np.tile(self.bias, (batch.n_docs, 1))
+        if batch.index.size == 0:
+            return out
+        rows = self.weights[batch.index]
+        rows *= batch.value[:, None]
+        nonempty = np.flatnonzero(np.diff(batch.indptr) > 0)
+        out[nonempty] += np.add.reduceat(rows, batch.indptr[nonempty], axis=0)
+        return out
+
+    def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Probabilities ``[len(texts), n_risks]``, columns in ``self.risks`` order."""
+        out = np.empty((len(texts), len(self.risks)), dtype=np.float32)
+        for start in range(0, len(texts), _CHUNK):
+            chunk = texts[start : start + _CHUNK]
+            logits = self.logits_of(featurise(chunk, self.meta.bits))
+            out[start : start + len(chunk)] = 1.0 / (1.0 + np.exp(-logits))
+        return out
+
+    def save(self, directory: Path) -> None:
+        """Write ``weights.npz`` and ``model.json`` (the digest of the weights goes in the JSON)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        blob = _npz_bytes({"W": self.weights.astype(np.float16), "b": self.bias.astype(np.float32)})
+        (directory / WEIGHTS_FILE).write_bytes(blob)
+        meta = self.meta.model_copy(update={"weights_sha256": hashlib.sha256(blob).hexdigest()})
+        text = json.dumps(
+            meta.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=True
+        )
+        (directory / META_FILE).write_text(text + "\n", encoding="utf-8")
+
+
+def _read(weights: bytes, meta_text: str, where: str) -> ClassifierModel:
+    try:
+        meta = ModelMeta.model_validate_json(meta_text)
+    except ValidationError as exc:
+        raise ConfigError(
+            f"{where}: {META_FILE} is not a valid model description ({exc.error_count()} errors)"
+        ) from None
+    if meta.weights_sha256 and hashlib.sha256(weights).hexdigest() != meta.weights_sha256:
+        raise ConfigError(f"{where}: {WEIGHTS_FILE} does not match the digest in {META_FILE}")
+    try:
+        with np.load(io.BytesIO(weights), allow_pickle=False) as npz:
+            w = npz["W"].astype(np.float32)
+            b = npz["b"].astype(np.float32)
+    except (OSError, KeyError, ValueError) as exc:
+        raise ConfigError(f"{where}: cannot read {WEIGHTS_FILE} ({exc})") from None
+    if w.shape != (2**meta.bits, len(meta.risks)) or b.shape != (len(meta.risks),):
+        raise ConfigError(f"{where}: weight shapes do not match {META_FILE}")
+    missing = [r for r in meta.risks if r not in meta.thresholds]
+    if missing:
+        raise ConfigError(f"{where}: no threshold for {missing}")
+    return ClassifierModel(weights=w, bias=b, meta=meta)
+
+
+def load_model(directory: Path | str | None = None) -> ClassifierModel:
+    """Load a model directory, or the model shipped inside the package when ``None``."""
+    if directory is None:
+        ref = resources.files("beian.detect.classifier").joinpath("model")
+        return _read(
+            ref.joinpath(WEIGHTS_FILE).read_bytes(),
+            ref.joinpath(META_FILE).read_text(encoding="utf-8"),
+            "built-in classifier model",
+        )
+    path = Path(directory)
+    if not (path / WEIGHTS_FILE).is_file() or not (path / META_FILE).is_file():
+        raise ConfigError(
+            f"{path}: not a classifier model directory (needs {WEIGHTS_FILE} and {META_FILE})"
+        )
+    return _read(
+        (path / WEIGHTS_FILE).read_bytes(),
+        (path / META_FILE).read_text(encoding="utf-8"),
+        str(path),
+    )

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from beian.cli.main import run
+
+ROWS = [
+    ("免费看黄色视频加微信", ["A.1.f"]),
+    ("同城约炮上门服务", ["宣扬暴力、淫秽色情"]),
+    ("出售冰毒货到付款", ["A.1.h"]),
+    ("低价出售仿真枪联系QQ", ["A.1.h"]),
+    ("把土豆切块炖半小时", []),
+    ("明天北京有小雨记得带伞", []),
+    ("周末去杭州西湖散步", []),
+    ("孩子的数学成绩进步了", []),
+]
+
+
+def _jsonl(path: Path, rows: list[tuple[str, list[str]]], extra: str = "") -> Path:
+    body = "".join(json.dumps({"text": t, "risks": r}, ensure_ascii=False) + "\n" for t, r in rows)
+    path.write_text(body + extra, encoding="utf-8")
+    return path
+
+
+def _run(args: list[str]) -> int:
+    with pytest.raises(SystemExit) as exc:
+        run(args)
+    code = exc.value.code
+    return int(code) if isinstance(code, int) else 1
+
+
+def test_train_then_eval_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _jsonl(tmp_path / "d.jsonl", ROWS)
+    assert (
+        _run(
+            [
+                "classifier",
+                "train",
+                "--data",
+                str(data),
+                "--out",
+                str(tmp_path / "m"),
+                "--bits",
+                "10",
+                "--epochs",
+                "20",
+            ]
+        )
+        == 0
+    )
+    meta = json.loads((tmp_path / "m" / "model.json").read_text(encoding="utf-8"))
+    assert (
+        meta["recipe"] == "user"
+        and len(meta["risks"]) == 31
+        and meta["sources"][0]["records"] == len(ROWS)
+    )
+    capsys.readouterr()
+    assert (
+        _run(["classifier", "eval", "--input", str(data), "--model", str(tmp_path / "m"), "--json"])
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert out["n"] == len(ROWS) and out["benign"] == 4
+    assert set(out) >= {"per_risk", "micro", "macro", "flag", "errors", "interval_method"}
+    row = out["per_risk"]["A.1.f"]
+    assert set(row) >= {
+        "precision",
+        "precision_ci",
+        "recall",
+        "recall_ci",
+        "f1",
+        "f1_ci",
+        "support",
+    }
+    assert row["support"] == 2
+    assert out["errors"]["count"] == 0
+
+
+def test_eval_table_with_shipped_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _jsonl(tmp_path / "d.jsonl", ROWS)
+    assert _run(["classifier", "eval", "-i", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "flag" in out and "macro F1" in out
+
+
+def test_eval_counts_malformed_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _jsonl(tmp_path / "d.jsonl", ROWS, extra='{"text": "x"}\nnot json\n')
+    assert _run(["classifier", "eval", "-i", str(data), "--json"]) == 1
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["errors"]["count"] == 2
+    assert [e["position"] for e in out["errors"]["lines"]] == [9, 10]
+    assert f"{data}:9:" in captured.err and "2 malformed line(s)" in captured.err
+
+
+def test_train_refuses_malformed_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _jsonl(tmp_path / "d.jsonl", ROWS, extra='{"text": "x", "risks": ["A.9.z"]}\n')
+    assert _run(["classifier", "train", "--data", str(data), "--out", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert f"{data}:9: unknown risk 'A.9.z'" in err
+    assert not (tmp_path / "m").exists()
+
+
+def test_rebuild_without_shared_data_fails_clearly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BEIAN_SHARED", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert (
+        _run(
+            [
+                "classifier",
+                "train",
+                "--out",
+                str(tmp_path / "m"),
+                "--shared",
+                str(tmp_path / "nowhere"),
+            ]
+        )
+        == 2
+    )
+    assert "shared data not found" in capsys.readouterr().err
+
+
+def test_score_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(["classifier", "score", "出售冰毒，货到付款", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out[0]["top"][0]["risk"] == "A.1.h" and out[0]["top"][0]["flagged"]
