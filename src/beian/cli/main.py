@@ -25,6 +25,7 @@ _GROUPS: tuple[tuple[str, str, str], ...] = (
     ("beian.cli.standard", "register", ""),
     ("beian.cli.workspace", "register", ""),
     ("beian.cli.plugins", "register", ""),
+    ("beian.cli.detect", "register", ""),
     ("beian.cli.library", "register", ""),
     ("beian.cli.classifier", "register", ""),
 )

@@ -1,0 +1,177 @@
+"""``beian detect``: check one text, or stream a JSONL file through a DetectorSet."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from beian.cli._common import console, err_console, print_json, progress
+from beian.detect.detector_set import DetectorSet, TextVerdict
+from beian.errors import InputError, UserError
+from beian.records import ErrorRecord
+
+BATCH = 256
+"""Records checked together: enough for batch detectors, small enough for constant memory."""
+
+
+@dataclass(slots=True)
+class Counts:
+    """How many lines went where (input = output + errors)."""
+
+    input: int = 0
+    output: int = 0
+    errors: int = 0
+
+
+def verdict_fields(v: TextVerdict) -> dict[str, Any]:
+    """The fields added to each output record."""
+    return {
+        "findings": [f.to_dict() for f in v.findings],
+        "risks": list(v.risks),
+        "flagged": v.flagged,
+    }
+
+
+def _build(detectors: str, library: Path | None, pinyin: bool) -> DetectorSet:
+    names = [n.strip() for n in detectors.split(",") if n.strip()]
+    if not names:
+        raise UserError("--detectors names no detector")
+    options: dict[str, dict[str, Any]] = {}
+    if "keyword" in names:
+        options["keyword"] = {"pinyin": pinyin}
+        if library is not None:
+            options["keyword"]["library"] = str(library)
+    return DetectorSet.from_names(names, options=options)
+
+
+def _show(text: str, verdict: TextVerdict) -> None:
+    table = Table("risk", "detector", "span", "score", "evidence", "why", title="findings")
+    for f in verdict.findings:
+        span = "doc" if f.start is None else f"{f.start}-{f.end}"
+        table.add_row(f.risk, f.detector, span, f"{f.score:.2f}", f.evidence, f.why)
+    if verdict.findings:
+        console.print(table)
+    label = "[red]unqualified[/red]" if verdict.flagged else "[green]qualified[/green]"
+    risks = ", ".join(verdict.risks) or "none"
+    console.print(f"verdict: {label}  risks: {risks}  ({len(verdict.findings)} findings)")
+
+
+def _parse(raw: bytes, field: str) -> tuple[dict[str, Any] | None, str]:
+    """The record and its text, or ``(None, reason)`` for a line that cannot be used."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8: {exc.reason} at byte {exc.start}"
+    if not line.strip():
+        return None, "blank line"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, f"bad JSON: {exc.msg} at column {exc.colno}"
+    if not isinstance(record, dict):
+        return None, f"not a JSON object but {type(record).__name__}"
+    value = record.get(field)
+    if value is None:
+        return None, f"missing field {field!r}"
+    if not isinstance(value, str):
+        return None, f"field {field!r} is {type(value).__name__}, not a string"
+    return record, value
+
+
+def _lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    for number, raw in enumerate(fh, start=1):
+        yield number, raw.rstrip(b"\r\n")
+
+
+def stream(ds: DetectorSet, source: Path, field: str, out: IO[str], errors: IO[str]) -> Counts:
+    """Check every record of ``source``; write results to ``out`` and bad lines to ``errors``."""
+    counts = Counts()
+    pending: list[tuple[dict[str, Any], str]] = []
+
+    def flush() -> None:
+        for (record, _), v in zip(pending, ds.check_batch([t for _, t in pending]), strict=True):
+            out.write(json.dumps({**record, **verdict_fields(v)}, ensure_ascii=False) + "\n")
+            counts.output += 1
+        pending.clear()
+
+    with source.open("rb") as fh, progress("detect", total=source.stat().st_size) as (bar, task):
+        for number, raw in _lines(fh):
+            counts.input += 1
+            bar.advance(task, len(raw) + 1)
+            record, text = _parse(raw, field)
+            if record is None:
+                err = ErrorRecord(file=str(source), position=number, reason=text, raw=_clip(raw))
+                errors.write(err.model_dump_json() + "\n")
+                counts.errors += 1
+                continue
+            pending.append((record, text))
+            if len(pending) >= BATCH:
+                flush()
+        flush()
+    return counts
+
+
+def _clip(raw: bytes) -> str:
+    return raw[:200].decode("utf-8", errors="replace")
+
+
+def detect(
+    text: Annotated[str | None, typer.Argument(help="Text to check (or use --input).")] = None,
+    input_: Annotated[
+        Path | None, typer.Option("--input", "-i", help="JSONL file, one object per line.")
+    ] = None,
+    field: Annotated[str, typer.Option("--field", help="Field holding the text.")] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="JSONL file to write.")
+    ] = None,
+    detectors: Annotated[
+        str, typer.Option("--detectors", "-d", help="Comma-separated detector names.")
+    ] = "keyword",
+    errors: Annotated[
+        Path | None,
+        typer.Option("--errors", help="Where bad lines go (default: OUTPUT.errors.jsonl)."),
+    ] = None,
+    library: Annotated[
+        Path | None, typer.Option("--library", help="Keyword library file (default: starter).")
+    ] = None,
+    pinyin: Annotated[
+        bool, typer.Option("--pinyin", help="Also match pinyin and homophone spellings.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for TEXT.")] = False,
+) -> None:
+    """Find risks in TEXT, or add findings/risks/flagged to every record of a JSONL file."""
+    if (text is None) == (input_ is None):
+        raise UserError("give either TEXT or --input FILE")
+    ds = _build(detectors, library, pinyin)
+    if text is not None:
+        verdict = ds.check(text)
+        if as_json:
+            print_json({"text": text, "verdict": verdict.verdict, **verdict_fields(verdict)})
+        else:
+            _show(text, verdict)
+        return
+    assert input_ is not None
+    if output is None:
+        raise UserError("--input needs --output")
+    if not input_.is_file():
+        raise InputError(f"input file not found: {input_}")
+    errors = errors or output.with_name(output.name.removesuffix(".jsonl") + ".errors.jsonl")
+    with output.open("w", encoding="utf-8") as out, errors.open("w", encoding="utf-8") as err:
+        counts = stream(ds, input_, field, out, err)
+    err_console.print(
+        f"input {counts.input} = output {counts.output} + errors {counts.errors}"
+        + (f" (see {errors})" if counts.errors else ""),
+        markup=False,
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``detect`` to the root app."""
+    app.command("detect")(detect)

@@ -1,0 +1,159 @@
+"""Lookup tables behind :mod:`beian.text.normalise`, built once per process.
+
+Every per-character fold (width, case, homoglyph, traditional → simplified, NFKC to letters and
+digits) is precomputed into one code-point table, so normalising a text is a couple of numpy
+gathers instead of a Python loop. A character's class says what it needs:
+
+- ``CHANGE``: replaced by exactly one other character (offsets stay 1:1);
+- ``DELETE``: invisible (zero-width, bidi and variation marks), always removed;
+- ``EXPAND``: replaced by several characters (NFKC ligatures such as ``ﬁ`` → ``fi``);
+- ``SEP``: a separator that is removed only between two CJK characters (法*轮 → 法轮).
+
+Traditional → simplified uses OpenCC's ``t2s`` dictionary character by character. Phrase-level
+conversion is deliberately not used: the same table folds the keywords and the texts, so matching
+stays consistent, every fold keeps length 1:1, and per-character folding is what lets a
+traditional-script evasion of a simplified keyword match.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+CHANGE = 1
+DELETE = 2
+EXPAND = 4
+SEP = 8
+
+SIZE = 0x110000
+
+# Ranges beyond the BMP whose characters fold to letters, digits or ideographs.
+_EXTRA_RANGES = ((0x1D400, 0x1D800), (0x1F100, 0x1F200), (0x2F800, 0x2FA20))
+
+HAN_RANGES = (
+    (0x3400, 0x4DC0),
+    (0x4E00, 0xA000),
+    (0xF900, 0xFB00),
+    (0x20000, 0x2FA20),
+    (0x30000, 0x323B0),
+)
+
+# Invisible characters used to split a keyword without changing how it looks.
+ZERO_WIDTH = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d"
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067"
+    "\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0"
+    + "".join(chr(c) for c in range(0xFE00, 0xFE10))
+)
+
+# Separators inserted between CJK characters to dodge filters. Sentence punctuation
+# (，。、；：！？ and their ASCII forms) is NOT here: gluing across it would join words that
+# belong to different clauses and create false positives. Newlines are real boundaries too.
+SEPARATORS = (
+    " \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u202f\u205f\u3000"
+    "*._-~|/\\+=#@^`'\"&%$·•‧∙⋅・･°"
+    "＊．＿－～｜／＼＋＝＃＠＾｀＇＂＆％＄"
+)
+
+# Latin look-alikes from Cyrillic and Greek (lower case; folding runs after case folding),
+# plus CJK look-alikes that render the same as a common character.
+HOMOGLYPHS = {
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ɡ": "g",
+    "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "ω": "w",
+    "囗": "口", "〇": "○",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Tables:
+    """The code-point tables: replacement, class bits, Han flag, multi-character expansions."""
+
+    mapping: npt.NDArray[np.uint32]
+    classes: npt.NDArray[np.uint8]
+    han: npt.NDArray[np.bool_]
+    expansions: dict[int, str]
+
+
+def is_han(cp: int) -> bool:
+    """Whether ``cp`` is a CJK ideograph (the characters separators are removed between)."""
+    return any(lo <= cp < hi for lo, hi in HAN_RANGES)
+
+
+def _t2s_chars() -> dict[str, str]:
+    """OpenCC ``t2s`` applied to every Han character on its own; only 1:1 changes kept."""
+    import opencc
+
+    chars = [chr(c) for lo, hi in HAN_RANGES[:3] for c in range(lo, hi)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # defensive: fall back to one call per character
+        conv = opencc.OpenCC("t2s")
+        converted = [conv.convert(ch) for ch in chars]
+    return {a: b for a, b in zip(chars, converted, strict=True) if a != b and len(b) == 1}
+
+
+def _fold_char(ch: str, t2s: dict[str, str]) -> str:
+    """The folded form of one character (may be empty, one or several characters)."""
+    out = ch
+    nfkc = unicodedata.normalize("NFKC", ch)
+    # NFKC only where it yields letters, digits or ideographs: folding punctuation (，→ ,
+    # …→ ...) buys nothing for keywords and would make almost every Chinese text "changed".
+    if nfkc != ch and nfkc.isalnum():
+        out = nfkc
+    folded = []
+    for c in out:
+        low = c.lower()
+        c = low if len(low) == 1 else c
+        c = HOMOGLYPHS.get(c, c)
+        folded.append(t2s.get(c, c))
+    return "".join(folded)
+
+
+def _candidates() -> list[int]:
+    cps = [c for c in range(0x10000) if not 0xD800 <= c < 0xE000]
+    for lo, hi in _EXTRA_RANGES:
+        cps.extend(range(lo, hi))
+    return cps
+
+
+@cache
+def tables() -> Tables:
+    """Build (once) and return the normalisation tables."""
+    t2s = _t2s_chars()
+    mapping = np.arange(SIZE, dtype=np.uint32)
+    classes = np.zeros(SIZE, dtype=np.uint8)
+    han = np.zeros(SIZE, dtype=np.bool_)
+    for lo, hi in HAN_RANGES:
+        han[lo:hi] = True
+    expansions: dict[int, str] = {}
+    for cp in _candidates():
+        ch = chr(cp)
+        folded = _fold_char(ch, t2s)
+        if folded == ch:
+            continue
+        if len(folded) == 1:
+            mapping[cp] = ord(folded)
+            classes[cp] |= CHANGE
+            han[cp] = han[cp] or is_han(ord(folded))
+        elif folded:
+            expansions[cp] = folded
+            classes[cp] |= EXPAND
+    for ch in ZERO_WIDTH:
+        classes[ord(ch)] = DELETE
+    for ch in SEPARATORS:
+        classes[ord(ch)] |= SEP
+    for cp in range(0xE0000, 0xE0080):  # Unicode tag characters, also invisible
+        classes[cp] = DELETE
+    for cp in range(0xE0100, 0xE01F0):  # variation selectors supplement
+        classes[cp] = DELETE
+    mapping.setflags(write=False)
+    classes.setflags(write=False)
+    han.setflags(write=False)
+    return Tables(mapping=mapping, classes=classes, han=han, expansions=expansions)
