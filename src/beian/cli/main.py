@@ -28,6 +28,7 @@ _GROUPS: tuple[tuple[str, str, str], ...] = (
     ("beian.cli.detect", "register", ""),
     ("beian.cli.library", "register", ""),
     ("beian.cli.classifier", "register", ""),
+    ("beian.cli.judge", "register", ""),
 )
 
 

@@ -1,0 +1,280 @@
+"""``beian judge``: judge model answers (refusal, safety, optional LLM judge) in a JSONL file.
+
+Each input line is a JSON object with ``answer`` (and usually ``question``). The output copies
+every record and adds, per selected judge:
+
+- ``refusal``: ``refused`` (bool, outcome is a full refusal), ``refusal`` (refusal / partial /
+  answer), ``refusal_score`` and ``refusal_evidence`` (which pattern fired where);
+- ``safety``: a DetectorSet over the answer; ``qualified`` (no risk found) and ``risks``;
+- ``llm``: an OpenAI-compatible judge; ``llm_verdict``, ``llm_risks`` (and ``llm_error`` when
+  unscored). With both safety and llm, ``risks`` is their union and ``qualified`` is false when
+  either finds a risk; when the only risk judge is unscored, ``qualified`` is ``null``.
+
+Lines that cannot be used go to the errors file with their line number; the counts printed at
+the end always add up (input = output + errors).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from beian.cli._common import err_console, progress
+from beian.errors import InputError, UserError
+from beian.records import ErrorRecord
+
+if TYPE_CHECKING:
+    from beian.detect.detector_set import DetectorSet
+    from beian.detect.llm_judge import LLMJudge
+    from beian.detect.refusal import RefusalDetector
+
+JUDGES = ("refusal", "safety", "llm")
+DEFAULT_SAFETY_DETECTORS = "keyword,pii,classifier"
+BATCH = 64
+"""Records judged together: the safety DetectorSet has a batch path; LLM calls run in parallel."""
+
+
+@dataclass(slots=True)
+class Counts:
+    """Where the lines went, and what the judges said."""
+
+    input: int = 0
+    output: int = 0
+    errors: int = 0
+    refused: int = 0
+    partial: int = 0
+    unqualified: int = 0
+    unscored: int = 0
+
+
+@dataclass(slots=True)
+class Judges:
+    """The judges selected for one run (``None`` = not selected)."""
+
+    refusal: RefusalDetector | None = None
+    safety: DetectorSet | None = None
+    llm: LLMJudge | None = None
+    concurrency: int = 4
+
+
+def parse_record(raw: bytes) -> tuple[dict[str, Any] | None, str]:
+    """The record, or ``(None, reason)`` for a line that cannot be judged."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8: {exc.reason} at byte {exc.start}"
+    if not line.strip():
+        return None, "blank line"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, f"bad JSON: {exc.msg} at column {exc.colno}"
+    if not isinstance(record, dict):
+        return None, f"not a JSON object but {type(record).__name__}"
+    answer = record.get("answer")
+    if not isinstance(answer, str):
+        return (
+            None,
+            "missing field 'answer'" if answer is None else "field 'answer' is not a string",
+        )
+    question = record.get("question")
+    if question is not None and not isinstance(question, str):
+        return None, "field 'question' is not a string"
+    return record, ""
+
+
+def judge_records(
+    judges: Judges, records: list[dict[str, Any]], counts: Counts
+) -> list[dict[str, Any]]:
+    """Output records for a batch of valid input records."""
+    answers = [r["answer"] for r in records]
+    out = [dict(r) for r in records]
+    if judges.refusal is not None:
+        for rec, answer in zip(out, answers, strict=True):
+            result = judges.refusal.classify(answer, rec.get("question"))
+            rec["refused"] = result.outcome == "refusal"
+            rec["refusal"] = result.outcome
+            rec["refusal_score"] = round(result.score, 4)
+            rec["refusal_evidence"] = result.to_dict()["evidence"]
+            counts.refused += result.outcome == "refusal"
+            counts.partial += result.outcome == "partial"
+    safety = judges.safety.check_batch(answers) if judges.safety is not None else None
+    llm = _run_llm(judges, records) if judges.llm is not None else None
+    if safety is None and llm is None:
+        return out
+    for i, rec in enumerate(out):
+        risks: set[str] = set()
+        qualified: bool | None = True
+        if safety is not None:
+            risks.update(safety[i].risks)
+        if llm is not None:
+            j = llm[i]
+            rec["llm_verdict"] = j.verdict
+            rec["llm_risks"] = list(j.risks)
+            if j.error:
+                rec["llm_error"] = j.error
+            risks.update(j.risks)
+            if j.verdict == "unscored":
+                counts.unscored += 1
+                if safety is None:
+                    qualified = None
+        if risks:
+            qualified = False
+        rec["qualified"] = qualified
+        rec["risks"] = sorted(risks)
+        counts.unqualified += qualified is False
+    return out
+
+
+def _run_llm(judges: Judges, records: list[dict[str, Any]]) -> list[Any]:
+    judge = judges.llm
+    assert judge is not None
+    call: Callable[[dict[str, Any]], Any] = lambda r: judge.judge(r["answer"], r.get("question"))  # noqa: E731
+    with ThreadPoolExecutor(max_workers=max(1, judges.concurrency)) as pool:
+        return list(pool.map(call, records))
+
+
+def _lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    for number, raw in enumerate(fh, start=1):
+        yield number, raw.rstrip(b"\r\n")
+
+
+def stream(judges: Judges, source: Path, out: IO[str], errors: IO[str]) -> Counts:
+    """Judge every record of ``source``; results to ``out``, unusable lines to ``errors``."""
+    counts = Counts()
+    pending: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        for rec in judge_records(judges, pending, counts):
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            counts.output += 1
+        pending.clear()
+
+    with source.open("rb") as fh, progress("judge", total=source.stat().st_size) as (bar, task):
+        for number, raw in _lines(fh):
+            counts.input += 1
+            bar.advance(task, len(raw) + 1)
+            record, reason = parse_record(raw)
+            if record is None:
+                clip = raw[:200].decode("utf-8", errors="replace")
+                err = ErrorRecord(file=str(source), position=number, reason=reason, raw=clip)
+                errors.write(err.model_dump_json() + "\n")
+                counts.errors += 1
+                continue
+            pending.append(record)
+            if len(pending) >= BATCH:
+                flush()
+        flush()
+    return counts
+
+
+def build_judges(
+    names: list[str],
+    *,
+    safety_detectors: str,
+    llm_options: dict[str, Any],
+    concurrency: int,
+) -> Judges:
+    """Instantiate the selected judges (imports are lazy: each judge loads only if chosen)."""
+    from beian.registry import registry
+
+    judges = Judges(concurrency=concurrency)
+    if "refusal" in names:
+        judges.refusal, _ = registry.create("detector", "refusal")
+    if "safety" in names:
+        try:
+            from beian.detect.detector_set import DetectorSet
+        except ImportError as exc:  # the DetectorSet module ships separately in development
+            raise UserError(f"the safety judge is unavailable: {exc}") from None
+        detectors = [n.strip() for n in safety_detectors.split(",") if n.strip()]
+        if not detectors:
+            raise UserError("--safety-detectors names no detector")
+        judges.safety = DetectorSet.from_names(detectors)
+    if "llm" in names:
+        if not llm_options.get("model"):
+            raise UserError("the llm judge needs --llm-model (and usually --llm-base-url)")
+        judges.llm, _ = registry.create("detector", "llm_judge", **llm_options)
+    return judges
+
+
+def _judge_names(judges: str, llm_model: str | None) -> list[str]:
+    names = [n.strip() for n in judges.split(",") if n.strip()]
+    unknown = [n for n in names if n not in JUDGES]
+    if unknown:
+        raise UserError(f"unknown judge {unknown[0]!r} (known: {', '.join(JUDGES)})")
+    if llm_model and "llm" not in names:
+        names.append("llm")  # giving an LLM model is asking for the LLM judge
+    if not names:
+        raise UserError("--judges names no judge")
+    return names
+
+
+def judge(
+    input_: Annotated[Path, typer.Option("--input", "-i", help="JSONL with question/answer.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write.")],
+    judges: Annotated[
+        str, typer.Option("--judges", "-j", help="Comma-separated: refusal, safety, llm.")
+    ] = "refusal,safety",
+    errors: Annotated[
+        Path | None,
+        typer.Option("--errors", help="Where bad lines go (default: OUTPUT.errors.jsonl)."),
+    ] = None,
+    safety_detectors: Annotated[
+        str, typer.Option("--safety-detectors", help="Detectors of the safety judge.")
+    ] = DEFAULT_SAFETY_DETECTORS,
+    llm_base_url: Annotated[
+        str | None,
+        typer.Option("--llm-base-url", help="OpenAI-compatible endpoint of the LLM judge."),
+    ] = None,
+    llm_model: Annotated[
+        str | None, typer.Option("--llm-model", help="Model of the LLM judge.")
+    ] = None,
+    llm_api_key_env: Annotated[
+        str | None, typer.Option("--llm-api-key-env", help="Env var holding the judge's API key.")
+    ] = None,
+    llm_timeout: Annotated[float, typer.Option("--llm-timeout", help="Seconds per call.")] = 60.0,
+    llm_retries: Annotated[int, typer.Option("--llm-retries", help="Retries on 429/5xx.")] = 2,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Parallel LLM calls.")] = 4,
+) -> None:
+    """Add refused/refusal, qualified and risks to every question/answer record of a JSONL file."""
+    names = _judge_names(judges, llm_model)
+    if not input_.is_file():
+        raise InputError(f"input file not found: {input_}")
+    llm_options: dict[str, Any] = {
+        "base_url": llm_base_url,
+        "model": llm_model or "",
+        "timeout": llm_timeout,
+        "max_retries": llm_retries,
+    }
+    if llm_api_key_env is not None:
+        llm_options["api_key_env"] = llm_api_key_env
+    built = build_judges(
+        names, safety_detectors=safety_detectors, llm_options=llm_options, concurrency=concurrency
+    )
+    errors = errors or output.with_name(output.name.removesuffix(".jsonl") + ".errors.jsonl")
+    with output.open("w", encoding="utf-8") as out, errors.open("w", encoding="utf-8") as err:
+        counts = stream(built, input_, out, err)
+    summary = f"input {counts.input} = output {counts.output} + errors {counts.errors}"
+    if counts.errors:
+        summary += f" (see {errors})"
+    details = []
+    if built.refusal is not None:
+        details.append(f"refused {counts.refused}, partial {counts.partial}")
+    if built.safety is not None or built.llm is not None:
+        details.append(f"unqualified {counts.unqualified}")
+    if built.llm is not None:
+        details.append(f"llm unscored {counts.unscored}")
+    if details:
+        summary += "; " + "; ".join(details)
+    err_console.print(summary, markup=False, highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``judge`` to the root app."""
+    app.command("judge")(judge)
