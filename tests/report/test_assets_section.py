@@ -56,3 +56,14 @@ def test_empty_workspace_leaves_asset_clauses_pending(tmp_path: Path) -> None:
     got = _by_clause(tmp_path / "ws")
     for clause in ("8.1.a", "8.2.b", "8.3.c", "9.4.a"):
         assert got[clause].status == "pending"
+
+
+def test_classifier_coverage_clause_reads_model_metadata(tmp_path: Path) -> None:
+    init_workspace(tmp_path / "ws")
+    got = _by_clause(tmp_path / "ws")["8.4"]
+    assert got.status == "conforms"
+    assert got.figures["covered"] == 31
+    assert got.evidence[0].sha256 and len(got.evidence[0].sha256) == 64
+    # risks the shipped model learned (mostly) from authored sentences are disclosed
+    assert "A.3.d" in got.figures["mostly_authored_examples"]
+    assert "A.2.e" not in got.figures["mostly_authored_examples"]

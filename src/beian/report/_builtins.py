@@ -7,6 +7,7 @@ import importlib
 _MODULES = (
     "beian.report.sections.assets",
     "beian.report.sections.attestation",
+    "beian.report.sections.classifier",
 )
 
 for _module in _MODULES:
