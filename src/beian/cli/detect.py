@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from beian.cli._common import console, err_console, print_json, progress
+from beian.cli._jsonl import parse_object_line
 from beian.detect.detector_set import DetectorSet, TextVerdict
 from beian.errors import InputError, UserError
 from beian.records import ErrorRecord
@@ -64,18 +65,9 @@ def _show(text: str, verdict: TextVerdict) -> None:
 
 def _parse(raw: bytes, field: str) -> tuple[dict[str, Any] | None, str]:
     """The record and its text, or ``(None, reason)`` for a line that cannot be used."""
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, f"not UTF-8: {exc.reason} at byte {exc.start}"
-    if not line.strip():
-        return None, "blank line"
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return None, f"bad JSON: {exc.msg} at column {exc.colno}"
-    if not isinstance(record, dict):
-        return None, f"not a JSON object but {type(record).__name__}"
+    record, reason = parse_object_line(raw)
+    if record is None:
+        return None, reason
     value = record.get(field)
     if value is None:
         return None, f"missing field {field!r}"

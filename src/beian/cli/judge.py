@@ -26,6 +26,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 import typer
 
 from beian.cli._common import err_console, progress
+from beian.cli._jsonl import parse_object_line
 from beian.errors import InputError, UserError
 from beian.records import ErrorRecord
 
@@ -65,18 +66,9 @@ class Judges:
 
 def parse_record(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     """The record, or ``(None, reason)`` for a line that cannot be judged."""
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, f"not UTF-8: {exc.reason} at byte {exc.start}"
-    if not line.strip():
-        return None, "blank line"
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return None, f"bad JSON: {exc.msg} at column {exc.colno}"
-    if not isinstance(record, dict):
-        return None, f"not a JSON object but {type(record).__name__}"
+    record, reason = parse_object_line(raw)
+    if record is None:
+        return None, reason
     answer = record.get("answer")
     if not isinstance(answer, str):
         return (
