@@ -37,6 +37,7 @@ ENTRY_POINT_GROUP = "beian"
 BUILTIN_MODULES: tuple[str, ...] = (
     "beian.detect._builtins",
     "beian.library._builtins",
+    "beian.label._builtins",
     "beian.report._builtins",
 )
 

@@ -29,6 +29,7 @@ _GROUPS: tuple[tuple[str, str, str], ...] = (
     ("beian.cli.library", "register", ""),
     ("beian.cli.classifier", "register", ""),
     ("beian.cli.judge", "register", ""),
+    ("beian.cli.label", "register", ""),
 )
 
 

@@ -62,7 +62,7 @@ class Threshold(_Frozen):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     value: float
     op: Op
-    unit: Literal["items", "share", "days", "sources", "clicks", "people", "risks"]
+    unit: Literal["items", "share", "days", "seconds", "sources", "clicks", "people", "risks"]
     modal: Modal = "shall"
     per: Literal["total", "risk", "topic", "source", "sample"] = "total"
     applies_to: tuple[str, ...] = ()

@@ -78,7 +78,7 @@ class ClassifierSection:
         return out
 
 
-@registry.register("report_section", "classifier", version="1")
+@registry.register("report_section", "classifier", version="1", evidence="package")
 def _factory(_options: object) -> ClassifierSection:
     """Classifier coverage of the profile's risks (§8.4)."""
     return ClassifierSection()
