@@ -126,4 +126,7 @@ def test_assess_without_argument_uses_demo(beian: Runner, tmp_path: Path) -> Non
     assert r.returncode == 0, r.stderr
     demo = tmp_path / "xdg-data" / "beian" / "demo"
     assert (demo / "beian.toml").is_file()
-    assert "assessment.json" in r.stdout.replace("\n", "")
+    out = r.stdout.replace("\n", "")
+    assert "report.html" in out
+    html = next(demo.glob("runs/*/report/report.html"))
+    assert "8.1.a" in html.read_text(encoding="utf-8")

@@ -67,3 +67,21 @@ def test_classifier_coverage_clause_reads_model_metadata(tmp_path: Path) -> None
     # risks the shipped model learned (mostly) from authored sentences are disclosed
     assert "A.3.d" in got.figures["mostly_authored_examples"]
     assert "A.2.e" not in got.figures["mostly_authored_examples"]
+
+
+def test_label_samples_are_verified(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    init_workspace(root, demo=True)
+    got = _by_clause(root)["7.d"]
+    assert got.status == "nonconforms"
+    assert got.figures["failed"] == 1 and got.figures["passed"] == got.figures["files"] - 1
+    assert any("unlabelled.png" in m.en and "L-09" in m.en for m in got.missing)
+    (root / "labels" / "unlabelled.png").unlink()
+    fixed = _by_clause(root)["7.d"]
+    assert fixed.status == "conforms" and fixed.figures["failed"] == 0
+    assert fixed.evidence[0].ref.endswith("labels-verify.json")
+
+
+def test_no_label_samples_leaves_7d_pending(tmp_path: Path) -> None:
+    init_workspace(tmp_path / "ws")
+    assert _by_clause(tmp_path / "ws")["7.d"].status == "pending"

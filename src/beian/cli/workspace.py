@@ -13,6 +13,7 @@ from beian.assess import Assessment, assess
 from beian.cli._common import console, err_console, print_json
 from beian.report import attestations
 from beian.report.evidence import STATUS_LABELS, ClauseEvidence, Lang
+from beian.report.render import write_reports
 from beian.standard import Profile
 from beian.store import open_store
 from beian.workspace import (
@@ -100,8 +101,11 @@ def assess_cmd(
         str | None, typer.Option("--lang", help="zh or en (default: the workspace's).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the assessment as JSON.")] = False,
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Skip writing the HTML/PDF/Markdown report.")
+    ] = False,
 ) -> None:
-    """Assess a workspace clause by clause against its standard profile."""
+    """Assess a workspace clause by clause against its profile and write the report."""
     root = workspace if workspace is not None else _ensure_demo()
     ws = load_workspace(root, env=os.environ, overrides={"language": lang})
     language = ws.config.language
@@ -118,8 +122,23 @@ def assess_cmd(
         f"{STATUS_LABELS[k][language]} {v}" for k, v in sorted(outcome.totals.items())
     )
     console.print(totals)
-    out = ws.path("runs") / outcome.run_id / "assessment.json"
-    console.print(("结果已写入 " if language == "zh" else "written to ") + str(out))
+    if no_report:
+        out = ws.path("runs") / outcome.run_id / "assessment.json"
+        console.print(("结果已写入 " if language == "zh" else "written to ") + str(out))
+        return
+    with console.status("writing the report…"):
+        paths = write_reports(
+            outcome,
+            ws,
+            ws.path("runs") / outcome.run_id / "report",
+            language,
+            on_warning=lambda m: err_console.print(f"warning: {m}", markup=False),
+        )
+    console.print(
+        ("报告已写入 " if language == "zh" else "report written to ") + str(paths["html"])
+    )
+    if "pdf" in paths:
+        console.print("PDF: " + str(paths["pdf"]))
 
 
 def register(app: typer.Typer) -> None:

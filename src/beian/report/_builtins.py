@@ -8,6 +8,7 @@ _MODULES = (
     "beian.report.sections.assets",
     "beian.report.sections.attestation",
     "beian.report.sections.classifier",
+    "beian.report.sections.labels",
 )
 
 for _module in _MODULES:

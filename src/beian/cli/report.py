@@ -1,0 +1,136 @@
+"""``beian report``: render a stored assessment, the attestation questionnaire, filing drafts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, cast
+
+import typer
+from pydantic import ValidationError
+
+from beian.assess import Assessment
+from beian.cli._common import console, err_console
+from beian.errors import InputError, UserError
+from beian.report import attestations
+from beian.report.evidence import Lang
+from beian.report.render import write_reports
+from beian.workspace import Workspace, load_workspace
+
+report_app = typer.Typer(
+    help="Render the self-assessment report and filing drafts.", no_args_is_help=True
+)
+questionnaire_app = typer.Typer(
+    help="The attestation questionnaire as XLSX: export, fill in, import.", no_args_is_help=True
+)
+report_app.add_typer(questionnaire_app, name="questionnaire")
+
+LangOpt = Annotated[str | None, typer.Option("--lang", help="zh or en (default: the workspace's).")]
+
+
+def _lang(value: str | None, ws: Workspace) -> Lang:
+    lang = value or ws.config.language
+    if lang not in ("zh", "en"):
+        raise UserError(f"--lang must be zh or en, not {lang!r}")
+    return cast(Lang, lang)
+
+
+def load_assessment(run_dir: Path) -> Assessment:
+    """The assessment stored in ``run_dir/assessment.json``."""
+    path = run_dir / "assessment.json" if run_dir.is_dir() else run_dir
+    if not path.is_file():
+        raise InputError(f"{path}: no assessment.json (run 'beian assess' first)")
+    try:
+        return Assessment.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"{path}: {where}: {first['msg']}") from None
+
+
+def _workspace(outcome: Assessment, workspace: Path | None) -> Workspace:
+    return load_workspace(workspace or Path(outcome.workspace), env=os.environ)
+
+
+def _print(paths: dict[str, Path]) -> None:
+    for key, path in paths.items():
+        typer.echo(f"{key}: {path}")
+
+
+@report_app.command("render")
+def render(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder holding assessment.json.")],
+    lang: LangOpt = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default: RUN_DIR/report).")
+    ] = None,
+    workspace: Annotated[
+        Path | None, typer.Option("--workspace", help="Workspace (default: the one assessed).")
+    ] = None,
+) -> None:
+    """Render HTML, PDF, Markdown, JSON, XLSX attachments and the filing draft of a stored run."""
+    outcome = load_assessment(run_dir)
+    ws = _workspace(outcome, workspace)
+    folder = out or (run_dir if run_dir.is_dir() else run_dir.parent) / "report"
+    paths = write_reports(
+        outcome,
+        ws,
+        folder,
+        _lang(lang, ws),
+        on_warning=lambda m: err_console.print(f"warning: {m}"),
+    )
+    _print(paths)
+
+
+@report_app.command("filing")
+def filing(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder holding assessment.json.")],
+    lang: LangOpt = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default: RUN_DIR/report).")
+    ] = None,
+) -> None:
+    """Write the filing draft (algorithm-filing fields, LLM dossier checklist) and attachments."""
+    outcome = load_assessment(run_dir)
+    ws = _workspace(outcome, None)
+    folder = out or (run_dir if run_dir.is_dir() else run_dir.parent) / "report"
+    paths = write_reports(
+        outcome, ws, folder, _lang(lang, ws), formats=("xlsx", "filing"),
+        on_warning=lambda m: err_console.print(f"warning: {m}"),
+    )  # fmt: skip
+    _print(paths)
+
+
+@questionnaire_app.command("export")
+def questionnaire_export(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path("."),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="XLSX file (default: attestations/questionnaire.xlsx)."),
+    ] = None,
+) -> None:
+    """Write the attestations (or a blank template) as an XLSX questionnaire to fill in."""
+    ws = load_workspace(workspace, env=os.environ)
+    folder = ws.path("attestations")
+    path = attestations.export_questionnaire(
+        folder, ws.profile(), out or folder / "questionnaire.xlsx"
+    )
+    console.print(f"questionnaire written: {path}", highlight=False)
+
+
+@questionnaire_app.command("import")
+def questionnaire_import(
+    file: Annotated[Path, typer.Argument(help="A filled-in XLSX questionnaire.")],
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path("."),
+) -> None:
+    """Read a filled-in questionnaire and write attestations/attestations.yaml."""
+    ws = load_workspace(workspace, env=os.environ)
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    path = attestations.import_questionnaire(file, ws.path("attestations"), ws.profile())
+    console.print(f"attestations written: {path}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``report`` group (render, filing, questionnaire export/import)."""
+    app.add_typer(report_app, name="report")

@@ -1,0 +1,271 @@
+"""The report as one deterministic document: what every renderer formats.
+
+:func:`build_document` turns an :class:`~beian.assess.Assessment` into a :class:`ReportDoc`
+that carries no run id, timestamp or absolute path, so the same inputs give the same document
+(and ``report.json`` is byte-identical). Paths are made relative to the workspace, the current
+run's folder is written ``runs/<run>/`` and a stored run that carries a content digest is named
+by that digest. Volatile facts go to ``run.json`` instead (see :func:`run_facts`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from beian.assess import Assessment
+from beian.records import ClauseStatus
+from beian.report import attestations
+from beian.report.evidence import STATUS_LABELS, ClauseEvidence, EvidenceRef, Msg
+from beian.report.render.i18n import msg
+from beian.standard import Profile
+from beian.workspace import CONFIG_NAME, Workspace
+
+SCHEMA = "beian.report/1"
+RUN_PLACEHOLDER = "<run>"
+STATUSES: tuple[ClauseStatus, ...] = ("conforms", "nonconforms", "not_applicable", "pending")
+
+
+class Ref(BaseModel):
+    """An evidence file or run, with its path made stable."""
+
+    kind: Literal["file", "run"]
+    ref: str
+    sha256: str = ""
+    note: str = ""
+
+
+class ClauseRow(BaseModel):
+    """One clause of the report: the requirement and the conclusion on it."""
+
+    id: str
+    chapter: str
+    section: str
+    title: Msg
+    kind: str
+    confidence: str
+    needs: Msg
+    thresholds: list[dict[str, Any]]
+    status: ClauseStatus
+    status_label: Msg
+    concluded_by: str
+    summary: Msg
+    figures: dict[str, Any]
+    evidence: list[Ref]
+    missing: list[Msg]
+    alternative: str
+    explanation: str
+
+
+class ManifestEntry(BaseModel):
+    """One input of the assessment, with the clauses that cite it."""
+
+    kind: Literal["file", "run"]
+    ref: str
+    sha256: str
+    note: str
+    cited_by: list[str]
+
+
+class SignatoryRow(BaseModel):
+    """One of the three signatories of §9.1 d."""
+
+    role: str
+    role_label: Msg
+    name: str
+    title: str
+    signed_on: str
+    note: str
+
+
+class ReportDoc(BaseModel):
+    """Everything the report says, in both languages."""
+
+    schema_: str
+    tool_version: str
+    profile: str
+    profile_version: str
+    standard: Msg
+    provider: str
+    service: str
+    conclusion: Msg
+    totals: dict[str, int]
+    by_chapter: dict[str, dict[str, int]]
+    chapters: dict[str, Msg]
+    clauses: list[ClauseRow]
+    manifest: list[ManifestEntry]
+    components: list[dict[str, Any]]
+    signatories: list[SignatoryRow]
+    signed: int
+    signatories_required: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The document as JSON data (``schema`` spelled without the underscore)."""
+        data = self.model_dump(mode="json")
+        data["schema"] = data.pop("schema_")
+        return data
+
+
+def _stable_path(ref: str, ws: Workspace, run_id: str, base: Path | None) -> str:
+    path = Path(ref)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    if path.is_absolute():
+        try:
+            ref = path.resolve().relative_to(ws.root.resolve()).as_posix()
+        except ValueError:
+            ref = path.as_posix()
+    return ref.replace(run_id, RUN_PLACEHOLDER) if run_id else ref
+
+
+def stable_ref(e: EvidenceRef, ws: Workspace, run_id: str, section: str) -> Ref:
+    """``e`` with a workspace-relative path, or a stored run named by its digest."""
+    if e.kind == "run":
+        name = e.ref if e.ref != run_id else RUN_PLACEHOLDER
+        if e.sha256:
+            name = f"run:sha256:{e.sha256[:16]}"
+        return Ref(kind="run", ref=name, sha256=e.sha256, note=e.note)
+    # Attestation evidence is written relative to the attestations folder (see attestations.py).
+    base = ws.path("attestations") if section == "attestations" else ws.root
+    return Ref(kind="file", ref=_stable_path(e.ref, ws, run_id, base), sha256=e.sha256, note=e.note)
+
+
+def _row(ev: ClauseEvidence, profile: Profile, ws: Workspace, run_id: str) -> ClauseRow:
+    clause = profile.clause(ev.clause)
+    return ClauseRow(
+        id=clause.id,
+        chapter=clause.section.split(".")[0],
+        section=clause.section,
+        title=Msg(zh=clause.title_zh, en=clause.title_en),
+        kind=clause.kind,
+        confidence=clause.confidence,
+        needs=Msg(zh=clause.evidence_zh, en=clause.evidence_en),
+        thresholds=[t.model_dump(mode="json") for t in clause.thresholds],
+        status=ev.status,
+        status_label=Msg(**STATUS_LABELS[ev.status]),
+        concluded_by=ev.section,
+        summary=ev.summary,
+        figures=ev.figures,
+        evidence=[stable_ref(e, ws, run_id, ev.section) for e in ev.evidence],
+        missing=list(ev.missing),
+        alternative=ev.alternative,
+        explanation=ev.explanation,
+    )
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _manifest(rows: list[ClauseRow], ws: Workspace) -> list[ManifestEntry]:
+    found: dict[tuple[str, str, str], ManifestEntry] = {}
+    # The workspace's own configuration and attestations are inputs even when no clause cites them.
+    extra = [ws.root / CONFIG_NAME, ws.path("attestations") / attestations.FILE_NAME]
+    for path in extra:
+        if path.is_file():
+            rel = path.relative_to(ws.root).as_posix()
+            found[("file", rel, _sha256(path))] = ManifestEntry(
+                kind="file", ref=rel, sha256=_sha256(path), note="workspace", cited_by=[]
+            )
+    for row in rows:
+        for e in row.evidence:
+            key = (e.kind, e.ref, e.sha256)
+            entry = found.setdefault(
+                key,
+                ManifestEntry(kind=e.kind, ref=e.ref, sha256=e.sha256, note=e.note, cited_by=[]),
+            )
+            if row.id not in entry.cited_by:
+                entry.cited_by.append(row.id)
+    return sorted(found.values(), key=lambda m: (m.kind, m.ref, m.sha256))
+
+
+def _signatories(ws: Workspace, profile: Profile) -> tuple[list[SignatoryRow], int, int]:
+    att = attestations.load(ws.path("attestations"))
+    rows = []
+    for role in attestations.SIGNATORY_ROLES:
+        s = att.signatories.get(role) if att else None
+        s = s or attestations.Signatory()
+        rows.append(
+            SignatoryRow(
+                role=role,
+                role_label=msg(f"role.{role}"),
+                name=s.name,
+                title=s.title,
+                signed_on=s.signed_on.isoformat() if s.signed_on else "",
+                note=s.note,
+            )
+        )
+    signed = attestations.signed_count(att) if att else 0
+    return rows, signed, _required_signatories(profile)
+
+
+def _required_signatories(profile: Profile) -> int:
+    for clause in profile.clauses:
+        for t in clause.thresholds:
+            if t.key == "signatories_min":
+                return int(t.value)
+    return len(attestations.SIGNATORY_ROLES)
+
+
+def _conclusion(totals: dict[str, int]) -> Msg:
+    pending_n, non = totals.get("pending", 0), totals.get("nonconforms", 0)
+    if pending_n:
+        return msg("verdict.pending", p=pending_n, n=non)
+    if non:
+        return msg("verdict.nonconforms", n=non)
+    return msg("verdict.conforms")
+
+
+def build_document(outcome: Assessment, ws: Workspace, profile: Profile) -> ReportDoc:
+    """The report document of ``outcome``; free of run ids, timestamps and absolute paths."""
+    rows = [_row(ev, profile, ws, outcome.run_id) for ev in outcome.clauses]
+    totals: dict[str, int] = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
+    by_chapter: dict[str, dict[str, int]] = {}
+    for chapter in sorted({r.chapter for r in rows}, key=_chapter_key):
+        counts = Counter(r.status for r in rows if r.chapter == chapter)
+        by_chapter[chapter] = {s: counts.get(s, 0) for s in STATUSES}
+    signatories, signed, required = _signatories(ws, profile)
+    return ReportDoc(
+        schema_=SCHEMA,
+        tool_version=outcome.tool_version,
+        profile=outcome.profile,
+        profile_version=outcome.profile_version,
+        standard=Msg(zh=profile.standard_zh, en=profile.standard_en),
+        provider=outcome.provider,
+        service=outcome.service,
+        conclusion=_conclusion(totals),
+        totals=totals,
+        by_chapter=by_chapter,
+        chapters={c: _chapter_title(c) for c in by_chapter},
+        clauses=rows,
+        manifest=_manifest(rows, ws),
+        components=sorted(outcome.sections, key=lambda s: (s.get("kind", ""), s.get("name", ""))),
+        signatories=signatories,
+        signed=signed,
+        signatories_required=required,
+    )
+
+
+def _chapter_key(chapter: str) -> tuple[int, str]:
+    return (int(chapter), chapter) if chapter.isdigit() else (99, chapter)
+
+
+def _chapter_title(chapter: str) -> Msg:
+    try:
+        return msg(f"ch.{chapter}")
+    except KeyError:
+        return Msg(zh=f"第{chapter}章", en=f"Chapter {chapter}")
+
+
+def run_facts(outcome: Assessment, generated_at: str) -> dict[str, Any]:
+    """What ``run.json`` records beside the deterministic report: ids, paths, times."""
+    return {
+        "run_id": outcome.run_id,
+        "workspace": outcome.workspace,
+        "generated_at": generated_at,
+        "run_placeholder": RUN_PLACEHOLDER,
+        "tool_version": outcome.tool_version,
+    }

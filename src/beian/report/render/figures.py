@@ -1,0 +1,218 @@
+"""Reading ``ClauseEvidence.figures`` by the convention in design/report-model.md.
+
+Three shapes are recognised; anything else is shown as a plain key/value figure:
+
+* a **rate**: a dict with a numeric ``rate`` (0–1) and optionally ``ci`` ``[lo, hi]``,
+  ``threshold``, ``op`` (``>=``/``<=``), ``n``, ``passed``, ``label`` (text or ``{zh, en}``) and
+  ``key`` (a threshold key of the clause; fills ``threshold``/``op`` from the profile). It may be
+  the figures dict itself, an item of ``figures["rates"]``, or any value of the figures dict;
+* a **count group**: ``figures["per_<x>"] = {name: number}`` (``per_risk``, ``per_topic``,
+  ``per_source`` …), drawn as bars, with an optional quota line from ``per_<x>_min`` or
+  ``per_<x>_max``;
+* a **scalar**: any other number, string or boolean.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, TypeGuard
+
+from beian.report.evidence import Lang, Msg
+from beian.standard import Profile
+from beian.standard.schema import Clause
+
+_RATE_KEYS = {"rate", "ci", "threshold", "op", "n", "passed", "label", "key"}
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """A proportion with its interval and the threshold it is held against."""
+
+    label: Msg
+    rate: float
+    ci: tuple[float, float] | None
+    threshold: float | None
+    op: str | None
+    n: int | None
+    passed: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Counts by risk, topic or source, with an optional quota line."""
+
+    key: str
+    values: dict[str, float]
+    quota: float | None
+    quota_op: str | None
+    quotas: dict[str, float] | None = None
+    """Per-entry quotas, when ``per_<x>_min``/``_max`` is a dict rather than one number."""
+
+    def quota_of(self, key: str) -> float | None:
+        """The quota that applies to ``key``."""
+        if self.quotas is not None:
+            return self.quotas.get(key)
+        return self.quota
+
+
+def _number(value: Any) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _label(value: Any, fallback: str) -> Msg:
+    if isinstance(value, dict) and "zh" in value and "en" in value:
+        return Msg(zh=str(value["zh"]), en=str(value["en"]))
+    if isinstance(value, str) and value:
+        return Msg(zh=value, en=value)
+    if not fallback:
+        return Msg(zh="比率", en="rate")
+    return Msg(zh=fallback, en=fallback)
+
+
+def _passes(rate: float, op: str | None, threshold: float | None) -> bool | None:
+    if threshold is None or op is None:
+        return None
+    if op == ">=":
+        return rate >= threshold
+    if op == "<=":
+        return rate <= threshold
+    return rate == threshold
+
+
+def _rate(data: dict[str, Any], name: str, clause: Clause) -> Rate:
+    threshold: Any = data.get("threshold")
+    op = data.get("op")
+    key = data.get("key")
+    if threshold is None and isinstance(key, str):
+        try:
+            t = clause.threshold(key)
+            threshold, op = t.value, op or t.op
+        except KeyError:
+            pass
+    ci = data.get("ci")
+    interval = (
+        (float(ci[0]), float(ci[1])) if isinstance(ci, list | tuple) and len(ci) == 2 else None
+    )
+    rate = float(data["rate"])
+    thr = float(threshold) if _number(threshold) else None
+    op_s = str(op) if op is not None else None
+    passed = data.get("passed")
+    return Rate(
+        label=_label(data.get("label"), name),
+        rate=rate,
+        ci=interval,
+        threshold=thr,
+        op=op_s,
+        n=int(data["n"]) if _number(data.get("n")) else None,
+        passed=bool(passed) if isinstance(passed, bool) else _passes(rate, op_s, thr),
+    )
+
+
+def _is_rate(value: Any) -> bool:
+    return isinstance(value, dict) and _number(value.get("rate"))
+
+
+def rates(figures: dict[str, Any], clause: Clause) -> list[Rate]:
+    """Every rate figure of a clause, in a stable order."""
+    out: list[Rate] = []
+    if _is_rate(figures):
+        out.append(_rate(figures, "", clause))
+    for item in figures.get("rates", []) if isinstance(figures.get("rates"), list) else []:
+        if _is_rate(item):
+            out.append(_rate(item, "rate", clause))
+    for name in sorted(figures):
+        if name != "rates" and _is_rate(figures[name]):
+            out.append(_rate(figures[name], name, clause))
+    return out
+
+
+def _is_counts(value: Any) -> TypeGuard[dict[str, Any]]:
+    return isinstance(value, dict) and bool(value) and all(_number(v) for v in value.values())
+
+
+def _is_group(name: str, value: Any) -> bool:
+    quota = name.endswith(("_min", "_max"))
+    return name.startswith("per_") and not quota and _is_counts(value)
+
+
+def counts(figures: dict[str, Any]) -> list[Counts]:
+    """Every ``per_<x>`` count group, in key order."""
+    out = []
+    for name in sorted(figures):
+        value = figures[name]
+        if not _is_group(name, value):
+            continue
+        quota, op, per_key = None, None, None
+        for suffix, sop in (("_min", ">="), ("_max", "<=")):
+            q = figures.get(name + suffix)
+            if _number(q):
+                quota, op = float(q), sop
+            elif _is_counts(q):
+                per_key, op = {str(k): float(v) for k, v in q.items()}, sop
+        values = {str(k): float(v) for k, v in value.items()}
+        out.append(Counts(name, values, quota, op, per_key))
+    return out
+
+
+def _consumed(figures: dict[str, Any]) -> set[str]:
+    used = {"rates"} if isinstance(figures.get("rates"), list) else set()
+    if _is_rate(figures):
+        used |= _RATE_KEYS
+    for name, value in figures.items():
+        if _is_rate(value):
+            used.add(name)
+        if _is_group(name, value):
+            used |= {name, name + "_min", name + "_max"}
+    return used
+
+
+def scalars(figures: dict[str, Any]) -> list[tuple[str, str]]:
+    """Figures that are neither rates nor count groups, as (key, text) in key order."""
+    used = _consumed(figures)
+    return [(k, format_value(figures[k])) for k in sorted(figures) if k not in used]
+
+
+def format_value(value: Any) -> str:
+    """A figure value as short, stable text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, int | str):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def pct(value: float, decimals: int = 1) -> str:
+    """A share as a percentage (``0.9612`` → ``96.1%``)."""
+    return f"{value * 100:.{decimals}f}%"
+
+
+def group_label(name: str, key: str, profile: Profile, lang: Lang) -> str:
+    """A readable label for a count-group entry: risk and topic ids get their names."""
+    if name == "per_risk":
+        try:
+            risk = profile.risk(key)
+        except KeyError:
+            return key
+        text = risk.name_zh if lang == "zh" else risk.name_en
+        return f"{key} {text}"
+    if name == "per_topic" and lang == "en":
+        for topic in profile.topics:
+            if topic.id == key:
+                return f"{key} ({topic.name_en})"
+    return key
+
+
+def order_keys(name: str, keys: list[str], profile: Profile) -> list[str]:
+    """Risks and topics in profile order, anything else sorted."""
+    ref = (
+        profile.risk_ids()
+        if name == "per_risk"
+        else [t.id for t in profile.topics]
+        if name == "per_topic"
+        else []
+    )
+    known = [k for k in ref if k in keys]
+    return known + sorted(k for k in keys if k not in set(ref))

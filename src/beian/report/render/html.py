@@ -1,0 +1,256 @@
+"""The self-contained HTML report: inline CSS, inline SVG charts, no script, no network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+from beian.report.evidence import STATUS_LABELS, Lang
+from beian.report.render import charts
+from beian.report.render import figures as fig
+from beian.report.render.document import ClauseRow, ReportDoc
+from beian.report.render.i18n import has, t
+from beian.report.render.style import CSS
+from beian.standard import Profile
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """Facts shown on the page that are not part of the deterministic document."""
+
+    report_date: str = ""
+    run_id: str = ""
+    attachments: dict[str, str] = field(default_factory=dict)
+    """Attachment label key (``att.keywords`` …) → file name relative to the report."""
+    extra_css: str = ""
+
+
+def _e(s: object) -> str:
+    return escape(str(s))
+
+
+def _badge(status: str, label: str) -> str:
+    return f'<span class="badge s-{status}">{_e(label)}</span>'
+
+
+def _cover(doc: ReportDoc, lang: Lang, page: PageInfo) -> str:
+    unset = t("unset", lang)
+    rows = [
+        ("provider", doc.provider or unset),
+        ("service", doc.service or unset),
+        ("standard", doc.standard.get(lang)),
+        ("profile", f"{doc.profile} {doc.profile_version}"),
+        ("tool", f"beian {doc.tool_version}"),
+    ]
+    if page.report_date:
+        rows.append(("report_date", page.report_date))
+    if page.run_id:
+        rows.append(("run", page.run_id))
+    meta = "".join(f"<dt>{_e(t(k, lang))}</dt><dd>{_e(v)}</dd>" for k, v in rows)
+    draft = ""
+    if doc.totals.get("pending", 0) or doc.signed < doc.signatories_required:
+        draft = f'<div class="draft" role="note">{_e(t("draft", lang))}</div>'
+    tiles = "".join(
+        f'<div class="tile s-{s}"><div class="n">{n}</div><div class="l">'
+        f"{_e(doc_label(s, lang))}</div></div>"
+        for s, n in doc.totals.items()
+    )
+    return (
+        f'<header class="cover"><div class="doc-kind">{_e(t("att.report", lang))}</div>'
+        f'<h1>{_e(t("title", lang))}<span class="sub">{_e(t("subtitle", lang))}</span></h1>'
+        f'<dl class="meta">{meta}</dl>{draft}<div class="tiles">{tiles}</div></header>'
+    )
+
+
+def doc_label(status: str, lang: Lang) -> str:
+    """The status label (符合 / Conforms …)."""
+    return STATUS_LABELS[status][lang]
+
+
+def _toc(lang: Lang) -> str:
+    items = [
+        ("overview", "overview"),
+        ("clauses", "clauses"),
+        ("manifest", "manifest"),
+        ("signatures", "signatures"),
+        ("attachments", "attachments"),
+    ]
+    li = "".join(f'<li><a href="#{a}">{_e(t(k, lang))}</a></li>' for a, k in items)
+    return f'<nav class="toc"><strong>{_e(t("toc", lang))}</strong><ul>{li}</ul></nav>'
+
+
+def _overview(doc: ReportDoc, lang: Lang) -> str:
+    titles = {c: m.get(lang) for c, m in doc.chapters.items()}
+    chart = charts.status_chart(doc.by_chapter, titles, lang)
+    rows = "".join(
+        f'<tr class="s-{r.status}"><td class="id"><a href="#c-{_e(r.id)}">{_e(r.id)}</a></td>'
+        f'<td>{_e(r.title.get(lang))}</td><td class="st">{_e(_kind(r.kind, lang))}</td>'
+        f'<td class="st">{_badge(r.status, r.status_label.get(lang))}</td></tr>'
+        for r in doc.clauses
+    )
+    head = "".join(
+        f"<th>{_e(t(k, lang))}</th>" for k in ("clause", "requirement", "kind", "status")
+    )
+    signed = t("signed", lang, s=doc.signed, r=doc.signatories_required)
+    return (
+        f'<section id="overview"><h2>{_e(t("overview", lang))}</h2>'
+        f'<p class="conclusion">{_e(t("conclusion", lang))}：{_e(doc.conclusion.get(lang))} '
+        f"{_e(signed)}</p>"
+        f'<figure class="chart"><figcaption>{_e(t("by_chapter", lang))}</figcaption>{chart}</figure>'
+        f'<table class="summary"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        "</section>"
+    )
+
+
+def _kind(kind: str, lang: Lang) -> str:
+    return t(f"kind.{kind}", lang) if has(f"kind.{kind}") else kind
+
+
+def _figures(row: ClauseRow, profile: Profile, lang: Lang) -> str:
+    clause = profile.clause(row.id)
+    parts: list[str] = []
+    for rate in fig.rates(row.figures, clause):
+        caption = charts.rate_caption(rate, lang)
+        svg = charts.rate_chart(rate, lang)
+        parts.append(f'<figure class="chart"><figcaption>{_e(caption)}</figcaption>{svg}</figure>')
+    for group in fig.counts(row.figures):
+        name = t(group.key, lang) if has(group.key) else group.key
+        svg = charts.count_chart(group, profile, lang)
+        parts.append(f'<figure class="chart"><figcaption>{_e(name)}</figcaption>{svg}</figure>')
+    scalars = fig.scalars(row.figures)
+    if scalars:
+        chips = "".join(
+            f'<span class="fig"><span class="k">{_e(figure_label(k, lang))}</span> {_e(v)}</span>'
+            for k, v in scalars
+        )
+        parts.append(f'<div class="figs">{chips}</div>')
+    return "".join(parts)
+
+
+def figure_label(key: str, lang: Lang) -> str:
+    """A known figure key in words (``total`` → 总数), other keys as they are."""
+    return t(f"fig.{key}", lang) if has(f"fig.{key}") else key
+
+
+def _list(items: list[str], css: str = "") -> str:
+    cls = f' class="{css}"' if css else ""
+    return f"<ul{cls}>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+def _clause(row: ClauseRow, profile: Profile, lang: Lang) -> str:
+    facts: list[tuple[str, str]] = []
+    if row.needs.get(lang):
+        facts.append((t("needs", lang), _e(row.needs.get(lang))))
+    if row.evidence:
+        refs = [
+            f"<code>{_e(e.ref)}</code>"
+            + (f' <span class="note">{_e(e.note)}</span>' if e.note else "")
+            for e in row.evidence
+        ]
+        facts.append((t("evidence", lang), _list(refs)))
+    missing = [m.get(lang) for m in row.missing if m != row.summary]
+    if missing:
+        label = t("shortfall" if row.status == "nonconforms" else "missing", lang)
+        css = "missing long" if len(missing) > 8 else "missing"
+        facts.append((label, _list([_e(m) for m in missing], css)))
+    if row.alternative:
+        facts.append((t("alternative", lang), f'<span class="alt">{_e(row.alternative)}</span>'))
+    if row.explanation:
+        key = {"not_applicable": "na_reason", "nonconforms": "nonconf_reason"}.get(
+            row.status, "explanation"
+        )
+        facts.append((t(key, lang), _e(row.explanation)))
+    dl = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in facts)
+    meta = " · ".join(
+        [_kind(row.kind, lang), f"{t('basis', lang)}: {row.concluded_by}", f"[{row.confidence}]"]
+    )
+    return (
+        f'<article class="clause s-{row.status}" id="c-{_e(row.id)}">'
+        f'<h4><span class="cid">{_e(row.id)}</span><span class="title">{_e(row.title.get(lang))}'
+        f"</span>{_badge(row.status, row.status_label.get(lang))}</h4>"
+        f'<div class="meta-line">{_e(meta)}</div>'
+        f'<p class="summary-text">{_e(row.summary.get(lang))}</p>'
+        f'{_figures(row, profile, lang)}<dl class="facts">{dl}</dl></article>'
+    )
+
+
+def _clauses(doc: ReportDoc, profile: Profile, lang: Lang) -> str:
+    out = [f'<section id="clauses"><h2>{_e(t("clauses", lang))}</h2>']
+    for chapter, title in doc.chapters.items():
+        out.append(f'<h3 id="ch-{_e(chapter)}">§{_e(chapter)} {_e(title.get(lang))}</h3>')
+        out.extend(_clause(r, profile, lang) for r in doc.clauses if r.chapter == chapter)
+    out.append("</section>")
+    return "".join(out)
+
+
+def _manifest(doc: ReportDoc, lang: Lang) -> str:
+    comp_rows = "".join(
+        f"<tr><td>{_e(c.get('kind', ''))}/{_e(c.get('name', ''))}</td>"
+        f"<td>{_e(c.get('version', ''))}</td><td><code>{_e(fig.format_value(c.get('options', {})))}"
+        "</code></td></tr>"
+        for c in doc.components
+    )
+    comp_head = "".join(f"<th>{_e(t(k, lang))}</th>" for k in ("component", "version", "options"))
+    file_rows = "".join(
+        f"<tr><td><code>{_e(m.ref)}</code>"
+        + (f' <span class="note">{_e(m.note)}</span>' if m.note else "")
+        + f'</td><td class="hash">{_e(m.sha256)}</td><td>{_e(", ".join(m.cited_by))}</td></tr>'
+        for m in doc.manifest
+    )
+    file_head = "".join(f"<th>{_e(t(k, lang))}</th>" for k in ("path", "note", "cited_by"))
+    file_head = file_head.replace(_e(t("note", lang)), "SHA-256", 1)
+    return (
+        f'<section id="manifest"><h2>{_e(t("manifest", lang))}</h2>'
+        f'<dl class="meta"><dt>{_e(t("tool", lang))}</dt><dd>beian {_e(doc.tool_version)}</dd>'
+        f"<dt>{_e(t('profile', lang))}</dt><dd>{_e(doc.profile)} {_e(doc.profile_version)}</dd></dl>"
+        f"<h3>{_e(t('components', lang))}</h3><table><thead><tr>{comp_head}</tr></thead>"
+        f"<tbody>{comp_rows}</tbody></table>"
+        f'<h3>{_e(t("files", lang))}</h3><p class="note">{_e(t("run_note", lang))}</p>'
+        f"<table><thead><tr>{file_head}</tr></thead><tbody>{file_rows}</tbody></table></section>"
+    )
+
+
+def _signatures(doc: ReportDoc, lang: Lang) -> str:
+    blocks = []
+    for s in doc.signatories:
+        fields = [
+            ("name", s.name),
+            ("position", s.title),
+            ("signed_on", s.signed_on),
+        ]
+        dl = "".join(f"<dt>{_e(t(k, lang))}</dt><dd>{_e(v) or '&nbsp;'}</dd>" for k, v in fields)
+        note = f'<p class="note">{_e(s.note)}</p>' if s.note else ""
+        blocks.append(
+            f'<div class="sig"><div class="role">{_e(s.role_label.get(lang))}</div><dl>{dl}</dl>'
+            f'<div class="line"></div><div class="note">{_e(t("signature", lang))}</div>{note}</div>'
+        )
+    return (
+        f'<section class="signatures" id="signatures"><h2>{_e(t("signatures", lang))}</h2>'
+        f'<div class="sig-grid">{"".join(blocks)}</div>'
+        f'<p class="note">{_e(t("sign_note", lang))}</p></section>'
+    )
+
+
+def _attachments(page: PageInfo, lang: Lang) -> str:
+    items = [
+        f"{_e(t(key, lang))}: <code>{_e(name)}</code>" for key, name in page.attachments.items()
+    ]
+    body = _list(items) if items else f"<p>{_e(t('no_evidence', lang))}</p>"
+    return f'<section id="attachments"><h2>{_e(t("attachments", lang))}</h2>{body}</section>'
+
+
+def render_html(doc: ReportDoc, profile: Profile, lang: Lang, page: PageInfo | None = None) -> str:
+    """The whole report as one HTML page."""
+    page = page or PageInfo()
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    title = f"{t('title', lang)} — {doc.service or doc.provider}"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<link rel="icon" href="data:,"><title>{_e(title)}</title>'
+        f"<style>{CSS}{page.extra_css}</style></head><body>"
+        f"{_cover(doc, lang, page)}{_toc(lang)}{_overview(doc, lang)}"
+        f"{_clauses(doc, profile, lang)}{_manifest(doc, lang)}{_signatures(doc, lang)}"
+        f"{_attachments(page, lang)}"
+        f"<footer>{_e(t('generated_by', lang, v=doc.tool_version))}</footer></body></html>\n"
+    )

@@ -1,0 +1,154 @@
+"""The report as Markdown: the same content as the HTML, charts given as numbers."""
+
+from __future__ import annotations
+
+from beian.report.evidence import Lang
+from beian.report.render import figures as fig
+from beian.report.render.charts import rate_caption
+from beian.report.render.document import ClauseRow, ReportDoc
+from beian.report.render.html import PageInfo, doc_label, figure_label
+from beian.report.render.i18n import has, t
+from beian.standard import Profile
+
+
+def _cell(s: object) -> str:
+    return str(s).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(_cell(h) for h in head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return [*out, ""]
+
+
+def _kind(kind: str, lang: Lang) -> str:
+    return t(f"kind.{kind}", lang) if has(f"kind.{kind}") else kind
+
+
+def _cover(doc: ReportDoc, lang: Lang, page: PageInfo) -> list[str]:
+    unset = t("unset", lang)
+    out = [f"# {t('title', lang)}{t('subtitle', lang)}", ""]
+    meta = [
+        (t("provider", lang), doc.provider or unset),
+        (t("service", lang), doc.service or unset),
+        (t("standard", lang), doc.standard.get(lang)),
+        (t("profile", lang), f"{doc.profile} {doc.profile_version}"),
+        (t("tool", lang), f"beian {doc.tool_version}"),
+    ]
+    if page.report_date:
+        meta.append((t("report_date", lang), page.report_date))
+    if page.run_id:
+        meta.append((t("run", lang), page.run_id))
+    out += [f"- **{k}**: {v}" for k, v in meta] + [""]
+    if doc.totals.get("pending", 0) or doc.signed < doc.signatories_required:
+        out += [f"> **{t('draft', lang)}**", ""]
+    return out
+
+
+def _overview(doc: ReportDoc, lang: Lang) -> list[str]:
+    signed = t("signed", lang, s=doc.signed, r=doc.signatories_required)
+    out = [f"## {t('overview', lang)}", ""]
+    out += [f"**{t('conclusion', lang)}**: {doc.conclusion.get(lang)} {signed}", ""]
+    statuses = list(doc.totals)
+    head = [t("clause", lang), *(doc_label(s, lang) for s in statuses), t("total", lang)]
+    rows = [
+        [f"§{c} {doc.chapters[c].get(lang)}", *(str(n[s]) for s in statuses), str(sum(n.values()))]
+        for c, n in doc.by_chapter.items()
+    ]
+    rows.append([t("total", lang), *(str(doc.totals[s]) for s in statuses), str(len(doc.clauses))])
+    out += _table(head, rows)
+    head = [t("clause", lang), t("requirement", lang), t("kind", lang), t("status", lang)]
+    rows = [
+        [r.id, r.title.get(lang), _kind(r.kind, lang), r.status_label.get(lang)]
+        for r in doc.clauses
+    ]
+    return out + _table(head, rows)
+
+
+def _figures(row: ClauseRow, profile: Profile, lang: Lang) -> list[str]:
+    clause = profile.clause(row.id)
+    out = [f"- {rate_caption(r, lang)}" for r in fig.rates(row.figures, clause)]
+    for group in fig.counts(row.figures):
+        name = t(group.key, lang) if has(group.key) else group.key
+        quota = f" ({t('quota', lang)} {group.quota_op} {group.quota:g})" if group.quota else ""
+        keys = fig.order_keys(group.key, list(group.values), profile)
+        values = "; ".join(
+            f"{fig.group_label(group.key, k, profile, lang)}: {group.values[k]:g}" for k in keys
+        )
+        out.append(f"- {name}{quota}: {values}")
+    out += [f"- {figure_label(k, lang)}: {v}" for k, v in fig.scalars(row.figures)]
+    return out
+
+
+def _clause(row: ClauseRow, profile: Profile, lang: Lang) -> list[str]:
+    out = [f"#### {row.id} {row.title.get(lang)} — **{row.status_label.get(lang)}**", ""]
+    out += [
+        f"*{_kind(row.kind, lang)} · {t('basis', lang)}: {row.concluded_by} · [{row.confidence}]*"
+    ]
+    out += ["", row.summary.get(lang), ""]
+    figures = _figures(row, profile, lang)
+    if figures:
+        out += [f"**{t('figures', lang)}**", "", *figures, ""]
+    if row.needs.get(lang):
+        out += [f"- **{t('needs', lang)}**: {row.needs.get(lang)}"]
+    if row.evidence:
+        refs = ", ".join(f"`{e.ref}`" for e in row.evidence)
+        out += [f"- **{t('evidence', lang)}**: {refs}"]
+    missing = [m.get(lang) for m in row.missing if m != row.summary]
+    if missing:
+        label = t("shortfall" if row.status == "nonconforms" else "missing", lang)
+        out += [f"- **{label}**: " + "；".join(missing)]
+    if row.alternative:
+        out += [f"- **{t('alternative', lang)}**: {row.alternative}"]
+    if row.explanation:
+        key = {"not_applicable": "na_reason", "nonconforms": "nonconf_reason"}.get(
+            row.status, "explanation"
+        )
+        out += [f"- **{t(key, lang)}**: {row.explanation}"]
+    return [*out, ""]
+
+
+def _manifest(doc: ReportDoc, lang: Lang) -> list[str]:
+    out = [f"## {t('manifest', lang)}", "", f"### {t('components', lang)}", ""]
+    out += _table(
+        [t("component", lang), t("version", lang), t("options", lang)],
+        [
+            [f"{c.get('kind', '')}/{c.get('name', '')}", str(c.get("version", "")),
+             fig.format_value(c.get("options", {}))]
+            for c in doc.components
+        ],
+    )  # fmt: skip
+    out += [f"### {t('files', lang)}", "", t("run_note", lang), ""]
+    out += _table(
+        [t("path", lang), "SHA-256", t("cited_by", lang)],
+        [[f"`{m.ref}`", m.sha256, ", ".join(m.cited_by)] for m in doc.manifest],
+    )
+    return out
+
+
+def _signatures(doc: ReportDoc, lang: Lang) -> list[str]:
+    out = [f"## {t('signatures', lang)}", ""]
+    head = [t("role", lang), t("name", lang), t("position", lang), t("signed_on", lang)]
+    head.append(t("signature", lang))
+    rows = [[s.role_label.get(lang), s.name, s.title, s.signed_on, " "] for s in doc.signatories]
+    return [*out, *_table(head, rows), t("sign_note", lang), ""]
+
+
+def render_markdown(
+    doc: ReportDoc, profile: Profile, lang: Lang, page: PageInfo | None = None
+) -> str:
+    """The whole report as Markdown."""
+    page = page or PageInfo()
+    out = _cover(doc, lang, page) + _overview(doc, lang)
+    out += [f"## {t('clauses', lang)}", ""]
+    for chapter, title in doc.chapters.items():
+        out += [f"### §{chapter} {title.get(lang)}", ""]
+        for row in doc.clauses:
+            if row.chapter == chapter:
+                out += _clause(row, profile, lang)
+    out += _manifest(doc, lang) + _signatures(doc, lang)
+    if page.attachments:
+        out += [f"## {t('attachments', lang)}", ""]
+        out += [f"- {t(k, lang)}: `{name}`" for k, name in page.attachments.items()] + [""]
+    out += ["---", t("generated_by", lang, v=doc.tool_version), ""]
+    return "\n".join(out)
