@@ -85,3 +85,14 @@ def test_label_samples_are_verified(tmp_path: Path) -> None:
 def test_no_label_samples_leaves_7d_pending(tmp_path: Path) -> None:
     init_workspace(tmp_path / "ws")
     assert _by_clause(tmp_path / "ws")["7.d"].status == "pending"
+
+
+def test_asset_figures_carry_per_risk_bars_with_quotas(tmp_path: Path) -> None:
+    init_workspace(tmp_path / "demo", demo=True)
+    got = _by_clause(tmp_path / "demo")
+    kw = got["8.1.b"].figures
+    assert set(kw["per_risk"]) == set(kw["per_risk_min"])
+    assert len(kw["per_risk"]) == 17  # the A.1 and A.2 risks, zeros included
+    assert kw["per_risk_min"]["A.1.a"] == 200 and kw["per_risk_min"]["A.2.a"] == 100
+    topics = got["8.3.b"].figures
+    assert len(topics["per_topic"]) == 13 and topics["per_topic_min"]["英烈"] == 20

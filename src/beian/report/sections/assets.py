@@ -12,12 +12,14 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from beian.errors import InputError
 from beian.library.check import (
     BANK_CLAUSES,
     KEYWORD_CLAUSES,
     CheckReport,
+    Counts,
     Shortfall,
     check_keywords,
     check_questions,
@@ -60,8 +62,36 @@ def _inputs(folder: Path) -> list[EvidenceRef]:
     return [EvidenceRef(kind="file", ref=str(p), sha256=sha256_of(p)) for p in files]
 
 
+def _population(report: CheckReport, clause: str) -> Counts:
+    """The counts a clause's quotas apply to: the library, or the clause's bank."""
+    for bank, ids in BANK_CLAUSES.items():
+        if clause in ids and bank in report.banks:
+            return report.banks[bank]
+    return Counts(total=report.total, per_risk=report.per_risk, per_topic=report.per_topic)
+
+
+def _quota_figures(profile: Profile, clause: str, counts: Counts) -> dict[str, Any]:
+    """``per_risk`` / ``per_topic`` bars with their quotas (design/report-model.md)."""
+    figures: dict[str, Any] = {"total": counts.total}
+    for t in profile.clause(clause).thresholds:
+        if t.per == "risk":
+            names, seen = profile.risks_in(t.applies_to), counts.per_risk
+        elif t.per == "topic":
+            names, seen = [tp.id for tp in profile.topics], counts.per_topic
+        else:
+            continue
+        group = f"per_{t.per}"
+        figures.setdefault(group, {}).update({n: seen.get(n, 0) for n in names})
+        figures.setdefault(f"{group}_min", {}).update(dict.fromkeys(names, t.value))
+    return figures
+
+
 def _conclude(
-    clauses: Sequence[str], report: CheckReport, refs: list[EvidenceRef], summary: Msg
+    clauses: Sequence[str],
+    report: CheckReport,
+    refs: list[EvidenceRef],
+    summary: Msg,
+    profile: Profile,
 ) -> list[ClauseEvidence]:
     out = []
     for clause in clauses:
@@ -72,7 +102,7 @@ def _conclude(
                 status="nonconforms" if short else "conforms",
                 section="assets",
                 summary=summary,
-                figures={"total": report.total},
+                figures=_quota_figures(profile, clause, _population(report, clause)),
                 evidence=refs,
                 missing=[_shortfall_msg(s) for s in short],
             )
@@ -136,7 +166,7 @@ class AssetsSection:
             zh=f"已核查 {folder_name}（共 {report.total} 条）",
             en=f"checked {folder_name} ({report.total} entries)",
         )
-        return _conclude(clauses, report, refs, summary)
+        return _conclude(clauses, report, refs, summary, ctx.profile)
 
 
 def _keywords(folder: Path, profile: Profile, today: date) -> CheckReport:
