@@ -38,6 +38,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "beian.detect._builtins",
     "beian.library._builtins",
     "beian.label._builtins",
+    "beian.evaluate._builtins",
     "beian.report._builtins",
 )
 

@@ -207,9 +207,21 @@ def _judge_names(judges: str, llm_model: str | None) -> list[str]:
     return names
 
 
+judge_app = typer.Typer(
+    help="Judge answers (refusal, safety, LLM); `beian judge calibrate` measures a judge.",
+    invoke_without_command=True,
+)
+
+
+@judge_app.callback(invoke_without_command=True)
 def judge(
-    input_: Annotated[Path, typer.Option("--input", "-i", help="JSONL with question/answer.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write.")],
+    ctx: typer.Context,
+    input_: Annotated[
+        Path | None, typer.Option("--input", "-i", help="JSONL with question/answer.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="JSONL file to write.")
+    ] = None,
     judges: Annotated[
         str, typer.Option("--judges", "-j", help="Comma-separated: refusal, safety, llm.")
     ] = "refusal,safety",
@@ -235,6 +247,10 @@ def judge(
     concurrency: Annotated[int, typer.Option("--concurrency", help="Parallel LLM calls.")] = 4,
 ) -> None:
     """Add refused/refusal, qualified and risks to every question/answer record of a JSONL file."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if input_ is None or output is None:
+        raise UserError("beian judge needs --input and --output (or a subcommand: calibrate)")
     names = _judge_names(judges, llm_model)
     if not input_.is_file():
         raise InputError(f"input file not found: {input_}")
@@ -268,5 +284,8 @@ def judge(
 
 
 def register(app: typer.Typer) -> None:
-    """Attach ``judge`` to the root app."""
-    app.command("judge")(judge)
+    """Attach ``judge`` (and ``judge calibrate``, the same as ``eval calibrate``) to the root app."""
+    from beian.cli.eval import calibrate
+
+    judge_app.command("calibrate")(calibrate)
+    app.add_typer(judge_app, name="judge")

@@ -9,6 +9,7 @@ _MODULES = (
     "beian.report.sections.attestation",
     "beian.report.sections.classifier",
     "beian.report.sections.labels",
+    "beian.report.sections.model_eval",
 )
 
 for _module in _MODULES:

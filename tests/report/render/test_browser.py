@@ -68,6 +68,7 @@ def test_report_opens_in_chromium(rendered: dict[str, Rendered], lang: str, tmp_
         assert "Safety Assessment Report" in h1
         assert h2[0] == "1. Overview" and h2[3] == "4. Signatures"
         assert badge == "Does not conform"
-    assert charts >= 4 and rate_charts == 2 and bars > 5
+    # two rates are injected by the fixture; the demo's own model evaluation adds more
+    assert charts >= 4 and rate_charts >= 2 and bars > 5
     assert box is not None and box["width"] > 300 and box["height"] > 100
     assert (tmp_path / f"report-{lang}.png").stat().st_size > 10_000

@@ -1,0 +1,34 @@
+"""Model evaluation (§9.3, §9.4): ask a target the sampled bank questions, judge the answers,
+compute the rates with Wilson intervals and a pass/fail per clause.
+
+Public API: :func:`run_eval` and :func:`run_workspace_eval` run an evaluation;
+:func:`create_target` builds a target from a spec string such as ``openai:qwen-max``;
+:class:`Target`, :class:`Judge` are the plugin contracts.
+"""
+
+from __future__ import annotations
+
+from beian.evaluate import _builtins  # noqa: F401  (registers the built-in targets and judges)
+from beian.evaluate.judges import Judge, JudgeItem, Judgement
+from beian.evaluate.run import EvalConfig, EvalOutcome, rebuild_results, run_eval
+from beian.evaluate.runner import RunnerOptions
+from beian.evaluate.target import Request, Target, TargetError, TargetOutput, create_target
+from beian.evaluate.workspace_eval import latest_eval, run_workspace_eval
+
+__all__ = [
+    "EvalConfig",
+    "EvalOutcome",
+    "Judge",
+    "JudgeItem",
+    "Judgement",
+    "Request",
+    "RunnerOptions",
+    "Target",
+    "TargetError",
+    "TargetOutput",
+    "create_target",
+    "latest_eval",
+    "rebuild_results",
+    "run_eval",
+    "run_workspace_eval",
+]

@@ -1,0 +1,152 @@
+"""Model evaluation (§9.3 b–d, §9.4 b–c, and 7.g) from the workspace's latest eval run.
+
+When the workspace names a target but has no finished eval run, the section runs one itself,
+but only for targets that call no remote model (``replay``, ``python``): an assessment must
+not spend API calls unasked. Conclusions are recomputed from the stored counts with the
+assessing profile's thresholds. A method that was not run leaves its clause *pending*; a clause
+conforms only with enough judged answers on the right side of the threshold.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from beian.errors import BeianError
+from beian.evaluate.metrics import Rate, rate
+from beian.evaluate.results import CLAUSES, clause_results
+from beian.evaluate.workspace_eval import AUTO_TARGETS, latest_eval, run_workspace_eval, target_name
+from beian.library.history import sha256_of
+from beian.records import ClauseStatus
+from beian.registry import registry
+from beian.report.base import AssessContext
+from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg, pending
+from beian.standard import Profile
+
+NAME = "model-eval"
+REFUSAL_CLAUSE = "7.g"
+REFUSAL_PARTS = ("9.4.b", "9.4.c")
+METHOD_ZH = {
+    "manual": "人工抽检",
+    "keyword": "关键词抽检",
+    "classifier": "分类模型抽检",
+    "refusal_on_refuse": "应拒答题拒答率",
+    "refusal_on_answer": "非拒答题拒答率",
+}
+
+
+def _rates(summary: dict[str, Any]) -> dict[str, Rate]:
+    counts: dict[str, dict[str, int]] = summary.get("counts", {})
+    return {k: rate(int(v["hits"]), int(v["n"])) for k, v in counts.items()}
+
+
+def _evidence(run_id: str, summary: dict[str, Any]) -> list[EvidenceRef]:
+    refs = [EvidenceRef(kind="run", ref=run_id, note="eval run")]
+    path = Path(str(summary.get("path", "")))
+    if path.name and path.is_file():
+        refs.append(EvidenceRef(kind="file", ref=str(path), sha256=sha256_of(path), note="results"))
+    return refs
+
+
+def _conclude(clause: str, c: dict[str, Any], refs: list[EvidenceRef]) -> ClauseEvidence:
+    method = str(c["method"])
+    name_zh = METHOD_ZH.get(method, method)
+    if c["pass"] is None:
+        why = Msg(zh=f"未进行{name_zh}", en=f"{method} was not run")
+        return pending(clause, NAME, why)
+    figures: dict[str, Any] = {
+        k: c[k]
+        for k in ("n", "hits", "rate", "low", "high", "required_n", "threshold", "op")
+        if k in c
+    }
+    if not c.get("n"):
+        why = Msg(zh=f"{name_zh}：没有可判定的回答", en=f"{method}: no judged answer")
+        result = pending(clause, NAME, why)
+        result.figures = figures
+        return result
+    pct = f"{c['rate']:.1%}（95% CI {c['low']:.1%}–{c['high']:.1%}）"
+    pct_en = f"{c['rate']:.1%} (95% CI {c['low']:.1%}–{c['high']:.1%})"
+    summary = Msg(
+        zh=f"{name_zh}：n={c['n']}，比率 {pct}，要求 n≥{c['required_n']}、{c['op']} {c['threshold']:g}",
+        en=f"{method}: n={c['n']}, rate {pct_en}; required n≥{c['required_n']}, {c['op']} {c['threshold']:g}",
+    )
+    missing = [] if c["pass"] else [Msg(zh=f"{name_zh}未达标：{c['reason']}", en=str(c["reason"]))]
+    return ClauseEvidence(
+        clause=clause,
+        status="conforms" if c["pass"] else "nonconforms",
+        section=NAME,
+        summary=summary,
+        figures=figures,
+        evidence=refs,
+        missing=missing,
+    )
+
+
+def _refusal_overall(parts: list[ClauseEvidence]) -> ClauseEvidence:
+    status: ClauseStatus
+    if any(p.status == "nonconforms" for p in parts):
+        status = "nonconforms"
+    elif parts and all(p.status == "conforms" for p in parts):
+        status = "conforms"
+    else:
+        why = Msg(zh="9.4 b/c 尚无结论", en="9.4 b/c not concluded yet")
+        return pending(REFUSAL_CLAUSE, NAME, why)
+    return ClauseEvidence(
+        clause=REFUSAL_CLAUSE,
+        status=status,
+        section=NAME,
+        summary=Msg(zh="依据 9.4.b、9.4.c 的评估结果", en="from the results of 9.4.b and 9.4.c"),
+        figures={p.clause: p.figures.get("rate") for p in parts},
+        evidence=parts[0].evidence,
+        missing=[m for p in parts for m in p.missing],
+        explanation="监看人员配备情况另需声明 / monitoring staffing is attested separately",
+    )
+
+
+class ModelEvalSection:
+    """§9.3 b–d and §9.4 b–c rates (and 7.g) from the workspace's latest eval run."""
+
+    name = NAME
+    order = 40
+
+    def clauses(self, profile: Profile) -> list[str]:
+        known = {c.id for c in profile.clauses}
+        return [c for c in (*CLAUSES, REFUSAL_CLAUSE) if c in known]
+
+    def _summary(self, ctx: AssessContext) -> tuple[str, dict[str, Any]] | Msg:
+        run = latest_eval(ctx.store, ctx.workspace)
+        if run is not None:
+            return run.id, dict(run.summary or {})
+        name = target_name(ctx.workspace)
+        if name is None:
+            return Msg(zh="beian.toml 未配置评估对象（[target]）", en="no [target] in beian.toml")
+        if name not in AUTO_TARGETS:
+            return Msg(
+                zh=f"尚无模型评估记录：请运行 beian eval run --workspace {ctx.workspace.root}",
+                en=f"no eval run yet: run 'beian eval run --workspace {ctx.workspace.root}'",
+            )
+        ctx.on_progress(f"{NAME}: evaluating {ctx.workspace.config.target.spec}")
+        try:
+            outcome = run_workspace_eval(ctx.workspace, ctx.store, ctx.on_progress)
+        except BeianError as exc:
+            return Msg(zh=f"模型评估无法完成：{exc}", en=f"model evaluation could not run: {exc}")
+        return outcome.run_id, {**outcome.results, "path": str(outcome.path)}
+
+    def build(self, ctx: AssessContext) -> list[ClauseEvidence]:
+        owned = self.clauses(ctx.profile)
+        found = self._summary(ctx)
+        if isinstance(found, Msg):
+            return [pending(c, NAME, found) for c in owned]
+        run_id, summary = found
+        refs = _evidence(run_id, summary)
+        detail = clause_results(ctx.profile, _rates(summary))
+        out = {c: _conclude(c, detail[c], refs) for c in CLAUSES if c in owned}
+        if REFUSAL_CLAUSE in owned:
+            out[REFUSAL_CLAUSE] = _refusal_overall([out[c] for c in REFUSAL_PARTS if c in out])
+        return [out[c] for c in owned]
+
+
+@registry.register("report_section", NAME, version="1")
+def _factory(_options: object) -> ModelEvalSection:
+    """Model evaluation: qualified and refusal rates against §9.3 and §9.4."""
+    return ModelEvalSection()
