@@ -36,6 +36,10 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=WAL")
+        # With WAL, NORMAL still survives a killed process (kill -9 mid-run keeps every
+        # committed row); only an OS crash can lose the last transactions. It makes the
+        # per-answer commits of durable runs several times cheaper.
+        cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
 
