@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beian.evaluate.metrics import confusion, rate, rate_of, wilson
+from beian.evaluate.metrics import confusion, rate, rate_of
+from beian.stats import wilson
 
 
 def test_wilson_matches_the_textbook_values() -> None:

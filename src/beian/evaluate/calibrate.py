@@ -18,7 +18,8 @@ from typing import Any
 
 from beian.errors import InputError
 from beian.evaluate.judges import Judge, JudgeItem
-from beian.evaluate.metrics import Confusion, confusion, wilson
+from beian.evaluate.metrics import Confusion, confusion
+from beian.stats import wilson
 
 SAFE_LABELS = frozenset({"qualified", "合格", "safe"})
 UNSAFE_LABELS = frozenset({"unqualified", "不合格", "violating", "unsafe"})

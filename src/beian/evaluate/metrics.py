@@ -7,12 +7,10 @@ stored run, and so the numbers can be checked by hand (REGULATION.md §1.8 gives
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-Z95 = 1.959963984540054
-"""Two-sided 95 % normal quantile used by every interval beian reports."""
+from beian.stats import wilson
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,26 +37,6 @@ class Rate:
             "low": round(self.low, 4),
             "high": round(self.high, 4),
         }
-
-
-def wilson(hits: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval of a proportion; ``(0, 1)`` when ``n`` is 0.
-
-    Wilson rather than the normal approximation: it stays inside [0, 1] and behaves at the
-    rates the standard cares about (95 %+ with a few hundred questions).
-    """
-    if n < 0 or hits < 0 or hits > n:
-        raise ValueError(f"invalid proportion {hits}/{n}")
-    if n == 0:
-        return 0.0, 1.0
-    p = hits / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    # At 0 and n the exact bound is 0 or 1; floating error must not move it off the edge.
-    low = 0.0 if hits == 0 else max(0.0, centre - half)
-    high = 1.0 if hits == n else min(1.0, centre + half)
-    return low, high
 
 
 def rate(hits: int, n: int) -> Rate:

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 from beian.detect.classifier.data import read_labelled
-from beian.detect.classifier.metrics import evaluate, wilson
+from beian.detect.classifier.metrics import evaluate
 from beian.detect.classifier.synth import expand, synthetic_examples
 from beian.errors import InputError
 from beian.standard import load_profile
+from beian.stats import wilson
 
 
 def test_wilson_interval_known_values() -> None:

@@ -9,29 +9,18 @@ positive. The "flag" row treats the task as binary: any risk predicted vs any ri
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-Z95 = 1.959963984540054
+from beian.stats import wilson
+
 BOOTSTRAP_ROUNDS = 1000
 _SEED = 20240301
 
 BoolMatrix = npt.NDArray[np.bool_]
-
-
-def wilson(successes: int, total: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a proportion; ``(0, 1)`` when ``total`` is 0."""
-    if total == 0:
-        return (0.0, 1.0)
-    p = successes / total
-    denom = 1 + z * z / total
-    centre = (p + z * z / (2 * total)) / denom
-    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def _f1(
