@@ -19,7 +19,6 @@ Hardening against the judged text (after inspect_ai's model-graded scorers):
 from __future__ import annotations
 
 import logging
-import os
 import re
 from typing import TYPE_CHECKING
 
@@ -27,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from beian.detect.base import BaseDetector
 from beian.errors import ConfigError
+from beian.openai_key import DEFAULT_KEY_ENV, api_key
 from beian.records import Finding, Verdict
 from beian.registry import registry
 from beian.standard import DEFAULT_PROFILE, Profile, load_profile
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_KEY_ENV = "OPENAI_API_KEY"
-LOCAL_PLACEHOLDER_KEY = "not-needed"
 """Sent when no key is configured: local OpenAI-compatible servers ignore the key."""
 RATIONALE_MAX_CHARS = 2000
 
@@ -164,17 +162,6 @@ def parse_verdict(raw: str, known: set[str]) -> Judgement:
     )
 
 
-def _api_key(env_name: str | None) -> str:
-    if env_name is None:
-        return LOCAL_PLACEHOLDER_KEY
-    value = os.environ.get(env_name, "").strip()
-    if value:
-        return value
-    if env_name == DEFAULT_KEY_ENV:
-        return LOCAL_PLACEHOLDER_KEY  # the default may be absent: local servers need no key
-    raise ConfigError(f"llm_judge: environment variable {env_name} (api_key_env) is not set")
-
-
 class LLMJudge(BaseDetector):
     """Judge texts with an OpenAI-compatible model; also a document-level detector."""
 
@@ -190,7 +177,7 @@ class LLMJudge(BaseDetector):
         self._known = set(self.profile.risk_ids())
         self._client: openai.OpenAI = openai.OpenAI(
             base_url=options.base_url,
-            api_key=_api_key(options.api_key_env),
+            api_key=api_key(options.api_key_env, "llm_judge"),
             timeout=options.timeout,
             max_retries=options.max_retries,
         )

@@ -9,7 +9,6 @@ the runner owns retries: it can then count attempts, back off across the whole r
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -17,13 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from beian.errors import ConfigError
 from beian.evaluate.target import Request, TargetError, TargetOutput
+from beian.openai_key import DEFAULT_KEY_ENV, api_key
 from beian.registry import registry
 
 if TYPE_CHECKING:
     import openai
 
-DEFAULT_KEY_ENV = "OPENAI_API_KEY"
-LOCAL_PLACEHOLDER_KEY = "not-needed"
 """Sent when no key is configured: local OpenAI-compatible servers ignore the key."""
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 """HTTP statuses worth retrying besides every 5xx (the openai client's own choice)."""
@@ -46,17 +44,6 @@ class OpenAITargetOptions(BaseModel):
     max_tokens: int | None = Field(default=None, gt=0)
     timeout: float = Field(default=60.0, gt=0)
     """Seconds per attempt; a timeout is retried by the runner."""
-
-
-def _api_key(env_name: str | None) -> str:
-    if env_name is None:
-        return LOCAL_PLACEHOLDER_KEY
-    value = os.environ.get(env_name, "").strip()
-    if value:
-        return value
-    if env_name == DEFAULT_KEY_ENV:
-        return LOCAL_PLACEHOLDER_KEY  # local servers need no key, so the default may be unset
-    raise ConfigError(f"target openai: environment variable {env_name} (api_key_env) is not set")
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
@@ -85,7 +72,7 @@ class OpenAITarget:
         self._openai = openai
         self._client: openai.OpenAI = openai.OpenAI(
             base_url=options.base_url,
-            api_key=_api_key(options.api_key_env),
+            api_key=api_key(options.api_key_env, "target openai"),
             timeout=options.timeout,
             max_retries=0,
         )
