@@ -1,4 +1,8 @@
-"""DetectorSet: merging, allow-lists, thresholds and the corroboration rule."""
+"""DetectorSet: merging, allow-lists, thresholds and the corroboration rule.
+
+``DocumentScores`` pins the arithmetic of the rule with fixed scores; the tests at the end run
+the real shipped classifier next to the keyword detector.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,13 @@ from collections.abc import Sequence
 
 import pytest
 
-from beian.detect.base import BaseDetector
-from beian.detect.detector_set import DetectorSet, ScoringOptions, merge_findings
+from beian.detect.base import BaseDetector, Detector
+from beian.detect.detector_set import DetectorSet, ScoringOptions, merge_findings, risk_scores
 from beian.detect.keyword import KeywordDetector
 from beian.errors import PluginNotFoundError
 from beian.library.records import KeywordEntry
 from beian.records import Finding
+from beian.registry import registry
 
 ENTRIES = [
     KeywordEntry(term="大麻", risk="A.1.h"),
@@ -83,6 +88,20 @@ def test_allow_phrases_drop_findings(keyword: KeywordDetector) -> None:
     assert ds.check("法轮功研究报告").findings == ()
     assert ds.check("法 轮 功研究").findings == ()  # allow phrases match after normalisation
     assert ds.check("法轮功").risks == ("A.1.a",)
+    texts = ["法轮功研究报告", "法 轮 功研究", "法轮功", "无关"]
+    assert ds.check_batch(texts) == [ds.check(t) for t in texts]
+
+
+def test_cluster_takes_each_distinct_terms_best_score() -> None:
+    def hit(start: int, evidence: str, score: float) -> Finding:
+        return Finding("A.1.h", "keyword", score, start, start + 2, evidence, "")
+
+    hits = [hit(0, "大麻", 0.5), hit(3, "大麻", 0.7), hit(6, "冰毒", 0.5), hit(300, "摇头", 0.7)]
+    assert risk_scores(hits, ScoringOptions())["A.1.h"] == pytest.approx(0.85)  # 0.7 + 0.5
+    assert risk_scores(hits, ScoringOptions(distinct_hits=3))["A.1.h"] == 0.0  # 摇头 too far
+    wide = ScoringOptions(distinct_hits=3, window=400)
+    assert risk_scores(hits, wide)["A.1.h"] == pytest.approx(1 - 0.3 * 0.3 * 0.5)
+    assert risk_scores(hits[:2], ScoringOptions())["A.1.h"] == 0.0  # one term, twice
 
 
 def test_merge_keeps_risks_and_detectors_apart() -> None:
@@ -109,3 +128,50 @@ def test_from_names_and_batch() -> None:
     assert ds.specs[0].name == "keyword"
     with pytest.raises(PluginNotFoundError):
         DetectorSet.from_names(["keyword", "nope"])
+
+
+# Sentences checked against the shipped model (A.1.h scores with min_score=0.3): the drug-use
+# sentence scores 0.40, between the corroboration level (0.3) and the flag threshold (0.5); the
+# sentence about hemp cloth scores 0.06. Both hold the same weak keyword hit, 大麻 (0.5).
+DRUG_USE = "他在家里吸食大麻，还向朋友贩卖毒品"
+HEMP_CLOTH = "古代农民在田里种植大麻，用麻纤维纺纱织布做衣服"
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Detector:
+    # min_score=0.3 reports every risk from the corroboration level up; with the model's own
+    # per-risk thresholds (A.1.h: 0.5) an A.1.h score would only appear once it flags alone.
+    clf, _ = registry.create("detector", "classifier", min_score=0.3)
+    assert isinstance(clf, Detector)
+    return clf
+
+
+def _score(findings: Sequence[Finding], detector: str, risk: str) -> float:
+    return max(f.score for f in findings if f.detector == detector and f.risk == risk)
+
+
+def test_real_classifier_corroborates_a_weak_keyword_hit(
+    keyword: KeywordDetector, classifier: Detector
+) -> None:
+    assert DetectorSet([keyword]).check(DRUG_USE).risks == ()  # weak hit alone
+    assert DetectorSet([classifier]).check(DRUG_USE).risks == ()  # classifier alone
+    v = DetectorSet([keyword, classifier]).check(DRUG_USE)
+    assert v.risks == ("A.1.h",) and v.flagged
+    support = _score(v.findings, "classifier", "A.1.h")
+    assert 0.3 <= support < 0.5
+    assert v.scores["A.1.h"] == pytest.approx(1 - (1 - 0.5) * (1 - support), abs=1e-4)
+    (hit,) = [f for f in v.findings if f.detector == "keyword"]
+    assert DRUG_USE[hit.start or 0 : hit.end] == hit.evidence == "大麻"
+
+
+def test_same_weak_hit_in_a_benign_sentence_does_not_flag(
+    keyword: KeywordDetector, classifier: Detector
+) -> None:
+    ds = DetectorSet([keyword, classifier])
+    v = ds.check(HEMP_CLOTH)
+    assert v.verdict == "qualified" and v.risks == ()
+    assert [f.evidence for f in v.findings if f.detector == "keyword"] == ["大麻"]
+    assert not [f for f in v.findings if f.detector == "classifier" and f.risk == "A.1.h"]
+    batch = ds.check_batch([HEMP_CLOTH, DRUG_USE, "今天天气很好"])
+    assert [b.risks for b in batch] == [(), ("A.1.h",), ()]
+    assert batch[1] == ds.check(DRUG_USE)

@@ -17,13 +17,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from beian.detect.base import Detector
+from beian.detect.keyword.engine import make_matcher
 from beian.records import ComponentSpec, Finding
 from beian.registry import Registry, registry
+from beian.text.batch import JOIN, fold_texts, normalise_many
 from beian.text.normalise import normalise
 
 KEYWORD_DETECTORS = frozenset({"keyword"})
@@ -115,18 +119,27 @@ def merge_findings(findings: Iterable[Finding], text: str) -> list[Finding]:
     return out
 
 
-def _allowed_spans(text: str, phrases: Sequence[str]) -> list[tuple[int, int]]:
-    norm = normalise(text)
-    spans: list[tuple[int, int]] = []
-    for phrase in phrases:
-        needle = normalise(phrase).text
-        if not needle:
-            continue
-        at = norm.text.find(needle)
-        while at >= 0:
-            spans.append(norm.span(at, at + len(needle)))
-            at = norm.text.find(needle, at + 1)
-    return spans
+class _AllowPhrases:
+    """``ScoringOptions.allow`` as one matcher over normalised text, for many texts at once."""
+
+    def __init__(self, phrases: Sequence[str]) -> None:
+        needles = [n for n in dict.fromkeys(normalise_many(phrases)) if n]
+        self._join = not any(JOIN in n for n in needles)
+        self._matcher = make_matcher(needles) if needles else None
+
+    def spans(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+        """Original spans of every occurrence of every phrase, per text (after normalisation)."""
+        out: list[list[tuple[int, int]]] = [[] for _ in texts]
+        if self._matcher is None:
+            return out
+        for group in fold_texts(texts, join=self._join):
+            _, start, end = self._matcher.scan(group.units)
+            if not len(start):
+                continue
+            member, lo, hi = group.spans(start, end)
+            for k, a, b in zip(member.tolist(), lo.tolist(), hi.tolist(), strict=True):
+                out[group.members[k]].append((a, b))
+        return out
 
 
 def risk_scores(findings: Sequence[Finding], scoring: ScoringOptions) -> dict[str, float]:
@@ -136,37 +149,93 @@ def risk_scores(findings: Sequence[Finding], scoring: ScoringOptions) -> dict[st
         by_risk[f.risk].append(f)
     scores: dict[str, float] = {}
     for risk, group in by_risk.items():
-        keyword = [f for f in group if f.detector in KEYWORD_DETECTORS]
-        other = [f.score for f in group if f.detector not in KEYWORD_DETECTORS]
-        support = max(
-            (f.score for f in group if f.detector in CORROBORATING_DETECTORS), default=0.0
-        )
-        best = max(other, default=0.0)
-        strong = [f.score for f in keyword if f.score >= scoring.keyword_alone]
-        best = max(best, *strong) if strong else best
+        keyword: list[Finding] = []
+        best = support = top_keyword = 0.0
+        for f in group:  # one pass: other detectors and strong keyword hits count alone
+            if f.detector in KEYWORD_DETECTORS:
+                keyword.append(f)
+                top_keyword = max(top_keyword, f.score)
+                if f.score >= scoring.keyword_alone:
+                    best = max(best, f.score)
+            else:
+                best = max(best, f.score)
+                if f.detector in CORROBORATING_DETECTORS:
+                    support = max(support, f.score)
         if keyword and support >= scoring.corroboration:
-            best = max(best, _noisy_or([max(f.score for f in keyword), support]))
-        best = max(best, _clustered(keyword, scoring))
+            best = max(best, _noisy_or([top_keyword, support]))
+        best = max(best, _clustered(keyword, scoring, floor=best))
         scores[risk] = round(best, 4)
     return scores
 
 
-def _clustered(keyword: Sequence[Finding], scoring: ScoringOptions) -> float:
-    """Best noisy-or score of ``distinct_hits`` distinct terms found within ``window``."""
-    spans = sorted((f for f in keyword if f.start is not None), key=lambda f: f.start or 0)
+_START = attrgetter("start")
+
+
+def _clustered(keyword: Sequence[Finding], scoring: ScoringOptions, floor: float = 0.0) -> float:
+    """Best noisy-or score of ``distinct_hits`` distinct terms found within ``window``.
+
+    Returns 0.0 early when no window could score above ``floor`` (the score already reached).
+    """
+    spans = [f for f in keyword if f.start is not None]
+    if len(spans) < scoring.distinct_hits:
+        return 0.0
+    spans.sort(key=_START)  # findings arrive merged, i.e. already in order: a linear pass
+    keys = [_term_key(f.evidence) for f in spans]
+    overall: dict[str, float] = {}
+    for key, g in zip(keys, spans, strict=True):
+        overall[key] = max(overall.get(key, 0.0), g.score)
+    if len(overall) < scoring.distinct_hits:
+        return 0.0
+    # No window can beat the best distinct terms of the whole text: stop once one reaches it
+    # (with many hits of one strength, the first qualifying window usually does).
+    ceiling = _noisy_or(sorted(overall.values(), reverse=True)[: scoring.distinct_hits])
+    if ceiling <= floor:
+        return 0.0
+    starts = [f.start or 0 for f in spans]
+    scores = [f.score for f in spans]
     best = 0.0
     lo = 0
-    for hi, f in enumerate(spans):
-        while (f.start or 0) - (spans[lo].start or 0) > scoring.window:
+    for hi, start in enumerate(starts):
+        if best >= ceiling:
+            break
+        while start - starts[lo] > scoring.window:
             lo += 1
+        if hi + 1 < len(starts) and starts[hi + 1] - starts[lo] <= scoring.window:
+            continue  # the next window holds this one: only score windows that cannot grow
+        if scoring.distinct_hits == 2:
+            best = max(best, _best_pair(keys, scores, lo, hi + 1))
+            continue
         distinct: dict[str, float] = {}
-        for g in spans[lo : hi + 1]:
-            key = normalise(g.evidence).text
-            distinct[key] = max(distinct.get(key, 0.0), g.score)
+        for key, score in zip(keys[lo : hi + 1], scores[lo : hi + 1], strict=True):
+            distinct[key] = max(distinct.get(key, 0.0), score)
         if len(distinct) >= scoring.distinct_hits:
             top = sorted(distinct.values(), reverse=True)[: scoring.distinct_hits]
             best = max(best, _noisy_or(top))
     return best
+
+
+def _best_pair(keys: Sequence[str], scores: Sequence[float], lo: int, hi: int) -> float:
+    """Noisy-or of the two best distinct terms in ``[lo, hi)`` (0.0 with fewer than two).
+
+    One pass keeping the best term's score and the best score of any other term: the common
+    ``distinct_hits=2`` case of the general rule, without building a dict per window.
+    """
+    top_key, top, second = keys[lo], scores[lo], -1.0
+    for i in range(lo + 1, hi):
+        key, score = keys[i], scores[i]
+        if key == top_key:
+            top = max(top, score)
+        elif score > top:
+            top_key, top, second = key, score, top
+        else:
+            second = max(second, score)
+    return _noisy_or((top, second)) if second >= 0 else 0.0
+
+
+@lru_cache(maxsize=1 << 16)
+def _term_key(evidence: str) -> str:
+    """Normalised evidence: two hits are the same term when these agree (cached: terms repeat)."""
+    return normalise(evidence).text
 
 
 class DetectorSet:
@@ -182,6 +251,7 @@ class DetectorSet:
         self.detectors = list(detectors)
         self.scoring = scoring or ScoringOptions()
         self.specs = list(specs)
+        self._allow = _AllowPhrases(self.scoring.allow) if self.scoring.allow else None
 
     @classmethod
     def from_names(
@@ -201,7 +271,9 @@ class DetectorSet:
 
     def check(self, text: str) -> TextVerdict:
         """Verdict for one text."""
-        return self._verdict(text, [f for d in self.detectors for f in d.detect(text)])
+        findings = [f for d in self.detectors for f in d.detect(text)]
+        allowed = self._allow.spans([text])[0] if self._allow is not None and findings else []
+        return self._verdict(text, findings, allowed)
 
     def check_batch(self, texts: Sequence[str]) -> list[TextVerdict]:
         """Verdicts for many texts, in order (detectors use their batch path)."""
@@ -209,12 +281,20 @@ class DetectorSet:
         for d in self.detectors:
             for i, found in enumerate(d.detect_batch(texts)):
                 per_text[i].extend(found)
-        return [self._verdict(t, f) for t, f in zip(texts, per_text, strict=True)]
+        allowed: list[list[tuple[int, int]]] = [[] for _ in texts]
+        if self._allow is not None:  # only texts with findings can lose any
+            todo = [i for i, found in enumerate(per_text) if found]
+            for i, spans in zip(todo, self._allow.spans([texts[i] for i in todo]), strict=True):
+                allowed[i] = spans
+        return [self._verdict(t, f, a) for t, f, a in zip(texts, per_text, allowed, strict=True)]
 
-    def _verdict(self, text: str, findings: list[Finding]) -> TextVerdict:
-        if self.scoring.allow and findings:
-            spans = _allowed_spans(text, self.scoring.allow)
-            findings = [f for f in findings if not _inside(f, spans)]
+    def _verdict(
+        self, text: str, findings: list[Finding], allowed: Sequence[tuple[int, int]]
+    ) -> TextVerdict:
+        if allowed:
+            findings = [f for f in findings if not _inside(f, allowed)]
+        if not findings:  # most texts: nothing to merge or score
+            return TextVerdict(verdict="qualified", risks=(), findings=(), scores={})
         merged = merge_findings(findings, text)
         scores = risk_scores(merged, self.scoring)
         risks = tuple(

@@ -28,6 +28,13 @@ CHANGE = 1
 DELETE = 2
 EXPAND = 4
 SEP = 8
+SPECIAL = 16
+"""Only in :class:`Tables16`: a BMP character that expands to several characters (``ﬁ``),
+which the 16-bit fast path leaves to the code-point path."""
+WIDE = 32
+"""Only in :class:`Tables16`: a BMP character that folds to one character beyond the BMP
+(a few traditional characters whose simplified form is in Extension B): one code unit becomes
+a surrogate pair."""
 
 SIZE = 0x110000
 
@@ -80,6 +87,19 @@ class Tables:
     classes: npt.NDArray[np.uint8]
     han: npt.NDArray[np.bool_]
     expansions: dict[int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Tables16:
+    """The same folds restricted to UTF-16 code units (the BMP), for the batch fast path.
+
+    Surrogate code units have class 0 and are not Han: a character beyond the BMP is only
+    handled by the fast path when its own class is 0 and it is not Han (emoji, mostly).
+    """
+
+    mapping: npt.NDArray[np.uint16]
+    classes: npt.NDArray[np.uint8]
+    han: npt.NDArray[np.bool_]
 
 
 def is_han(cp: int) -> bool:
@@ -157,3 +177,21 @@ def tables() -> Tables:
     classes.setflags(write=False)
     han.setflags(write=False)
     return Tables(mapping=mapping, classes=classes, han=han, expansions=expansions)
+
+
+@cache
+def tables16() -> Tables16:
+    """Build (once) the 16-bit tables from :func:`tables`."""
+    t = tables()
+    bmp = np.arange(0x10000, dtype=np.uint32)
+    mapping = t.mapping[:0x10000]
+    special = (t.classes[:0x10000] & EXPAND).astype(np.bool_)
+    wide = mapping >= 0x10000
+    classes = (t.classes[:0x10000] & (CHANGE | DELETE | SEP)).astype(np.uint8)
+    classes[wide] = WIDE
+    classes[special] = SPECIAL
+    mapping16 = np.where(special | wide, bmp, mapping).astype(np.uint16)
+    han = t.han[:0x10000].copy()
+    for arr in (mapping16, classes, han):
+        arr.setflags(write=False)
+    return Tables16(mapping=mapping16, classes=classes, han=han)

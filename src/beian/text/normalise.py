@@ -8,12 +8,15 @@ glued together. A span ``[start, end)`` of the normalised text maps back to the 
 :meth:`Normalised.span`.
 
 Speed: ASCII text only needs ``str.lower``; other text is encoded to UTF-32 once and folded with
-numpy table look-ups. Text that needs nothing is returned as the same ``str`` object.
+numpy table look-ups. Text that needs nothing is returned as the same ``str`` object. Many texts
+at once go through :mod:`beian.text.batch`, which gives the same result (pinned by tests) in
+UTF-16 code units for a fraction of the per-text overhead.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -56,22 +59,67 @@ class Normalised:
         return self.original[lo:hi]
 
 
-def _as_codes(text: str) -> npt.NDArray[np.uint32]:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+def _as_codes(text: str) -> tuple[npt.NDArray[np.uint32], bool]:
+    """Code points of ``text``, and whether a lone surrogate had to become "?".
+
+    ``json.loads`` lets lone surrogates ("\\ud800") through; they are not characters, so they
+    fold to "?" one for one (offsets unchanged) instead of failing the whole text.
+    """
+    try:
+        return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32), False
+    except UnicodeEncodeError:
+        return np.frombuffer(text.encode("utf-32-le", "replace"), dtype=np.uint32), True
 
 
 def _decode(codes: npt.NDArray[np.uint32]) -> str:
     return codes.tobytes().decode("utf-32-le")
 
 
-def _dropped(codes: npt.NDArray[np.uint32], cls: npt.NDArray[np.uint8], t: Tables) -> IntArray:
-    """Positions to remove: invisible characters, and separator runs between CJK characters."""
-    soft = np.flatnonzero(cls & (DELETE | SEP))
+def sparse_nonzero(mask: npt.NDArray[np.integer[Any]]) -> IntArray:
+    """``np.flatnonzero(mask)`` for a mostly-zero one-byte array, about 4x faster.
+
+    Scans the array as 64-bit words (eight bytes at a time) and only looks inside the words
+    that are not zero.
+    """
+    if mask.itemsize != 1:
+        dense: IntArray = np.flatnonzero(mask)
+        return dense
+    cut = len(mask) - len(mask) % 8
+    words = np.flatnonzero(np.ascontiguousarray(mask[:cut]).view(np.uint64))
+    found: IntArray = (words[:, None] * 8 + np.arange(8)).ravel()
+    found = found[mask[found] != 0]
+    if cut < len(mask):
+        found = np.concatenate([found, np.flatnonzero(mask[cut:]) + cut])
+    return found
+
+
+def dropped_positions(
+    codes: npt.NDArray[np.uint32] | npt.NDArray[np.uint16],
+    cls: npt.NDArray[np.uint8],
+    han: npt.NDArray[np.bool_],
+    more_han: IntArray | None = None,
+    soft: IntArray | None = None,
+) -> IntArray:
+    """Sorted positions to remove: invisible characters, and separator runs between CJK.
+
+    ``cls`` holds the class bits of ``codes``; ``han`` is indexed by code. ``more_han`` lists
+    further positions holding CJK (the UTF-16 halves of ideographs beyond the BMP); ``soft``,
+    when the caller has it already, the sorted positions of invisible and separator characters.
+    """
+
+    def is_han(pos: IntArray) -> npt.NDArray[np.bool_]:
+        found: npt.NDArray[np.bool_] = han[codes[pos]]
+        return found if more_han is None else found | np.isin(pos, more_han)
+
+    if soft is None:
+        soft = sparse_nonzero(cls & (DELETE | SEP))
+    if not len(soft):
+        return _EMPTY
     deleted: IntArray = soft[(cls[soft] & DELETE) != 0]
     is_sep = (cls[soft] & SEP) != 0
     # Cheap exit for the common case (paragraph indents after a newline, spaces after
     # punctuation): a run can only be glued when a CJK character sits right before it.
-    if not is_sep.any() or not t.han[codes[soft - 1]].any():
+    if not is_sep.any() or not is_han(soft - 1).any():
         return deleted
     # Group consecutive soft positions into runs; a run is glued when it holds at most
     # MAX_SEPARATORS separators and sits between two CJK characters.
@@ -85,9 +133,8 @@ def _dropped(codes: npt.NDArray[np.uint32], cls: npt.NDArray[np.uint8], t: Table
     left, right = first - 1, last + 1
     n = len(codes)
     inside = (left >= 0) & (right < n) & (seps_in_run <= MAX_SEPARATORS)
-    han = t.han
     glue = inside.copy()
-    glue[inside] = han[codes[left[inside]]] & han[codes[right[inside]]]
+    glue[inside] = is_han(left[inside]) & is_han(right[inside])
     glued = soft[is_sep & glue[run_id]]
     if not len(glued):
         return deleted
@@ -126,13 +173,13 @@ def normalise(text: str) -> Normalised:
     if text.isascii():
         return Normalised(text.lower(), text)
     t = tables()
-    codes = _as_codes(text)
+    codes, replaced = _as_codes(text)
     cls = np.take(t.classes, codes)
-    bits = int(np.bitwise_or.reduce(cls))
+    bits = int(np.bitwise_or.reduce(cls)) | (CHANGE if replaced else 0)
     if not bits:
         return Normalised(text, text)
     mapped = np.take(t.mapping, codes) if bits & CHANGE else codes
-    dropped = _dropped(codes, cls, t) if bits & (DELETE | SEP) else _EMPTY
+    dropped = dropped_positions(codes, cls, t.han) if bits & (DELETE | SEP) else _EMPTY
     if not len(dropped) and not bits & EXPAND:
         return Normalised(_decode(mapped) if bits & CHANGE else text, text)
     keep = np.ones(len(codes), dtype=np.bool_)

@@ -113,7 +113,9 @@ class ClassifierModel:
         for start in range(0, len(texts), _CHUNK):
             chunk = texts[start : start + _CHUNK]
             logits = self.logits_of(featurise(chunk, self.meta.bits))
-            out[start : start + len(chunk)] = 1.0 / (1.0 + np.exp(-logits))
+            # Long texts can push a logit past float32's exp range; at +-60 the sigmoid is
+            # already 0 or 1 to float32 precision, so clipping changes no score.
+            out[start : start + len(chunk)] = 1.0 / (1.0 + np.exp(-np.clip(logits, -60.0, 60.0)))
         return out
 
     def save(self, directory: Path) -> None:

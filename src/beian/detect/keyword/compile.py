@@ -1,8 +1,9 @@
-"""Compile keyword entries into Aho-Corasick automata plus the per-pattern rules to check.
+"""Compile keyword entries into multi-pattern matchers plus the per-pattern rules to check.
 
 Every surface form (term, variants, optional Latin pinyin) is normalised with the same
 function as the texts, so a form and a text agree on width, case and script. Forms that
-normalise to the same string share one automaton pattern and carry a tuple of rules.
+normalise to the same string share one pattern and carry a tuple of rules. The matchers
+(:mod:`beian.detect.keyword.engine`) run on UTF-16 code units.
 """
 
 from __future__ import annotations
@@ -11,19 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-import ahocorasick_rs
-
+from beian.detect.keyword.engine import Engine, Matcher, make_matcher
 from beian.library.records import KeywordEntry
-from beian.text.normalise import normalise_term
+from beian.text.batch import JOIN, normalise_many
 from beian.text.pinyin import fold_homophones, latin_pinyin
 
 How = Literal["term", "variant", "pinyin", "homophone"]
 
 UNMAPPED_RISK = "A.1.h"
 """Risk of entries that name none: A.1.h is the standard's catch-all (其他法律、行政法规禁止的内容)."""
-
-DFA_MAX_PATTERNS = 20_000
-"""Above this the DFA's build time and memory outgrow its ~10 % speed gain over the NFA."""
 
 MIN_PINYIN_HAN = 3
 """Pinyin and homophone forms only for terms this long: 2-character pinyin (dama) is noise."""
@@ -73,25 +70,29 @@ class _Table:
     def add(self, form: str, rule: Rule) -> None:
         self.forms.setdefault(form, []).append(rule)
 
-    def automaton(self) -> tuple[ahocorasick_rs.AhoCorasick | None, tuple[tuple[Rule, ...], ...]]:
-        if not self.forms:
-            return None, ()
-        patterns = list(self.forms)
-        impl = ahocorasick_rs.Implementation.DFA if len(patterns) <= DFA_MAX_PATTERNS else None
-        ac = ahocorasick_rs.AhoCorasick(patterns, implementation=impl)
-        return ac, tuple(tuple(self.forms[p]) for p in patterns)
+    def matcher(self, engine: Engine) -> Matcher | None:
+        return make_matcher(list(self.forms), engine) if self.forms else None
+
+    def rules(self) -> tuple[tuple[Rule, ...], ...]:
+        return tuple(tuple(rules) for rules in self.forms.values())
 
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """The automata and, per pattern index, the rules behind it."""
+    """The matchers and, per pattern index, the rules behind it."""
 
-    exact: ahocorasick_rs.AhoCorasick | None
+    exact: Matcher | None
     exact_rules: tuple[tuple[Rule, ...], ...]
-    homophone: ahocorasick_rs.AhoCorasick | None
+    homophone: Matcher | None
     homophone_rules: tuple[tuple[Rule, ...], ...]
     skipped: tuple[str, ...]
     """Terms not compiled (single characters, or empty after normalisation)."""
+    exact_patterns: tuple[str, ...] = ()
+    """The normalised form behind each exact pattern id (``exact_rules`` is parallel)."""
+    homophone_patterns: tuple[str, ...] = ()
+    """The homophone-folded form behind each homophone pattern id."""
+    joinable: bool = True
+    """No pattern contains U+0000, so texts may be scanned joined by it (see beian.text.batch)."""
 
 
 def _rule(entry: KeywordEntry, form: str, how: How) -> Rule:
@@ -109,23 +110,28 @@ def _rule(entry: KeywordEntry, form: str, how: How) -> Rule:
     )
 
 
-def _forms(entry: KeywordEntry, normalise: bool) -> list[tuple[str, How]]:
-    fold = normalise_term if normalise else str.lower
-    out: list[tuple[str, How]] = [(fold(entry.term), "term")]
-    out.extend((fold(v), "variant") for v in entry.variants)
-    return [(f, how) for f, how in out if f.strip()]
+def _surfaces(entry: KeywordEntry) -> list[tuple[str, How]]:
+    return [(entry.term, "term"), *((v, "variant") for v in entry.variants)]
 
 
 def compile_entries(
-    entries: Iterable[KeywordEntry], *, normalise: bool = True, pinyin: bool = False
+    entries: Iterable[KeywordEntry],
+    *,
+    normalise: bool = True,
+    pinyin: bool = False,
+    engine: Engine = "auto",
 ) -> Compiled:
     """Compile ``entries`` (entries with ``removed`` set are left out)."""
+    live = [e for e in entries if e.removed is None]
+    raw = [s for e in live for s, _ in _surfaces(e)]
+    # One batch fold for every form: the same normalisation as texts get, without paying
+    # numpy's per-call overhead once per term.
+    folded = iter(normalise_many(raw) if normalise else [s.lower() for s in raw])
     exact, homophone = _Table({}), _Table({})
     skipped: list[str] = []
-    for entry in entries:
-        if entry.removed is not None:
-            continue
-        forms = _forms(entry, normalise)
+    for entry in live:
+        forms = [(next(folded), how) for _, how in _surfaces(entry)]
+        forms = [(f, how) for f, how in forms if f.strip()]
         if not forms or all(len(f) < 2 and not entry.allow for f, _ in forms):
             # A single character (干) cannot be judged without a dictionary of every word
             # containing it; peers that match them drown users in false positives.
@@ -139,6 +145,13 @@ def compile_entries(
                     if latin.isascii() and latin != form:
                         exact.add(latin, _rule(entry, latin, "pinyin"))
                 homophone.add(fold_homophones(form), _rule(entry, form, "homophone"))
-    ex, ex_rules = exact.automaton()
-    ho, ho_rules = homophone.automaton()
-    return Compiled(ex, ex_rules, ho, ho_rules, tuple(skipped))
+    return Compiled(
+        exact=exact.matcher(engine),
+        exact_rules=exact.rules(),
+        homophone=homophone.matcher(engine),
+        homophone_rules=homophone.rules(),
+        skipped=tuple(skipped),
+        exact_patterns=tuple(exact.forms),
+        homophone_patterns=tuple(homophone.forms),
+        joinable=not any(JOIN in p for table in (exact, homophone) for p in table.forms),
+    )
