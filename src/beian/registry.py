@@ -39,6 +39,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "beian.library._builtins",
     "beian.label._builtins",
     "beian.evaluate._builtins",
+    "beian.scan._builtins",
     "beian.report._builtins",
 )
 

@@ -30,6 +30,7 @@ _GROUPS: tuple[tuple[str, str, str], ...] = (
     ("beian.cli.classifier", "register", ""),
     ("beian.cli.judge", "register", ""),
     ("beian.cli.label", "register", ""),
+    ("beian.cli.corpus", "register", ""),
     ("beian.cli.eval", "register", ""),
     ("beian.cli.report", "register", ""),
 )

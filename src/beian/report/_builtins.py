@@ -8,6 +8,7 @@ _MODULES = (
     "beian.report.sections.assets",
     "beian.report.sections.attestation",
     "beian.report.sections.classifier",
+    "beian.report.sections.corpus",
     "beian.report.sections.labels",
     "beian.report.sections.model_eval",
 )

@@ -1,0 +1,289 @@
+"""§5.1, §5.2 a and §9.2: the corpus, concluded from the sources register and stored runs.
+
+The register (``corpus/manifest.yaml`` by default) is checked on every assessment (5.1 b, c).
+Scan-based clauses read the latest ``corpus-assess`` (5.1 a, 9.2 b), ``corpus-filter`` (5.2 a)
+and ``corpus-verdicts`` (9.2 a) runs of the store that were made on the *same* register (same
+SHA-256); a run on another version of the register is stale and leaves its clause pending.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from beian.errors import BeianError
+from beian.registry import registry
+from beian.report.base import AssessContext
+from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg, pending
+from beian.scan.manifest import Manifest, load_manifest
+from beian.scan.record import ASSESS_KIND, FILTER_KIND, VERDICTS_KIND
+from beian.scan.sources import DIVERSITY_CLAUSE, TRACE_CLAUSE, SourcesReport, check_sources
+from beian.standard import Profile
+from beian.store import RunRow, Store
+
+SECTION = "corpus"
+CLAUSES = ("5.1.a", "5.1.b", "5.1.c", "5.2.a", "9.2.a", "9.2.b")
+FILTER_DETECTORS = ("keyword", "classifier")
+"""5.2 a names keywords and classification models (plus manual sampling) as the filter."""
+
+
+def _msg(zh: str, en: str) -> Msg:
+    return Msg(zh=zh, en=en)
+
+
+def _file_ref(path: Path, note: str) -> EvidenceRef:
+    sha = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    return EvidenceRef(kind="file", ref=str(path), sha256=sha, note=note)
+
+
+def _latest(store: Store, kind: str, sha: str) -> tuple[RunRow | None, bool]:
+    """The newest finished run of ``kind`` on the register with hash ``sha``, and whether any
+    run of that kind exists at all (to tell 'never run' from 'stale')."""
+    with store.session() as s:
+        runs = s.scalars(
+            select(RunRow)
+            .where(RunRow.kind == kind, RunRow.status == "done")
+            .order_by(RunRow.started_at.desc())
+        ).all()
+    for run in runs:
+        if run.summary.get("manifest_sha256") == sha:
+            return run, True
+    return None, bool(runs)
+
+
+def _missing_run(clause: str, kind: str, stale: bool, command: str) -> ClauseEvidence:
+    if stale:
+        why = _msg(
+            zh=f"最近的 {kind} 运行针对的是另一版本的语料来源登记表，请重新运行 {command}",
+            en=f"the latest {kind} run used another version of the sources register; run {command} again",
+        )
+    else:
+        why = _msg(
+            zh=f"尚无 {kind} 运行记录，请运行 {command}", en=f"no {kind} run yet: run {command}"
+        )
+    return pending(clause, SECTION, why)
+
+
+def _run_refs(run: RunRow, note: str) -> list[EvidenceRef]:
+    refs = [EvidenceRef(kind="run", ref=run.id, note=note)]
+    path = run.summary.get("summary_file")
+    if isinstance(path, str) and Path(path).is_file():
+        refs.append(_file_ref(Path(path), f"{note} summary"))
+    return refs
+
+
+def _status(ok: bool) -> Any:
+    return "conforms" if ok else "nonconforms"
+
+
+def _sources_clauses(report: SourcesReport, ref: EvidenceRef) -> list[ClauseEvidence]:
+    out: list[ClauseEvidence] = []
+    for clause, ok, zh, en in (
+        (TRACE_CLAUSE, report.traceable, "来源可追溯性核查", "traceability of the sources"),
+        (DIVERSITY_CLAUSE, report.diverse, "来源多样性核查", "diversity of the sources"),
+    ):
+        issues = [i for i in report.issues if i.clause == clause]
+        out.append(
+            ClauseEvidence(
+                clause=clause,
+                status=_status(ok),
+                section=SECTION,
+                summary=_msg(
+                    zh=f"{zh}：登记 {len(report.sources)} 个来源",
+                    en=f"{en}: {len(report.sources)} sources registered",
+                ),
+                figures={
+                    "sources": len(report.sources),
+                    "groups": [g.model_dump() for g in report.groups],
+                    "min_sources": report.min_sources,
+                },
+                evidence=[ref],
+                missing=[
+                    _msg(zh=_issue(i.source, i.message), en=_issue(i.source, i.message))
+                    for i in issues
+                ],
+            )
+        )
+    return out
+
+
+def _issue(source: str | None, message: str) -> str:
+    return f"{source}: {message}" if source else message
+
+
+def _assess_clauses(run: RunRow) -> list[ClauseEvidence]:
+    s = run.summary
+    refs = _run_refs(run, ASSESS_KIND)
+    excluded = [x for x in s["sources"] if x["verdict"] != "usable"]
+    per_source = ClauseEvidence(
+        clause="5.1.a",
+        status=_status(not excluded),
+        section=SECTION,
+        summary=_msg(
+            zh=f"逐来源技术抽检：{len(s['sources'])} 个来源",
+            en=f"per-source technical scan of {len(s['sources'])} sources",
+        ),
+        figures={
+            "limit": s["thresholds"].get("5.1.a.per_source_illegal_share_max"),
+            "sources": [
+                {k: x[k] for k in ("name", "sampled", "flagged", "flagged_rate", "ci", "verdict")}
+                for x in s["sources"]
+            ],
+        },
+        evidence=refs,
+        missing=[
+            _msg(
+                zh=f"{x['name']}：违法不良信息占比 {x['flagged_rate']}，超过限值或无数据，不得使用",
+                en=f"{x['name']}: flagged share {x['flagged_rate']} above the limit or no data; do not use it",
+            )
+            for x in excluded
+        ],
+    )
+    technical = ClauseEvidence(
+        clause="9.2.b",
+        status=_status(bool(s["pass"])),
+        section=SECTION,
+        summary=_msg(
+            zh=f"技术抽检 {s['sampled']}/{s['items']} 条，合格率 {s['qualified_rate']:.2%}",
+            en=f"technical sample {s['sampled']}/{s['items']} items, qualified {s['qualified_rate']:.2%}",
+        ),
+        figures={
+            k: s[k]
+            for k in (
+                "items",
+                "sampled",
+                "sample_share",
+                "qualified_rate",
+                "qualified_ci",
+                "errors",
+            )
+        },
+        evidence=refs,
+        missing=[_msg(zh=w, en=w) for w in s["fail_reasons"]],
+    )
+    return [per_source, technical]
+
+
+def _filter_clause(run: RunRow, verdicts: RunRow | None) -> ClauseEvidence:
+    s = run.summary
+    names = {d["name"] for d in s.get("detectors", []) if d.get("kind") == "detector"}
+    missing = [
+        _msg(zh=f"过滤未使用 {d} 检测器", en=f"the filter did not use the {d} detector")
+        for d in FILTER_DETECTORS
+        if d not in names
+    ]
+    if not s.get("accounted"):
+        missing.append(_msg(zh="输入 ≠ 保留 + 剔除 + 错误", en="input ≠ clean + rejected + errors"))
+    status: Any = _status(not missing)
+    if verdicts is None:
+        missing.append(
+            _msg(
+                zh="尚无人工抽检结果（beian corpus verdicts import）",
+                en="no manual sampling result yet",
+            )
+        )
+        status = "pending" if status == "conforms" else status
+    return ClauseEvidence(
+        clause="5.2.a",
+        status=status,
+        section=SECTION,
+        summary=_msg(
+            zh=f"过滤全部语料：输入 {s['input']} = 保留 {s['clean']} + 剔除 {s['rejected']} + 错误 {s['errors']}",
+            en=f"filtered all corpus: input {s['input']} = clean {s['clean']} + rejected {s['rejected']} + errors {s['errors']}",
+        ),
+        figures={k: s[k] for k in ("input", "clean", "rejected", "errors", "accounted")}
+        | {"detectors": sorted(names)},
+        evidence=_run_refs(run, FILTER_KIND),
+        missing=missing,
+    )
+
+
+def _manual_clause(run: RunRow) -> ClauseEvidence:
+    s = run.summary
+    return ClauseEvidence(
+        clause="9.2.a",
+        status=_status(bool(s["pass"])),
+        section=SECTION,
+        summary=_msg(
+            zh=f"人工抽检 {s['reviewed']} 条，合格率 {s['qualified_rate']:.2%}",
+            en=f"manual sample of {s['reviewed']} items, qualified {s['qualified_rate']:.2%}",
+        ),
+        figures={
+            k: s[k]
+            for k in ("sample_size", "reviewed", "qualified", "qualified_rate", "qualified_ci")
+        },
+        evidence=[EvidenceRef(kind="run", ref=run.id, note=VERDICTS_KIND)],
+        missing=[_msg(zh=w, en=w) for w in s["fail_reasons"]],
+    )
+
+
+class CorpusSection:
+    """Corpus sources, technical and manual sampling, and filtering."""
+
+    name = SECTION
+    order = 10
+
+    def clauses(self, profile: Profile) -> list[str]:
+        known = {c.id for c in profile.clauses}
+        return [c for c in CLAUSES if c in known]
+
+    def build(self, ctx: AssessContext) -> list[ClauseEvidence]:
+        path = ctx.workspace.path("corpus")
+        owned = self.clauses(ctx.profile)
+        if not path.is_file():
+            why = _msg(zh=f"没有语料来源登记表 {path}", en=f"no corpus sources register at {path}")
+            return [pending(c, SECTION, why) for c in owned]
+        ctx.on_progress(f"{SECTION}: sources")
+        try:
+            manifest = load_manifest(path)
+        except BeianError as exc:
+            why = _msg(
+                zh=f"语料来源登记表无法读取：{exc}",
+                en=f"the sources register cannot be read: {exc}",
+            )
+            return [pending(c, SECTION, why) for c in owned]
+        results = {r.clause: r for r in self._sources(ctx, manifest)}
+        results.update({r.clause: r for r in self._runs(ctx.store, manifest)})
+        return [results[c] for c in owned if c in results]
+
+    def _sources(self, ctx: AssessContext, manifest: Manifest) -> list[ClauseEvidence]:
+        report = check_sources(manifest, ctx.profile)
+        out = ctx.workspace.path("runs") / ctx.run_id / "corpus-sources.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        data = {**report.model_dump(mode="json"), "ok": report.ok}
+        out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return _sources_clauses(report, _file_ref(out, "sources check"))
+
+    def _runs(self, store: Store, manifest: Manifest) -> list[ClauseEvidence]:
+        sha = manifest.sha256
+        out: list[ClauseEvidence] = []
+        assess, stale = _latest(store, ASSESS_KIND, sha)
+        if assess is None:
+            out += [
+                _missing_run(c, ASSESS_KIND, stale, "beian corpus assess")
+                for c in ("5.1.a", "9.2.b")
+            ]
+        else:
+            out += _assess_clauses(assess)
+        verdicts, v_stale = _latest(store, VERDICTS_KIND, sha)
+        if verdicts is None:
+            command = "beian corpus sample / beian corpus verdicts import"
+            out.append(_missing_run("9.2.a", VERDICTS_KIND, v_stale, command))
+        else:
+            out.append(_manual_clause(verdicts))
+        filtered, f_stale = _latest(store, FILTER_KIND, sha)
+        if filtered is None:
+            out.append(_missing_run("5.2.a", FILTER_KIND, f_stale, "beian corpus filter"))
+        else:
+            out.append(_filter_clause(filtered, verdicts))
+        return out
+
+
+@registry.register("report_section", "corpus", version="1")
+def _factory(_options: object) -> CorpusSection:
+    """Corpus sources register, technical and manual sampling, and filtering (§5.1, §5.2 a, §9.2)."""
+    return CorpusSection()

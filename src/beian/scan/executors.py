@@ -1,0 +1,308 @@
+"""Executors decide only *where* ``run_shard`` runs: here, in local processes, or on Ray.
+
+All of them take the same task list and config and return the same per-task stats, so the
+outputs of a run do not depend on the executor (resume a local run on Ray, or the reverse).
+Tasks are handed out largest first, which keeps workers evenly busy on uneven inputs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any, Protocol
+
+from beian.errors import ConfigError, MissingExtraError
+from beian.scan.engine import Progress, ScanConfig, ShardStats, engine_for, run_shard
+from beian.scan.io import compression_of
+from beian.scan.plan import Task
+
+Done = Callable[[ShardStats], None]
+MIN_BYTES = 128 * 1024 * 1024
+"""Input (uncompressed estimate) per extra local process: less cannot repay its start-up."""
+
+
+class Executor(Protocol):
+    """Runs every task and reports progress and finished tasks."""
+
+    name: str
+
+    def run(
+        self, tasks: list[Task], config: ScanConfig, on_progress: Progress, on_done: Done
+    ) -> list[ShardStats]:
+        """Stats of every task, in task order."""
+        ...
+
+
+def _largest_first(tasks: list[Task]) -> list[Task]:
+    return sorted(tasks, key=lambda t: (-t.bytes, t.index))
+
+
+def _ordered(results: dict[int, ShardStats]) -> list[ShardStats]:
+    return [results[k] for k in sorted(results)]
+
+
+class InlineExecutor:
+    """Runs tasks one after another in this process (``--workers 1``)."""
+
+    name = "inline"
+
+    def run(
+        self, tasks: list[Task], config: ScanConfig, on_progress: Progress, on_done: Done
+    ) -> list[ShardStats]:
+        results: dict[int, ShardStats] = {}
+        for task in tasks:
+            results[task.index] = stats = run_shard(task, config, on_progress)
+            on_done(stats)
+        return _ordered(results)
+
+
+_QUEUE: Any = None
+
+
+def _init_worker(progress_queue: Any, config: ScanConfig) -> None:
+    global _QUEUE
+    _QUEUE = progress_queue
+    engine = engine_for(config)
+    if config.mode != "sample":
+        _ = engine.detectors  # build once per process, before the first task is timed
+
+
+def _report(items: int, nbytes: int) -> None:
+    if _QUEUE is not None and (items or nbytes):
+        _QUEUE.put((items, nbytes))
+
+
+def _worker_task(task: Task, config: ScanConfig) -> ShardStats:
+    return run_shard(task, config, _report)
+
+
+def _preload() -> list[str]:
+    """Modules the fork server imports once, so that workers forked from it need not.
+
+    A worker re-runs the parent's main *script* (not a ``-m`` module: multiprocessing skips
+    ``pkg.__main__``). Under the ``beian`` console script that script imports the whole CLI,
+    so the server imports it once instead of every worker.
+    """
+    modules = ["beian.scan.engine", "beian.scan.readers", "beian.detect._builtins"]
+    main = sys.modules.get("__main__")
+    if getattr(main, "__spec__", None) is None and "beian.cli.main" in sys.modules:
+        modules.append("beian.cli.main")
+    return modules
+
+
+def _context() -> mp.context.BaseContext:
+    # forkserver forks workers from a clean server process (no inherited threads or locks,
+    # unlike fork); spawn is the portable fallback.
+    if sys.platform.startswith("linux"):
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(_preload())
+        return ctx
+    return mp.get_context("spawn")
+
+
+class LocalExecutor:
+    """Local processes, one per core by default: this process plus ``workers - 1`` others.
+
+    This process starts on the tasks at once while the pool processes start and build their
+    detectors; a pool process is given a task only once it is ready. A small corpus therefore
+    never waits for start-up it cannot amortise, and a big one keeps every core busy.
+    """
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None, min_bytes_per_process: int = MIN_BYTES) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.min_bytes = min_bytes_per_process
+
+    def run(
+        self, tasks: list[Task], config: ScanConfig, on_progress: Progress, on_done: Done
+    ) -> list[ShardStats]:
+        extra = min(self.workers, len(tasks)) - 1
+        if self.min_bytes > 0:
+            # A process costs seconds to start and to build its detectors: only start as many
+            # as the input can repay (compressed bytes count triple).
+            work = sum(_work_bytes(t) for t in tasks)
+            extra = min(extra, work // self.min_bytes)
+        if extra < 1:
+            return InlineExecutor().run(tasks, config, on_progress, on_done)
+        return _Shared(tasks, config, on_progress, on_done).run(extra)
+
+
+def _work_bytes(task: Task) -> int:
+    return sum(f.bytes * (3 if compression_of(Path(f.path)) else 1) for f in task.files)
+
+
+def _ready() -> bool:
+    return True
+
+
+class _Shared:
+    """One queue of tasks consumed by a thread of this process and by a process pool."""
+
+    def __init__(
+        self, tasks: list[Task], config: ScanConfig, on_progress: Progress, on_done: Done
+    ) -> None:
+        self.todo = deque(_largest_first(tasks))
+        self.lock = threading.Lock()
+        self.config = config
+        self.on_progress = on_progress
+        self.on_done = on_done
+        self.results: dict[int, ShardStats] = {}
+        self.local_done: queue.SimpleQueue[ShardStats | BaseException] = queue.SimpleQueue()
+        self.local_progress: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
+
+    def take(self) -> Task | None:
+        with self.lock:
+            return self.todo.popleft() if self.todo else None
+
+    def _local(self) -> None:
+        try:
+            while (task := self.take()) is not None:
+                stats = run_shard(task, self.config, lambda i, b: self.local_progress.put((i, b)))
+                self.local_done.put(stats)
+        except BaseException as exc:  # handed to the main thread, which re-raises it
+            self.local_done.put(exc)
+
+    def _finish(self, stats: ShardStats | BaseException) -> None:
+        if isinstance(stats, BaseException):
+            raise stats
+        self.results[stats.task] = stats
+        self.on_done(stats)
+
+    def run(self, processes: int) -> list[ShardStats]:
+        ctx = _context()
+        progress_queue = ctx.Queue()
+        pool = ProcessPoolExecutor(
+            processes,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(progress_queue, self.config),
+        )
+        local = threading.Thread(target=self._local, name="beian-local-worker", daemon=True)
+        local.start()  # before the pool: starting the fork server blocks this thread a while
+        try:
+            probes: set[Future[Any]] = {pool.submit(_ready) for _ in range(processes)}
+            running: set[Future[Any]] = set()
+            while running or local.is_alive() or not self.local_done.empty() or self.todo:
+                done, _ = wait(probes | running, timeout=0.1, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    probes.discard(fut)
+                    running.discard(fut)
+                    if fut.result() is not True:
+                        self._finish(fut.result())
+                    task = self.take()  # a ready process takes the next task
+                    if task is not None:
+                        running.add(pool.submit(_worker_task, task, self.config))
+                while not self.local_done.empty():
+                    self._finish(self.local_done.get())
+                _drain(progress_queue, self.on_progress)
+                while not self.local_progress.empty():
+                    self.on_progress(*self.local_progress.get())
+        finally:
+            with self.lock:
+                self.todo.clear()  # stop the local thread after its current task
+            _stop(pool)
+            local.join()
+            progress_queue.close()
+        return _ordered(self.results)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Shut the pool down without waiting for processes still starting up.
+
+    Only called when no task runs in the pool any more (or the run failed): a process still
+    building its detectors has nothing to finish, and waiting for it would cost a small
+    corpus more than its whole scan.
+    """
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join()
+
+
+def _drain(progress_queue: Any, on_progress: Progress) -> None:
+    while True:
+        try:
+            items, nbytes = progress_queue.get_nowait()
+        except queue.Empty:
+            return
+        on_progress(items, nbytes)
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise MissingExtraError("ray", "ray") from None
+    return ray
+
+
+class _RayWorker:
+    """A Ray actor holding one engine (detectors built once) and running tasks on it."""
+
+    def __init__(self, config: ScanConfig) -> None:
+        self.config = config
+        engine = engine_for(config)
+        if config.mode != "sample":
+            _ = engine.detectors
+
+    def run(self, task: Task) -> ShardStats:
+        return run_shard(task, self.config)
+
+
+class RayExecutor:
+    """Ray actors, for corpora beyond one machine (outputs must be on a shared filesystem).
+
+    Connects to ``address`` (``auto``, ``ray://host:10001`` …) or, with none, to the Ray
+    instance already initialised in this process, else starts a local one.
+    """
+
+    name = "ray"
+
+    def __init__(self, address: str | None = None, workers: int | None = None) -> None:
+        self.address = address
+        self.workers = workers
+
+    def run(
+        self, tasks: list[Task], config: ScanConfig, on_progress: Progress, on_done: Done
+    ) -> list[ShardStats]:
+        ray = _import_ray()
+        started = False
+        if not ray.is_initialized():
+            try:
+                ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
+            except (ConnectionError, ValueError) as exc:
+                raise ConfigError(f"cannot connect to Ray at {self.address!r}: {exc}") from None
+            started = True
+        try:
+            return self._run(ray, tasks, config, on_progress, on_done)
+        finally:
+            if started:
+                ray.shutdown()
+
+    def _run(
+        self, ray: Any, tasks: list[Task], config: ScanConfig, on_progress: Progress, on_done: Done
+    ) -> list[ShardStats]:
+        from ray.util import ActorPool
+
+        cpus = int(ray.available_resources().get("CPU", 1))
+        n = max(1, min(self.workers or cpus, len(tasks)))
+        actor = ray.remote(num_cpus=1)(_RayWorker)
+        pool = ActorPool([actor.remote(config) for _ in range(n)])
+        results: dict[int, ShardStats] = {}
+        ordered = _largest_first(tasks)
+        for stats in pool.map_unordered(lambda a, t: a.run.remote(t), ordered):
+            results[stats.task] = stats
+            on_progress(stats.items, stats.bytes)
+            on_done(stats)
+        return _ordered(results)

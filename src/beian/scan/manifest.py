@@ -1,0 +1,172 @@
+"""The corpus sources register: one entry per source, read from YAML or CSV.
+
+A manifest says, for every source, what it is (type, languages, modality, domestic/foreign),
+why it may be used (licence, contract, collection record, consent record, robots/opt-out) and
+where its data lies (files or globs, relative to the manifest). Paths are resolved here once,
+so everything downstream sees absolute, sorted, de-duplicated file lists.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import io
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from beian.errors import ConfigError, InputError
+from beian.library.tabular import decode
+
+SourceType = Literal["open-source", "self-collected", "commercial", "user-input"]
+Modality = Literal["text", "image", "audio", "video"]
+Origin = Literal["domestic", "foreign"]
+
+_LIST_SEP = (";", "|")
+"""Separators of list cells in a CSV manifest (a comma would clash with the CSV itself)."""
+
+
+class Source(BaseModel):
+    """One corpus source as the provider registers it (§5.1 b, c)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    type: SourceType
+    languages: list[str] = Field(min_length=1)
+    modality: Modality = "text"
+    origin: Origin
+    licence: str | None = None
+    """Licence or authorisation file (path relative to the manifest) or URL."""
+    contract: str | None = None
+    """Contract or cooperation agreement: a file, or a reference such as a contract number."""
+    collection_record: str | None = None
+    consent_record: str | None = None
+    robots_honoured: bool | None = None
+    """Self-collected data: robots.txt and other opt-outs were honoured."""
+    files: list[str] = Field(min_length=1)
+    reader: str | None = None
+    """Reader plugin name; inferred from the file extension when empty."""
+    reader_options: dict[str, Any] = {}
+
+    @field_validator("languages", "files", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            for sep in _LIST_SEP:
+                value = value.replace(sep, ",")
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @field_validator("licence", "contract", "collection_record", "consent_record", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class Manifest(BaseModel):
+    """A loaded register: its sources and the folder their relative paths start from."""
+
+    path: Path
+    base: Path
+    sha256: str
+    sources: list[Source]
+
+    def source(self, name: str) -> Source:
+        """The source called ``name``."""
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def resolve(self, ref: str) -> Path:
+        """A path written in the manifest, made absolute against the manifest's folder."""
+        p = Path(ref).expanduser()
+        return p if p.is_absolute() else self.base / p
+
+    def files(self, source: Source) -> list[Path]:
+        """The files of ``source``: globs expanded, sorted, each once, directories skipped."""
+        found: dict[Path, None] = {}
+        for pattern in source.files:
+            full = str(self.resolve(pattern))
+            matches = glob.glob(full, recursive=True) if glob.has_magic(full) else [full]
+            for m in sorted(matches):
+                p = Path(m)
+                if p.is_file():
+                    found[p.resolve()] = None
+        return list(found)
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the manifest folder when inside it (stable across machines)."""
+        try:
+            return path.resolve().relative_to(self.base.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read a YAML (``sources:`` list) or CSV (one row per source) register."""
+    if not path.is_file():
+        raise InputError(f"corpus manifest not found: {path}")
+    data = path.read_bytes()
+    rows = (
+        _csv_rows(data, path) if path.suffix.lower() in {".csv", ".tsv"} else _yaml_rows(data, path)
+    )
+    sources: list[Source] = []
+    for i, row in enumerate(rows, start=1):
+        try:
+            sources.append(Source.model_validate(row))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "entry"
+            name = row.get("name", f"#{i}") if isinstance(row, dict) else f"#{i}"
+            raise ConfigError(f"{path}: source {name}: {where}: {first['msg']}") from None
+    names = [s.name for s in sources]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{path}: source names must be unique, repeated: {', '.join(dupes)}")
+    if not sources:
+        raise ConfigError(f"{path}: the manifest lists no source")
+    return Manifest(
+        path=path.resolve(),
+        base=path.resolve().parent,
+        sha256=hashlib.sha256(data).hexdigest(),
+        sources=sources,
+    )
+
+
+def _yaml_rows(data: bytes, path: Path) -> list[Any]:
+    text, _enc = decode(data, str(path))
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
+    rows = doc.get("sources") if isinstance(doc, dict) else doc
+    if not isinstance(rows, list):
+        raise ConfigError(f"{path}: expected a list of sources under 'sources:'")
+    return rows
+
+
+def _csv_rows(data: bytes, path: Path) -> list[dict[str, Any]]:
+    text, _enc = decode(data, str(path))
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[dict[str, Any]] = []
+    for raw in reader:
+        row: dict[str, Any] = {
+            (k or "").strip().lstrip("\ufeff"): (v or "").strip() for k, v in raw.items()
+        }
+        if not any(row.values()):
+            continue
+        if row.get("robots_honoured", "") == "":
+            row.pop("robots_honoured", None)
+        for key in ("reader", "reader_options"):
+            if not row.get(key):
+                row.pop(key, None)
+        if "reader_options" in row:
+            row["reader_options"] = yaml.safe_load(row["reader_options"]) or {}
+        rows.append(row)
+    return rows

@@ -1,0 +1,173 @@
+"""Per-task stats merged into the run summaries (``summary.json``) of assess and filter.
+
+Every threshold comes from the profile: the per-source illegal share (5.1 a), the technical
+sample share and qualified rate (9.2 b).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from beian.scan.engine import ScanConfig, ShardStats
+from beian.scan.manifest import Manifest
+from beian.standard import Profile
+from beian.stats import wilson
+
+SOURCE_CLAUSE = "5.1.a"
+SOURCE_KEY = "per_source_illegal_share_max"
+TECH_CLAUSE = "9.2.b"
+SHARE_KEY = "sample_share_min"
+RATE_KEY = "qualified_rate_min"
+EXAMPLES_PER_SOURCE = 5
+
+
+def _ci(lo_hi: tuple[float, float]) -> list[float]:
+    return [round(lo_hi[0], 6), round(lo_hi[1], 6)]
+
+
+def _by_source(stats: list[ShardStats], manifest: Manifest) -> dict[str, list[ShardStats]]:
+    groups: dict[str, list[ShardStats]] = {s.name: [] for s in manifest.sources}
+    for s in stats:
+        groups.setdefault(s.source, []).append(s)
+    return groups
+
+
+def _common(stats: list[ShardStats]) -> dict[str, Any]:
+    reasons: Counter[str] = Counter()
+    risks: Counter[str] = Counter()
+    encodings: dict[str, str] = {}
+    for s in stats:
+        reasons.update(s.error_reasons)
+        risks.update(s.risks)
+        encodings.update(s.encodings)
+    legacy = {f: c for f, c in sorted(encodings.items()) if c not in {"utf-8", "utf-8-sig"}}
+    return {
+        "error_reasons": dict(sorted(reasons.items())),
+        "risks": dict(sorted(risks.items())),
+        "legacy_encodings": legacy,
+    }
+
+
+def _source_row(name: str, group: list[ShardStats], limit: float) -> dict[str, Any]:
+    items = sum(s.items for s in group)
+    sampled = sum(s.sampled for s in group)
+    flagged = sum(s.flagged for s in group)
+    rate = flagged / sampled if sampled else None
+    verdict = "no-data" if rate is None else ("exclude" if rate > limit else "usable")
+    examples = [e for s in group for e in s.examples][:EXAMPLES_PER_SOURCE]
+    return {
+        "name": name,
+        "items": items,
+        "errors": sum(s.errors for s in group),
+        "sampled": sampled,
+        "flagged": flagged,
+        "flagged_rate": None if rate is None else round(rate, 6),
+        "ci": _ci(wilson(flagged, sampled)),
+        "verdict": verdict,
+        "examples": examples,
+    }
+
+
+def assess_summary(
+    stats: list[ShardStats],
+    manifest: Manifest,
+    profile: Profile,
+    config: ScanConfig,
+    specs: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The ``corpus assess`` summary (the documented summary.json contract plus context)."""
+    limit = profile.quota(SOURCE_CLAUSE, SOURCE_KEY).value
+    share_min = profile.quota(TECH_CLAUSE, SHARE_KEY).value
+    rate_min = profile.quota(TECH_CLAUSE, RATE_KEY).value
+    items = sum(s.items for s in stats)
+    sampled = sum(s.sampled for s in stats)
+    flagged = sum(s.flagged for s in stats)
+    qualified = sampled - flagged
+    rate = qualified / sampled if sampled else 0.0
+    share = sampled / items if items else 0.0
+    sources = [_source_row(n, g, limit) for n, g in _by_source(stats, manifest).items()]
+    why: list[str] = []
+    if not sampled:
+        why.append("no item was checked")
+    if share < share_min:
+        why.append(f"sampled share {share:.4f} below {share_min:g}")
+    if sampled and rate < rate_min:
+        why.append(f"qualified rate {rate:.4f} below {rate_min:g}")
+    return {
+        "profile": profile.profile,
+        "profile_version": profile.version,
+        "items": items,
+        "errors": sum(s.errors for s in stats),
+        "sampled": sampled,
+        "sample_share": round(share, 6),
+        "sample_rate": config.sample_rate,
+        "seed": config.seed,
+        "flagged": flagged,
+        "qualified_rate": round(rate, 6),
+        "qualified_ci": _ci(wilson(qualified, sampled)),
+        "pass": not why,
+        "fail_reasons": why,
+        "thresholds": {
+            f"{SOURCE_CLAUSE}.{SOURCE_KEY}": limit,
+            f"{TECH_CLAUSE}.{SHARE_KEY}": share_min,
+            f"{TECH_CLAUSE}.{RATE_KEY}": rate_min,
+        },
+        "sources": sources,
+        "sources_usable": all(s["verdict"] == "usable" for s in sources),
+        "bytes": sum(s.bytes for s in stats),
+        "tasks": len(stats),
+        "manifest": str(manifest.path),
+        "manifest_sha256": manifest.sha256,
+        "detectors": specs,
+        **_common(stats),
+    }
+
+
+def count_lines(folder: Path) -> int:
+    """Number of records (lines) in the ``*.jsonl`` files of ``folder``."""
+    total = 0
+    for path in sorted(folder.glob("*.jsonl")):
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                total += chunk.count(b"\n")
+    return total
+
+
+def filter_summary(
+    stats: list[ShardStats],
+    manifest: Manifest,
+    profile: Profile,
+    out: Path,
+    specs: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The ``corpus filter`` summary, with the output files recounted independently."""
+    per: dict[str, dict[str, int]] = defaultdict(lambda: Counter())
+    for s in stats:
+        row = per[s.source]
+        row["input"] += s.items + s.errors
+        row["clean"] += s.clean
+        row["rejected"] += s.rejected
+        row["errors"] += s.errors
+    totals = {k: sum(r[k] for r in per.values()) for k in ("input", "clean", "rejected", "errors")}
+    files = {k: count_lines(out / k) for k in ("clean", "rejected", "errors")}
+    accounted = totals["input"] == totals["clean"] + totals["rejected"] + totals["errors"] and all(
+        files[k] == totals[k] for k in files
+    )
+    sources = [{"name": s.name, **{k: per[s.name][k] for k in totals}} for s in manifest.sources]
+    return {
+        "profile": profile.profile,
+        "profile_version": profile.version,
+        **totals,
+        "accounted": accounted,
+        "output_lines": files,
+        "outputs": {k: str(out / k) for k in files},
+        "sources": sources,
+        "bytes": sum(s.bytes for s in stats),
+        "tasks": len(stats),
+        "manifest": str(manifest.path),
+        "manifest_sha256": manifest.sha256,
+        "detectors": specs,
+        **_common(stats),
+    }
