@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from beian.report.base import AssessContext
 from beian.report.evidence import ClauseEvidence
 from beian.report.sections.corpus import CorpusSection
@@ -38,14 +40,33 @@ def test_no_manifest_leaves_every_clause_pending(tmp_path: Path) -> None:
     assert {r.status for r in got.values()} == {"pending"}
 
 
-def test_demo_register_is_checked_and_scan_clauses_wait_for_runs(tmp_path: Path) -> None:
+def test_demo_register_is_checked_and_small_corpus_scanned_by_assess(tmp_path: Path) -> None:
     got = _build(init_workspace(tmp_path / "ws", demo=True))
     assert got["5.1.b"].status == "conforms" and got["5.1.c"].status == "conforms"
     assert got["5.1.c"].evidence[0].ref.endswith("corpus-sources.json")
+    # the demo corpus is small, so the assessment scans it itself: 5.1 a and 9.2 b conclude
+    for clause in ("5.1.a", "9.2.b"):
+        assert got[clause].status in {"conforms", "nonconforms"}
+        assert got[clause].evidence[0].kind == "run"
+    rate = got["9.2.b"].figures["qualified"]
+    assert 0.0 <= rate["ci"][0] <= rate["rate"] <= rate["ci"][1] <= 1.0
+    assert rate["key"] == "qualified_rate_min"
+    assert len(got["5.1.a"].figures["rates"]) == len(got["5.1.a"].figures["sources"])
+    # filtering and the manual sample are the provider's own work: never run on their behalf
+    assert "beian corpus filter" in got["5.2.a"].summary.en
+    assert got["9.2.a"].status == "pending"
+
+
+def test_large_corpus_is_not_scanned_by_assess(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import beian.report.sections.corpus as section
+
+    monkeypatch.setattr(section, "AUTO_ASSESS_MAX_BYTES", 10)
+    got = _build(init_workspace(tmp_path / "ws", demo=True))
     for clause in ("5.1.a", "9.2.b"):
         assert got[clause].status == "pending"
         assert "beian corpus assess" in got[clause].summary.en
-    assert "beian corpus filter" in got["5.2.a"].summary.en
 
 
 def _small_profile(ws: Path) -> None:
@@ -60,7 +81,13 @@ def _small_profile(ws: Path) -> None:
     )
 
 
-def test_stored_runs_conclude_the_scan_clauses_and_go_stale(tmp_path: Path) -> None:
+def test_stored_runs_conclude_the_scan_clauses_and_go_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import beian.report.sections.corpus as section
+
+    # only the runs made here count: the assessment must not scan the small corpus itself
+    monkeypatch.setattr(section, "AUTO_ASSESS_MAX_BYTES", 0)
     root = tmp_path / "ws"
     init_workspace(root, demo=True)
     _small_profile(root)

@@ -19,6 +19,8 @@ from beian.errors import BeianError
 from beian.registry import registry
 from beian.report.base import AssessContext
 from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg, pending
+from beian.scan.executors import InlineExecutor
+from beian.scan.jobs import Detection, JobOptions, assess_corpus
 from beian.scan.manifest import Manifest, load_manifest
 from beian.scan.record import ASSESS_KIND, FILTER_KIND, VERDICTS_KIND
 from beian.scan.sources import DIVERSITY_CLAUSE, TRACE_CLAUSE, SourcesReport, check_sources
@@ -28,6 +30,9 @@ from beian.store import RunRow, Store
 SECTION = "corpus"
 CLAUSES = ("5.1.a", "5.1.b", "5.1.c", "5.2.a", "9.2.a", "9.2.b")
 FILTER_DETECTORS = ("keyword", "classifier")
+AUTO_DETECTORS = ("keyword", "pii", "classifier")
+AUTO_ASSESS_MAX_BYTES = 64 * 1024 * 1024
+"""Corpora up to this size are scanned by ``beian assess`` itself when no scan is stored."""
 """5.2 a names keywords and classification models (plus manual sampling) as the filter."""
 
 
@@ -133,6 +138,21 @@ def _assess_clauses(run: RunRow) -> list[ClauseEvidence]:
                 {k: x[k] for k in ("name", "sampled", "flagged", "flagged_rate", "ci", "verdict")}
                 for x in s["sources"]
             ],
+            # one rate chart per source against the per-source limit (design/report-model.md)
+            "rates": [
+                {
+                    "rate": x["flagged_rate"],
+                    "ci": x["ci"],
+                    "n": x["sampled"],
+                    "key": "per_source_illegal_share_max",
+                    "label": {
+                        "zh": f"{x['name']} 违法不良信息占比",
+                        "en": f"{x['name']} flagged share",
+                    },
+                }
+                for x in s["sources"]
+                if x["sampled"]
+            ],
         },
         evidence=refs,
         missing=[
@@ -152,15 +172,15 @@ def _assess_clauses(run: RunRow) -> list[ClauseEvidence]:
             en=f"technical sample {s['sampled']}/{s['items']} items, qualified {s['qualified_rate']:.2%}",
         ),
         figures={
-            k: s[k]
-            for k in (
-                "items",
-                "sampled",
-                "sample_share",
-                "qualified_rate",
-                "qualified_ci",
-                "errors",
-            )
+            **{k: s[k] for k in ("items", "sampled", "sample_share", "errors")},
+            "qualified": {
+                "rate": s["qualified_rate"],
+                "ci": s["qualified_ci"],
+                "n": s["sampled"],
+                "key": "qualified_rate_min",
+                "label": {"zh": "技术抽检合格率", "en": "technical sample qualified rate"},
+            },
+            "per_risk": s.get("risks", {}),
         },
         evidence=refs,
         missing=[_msg(zh=w, en=w) for w in s["fail_reasons"]],
@@ -247,8 +267,31 @@ class CorpusSection:
             )
             return [pending(c, SECTION, why) for c in owned]
         results = {r.clause: r for r in self._sources(ctx, manifest)}
+        self._auto_assess(ctx, manifest)
         results.update({r.clause: r for r in self._runs(ctx.store, manifest)})
         return [results[c] for c in owned if c in results]
+
+    def _auto_assess(self, ctx: AssessContext, manifest: Manifest) -> None:
+        """Run the technical scan of a small corpus that has none yet (the demo, a pilot).
+
+        Large corpora are left to ``beian corpus assess`` (resumable, multi-process or Ray):
+        an assessment must not quietly spend hours scanning.
+        """
+        if _latest(ctx.store, ASSESS_KIND, manifest.sha256)[0] is not None:
+            return
+        files = [f for src in manifest.sources for f in manifest.files(src) if f.is_file()]
+        if not files or sum(f.stat().st_size for f in files) > AUTO_ASSESS_MAX_BYTES:
+            return
+        ctx.on_progress(f"{SECTION}: technical scan of {len(files)} files")
+        assess_corpus(
+            manifest,
+            ctx.profile,
+            ctx.workspace.path("runs") / ctx.run_id / "corpus-assess",
+            Detection(names=list(AUTO_DETECTORS)),
+            ctx.store,
+            workspace=str(ctx.workspace.root),
+            job=JobOptions(executor=InlineExecutor()),
+        )
 
     def _sources(self, ctx: AssessContext, manifest: Manifest) -> list[ClauseEvidence]:
         report = check_sources(manifest, ctx.profile)
