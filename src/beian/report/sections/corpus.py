@@ -74,10 +74,14 @@ def _missing_run(clause: str, kind: str, stale: bool, command: str) -> ClauseEvi
 
 
 def _run_refs(run: RunRow, note: str) -> list[EvidenceRef]:
-    refs = [EvidenceRef(kind="run", ref=run.id, note=note)]
     path = run.summary.get("summary_file")
-    if isinstance(path, str) and Path(path).is_file():
-        refs.append(_file_ref(Path(path), f"{note} summary"))
+    summary = Path(path) if isinstance(path, str) and Path(path).is_file() else None
+    # The run is identified by the digest of its summary file, so a report that cites the
+    # same scan is byte-identical whichever assessment run cites it (design/report-model.md).
+    digest = _file_ref(summary, "").sha256 if summary else ""
+    refs = [EvidenceRef(kind="run", ref=run.id, sha256=digest, note=note)]
+    if summary is not None:
+        refs.append(_file_ref(summary, f"{note} summary"))
     return refs
 
 
@@ -286,7 +290,7 @@ class CorpusSection:
         assess_corpus(
             manifest,
             ctx.profile,
-            ctx.workspace.path("runs") / ctx.run_id / "corpus-assess",
+            ctx.workspace.path("runs") / f"corpus-assess-{manifest.sha256[:12]}",
             Detection(names=list(AUTO_DETECTORS)),
             ctx.store,
             workspace=str(ctx.workspace.root),
