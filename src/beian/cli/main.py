@@ -33,6 +33,7 @@ _GROUPS: tuple[tuple[str, str, str], ...] = (
     ("beian.cli.corpus", "register", ""),
     ("beian.cli.eval", "register", ""),
     ("beian.cli.report", "register", ""),
+    ("beian.cli.gateway", "register", ""),
 )
 
 

@@ -1,0 +1,199 @@
+"""Gateway configuration: one pydantic model loaded from YAML (typos fail loudly).
+
+Every figure the gateway acts on lives here as a default, so a deployment can see and change
+it in one file. Figures tagged *draft* come from texts whose confidence in REGULATION.md is U
+(e.g. the 2023 draft's "3 in a row / 5 a day" suspension rule, §1.6 g) note, S-14).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from beian.errors import ConfigError
+
+Action = Literal["block", "flag", "allow"]
+"""What happens to a text carrying a risk: refuse it, pass it and audit it, or pass it."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UpstreamConfig(_Strict):
+    """The OpenAI-compatible model the gateway protects."""
+
+    base_url: str = ""
+    """e.g. ``http://127.0.0.1:8000/v1``; ``--upstream`` on the command line overrides it."""
+    api_key_env: str | None = None
+    """Environment variable with the upstream key; else the client's Authorization is passed on."""
+    timeout: float = Field(default=60.0, gt=0)
+    """Seconds for a whole non-streaming call, and between two streamed chunks."""
+    connect_timeout: float = Field(default=5.0, gt=0)
+
+
+class PolicyConfig(_Strict):
+    """Action per risk for one direction (input or output)."""
+
+    default: Action = "block"
+    risks: dict[str, Action] = {}
+    """Per-risk overrides; keys are risk ids or names the profile resolves (e.g. ``A.4.f``)."""
+    block_min_score: float = Field(default=0.0, ge=0, le=1)
+    """A risk scoring below this is flagged instead of blocked: refuse only clear cases (7 g)."""
+    short_text_chars: int = Field(default=8, ge=0)
+    """On texts shorter than this, a risk found only by document-level detectors (the
+    classifier) is flagged, not blocked: n-gram scores of a few characters are noise
+    (the shipped classifier scores "你好" 0.94 for A.1.f)."""
+
+    def action(
+        self, risk: str, score: float, *, document_only: bool = False, chars: int = 0
+    ) -> Action:
+        """The action for ``risk`` found with combined ``score`` in a text of ``chars``."""
+        act = self.risks.get(risk, self.default)
+        if act == "block" and score < self.block_min_score:
+            return "flag"
+        if act == "block" and document_only and chars < self.short_text_chars:
+            return "flag"
+        return act
+
+
+class StreamConfig(_Strict):
+    """How streamed answers are held back and checked (see design/gateway.md)."""
+
+    release_chars: int = Field(default=48, ge=1)
+    """Pending text is checked and released once it reaches this many characters ..."""
+    sentence_ends: str = "。！？!?.；;\n"
+    """... or when it ends a sentence (earlier release, fewer withheld characters)."""
+    context_chars: int = Field(default=200, ge=0)
+    """Already-released characters checked again together with the pending text."""
+
+
+class LabelConfig(_Strict):
+    """Explicit AI label on answers (GB 45438 L-01 wording, position L-02)."""
+
+    enabled: bool = True
+    position: Literal["prefix", "suffix"] = "prefix"
+    text: str = "（本回答由人工智能生成）"
+    """Must hold an AI element and a generation element (checked at load time)."""
+
+
+class AuditConfig(_Strict):
+    """What the audit log keeps, and for how long (Measures Art 9: at least six months)."""
+
+    store_text: bool = False
+    """Keep input and output text; off keeps only SHA-256 digests (Interim Measures Art 11)."""
+    retention_days: int | None = Field(default=183, ge=183)
+    """Rows older than this are pruned at start; ``null`` keeps them forever."""
+
+
+class SanctionsConfig(_Strict):
+    """Per-user measures after blocked inputs (Interim Measures Art 14, S-13/S-14).
+
+    The figures are the 2023 draft's (U, draft only): defaults, not rules.
+    """
+
+    mode: Literal["off", "warn", "enforce"] = "warn"
+    """``warn`` only warns; ``enforce`` also suspends (HTTP 403) when a limit is reached."""
+    consecutive: int = Field(default=3, ge=1)
+    """Draft figure: blocked inputs in a row that reach the limit."""
+    daily: int = Field(default=5, ge=1)
+    """Draft figure: blocked inputs in one calendar day that reach the limit."""
+    suspend_seconds: int = Field(default=86_400, ge=1)
+    utc_offset_hours: int = Field(default=8, ge=-12, le=14)
+    """Which calendar day counts (China Standard Time by default)."""
+
+
+class ComplaintsConfig(_Strict):
+    """The complaint/report intake (7 f, Interim Measures Art 15)."""
+
+    handling_days: int = Field(default=15, ge=1)
+    """Published time limit for handling a complaint (set your own; the figure is not a rule)."""
+    channels: dict[str, str] = {}
+    """Other published channels, e.g. ``{"email": "report@example.com", "phone": "..."}``."""
+
+
+class RefusalConfig(_Strict):
+    """Messages shown instead of refused content (Chinese first, English after)."""
+
+    input: str = (
+        "抱歉，您的问题涉及违法或不良信息，我无法回答。"
+        "Sorry, your request involves illegal or harmful content and cannot be answered."
+    )
+    output: str = (
+        "抱歉，该回答包含不适宜的内容，已被拦截。"
+        "Sorry, the answer contained inappropriate content and was withheld."
+    )
+    stream_cut: str = (
+        "\n\n[回答已中止：后续内容未通过安全检查。The rest of the answer was withheld.]"
+    )
+    warning: str = (
+        "请注意：多次输入违法或不良信息将导致暂停服务。"
+        "Warning: repeated harmful requests will suspend your access."
+    )
+    suspended: str = (
+        "您的账号因多次输入违法或不良信息已被暂停服务。"
+        "Your access is suspended after repeated harmful requests."
+    )
+
+
+class GatewayConfig(_Strict):
+    """Everything ``beian gateway serve`` needs besides host and port."""
+
+    upstream: UpstreamConfig = Field(default_factory=UpstreamConfig)
+    store: str | None = None
+    """Audit store URL; default: the workspace's store, else ``sqlite:///beian-gateway.db``."""
+    profile: str | None = None
+    """Standard profile resolving risk names; default: the workspace's."""
+    detectors: list[str] = ["keyword", "pii", "classifier"]
+    detector_options: dict[str, dict[str, Any]] = {}
+    scoring: dict[str, Any] = {}
+    """``ScoringOptions`` of the DetectorSet (thresholds, allow-list)."""
+    input_scope: Literal["latest", "all_user"] = "latest"
+    """Screen the latest user message (6 b) or every user message of the request."""
+    input_policy: PolicyConfig = Field(default_factory=PolicyConfig)
+    output_policy: PolicyConfig = Field(default_factory=PolicyConfig)
+    stream: StreamConfig = Field(default_factory=StreamConfig)
+    label: LabelConfig = Field(default_factory=LabelConfig)
+    audit: AuditConfig = Field(default_factory=AuditConfig)
+    sanctions: SanctionsConfig = Field(default_factory=SanctionsConfig)
+    complaints: ComplaintsConfig = Field(default_factory=ComplaintsConfig)
+    refusal: RefusalConfig = Field(default_factory=RefusalConfig)
+    user_header: str = "X-Beian-User"
+    """Header naming the end user; else the request's OpenAI ``user`` field."""
+
+    @model_validator(mode="after")
+    def _label_wording(self) -> GatewayConfig:
+        from beian.label.rules import has_both_elements
+
+        if self.label.enabled and not has_both_elements(self.label.text):
+            raise ValueError(
+                f"label.text {self.label.text!r} needs an AI element (人工智能/AI) and a "
+                "generation element (生成/合成) (GB 45438, L-01)"
+            )
+        return self
+
+
+def load_config(path: Path | None, **overrides: Any) -> GatewayConfig:
+    """Read ``path`` (YAML) if given, apply non-None top-level ``overrides``, validate."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot read gateway config ({exc})") from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: gateway config must be a mapping")
+        data = dict(loaded or {})
+    upstream = overrides.pop("upstream_url", None)
+    if upstream:
+        data["upstream"] = {**dict(data.get("upstream") or {}), "base_url": upstream}
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return GatewayConfig.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "config"
+        raise ConfigError(f"{path or 'gateway config'}: {where}: {first['msg']}") from None

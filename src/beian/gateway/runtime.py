@@ -1,0 +1,103 @@
+"""The gateway's parts, built once from the config: screener, upstream, audit, sanctions."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+import anyio.to_thread
+from starlette.responses import Response
+
+import beian.detect._builtins  # noqa: F401  (registers the built-in detectors)
+from beian.detect.detector_set import DetectorSet
+from beian.errors import ConfigError
+from beian.gateway.audit import AuditLog, Trace
+from beian.gateway.config import GatewayConfig
+from beian.gateway.sanctions import Sanctions
+from beian.gateway.screen import Screener, resolve_policy
+from beian.gateway.upstream import Upstream
+from beian.standard import DEFAULT_PROFILE, Profile, load_profile
+from beian.store import Store, open_store
+
+
+class Gateway:
+    """Everything a request handler needs; one instance per app."""
+
+    def __init__(
+        self,
+        config: GatewayConfig,
+        *,
+        store: Store,
+        profile: Profile,
+        detectors: DetectorSet | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        if not config.upstream.base_url:
+            raise ConfigError("no upstream: pass --upstream URL or set upstream.base_url")
+        self.config = config
+        self.profile = profile
+        detectors = detectors or DetectorSet.from_names(
+            config.detectors, options=config.detector_options, scoring=config.scoring or None
+        )
+        self.screener = Screener(
+            detectors,
+            resolve_policy(config.input_policy, profile, "input_policy"),
+            resolve_policy(config.output_policy, profile, "output_policy"),
+        )
+        self.upstream = Upstream(config.upstream, _api_key(config, env))
+        self.audit = AuditLog(store, config.audit)
+        self.sanctions = Sanctions(config.sanctions)
+        self.pruned = self.audit.prune()
+
+    def label(self, text: str) -> str:
+        """``text`` with the explicit AI label at the configured position (L-01/L-02)."""
+        label = self.config.label
+        if not label.enabled:
+            return text
+        return label.text + text if label.position == "prefix" else text + label.text
+
+    async def write(self, trace: Trace, t0: float) -> None:
+        """Stamp the latency and write the audit row (in a worker thread: SQLite blocks)."""
+        trace.latency_ms = (time.perf_counter() - t0) * 1000
+        await anyio.to_thread.run_sync(self.audit.write, trace)
+
+    async def finish(self, trace: Trace, t0: float, response: Response) -> Response:
+        """Audit the request, then hand back ``response`` tagged with the request id."""
+        if trace.upstream_status is None and response.status_code >= 400:
+            trace.decision = trace.decision if trace.decision != "allowed" else "rejected"
+        await self.write(trace, t0)
+        response.headers["x-request-id"] = trace.id
+        response.headers["x-beian-decision"] = trace.decision
+        return response
+
+
+def _api_key(config: GatewayConfig, env: Mapping[str, str] | None) -> str | None:
+    name = config.upstream.api_key_env
+    if not name:
+        return None
+    value = (env or {}).get(name)
+    if not value:
+        raise ConfigError(f"upstream.api_key_env: environment variable {name} is not set")
+    return value
+
+
+def build_gateway(
+    config: GatewayConfig,
+    *,
+    store_url: str | None = None,
+    profile: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Gateway:
+    """Open the store and the profile named by the config (or the given defaults).
+
+    ``env`` holds the upstream key variable (the CLI passes ``os.environ``).
+    """
+    if not config.upstream.base_url:  # before the store is created on disk
+        raise ConfigError("no upstream: pass --upstream URL or set upstream.base_url")
+    url = config.store or store_url or "sqlite:///beian-gateway.db"
+    return Gateway(
+        config,
+        store=open_store(url),
+        profile=load_profile(config.profile or profile or DEFAULT_PROFILE),
+        env=env,
+    )

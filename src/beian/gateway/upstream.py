@@ -1,0 +1,115 @@
+"""The upstream OpenAI-compatible model, reached with httpx (requests passed through as JSON)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any
+
+import httpx
+
+from beian.gateway.config import UpstreamConfig
+from beian.gateway.shapes import Body, error
+
+
+class UpstreamError(Exception):
+    """The upstream failed; ``status`` and ``body`` are what the gateway's client receives."""
+
+    def __init__(self, status: int, body: Body, upstream_status: int | None) -> None:
+        super().__init__(body["error"]["message"])
+        self.status = status
+        self.body = body
+        self.upstream_status = upstream_status
+
+
+def _failed(resp: httpx.Response, text: bytes) -> UpstreamError:
+    """Map an upstream error reply: 4xx pass through, 5xx become 502 (the gateway's view)."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        body = None
+    message = f"upstream returned HTTP {resp.status_code}"
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        message = f"{message}: {body['error'].get('message', '')}".rstrip(": ")
+    status = resp.status_code if 400 <= resp.status_code < 500 else 502
+    kind = "upstream_error" if status == 502 else "invalid_request_error"
+    if resp.status_code == 429:
+        kind = "rate_limit_error"
+    return UpstreamError(status, error(message, kind), resp.status_code)
+
+
+def _unreachable(exc: httpx.HTTPError) -> UpstreamError:
+    if isinstance(exc, httpx.TimeoutException):
+        return UpstreamError(504, error("upstream timed out", "upstream_error", "timeout"), None)
+    return UpstreamError(
+        502, error(f"upstream unreachable: {type(exc).__name__}", "upstream_error"), None
+    )
+
+
+class Upstream:
+    """One pooled async HTTP client to the upstream base URL."""
+
+    def __init__(self, config: UpstreamConfig, api_key: str | None = None) -> None:
+        self.base_url = config.base_url.rstrip("/")
+        self._api_key = api_key
+        timeout = httpx.Timeout(config.timeout, connect=config.connect_timeout)
+        self._client = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
+
+    def headers(self, incoming: Mapping[str, str]) -> dict[str, str]:
+        """Headers for the upstream: the configured key, else the client's Authorization."""
+        auth = f"Bearer {self._api_key}" if self._api_key else incoming.get("authorization", "")
+        return {"Authorization": auth} if auth else {}
+
+    async def chat(self, body: Body, headers: Mapping[str, str]) -> tuple[int, Body]:
+        """Non-streaming chat completion; UpstreamError on failure."""
+        try:
+            resp = await self._client.post("/chat/completions", json=body, headers=dict(headers))
+        except httpx.HTTPError as exc:
+            raise _unreachable(exc) from None
+        if resp.status_code >= 400:
+            raise _failed(resp, resp.content)
+        try:
+            data = resp.json()
+        except ValueError:
+            raise UpstreamError(
+                502, error("upstream sent invalid JSON", "upstream_error"), 200
+            ) from None
+        return resp.status_code, data
+
+    async def stream(self, body: Body, headers: Mapping[str, str]) -> AsyncGenerator[Body, None]:
+        """Streamed chat completion: each SSE ``data:`` payload, until ``[DONE]``."""
+        request = self._client.build_request(
+            "POST", "/chat/completions", json={**body, "stream": True}, headers=dict(headers)
+        )
+        try:
+            resp = await self._client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise _unreachable(exc) from None
+        try:
+            if resp.status_code >= 400:
+                raise _failed(resp, await resp.aread())
+            async for line in resp.aiter_lines():
+                if not line.startswith("data:"):
+                    continue
+                payload = line[5:].strip()
+                if payload == "[DONE]":
+                    break
+                yield json.loads(payload)
+        except httpx.HTTPError as exc:
+            raise _unreachable(exc) from None
+        finally:
+            await resp.aclose()
+
+    async def get(self, path: str, headers: Mapping[str, str]) -> tuple[int, Any]:
+        """A GET passed through (``/models``)."""
+        try:
+            resp = await self._client.get(path, headers=dict(headers))
+        except httpx.HTTPError as exc:
+            raise _unreachable(exc) from None
+        if resp.status_code >= 400:
+            raise _failed(resp, resp.content)
+        return resp.status_code, resp.json()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._client.aclose()
