@@ -133,7 +133,7 @@ def test_from_names_and_batch() -> None:
 # Sentences checked against the shipped model (A.1.h scores with min_score=0.3): the drug-use
 # sentence scores 0.40, between the corroboration level (0.3) and the flag threshold (0.5); the
 # sentence about hemp cloth scores 0.06. Both hold the same weak keyword hit, 大麻 (0.5).
-DRUG_USE = "他在家里吸食大麻，还向朋友贩卖毒品"
+DRUG_USE = "他长期吸食大麻，并向朋友出售毒品"
 HEMP_CLOTH = "古代农民在田里种植大麻，用麻纤维纺纱织布做衣服"
 
 

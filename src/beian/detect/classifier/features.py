@@ -7,6 +7,11 @@ across processes and machines (Python's ``hash`` is salted per process and canno
 
 A batch is concatenated into one code-point array with a separator, so hashing costs a few
 vectorised numpy passes however many texts there are; n-grams that touch a separator are dropped.
+
+Each document's features share one value, ``1/sqrt(max(n, min_norm))`` for ``n`` n-grams. With
+``min_norm=1`` the vector has unit norm. A larger floor shrinks the vectors of very short texts
+(a 2-character text has 3 n-grams): with unit norm, the one or two n-grams of a greeting carry
+as much weight as a whole sentence's, and a short text's score swings on a single n-gram.
 """
 
 from __future__ import annotations
@@ -36,8 +41,9 @@ def normalise(text: str) -> str:
 class Batch:
     """Sparse features of a batch in CSR form: doc ``i`` owns ``index[indptr[i]:indptr[i+1]]``.
 
-    ``value`` is the same for every feature of one document, ``1/sqrt(n_features)``, so a
-    document's feature vector has unit L2 norm when its n-grams are distinct.
+    ``value`` is the same for every feature of one document, ``1/sqrt(max(n_features, min_norm))``,
+    so a document's feature vector has unit L2 norm when its n-grams are distinct and at least
+    ``min_norm`` of them.
     """
 
     index: IntArray
@@ -68,8 +74,8 @@ def _finish(h: npt.NDArray[np.uint64], bits: int) -> npt.NDArray[np.uint64]:
     return h >> np.uint64(64 - bits)
 
 
-def featurise(texts: Sequence[str], bits: int) -> Batch:
-    """Hash the 1–3-grams of every text into ``2**bits`` buckets."""
+def featurise(texts: Sequence[str], bits: int, min_norm: int = 1) -> Batch:
+    """Hash the 1–3-grams of every text into ``2**bits`` buckets (``min_norm``: see module doc)."""
     codes = _codes(texts)
     n = codes.shape[0]
     seg = np.cumsum(codes == _SEP, dtype=np.int64)
@@ -97,6 +103,6 @@ def featurise(texts: Sequence[str], bits: int) -> Batch:
     indptr = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
     with np.errstate(divide="ignore"):
-        per_doc = np.where(counts > 0, 1.0 / np.sqrt(np.maximum(counts, 1)), 0.0)
+        per_doc = np.where(counts > 0, 1.0 / np.sqrt(np.maximum(counts, max(1, min_norm))), 0.0)
     value = np.repeat(per_doc.astype(np.float32), counts)
     return Batch(index=index, indptr=indptr, value=value)

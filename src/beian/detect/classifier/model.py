@@ -47,6 +47,8 @@ class ModelMeta(BaseModel):
     format: int = 1
     version: str
     bits: int
+    min_norm: int = 1
+    """Feature-norm floor in n-grams (see :func:`featurise`); 1 for models older than it."""
     risks: tuple[str, ...]
     thresholds: dict[str, float]
     seed: int
@@ -112,7 +114,7 @@ class ClassifierModel:
         out = np.empty((len(texts), len(self.risks)), dtype=np.float32)
         for start in range(0, len(texts), _CHUNK):
             chunk = texts[start : start + _CHUNK]
-            logits = self.logits_of(featurise(chunk, self.meta.bits))
+            logits = self.logits_of(featurise(chunk, self.meta.bits, self.meta.min_norm))
             # Long texts can push a logit past float32's exp range; at +-60 the sigmoid is
             # already 0 or 1 to float32 precision, so clipping changes no score.
             out[start : start + len(chunk)] = 1.0 / (1.0 + np.exp(-np.clip(logits, -60.0, 60.0)))

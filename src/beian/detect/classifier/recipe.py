@@ -2,8 +2,10 @@
 
 Only sets marked "may ship = yes" in the shared data README are read (COLD train/dev — never its
 test split, which is kept for evaluation —, SafetyBench-zh, CValues, JADE v3 medium, the
-categorised files of the sensitive lexicon), plus beian's own synthetic examples and benign
-chunks of the MIT novels corpus. Every file read is recorded with its SHA-256.
+categorised files of the sensitive lexicon), plus beian's own synthetic examples, benign
+chunks of the MIT novels corpus and benign short texts (our own phrases and ordinary words of
+jieba's MIT dictionary, see :mod:`beian.detect.classifier.short`). Every file read is recorded
+with its SHA-256.
 """
 
 from __future__ import annotations
@@ -19,10 +21,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from beian.detect.classifier.model import SourceRecord, sha256_file
+from beian.detect.classifier.short import (
+    lexicon_terms,
+    ordinary_words,
+    short_phrases,
+    short_seed_digest,
+    words_digest,
+)
 from beian.detect.classifier.synth import Labelled, load_seed, seed_text, synthetic_examples
 from beian.errors import ConfigError
 
-RECIPE_NAME = "shipped-v1"
+RECIPE_NAME = "shipped-v2"
 # lexicon file → risks; the noisy merged lists and name lists are left out on purpose (§4)
 LEXICON_FILES: dict[str, tuple[str, ...]] = {
     "反动词库.txt": ("A.1.a",),
@@ -216,4 +225,22 @@ def build_recipe(shared: Path | None, seed: int = 0) -> Recipe:
     corpus = data.parent / "bench" / "data" / "corpus.jsonl.gz"
     if corpus.is_file():
         recipe.add("bench/corpus.jsonl.gz (benign chunks)", corpus, novel_rows(corpus))
+    add_short_benign(recipe, data, seed)
     return recipe
+
+
+def add_short_benign(recipe: Recipe, data: Path, seed: int = 0) -> None:
+    """Benign short texts: our own phrases, then ordinary dictionary words not in any lexicon."""
+    recipe.add(
+        "beian-short-benign (seed/short_benign.yaml)",
+        None,
+        short_phrases(seed),
+        short_seed_digest(),
+    )
+    exclude = lexicon_terms(data / "sensitive-lexicon")
+    recipe.add(
+        "keyword/words.txt (ordinary words, jieba MIT)",
+        None,
+        ordinary_words(exclude),
+        words_digest(),
+    )

@@ -1,7 +1,10 @@
 """Train a one-vs-rest logistic-regression model on hashed n-grams, with numpy only.
 
 Optimiser: mini-batch AdaGrad with L2 applied to the rows a batch touches (lazy), positive
-examples up-weighted per risk because most risks have few positives. Everything that could vary
+examples up-weighted per risk because most risks have few positives — except positives of at
+most ``SHORT_POSITIVE_CHARS`` characters (lexicon terms, mostly): up-weighting those taught the
+model that shortness itself is risky. Features use a norm floor (``DEFAULT_MIN_NORM``) so the
+one or two n-grams of a very short text cannot swing its score on their own. Everything that could vary
 between runs is fixed: the shuffle uses ``numpy.random.default_rng(seed)``, sums run in a fixed
 order, so the same data and seed give byte-identical weights.
 
@@ -29,6 +32,10 @@ _BATCH = 256
 _LR = 0.5
 _L2 = 1e-6
 _MAX_POS_WEIGHT = 30.0
+SHORT_POSITIVE_CHARS = 4
+"""Positives this short (mostly lexicon terms) keep weight 1 instead of the per-risk up-weight."""
+DEFAULT_MIN_NORM = 10
+"""Feature-norm floor in n-grams for new models (about a 4-character text; see features)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,17 +102,24 @@ def _pos_weights(labels: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 
 
 def fit(
-    data: LabelledSet, *, bits: int = DEFAULT_BITS, epochs: int = DEFAULT_EPOCHS, seed: int = 0
+    data: LabelledSet,
+    *,
+    bits: int = DEFAULT_BITS,
+    epochs: int = DEFAULT_EPOCHS,
+    seed: int = 0,
+    min_norm: int = DEFAULT_MIN_NORM,
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """Weights ``[2**bits, n_risks]`` and bias ``[n_risks]`` for ``data``."""
     n_risks = len(data.risks)
-    batch = featurise(data.texts, bits)
+    batch = featurise(data.texts, bits, min_norm)
     w = np.zeros((2**bits, n_risks), dtype=np.float32)
     g2 = np.full((2**bits, n_risks), 1e-8, dtype=np.float32)
     prior = (data.labels.sum(axis=0) + 1.0) / (data.labels.shape[0] + 2.0)
     b = np.log(prior / (1.0 - prior)).astype(np.float32)
     gb2 = np.full(n_risks, 1e-8, dtype=np.float32)
     pos_w = _pos_weights(data.labels)
+    # Up-weighting short positives made "short" itself a risk signal (greetings were flagged).
+    short = np.array([len(t.strip()) <= SHORT_POSITIVE_CHARS for t in data.texts], dtype=bool)
     rng = np.random.default_rng(seed)
     n = len(data.texts)
     for _ in range(epochs):
@@ -119,7 +133,8 @@ def fit(
                 nonempty = np.flatnonzero(batch.indptr[docs + 1] > batch.indptr[docs])
                 z[nonempty] += np.add.reduceat(w[idx] * val[:, None], offsets[nonempty], axis=0)
             p = 1.0 / (1.0 + np.exp(-z))
-            sample_w = np.where(y > 0, pos_w, 1.0).astype(np.float32)
+            up = np.where(short[docs][:, None], 1.0, pos_w)
+            sample_w = np.where(y > 0, up, 1.0).astype(np.float32)
             g = ((p - y) * sample_w / docs.shape[0]).astype(np.float32)
             gb = g.sum(axis=0)
             gb2 += gb * gb
@@ -167,16 +182,18 @@ def train_model(
     bits: int = DEFAULT_BITS,
     epochs: int = DEFAULT_EPOCHS,
     version: str = "1",
+    min_norm: int = DEFAULT_MIN_NORM,
 ) -> ClassifierModel:
     """Fit on the train split, tune thresholds on the dev split, return the model."""
     dev = dev_mask(data.texts)
     train = data.subset(~dev) if dev.any() and (~dev).any() else data
-    w, b = fit(train, bits=bits, epochs=epochs, seed=seed)
+    w, b = fit(train, bits=bits, epochs=epochs, seed=seed, min_norm=min_norm)
     # thresholds are tuned on the weights as they will be stored (float16)
     w = w.astype(np.float16).astype(np.float32)
     meta = ModelMeta(
         version=version,
         bits=bits,
+        min_norm=min_norm,
         risks=data.risks,
         thresholds={r: DEFAULT_THRESHOLD for r in data.risks},
         seed=seed,
