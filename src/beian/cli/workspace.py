@@ -124,7 +124,9 @@ def assess_cmd(
     console.print(totals)
     if no_report:
         out = ws.path("runs") / outcome.run_id / "assessment.json"
-        console.print(("结果已写入 " if language == "zh" else "written to ") + str(out))
+        console.print(
+            ("结果已写入 " if language == "zh" else "written to ") + str(out), soft_wrap=True
+        )
         return
     with console.status("writing the report…"):
         paths = write_reports(
@@ -135,10 +137,11 @@ def assess_cmd(
             on_warning=lambda m: err_console.print(f"warning: {m}", markup=False),
         )
     console.print(
-        ("报告已写入 " if language == "zh" else "report written to ") + str(paths["html"])
+        ("报告已写入 " if language == "zh" else "report written to ") + str(paths["html"]),
+        soft_wrap=True,
     )
     if "pdf" in paths:
-        console.print("PDF: " + str(paths["pdf"]))
+        console.print("PDF: " + str(paths["pdf"]), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
