@@ -154,6 +154,10 @@ def test_csv_tsv_json_and_text_readers(tmp_path: Path) -> None:
     assert len(whole) == 1 and isinstance(whole[0], Document) and whole[0].text.startswith("第一行")
     lines = _read(_reader("text", split="line"), tmp_path / "t.txt")
     assert [type(i).__name__ for i in lines] == ["Document", "ErrorRecord", "Document"]
+    # a text line that happens to be JSON is still text, kept literally
+    (tmp_path / "j.txt").write_text('{"text": "不是字段"}\n', "utf-8")
+    (doc,) = _read(_reader("text", split="line"), tmp_path / "j.txt")
+    assert isinstance(doc, Document) and doc.text == '{"text": "不是字段"}'
 
 
 def test_parquet_row_groups_split_into_shards(tmp_path: Path) -> None:

@@ -110,17 +110,6 @@ class TextReader(BaseReader):
     def _line(self, line: Line, codec: str, *, source: str, label: str) -> Item:
         if line.data is None:
             return self._error(label, line.offset, f"oversize: {line.size} bytes")
-        if _fast_loads is not None and codec in _UTF8:
-            # Fast path: orjson parses and validates UTF-8 bytes in one step; anything it
-            # rejects takes the slow path below, which says precisely what is wrong.
-            try:
-                obj = _fast_loads(line.data.removeprefix(b"\xef\xbb\xbf"))
-            except ValueError:
-                obj = None
-            if isinstance(obj, dict):
-                return self._document(
-                    obj, source=source, label=label, position=line.offset, size=line.size
-                )
         try:
             text = line.data.decode(codec)
         except UnicodeDecodeError as exc:
