@@ -2,14 +2,14 @@
 
 Speed comes from doing as little as possible per text in Python:
 
-1. A handful of ``in`` tests (memchr-speed substring search, faster than a regex character
-   class over CJK text) drops every text without an ASCII or full-width digit or an ``@``; in
-   prose that is most texts.
+1. The pre-check (:mod:`beian.detect.pii.triggers`) drops every text without an ASCII or
+   full-width digit or an ``@``; in prose that is most texts. :meth:`PiiDetector.detect_batch`
+   runs it on many texts at once and gets every trigger position with it.
 2. Full-width digits, letters and ``@+-.`` are folded to ASCII only when a full-width digit or
    ``@`` is present, and only those characters are touched (``re.sub`` over runs of them, not a
    per-character ``translate`` of the whole text). The mapping is one character to one
    character, so every offset found in the folded text is an offset in the original.
-3. ``_SEED`` finds each digit or ``@`` and the run of ASCII (plus a few separators) after it;
+3. ``_SEED`` finds each digit or ``@`` (or starts at the positions the batch pre-check found) and the run of ASCII (plus a few separators) after it;
    ``_RUN_BEFORE`` extends the run backwards over at most ``_LOOKBACK`` characters. The entity
    regexes run only inside those windows (``finditer(text, pos, endpos)``; look-behinds still
    see the real text before ``pos``, so a window cut inside a long token cannot fake a match).
@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from beian.detect.base import BaseDetector
 from beian.detect.pii.recognizers import Pattern, Recognizer
+from beian.detect.pii.triggers import batch_triggers, has_ascii_trigger, has_fullwidth_trigger
 from beian.records import Finding
 
-_ASCII_TRIGGERS = "0123456789@"
-_FULLWIDTH_TRIGGERS = "０１２３４５６７８９＠"
 _FULLWIDTH_RUN = re.compile("[\uff10-\uff19\uff20-\uff3a\uff41-\uff5a\uff0b\uff0d\uff0e]+")
 _FOLD = {
     **{0xFF10 + i: ord("0") + i for i in range(10)},
@@ -64,10 +63,6 @@ def _fold_run(m: re.Match[str]) -> str:
     return m.group().translate(_FOLD)
 
 
-def _has_any(text: str, chars: str) -> bool:
-    return any(c in text for c in chars)
-
-
 @dataclass(frozen=True, slots=True)
 class _Hit:
     start: int
@@ -92,11 +87,21 @@ class PiiDetector(BaseDetector):
 
     def detect(self, text: str) -> list[Finding]:
         """Findings for one text; spans index ``text`` itself."""
-        fullwidth = _has_any(text, _FULLWIDTH_TRIGGERS)
-        if not fullwidth and not _has_any(text, _ASCII_TRIGGERS):
+        fullwidth = has_fullwidth_trigger(text)
+        if not fullwidth and not has_ascii_trigger(text):
             return []
+        return self._scan(text, fullwidth, None)
+
+    def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Findings for many texts, in order; the pre-check runs once over the whole batch."""
+        out: list[list[Finding]] = [[] for _ in texts]
+        for t in batch_triggers(texts):
+            out[t.index] = self._scan(texts[t.index], t.fullwidth, t.seeds)
+        return out
+
+    def _scan(self, text: str, fullwidth: bool, seeds: list[int] | None) -> list[Finding]:
         norm = fold(text) if fullwidth else text
-        hits = [h for h in self._candidates(norm) if h.score >= self._min_score]
+        hits = [h for h in self._candidates(norm, seeds) if h.score >= self._min_score]
         return [
             Finding(
                 risk=self._risks[h.entity],
@@ -110,8 +115,8 @@ class PiiDetector(BaseDetector):
             for h in _resolve(hits)
         ]
 
-    def _candidates(self, norm: str) -> Iterator[_Hit]:
-        for lo, hi in _windows(norm):
+    def _candidates(self, norm: str, seeds: list[int] | None) -> Iterator[_Hit]:
+        for lo, hi in _windows(norm, seeds):
             for rec in self._recognizers:
                 if rec.needs is not None and rec.needs.search(norm, lo, hi) is None:
                     continue
@@ -122,10 +127,13 @@ class PiiDetector(BaseDetector):
                             yield hit
 
 
-def _windows(text: str) -> Iterator[tuple[int, int]]:
-    """``(pos, endpos)`` of each ASCII run holding a digit or ``@``, in order, not overlapping."""
+def _windows(text: str, seeds: list[int] | None) -> Iterator[tuple[int, int]]:
+    """``(pos, endpos)`` of each ASCII run holding a digit or ``@``, in order, not overlapping.
+
+    ``seeds``, when given, are the offsets of every digit and ``@`` of ``text``.
+    """
     done = 0
-    for seed in _SEED.finditer(text):
+    for seed in _SEED.finditer(text) if seeds is None else _seeded(text, seeds):
         first, hi = seed.span()
         floor = max(done, first - _LOOKBACK)
         before = _RUN_BEFORE.search(text, floor, first)
@@ -133,6 +141,17 @@ def _windows(text: str) -> Iterator[tuple[int, int]]:
         if hi - start >= _MIN_RUN:
             yield max(floor, start - _LEAD), hi
             done = hi
+
+
+def _seeded(text: str, seeds: list[int]) -> Iterator[re.Match[str]]:
+    """The matches ``_SEED.finditer(text)`` gives, started only at the given trigger offsets."""
+    end = 0
+    for pos in seeds:
+        if pos >= end:  # finditer resumes where the previous seed ended
+            seed = _SEED.match(text, pos)
+            assert seed is not None, "a seed offset holds a digit or @"
+            end = seed.end()
+            yield seed
 
 
 def _judge(rec: Recognizer, pat: Pattern, text: str, start: int, end: int) -> _Hit | None:
