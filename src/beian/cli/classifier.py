@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
@@ -103,6 +102,8 @@ def train(
 def _gold_pred(
     rows: list[tuple[str, tuple[str, ...]]], model_dir: Path | None, min_score: float | None
 ) -> tuple[Any, Any, tuple[str, ...]]:
+    import numpy as np
+
     from beian.detect.classifier.model import load_model
 
     model = load_model(model_dir)
@@ -198,6 +199,8 @@ def score(
     as_json: JsonOpt = False,
 ) -> None:
     """Show the highest-scoring risks of each text and whether they pass the threshold."""
+    import numpy as np
+
     from beian.detect.classifier.model import load_model
 
     m = load_model(model)

@@ -6,30 +6,24 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from beian.cli._common import console, err_console, print_json
 from beian.errors import UserError
-from beian.scan.engine import ShardStats
-from beian.scan.executors import Executor, LocalExecutor, RayExecutor
-from beian.scan.jobs import (
-    Detection,
-    JobOptions,
-    assess_corpus,
-    filter_corpus,
-    import_manual_verdicts,
-    sample_corpus,
-)
-from beian.scan.manifest import Manifest, load_manifest
-from beian.scan.manual import MANUAL_CLAUSE, SAMPLE_KEY
-from beian.scan.sources import check_sources
 from beian.standard import DEFAULT_PROFILE, Profile, load_profile
-from beian.store import Store, open_store
-from beian.workspace import Workspace, load_workspace
+
+if TYPE_CHECKING:
+    # The scan engine pulls numpy and the keyword automaton, the store SQLAlchemy/Alembic:
+    # the commands import them when they run so that start-up stays cheap.
+    from beian.scan.engine import ShardStats
+    from beian.scan.executors import Executor
+    from beian.scan.jobs import Detection, JobOptions
+    from beian.scan.manifest import Manifest
+    from beian.store import Store
+    from beian.workspace import Workspace
 
 corpus_app = typer.Typer(
     help="Corpus safety (§5, §9.2): sources register, technical scan, manual sample, filter.",
@@ -85,6 +79,9 @@ class Context:
 
 
 def _context(manifest: Path | None, workspace: Path | None, profile: str | None) -> Context:
+    from beian.scan.manifest import load_manifest
+    from beian.workspace import load_workspace
+
     ws = load_workspace(workspace, env=os.environ) if workspace is not None else None
     if manifest is None:
         if ws is None:
@@ -98,6 +95,8 @@ def _context(manifest: Path | None, workspace: Path | None, profile: str | None)
 
 
 def _store(url: str | None, ctx: Context, folder: Path) -> Store:
+    from beian.store import open_store
+
     if url is None:
         url = (
             ctx.workspace.store_url()
@@ -116,6 +115,8 @@ def _out(out: Path | None, ctx: Context, name: str) -> Path:
 
 
 def _detection(detectors: str, library: Path | None, ctx: Context) -> Detection:
+    from beian.scan.jobs import Detection
+
     names = [n.strip() for n in detectors.split(",") if n.strip()]
     if not names:
         raise UserError("--detectors names no detector")
@@ -132,6 +133,8 @@ def _detection(detectors: str, library: Path | None, ctx: Context) -> Detection:
 
 
 def _executor(name: str, workers: int | None, address: str | None, min_mb: float = 128) -> Executor:
+    from beian.scan.executors import LocalExecutor, RayExecutor
+
     if name == "local":
         if workers is not None and workers < 1:
             raise UserError("--workers must be at least 1")
@@ -145,6 +148,14 @@ class _Bar:
     """Rich progress: tasks done of total, items, items/s and MB/s."""
 
     def __init__(self, label: str) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         self.progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -176,6 +187,8 @@ class _Bar:
         self.progress.advance(self.task)
 
     def job(self, executor: Executor, shard_mb: float, restart: bool, delay: float) -> JobOptions:
+        from beian.scan.jobs import JobOptions
+
         if shard_mb <= 0:
             raise UserError("--shard-size must be positive")
         return JobOptions(
@@ -196,6 +209,8 @@ def sources_check(
     as_json: JsonOpt = False,
 ) -> None:
     """Traceability (§5.1 c) and diversity (§5.1 b) of the sources register. Exit 1 on findings."""
+    from beian.scan.sources import check_sources
+
     ctx = _context(manifest, workspace, profile)
     report = check_sources(ctx.manifest, ctx.profile)
     if as_json:
@@ -240,6 +255,8 @@ def assess(
     min_mb: MinMbOpt = 128.0,
 ) -> None:
     """Technical scan: per-source flagged share (§5.1 a), qualified rate (§9.2 b). Exit 1 if failing."""
+    from beian.scan.jobs import assess_corpus
+
     if sample_rate is not None and not 0 < sample_rate <= 1:
         raise UserError("--sample-rate must be in (0, 1]")
     ctx = _context(manifest, workspace, profile)
@@ -307,6 +324,8 @@ def filter_(
     min_mb: MinMbOpt = 128.0,
 ) -> None:
     """Write clean/, rejected/ (with findings and reason) and errors/; inputs are never changed."""
+    from beian.scan.jobs import filter_corpus
+
     ctx = _context(manifest, workspace, profile)
     folder = _out(out, ctx, "corpus-filter")
     detection = _detection(detectors, library, ctx)
@@ -351,6 +370,9 @@ def sample(
     as_json: JsonOpt = False,
 ) -> None:
     """Draw the manual-review sample, stratified by source and reproducible by seed."""
+    from beian.scan.jobs import sample_corpus
+    from beian.scan.manual import MANUAL_CLAUSE, SAMPLE_KEY
+
     if out.suffix.lower() not in {".xlsx", ".csv", ".jsonl"}:
         raise UserError(f"--out {out}: use a .xlsx, .csv or .jsonl file")
     ctx = _context(manifest, workspace, profile)
@@ -386,6 +408,10 @@ def verdicts_import(
     as_json: JsonOpt = False,
 ) -> None:
     """Score reviewers' verdicts: manual qualified rate against §9.2 a. Exit 1 if failing."""
+    from beian.scan.jobs import import_manual_verdicts
+    from beian.store import open_store
+    from beian.workspace import load_workspace
+
     ws = load_workspace(workspace, env=os.environ) if workspace is not None else None
     prof = (
         load_profile(profile, base_dir=ws.root if ws else None)

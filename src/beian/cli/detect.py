@@ -6,16 +6,18 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from beian.cli._common import console, err_console, print_json, progress
 from beian.cli._jsonl import parse_object_line
-from beian.detect.detector_set import DetectorSet, TextVerdict
 from beian.errors import InputError, UserError
 from beian.records import ErrorRecord
+
+if TYPE_CHECKING:
+    from beian.detect.detector_set import DetectorSet, TextVerdict
 
 BATCH = 256
 """Records checked together: enough for batch detectors, small enough for constant memory."""
@@ -40,6 +42,9 @@ def verdict_fields(v: TextVerdict) -> dict[str, Any]:
 
 
 def _build(detectors: str, library: Path | None, pinyin: bool) -> DetectorSet:
+    # Imported here: the detectors pull numpy and the keyword automaton, not needed for --help.
+    from beian.detect.detector_set import DetectorSet
+
     names = [n.strip() for n in detectors.split(",") if n.strip()]
     if not names:
         raise UserError("--detectors names no detector")

@@ -5,25 +5,19 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from beian.cli._common import console, err_console, print_json, progress
 from beian.errors import InputError, UserError
-from beian.label import (
-    AigcFields,
-    LabelSpec,
-    LabelStatus,
-    Writers,
-    label_file,
-    make_provider_code,
-    verify_file,
-    walk,
-)
-from beian.label.fields import check_fields
-from beian.label.model import Position
+
+if TYPE_CHECKING:
+    # beian.label loads every carrier (XMP, RIFF, PII rules …): the commands import it when they
+    # run so that start-up stays cheap.
+    from beian.label import LabelSpec, LabelStatus
+    from beian.label.model import Position
 
 PRODUCER_ENV = "BEIAN_PRODUCER_CODE"
 
@@ -34,6 +28,8 @@ label_app = typer.Typer(
 
 
 def _files(paths: list[Path]) -> list[tuple[Path, Path]]:
+    from beian.label import walk
+
     try:
         return list(walk(paths))
     except InputError as exc:
@@ -43,6 +39,9 @@ def _files(paths: list[Path]) -> list[tuple[Path, Path]]:
 def _spec(
     producer: str | None, label: str, propagator: str, explicit: bool, implicit: bool, **kw: Any
 ) -> LabelSpec:
+    from beian.label import AigcFields, LabelSpec
+    from beian.label.fields import check_fields
+
     code = producer or os.environ.get(PRODUCER_ENV, "")
     do_implicit = implicit or not explicit
     if do_implicit and not code:
@@ -88,6 +87,8 @@ def add(
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
 ) -> None:
     """Write labelled copies of PATHS into --out (originals are never modified)."""
+    from beian.label import Writers, label_file
+
     pos: Position | None = position  # type: ignore[assignment]  # validated by pydantic below
     try:
         base = _spec(
@@ -149,6 +150,8 @@ def verify(
     ] = False,
 ) -> None:
     """Check implicit and explicit labels; exit 1 if any file fails."""
+    from beian.label import Writers, verify_file
+
     writers = Writers(require_explicit=require_explicit)
     files = _files(paths)
     statuses: list[LabelStatus] = []
@@ -184,6 +187,8 @@ def code(
     ] = "00000",
 ) -> None:
     """Print the TC260-PG-20252A provider code for an organisation's USCC."""
+    from beian.label import make_provider_code
+
     typer.echo(make_provider_code(uscc, service))
 
 

@@ -5,21 +5,22 @@ from __future__ import annotations
 import getpass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from beian.cli._common import console, err_console, print_json
 from beian.errors import InputError
-from beian.library.check import CheckReport, check_keywords, check_questions
-from beian.library.history import ImportResult, import_into, read_history
-from beian.library.io import read_keywords, read_questions, save_keywords, save_questions
 from beian.library.mutate import KINDS, check_kinds, mutate_keywords, mutate_questions
 from beian.library.records import Bank
-from beian.library.starter import starter_dir
-from beian.library.tabular import decode
 from beian.standard import DEFAULT_PROFILE, load_profile
+
+if TYPE_CHECKING:
+    # Readers, history and checks pull charset detection, numpy and the keyword automaton:
+    # the commands import them when they run so that start-up stays cheap.
+    from beian.library.check import CheckReport
+    from beian.library.history import ImportResult
 
 library_app = typer.Typer(
     help="Keyword library (§8.1): import, export, check, history.", no_args_is_help=True
@@ -78,6 +79,8 @@ def _bank(value: str | None) -> Bank | None:
 
 def _path(path: Path | None, starter: bool, kind: str) -> Path:
     if starter:
+        from beian.library.starter import starter_dir
+
         return starter_dir(kind)
     if path is None:
         raise InputError("give a PATH (or --starter for the shipped starter assets)")
@@ -164,6 +167,8 @@ def library_import(
     profile: ProfileOpt = DEFAULT_PROFILE,
 ) -> None:
     """Merge a keyword file into a library folder; the change is kept in history.jsonl."""
+    from beian.library.history import import_into
+
     result = import_into(
         source,
         into,
@@ -183,6 +188,8 @@ def library_export(
     profile: ProfileOpt = DEFAULT_PROFILE,
 ) -> None:
     """Write the library in another format (or as the dossier's 附件4 keyword list)."""
+    from beian.library.io import read_keywords, save_keywords
+
     loaded = read_keywords(source, load_profile(profile))
     save_keywords(loaded.items, out, dossier=dossier, profile=load_profile(profile))
     typer.echo(f"{out}: {len(loaded.items)} entries")
@@ -201,6 +208,11 @@ def library_check(
     starter: StarterOpt = False,
 ) -> None:
     """Totals and per-risk counts against the quotas, duplicates, precision, cadence. Exit 1 if short."""
+    from beian.library.check import check_keywords
+    from beian.library.history import read_history
+    from beian.library.io import read_keywords
+    from beian.library.tabular import decode
+
     target = _path(path, starter, "keywords")
     prof = load_profile(profile)
     loaded = read_keywords(target, prof)
@@ -224,6 +236,8 @@ def library_history(
     as_json: JsonOpt = False,
 ) -> None:
     """Every recorded change: when, who, which file (sha256), how many added/changed/removed."""
+    from beian.library.history import read_history
+
     events = read_history(path)
     if as_json:
         print_json([e.model_dump(mode="json") for e in events])
@@ -250,6 +264,8 @@ def bank_import(
     profile: ProfileOpt = DEFAULT_PROFILE,
 ) -> None:
     """Merge questions into a bank folder; ``--bank`` is the default for rows naming none."""
+    from beian.library.history import import_into
+
     result = import_into(
         source, into, "questions", actor=_actor(actor), profile=load_profile(profile),
         replace=replace, bank=_bank(bank),
@@ -266,6 +282,8 @@ def bank_export(
     profile: ProfileOpt = DEFAULT_PROFILE,
 ) -> None:
     """Write questions in another format (or as the dossier's 附件5, one sheet per bank)."""
+    from beian.library.io import read_questions, save_questions
+
     prof = load_profile(profile)
     wanted = _bank(bank)
     items = [q for q in read_questions(source, prof).items if wanted is None or q.bank == wanted]
@@ -285,6 +303,10 @@ def bank_check(
     starter: StarterOpt = False,
 ) -> None:
     """Per-bank totals and per-risk/topic counts against the quotas, duplicates, cadence. Exit 1 if short."""
+    from beian.library.check import check_questions
+    from beian.library.history import read_history
+    from beian.library.io import read_questions
+
     target = _path(path, starter, "banks")
     prof = load_profile(profile)
     loaded = read_questions(target, prof)
@@ -309,6 +331,8 @@ def bank_mutate(
     profile: ProfileOpt = DEFAULT_PROFILE,
 ) -> None:
     """Evasion variants (traditional, pinyin, homophones, split, zero-width, full-width), labelled derived."""
+    from beian.library.io import read_keywords, read_questions, save_keywords, save_questions
+
     chosen = check_kinds(k.strip() for k in kinds.split(",") if k.strip())
     prof = load_profile(profile)
     try:

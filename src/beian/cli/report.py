@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from pydantic import ValidationError
 
-from beian.assess import Assessment
 from beian.cli._common import console, err_console
 from beian.errors import InputError, UserError
-from beian.report import attestations
-from beian.report.evidence import Lang
-from beian.report.render import write_reports
-from beian.workspace import Workspace, load_workspace
+
+if TYPE_CHECKING:
+    # The assessment pulls the store (SQLAlchemy) and the renderers pull openpyxl/PIL/WeasyPrint:
+    # imported by the commands that use them so that start-up stays cheap.
+    from beian.assess import Assessment
+    from beian.report.evidence import Lang
+    from beian.workspace import Workspace
 
 report_app = typer.Typer(
     help="Render the self-assessment report and filing drafts.", no_args_is_help=True
@@ -32,11 +34,13 @@ def _lang(value: str | None, ws: Workspace) -> Lang:
     lang = value or ws.config.language
     if lang not in ("zh", "en"):
         raise UserError(f"--lang must be zh or en, not {lang!r}")
-    return cast(Lang, lang)
+    return cast("Lang", lang)
 
 
 def load_assessment(run_dir: Path) -> Assessment:
     """The assessment stored in ``run_dir/assessment.json``."""
+    from beian.assess import Assessment
+
     path = run_dir / "assessment.json" if run_dir.is_dir() else run_dir
     if not path.is_file():
         raise InputError(f"{path}: no assessment.json (run 'beian assess' first)")
@@ -49,6 +53,8 @@ def load_assessment(run_dir: Path) -> Assessment:
 
 
 def _workspace(outcome: Assessment, workspace: Path | None) -> Workspace:
+    from beian.workspace import load_workspace
+
     return load_workspace(workspace or Path(outcome.workspace), env=os.environ)
 
 
@@ -69,6 +75,8 @@ def render(
     ] = None,
 ) -> None:
     """Render HTML, PDF, Markdown, JSON, XLSX attachments and the filing draft of a stored run."""
+    from beian.report.render import write_reports
+
     outcome = load_assessment(run_dir)
     ws = _workspace(outcome, workspace)
     folder = out or (run_dir if run_dir.is_dir() else run_dir.parent) / "report"
@@ -91,6 +99,8 @@ def filing(
     ] = None,
 ) -> None:
     """Write the filing draft (algorithm-filing fields, LLM dossier checklist) and attachments."""
+    from beian.report.render import write_reports
+
     outcome = load_assessment(run_dir)
     ws = _workspace(outcome, None)
     folder = out or (run_dir if run_dir.is_dir() else run_dir.parent) / "report"
@@ -110,6 +120,9 @@ def questionnaire_export(
     ] = None,
 ) -> None:
     """Write the attestations (or a blank template) as an XLSX questionnaire to fill in."""
+    from beian.report import attestations
+    from beian.workspace import load_workspace
+
     ws = load_workspace(workspace, env=os.environ)
     folder = ws.path("attestations")
     path = attestations.export_questionnaire(
@@ -124,6 +137,9 @@ def questionnaire_import(
     workspace: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path("."),
 ) -> None:
     """Read a filled-in questionnaire and write attestations/attestations.yaml."""
+    from beian.report import attestations
+    from beian.workspace import load_workspace
+
     ws = load_workspace(workspace, env=os.environ)
     if not file.is_file():
         raise InputError(f"{file}: no such file")

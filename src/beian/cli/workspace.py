@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from beian.assess import Assessment, assess
 from beian.cli._common import console, err_console, print_json
-from beian.report import attestations
-from beian.report.evidence import STATUS_LABELS, ClauseEvidence, Lang
-from beian.report.render import write_reports
-from beian.standard import Profile
-from beian.store import open_store
-from beian.workspace import (
-    CONFIG_NAME,
-    WorkspaceConfig,
-    default_demo_dir,
-    init_workspace,
-    load_workspace,
-)
+
+if TYPE_CHECKING:
+    # The assessment and store pull SQLAlchemy/Alembic, the renderers openpyxl/PIL/WeasyPrint:
+    # the commands import them when they run so that start-up stays cheap.
+    from beian.assess import Assessment
+    from beian.report.evidence import ClauseEvidence, Lang
+    from beian.standard import Profile
 
 _STYLE = {"conforms": "green", "nonconforms": "red", "not_applicable": "cyan", "pending": "yellow"}
 
@@ -41,6 +35,9 @@ def init(
     language: Annotated[str, typer.Option(help="Report language: zh or en.")] = "zh",
 ) -> None:
     """Create a workspace: beian.toml and folders for corpus, keywords, banks, attestations, labels, runs."""
+    from beian.report import attestations
+    from beian.workspace import CONFIG_NAME, WorkspaceConfig, init_workspace
+
     config = None
     if not demo:
         config = WorkspaceConfig.model_validate(
@@ -52,6 +49,9 @@ def init(
 
 
 def _ensure_demo() -> Path:
+    from beian.report import attestations
+    from beian.workspace import CONFIG_NAME, default_demo_dir, init_workspace
+
     root = default_demo_dir()
     if not (root / CONFIG_NAME).is_file():
         err_console.print(f"creating the demo workspace in {root}")
@@ -67,6 +67,8 @@ def _figures(r: ClauseEvidence) -> str:
 
 
 def _table(outcome: Assessment, profile: Profile, lang: Lang) -> Table:
+    from beian.report.evidence import STATUS_LABELS
+
     zh = lang == "zh"
     title = f"{outcome.profile} {outcome.profile_version} — " + (
         "自评估就绪情况" if zh else "assessment readiness"
@@ -106,6 +108,12 @@ def assess_cmd(
     ] = False,
 ) -> None:
     """Assess a workspace clause by clause against its profile and write the report."""
+    from beian.assess import assess
+    from beian.report.evidence import STATUS_LABELS
+    from beian.report.render import write_reports
+    from beian.store import open_store
+    from beian.workspace import load_workspace
+
     root = workspace if workspace is not None else _ensure_demo()
     ws = load_workspace(root, env=os.environ, overrides={"language": lang})
     language = ws.config.language

@@ -1,0 +1,108 @@
+"""Start-up stays cheap: building the CLI loads no heavy library, and shortcuts change nothing.
+
+Every ``beian`` call (and every test that runs the CLI in a subprocess) pays for what
+``beian.cli.main`` imports, so the command modules import numpy, SQLAlchemy, openpyxl, the
+renderers, the gateway … only inside the commands that use them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from beian import __version__
+from tests.cli.conftest import Runner
+
+HEAVY = (
+    "numpy",
+    "sqlalchemy",
+    "alembic",
+    "openpyxl",
+    "openai",
+    "weasyprint",
+    "starlette",
+    "uvicorn",
+    "pyarrow",
+    "PIL",
+    "hyperscan",
+    "ahocorasick_rs",
+    "opencc",
+    "httpx",
+)
+
+
+def _python(code: str) -> str:
+    """Run ``code`` in a fresh interpreter (nothing already imported) and return its stdout."""
+    r = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def _heavy_after(statement: str) -> list[str]:
+    code = f"""
+        import contextlib, io, sys
+        {statement}
+        print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))
+    """
+    return list(json.loads(_python(code).strip().replace("'", '"')))
+
+
+def test_importing_the_cli_loads_no_heavy_library() -> None:
+    assert _heavy_after("import beian.cli.main") == []
+
+
+def test_root_help_loads_no_heavy_library() -> None:
+    # --help builds every command's options, so it also checks the option declarations.
+    statement = (
+        "import beian.cli.main as m\n"
+        "        with contextlib.redirect_stdout(io.StringIO()), "
+        "contextlib.suppress(SystemExit):\n"
+        "            m.run(['--help'])"
+    )
+    assert _heavy_after(statement) == []
+
+
+def test_version_through_the_eager_option(beian: Runner) -> None:
+    # ``beian --version`` alone takes a shortcut; with more arguments the eager option answers.
+    r = beian("--version", "corpus")
+    assert r.returncode == 0 and r.stdout.strip() == f"beian {__version__}"
+
+
+def test_resolving_annotations_keeps_every_option() -> None:
+    # main.run() evaluates the commands' annotations once before Typer builds the tree; the
+    # options (names, types, defaults, help) must be exactly those of the unresolved tree.
+    code = """
+        import json
+        import typer.main
+        import beian.cli.main as m
+
+        def describe(p):
+            row = {k: repr(v) for k, v in vars(p).items() if k not in ("callback", "type_descriptor")}
+            row["callback"] = getattr(p.callback, "__qualname__", None)
+            row["annotation"] = repr(p.type_descriptor.annotation)
+            return row
+
+        def params(cmd, path=()):
+            rows = {" ".join(path): [cmd.help, cmd.hidden]}
+            for p in cmd.params:
+                rows[" ".join(path) + " " + p.name] = describe(p)
+            for name, sub in getattr(cmd, "commands", {}).items():
+                rows.update(params(sub, (*path, name)))
+            return rows
+
+        before = params(typer.main.get_command(m.app))
+        m._resolve_annotations(m.app)
+        after = params(typer.main.get_command(m.app))
+        print(json.dumps([len(before), before == after]))
+    """
+    count, same = json.loads(_python(code))
+    assert count > 100  # every command's parameters were compared, not an empty tree
+    assert same
