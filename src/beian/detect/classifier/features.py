@@ -5,8 +5,10 @@ normaliser is still changing, and a model's features must never change under it)
 and 3-gram of code points is hashed with a fixed multiplicative mix, so features are identical
 across processes and machines (Python's ``hash`` is salted per process and cannot be used).
 
-A batch is concatenated into one code-point array with a separator, so hashing costs a few
-vectorised numpy passes however many texts there are; n-grams that touch a separator are dropped.
+A batch is concatenated into one code-point array (see :mod:`.fastnorm`), so hashing costs a few
+vectorised numpy passes however many texts there are. Every window of the array is hashed, and
+each document then takes the windows that lie inside it, unigrams first, then bigrams, then
+trigrams, each in text order (the order the sums of :mod:`.pairwise` depend on).
 
 Each document's features share one value, ``1/sqrt(max(n, min_norm))`` for ``n`` n-grams. With
 ``min_norm=1`` the vector has unit norm. A larger floor shrinks the vectors of very short texts
@@ -16,25 +18,24 @@ as much weight as a whole sentence's, and a short text's score swings on a singl
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 import numpy.typing as npt
 
+from beian.detect.classifier.fastnorm import normalise, normalised_codes
+
 NGRAM_ORDERS = (1, 2, 3)
-_SEP = 0  # NUL never survives normalisation below, so it is a safe separator
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _PRIMES = (np.uint64(0x100000001B3), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
+U64 = npt.NDArray[np.uint64]
 
-
-def normalise(text: str) -> str:
-    """NFKC, lower-case, NUL removed: the only text transformation the model sees."""
-    return unicodedata.normalize("NFKC", text).lower().replace("\x00", "")
+__all__ = ["NGRAM_ORDERS", "Batch", "doc_values", "featurise", "normalise"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,48 +62,62 @@ class Batch:
         return np.repeat(np.arange(self.n_docs, dtype=np.int64), counts)
 
 
-def _codes(texts: Sequence[str]) -> npt.NDArray[np.uint64]:
-    joined = "\x00".join(normalise(t) for t in texts)
-    raw = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    return raw.astype(np.uint64)
-
-
-def _finish(h: npt.NDArray[np.uint64], bits: int) -> npt.NDArray[np.uint64]:
+def _finish(h: U64, bits: int, tmp: U64) -> None:
     # xor-shift then multiply: spreads low-entropy code points over the top bits we keep
-    h = h ^ (h >> np.uint64(31))
-    h = h * _MIX
-    return h >> np.uint64(64 - bits)
+    np.right_shift(h, np.uint64(31), out=tmp)
+    h ^= tmp
+    h *= _MIX
+    h >>= np.uint64(64 - bits)
+
+
+def _window_hashes(codes: U64, bits: int) -> U64:
+    """Buckets of every window of the array: order ``o`` starting at ``i`` is at ``base[o] + i``."""
+    n = codes.shape[0]
+    out = np.empty(sum(max(0, n - o + 1) for o in NGRAM_ORDERS), dtype=np.uint64)
+    head = codes * _PRIMES[0]
+    tmp = np.empty(n, dtype=np.uint64)
+    lo = 0
+    for order in NGRAM_ORDERS:
+        m = n - order + 1
+        if m <= 0:
+            break
+        h = out[lo : lo + m]
+        np.add(head[:m], np.uint64(order), out=h)
+        for k in range(1, order):
+            h ^= codes[k : k + m]
+            h *= _PRIMES[k]
+        _finish(h, bits, tmp[:m])
+        lo += m
+    return out
+
+
+def doc_values(counts: IntArray, min_norm: int) -> FloatArray:
+    """Feature value of each document with ``counts`` n-grams (0 for an empty document)."""
+    with np.errstate(divide="ignore"):
+        per_doc = np.where(counts > 0, 1.0 / np.sqrt(np.maximum(counts, max(1, min_norm))), 0.0)
+    out: FloatArray = per_doc.astype(np.float32)
+    return out
 
 
 def featurise(texts: Sequence[str], bits: int, min_norm: int = 1) -> Batch:
     """Hash the 1–3-grams of every text into ``2**bits`` buckets (``min_norm``: see module doc)."""
-    codes = _codes(texts)
-    n = codes.shape[0]
-    seg = np.cumsum(codes == _SEP, dtype=np.int64)
-    parts_idx: list[npt.NDArray[np.uint64]] = []
-    parts_doc: list[IntArray] = []
-    for order in NGRAM_ORDERS:
-        m = n - order + 1
-        if m <= 0:
-            continue
-        h = codes[:m] * _PRIMES[0] + np.uint64(order)
-        for k in range(1, order):
-            h = (h ^ codes[k : k + m]) * _PRIMES[k]
-        valid = (seg[:m] == seg[order - 1 : order - 1 + m]) & (codes[:m] != _SEP)
-        parts_idx.append(_finish(h[valid], bits))
-        parts_doc.append(seg[:m][valid])
-    if not parts_idx:
-        index = np.zeros(0, dtype=np.int64)
-        docs = np.zeros(0, dtype=np.int64)
-    else:
-        index = np.concatenate(parts_idx).astype(np.int64)
-        docs = np.concatenate(parts_doc)
-    order_ = np.argsort(docs, kind="stable")
-    index = index[order_]
-    counts = np.bincount(docs, minlength=len(texts)).astype(np.int64)
+    codes, lengths = normalised_codes(texts)
+    n = int(codes.shape[0])
+    hashes = _window_hashes(codes.astype(np.uint64), bits).view(np.int64)
+    orders = np.array(NGRAM_ORDERS, dtype=np.int64)
+    # runs[d, o]: how many o-grams doc d has; base[o]: where order o's windows start in `hashes`
+    runs = np.maximum(lengths[:, None] - orders[None, :] + 1, 0)
+    sizes = [max(0, n - o + 1) for o in NGRAM_ORDERS]
+    base = np.array([0, *accumulate(sizes[:-1])], dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
+    counts = runs.sum(axis=1)
     indptr = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    with np.errstate(divide="ignore"):
-        per_doc = np.where(counts > 0, 1.0 / np.sqrt(np.maximum(counts, max(1, min_norm))), 0.0)
-    value = np.repeat(per_doc.astype(np.float32), counts)
+    total = int(indptr[-1])
+    dst = (indptr[:-1, None] + np.cumsum(runs, axis=1) - runs).ravel()
+    src = (base[None, :] + starts[:, None]).ravel()
+    shift = np.repeat(src - dst, runs.ravel())
+    shift += np.arange(total, dtype=np.int64)
+    index = hashes[shift]
+    value = np.repeat(doc_values(counts, min_norm), counts)
     return Batch(index=index, indptr=indptr, value=value)

@@ -12,7 +12,7 @@ import io
 import json
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -21,12 +21,15 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from beian.detect.classifier.features import Batch, featurise
+from beian.detect.classifier.pairwise import segment_sums
 from beian.errors import ConfigError
 
 WEIGHTS_FILE = "weights.npz"
 META_FILE = "model.json"
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-_CHUNK = 512  # texts per scoring chunk: bounds the gathered [n_features, n_risks] block
+_CHUNK = 512  # texts per scoring chunk
+_CHUNK_CHARS = 1 << 20  # and at most about this many characters (bounds featurisation memory)
+_DIRECT_MAX = 1 << 13  # up to this many features, plain reduceat beats the chunked path's setup
 
 
 class SourceRecord(BaseModel):
@@ -88,6 +91,15 @@ class ClassifierModel:
     weights: npt.NDArray[np.float32]
     bias: npt.NDArray[np.float32]
     meta: ModelMeta
+    _table: npt.NDArray[np.float32] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Scoring gathers rows of this copy: columns padded to a multiple of 8 (aligned rows)
+        # and one extra all-zero row that pads partial blocks (see pairwise).
+        rows, cols = self.weights.shape
+        table = np.zeros((rows + 1, -(-cols // 8) * 8), dtype=np.float32)
+        table[:rows, :cols] = self.weights
+        object.__setattr__(self, "_table", table)
 
     @property
     def risks(self) -> tuple[str, ...]:
@@ -99,25 +111,39 @@ class ClassifierModel:
         return np.array([self.meta.thresholds[r] for r in self.meta.risks], dtype=np.float32)
 
     def logits_of(self, batch: Batch) -> npt.NDArray[np.float32]:
-        """Raw scores ``X @ W + b`` for an already featurised batch."""
+        """Raw scores ``X @ W + b`` for an already featurised batch.
+
+        Bit for bit the float32 result of ``np.add.reduceat(W[index] * value, indptr, axis=0)
+        + b`` (the computation the thresholds were tuned with); large batches are evaluated in
+        bounded chunks by :func:`.pairwise.segment_sums`. Like every :class:`Batch` from
+        :func:`featurise`, ``batch`` must give all features of a document the same value.
+        """
         out = np.tile(self.bias, (batch.n_docs, 1))
         if batch.index.size == 0:
             return out
-        rows = self.weights[batch.index]
-        rows *= batch.value[:, None]
-        nonempty = np.flatnonzero(np.diff(batch.indptr) > 0)
-        out[nonempty] += np.add.reduceat(rows, batch.indptr[nonempty], axis=0)
+        if batch.index.size <= _DIRECT_MAX:  # the reference computation itself
+            rows = self.weights[batch.index]
+            rows *= batch.value[:, None]
+            filled = np.flatnonzero(np.diff(batch.indptr) > 0)
+            out[filled] += np.add.reduceat(rows, batch.indptr[filled], axis=0)
+            return out
+        counts = np.diff(batch.indptr)
+        value = np.zeros((batch.n_docs, 1), dtype=np.float32)
+        nonempty = counts > 0
+        value[nonempty, 0] = batch.value[batch.indptr[:-1][nonempty]]
+        docs, sums = segment_sums(self._table, batch.index, batch.indptr, value)
+        out[docs] += sums[:, : out.shape[1]]
         return out
 
     def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Probabilities ``[len(texts), n_risks]``, columns in ``self.risks`` order."""
         out = np.empty((len(texts), len(self.risks)), dtype=np.float32)
-        for start in range(0, len(texts), _CHUNK):
-            chunk = texts[start : start + _CHUNK]
+        for start, stop in _chunks(texts):
+            chunk = texts[start:stop]
             logits = self.logits_of(featurise(chunk, self.meta.bits, self.meta.min_norm))
             # Long texts can push a logit past float32's exp range; at +-60 the sigmoid is
             # already 0 or 1 to float32 precision, so clipping changes no score.
-            out[start : start + len(chunk)] = 1.0 / (1.0 + np.exp(-np.clip(logits, -60.0, 60.0)))
+            out[start:stop] = 1.0 / (1.0 + np.exp(-np.clip(logits, -60.0, 60.0)))
         return out
 
     def save(self, directory: Path) -> None:
@@ -130,6 +156,20 @@ class ClassifierModel:
             meta.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=True
         )
         (directory / META_FILE).write_text(text + "\n", encoding="utf-8")
+
+
+def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
+    """Consecutive ``[start, stop)`` ranges of at most ``_CHUNK`` texts and ~``_CHUNK_CHARS``."""
+    out: list[tuple[int, int]] = []
+    start, chars = 0, 0
+    for i, text in enumerate(texts):
+        if i > start and (i - start >= _CHUNK or chars + len(text) > _CHUNK_CHARS):
+            out.append((start, i))
+            start, chars = i, 0
+        chars += len(text)
+    if start < len(texts):
+        out.append((start, len(texts)))
+    return out
 
 
 def _read(weights: bytes, meta_text: str, where: str) -> ClassifierModel:
