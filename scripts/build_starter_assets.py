@@ -8,6 +8,11 @@ Deterministic: same inputs → byte-identical outputs. Reads only sets that may 
 GB18030). Writes src/beian/demo/keywords/, src/beian/demo/banks/ and
 src/beian/library/data/benign_reference.txt, each with the upstream licences next to it.
 
+The keyword library is then curated on benign prose (the first half of the bench novel
+chapters, MIT; see ``curate``): strong terms that fire there as idioms or names and everyday
+2-character words are dropped (listed with reasons in build_stats.json), and benign compounds
+become allow entries. bench/bench_starter_precision.py measures on the held-out second half.
+
 Nothing is invented: where a source label maps coarsely to a risk id or topic, or where a
 keyword rule picked the id, the entry's ``note`` says so; where no source covers a risk, the
 library stays short and ``beian library check`` / ``beian bank check`` report it.
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import hashlib
 import io
 import json
@@ -30,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from beian.detect.keyword import KeywordDetector  # noqa: E402
 from beian.library.dedup import normalise  # noqa: E402
 from beian.library.history import Event, Kind  # noqa: E402
 from beian.library.io import save_keywords, save_questions  # noqa: E402
@@ -68,6 +75,22 @@ NOT_USED = {
     "非法网址.txt": "URLs, not keywords of generated text",
     "新思想启蒙.txt": "16 slang terms with no clear risk id",
 }
+
+# Curation on benign prose: the first half of the novel chapters of ../shared/bench/data/
+# corpus.jsonl.gz (MIT; bench/bench_starter_precision.py measures on the second half). A term
+# "fires" in a chapter when the keyword detector (its context rules included) finds it there.
+NOVELS = "bench/data/corpus.jsonl.gz"
+MIN_CHAPTERS_STRONG = 3
+"""A term of 3+ characters flags alone (detect.keyword.compile.strength ≥ keyword_alone): firing
+in this many benign chapters makes it an idiom or name (青天白日, 观世音), not a signal."""
+MIN_SHARE_WEAK = 0.01
+"""A 2-character term (weak: needs a second term nearby) firing in this share of chapters ..."""
+MIN_WORD_FREQ = 100
+"""... and listed in detect/keyword/words.txt with at least this jieba frequency is an everyday
+word (弟子, 游行, 总理, 呻吟): two of them in one sentence are ordinary prose, not corroboration."""
+MIN_COMPOUND_HITS = 2
+"""A compound around a term (打死人命, 大法师) seen this often in the tuning chapters, whose edge
+forms a listed word across the term's boundary (人命, 法师), becomes an allow-list entry."""
 
 SAFETYBENCH = {
     "Offensiveness": ("A.4.c", "coarse: Offensiveness → A.4.c/A.2.i"),
@@ -207,6 +230,80 @@ def keywords(data: Path, benign: list[str]) -> tuple[list[KeywordEntry], dict[st
     return fold_variants(entries), stats
 
 
+def tuning_chapters(shared: Path) -> list[str]:
+    """The first half of the bench corpus's novel chapters, in file order."""
+    chapters: list[str] = []
+    with gzip.open(shared / NOVELS, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            doc = json.loads(line)
+            if doc["src"] == "novel":
+                chapters.append(doc["text"])
+    return chapters[: len(chapters) // 2]
+
+
+def common_words() -> dict[str, int]:
+    """Two-character words and their jieba frequencies (detect/keyword/words.txt)."""
+    path = ROOT / "src/beian/detect/keyword/words.txt"
+    rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines())
+    return {r[0]: int(r[1]) for r in rows if len(r) == 2 and not r[0].startswith("#")}
+
+
+def _han(term: str) -> bool:
+    return all("\u3400" <= c <= "\u9fff" for c in term)
+
+
+def _compounds(term: str, text: str, start: int, end: int, words: dict[str, int]) -> list[str]:
+    """Extensions of a hit by one character whose edge is a listed word across the boundary."""
+    out = []
+    if start > 0 and text[start - 1] + text[start] in words:
+        out.append(text[start - 1 : end])
+    if end < len(text) and text[end - 1] + text[end] in words:
+        out.append(text[start : end + 1])
+    return out
+
+
+def curate(
+    entries: list[KeywordEntry], chapters: list[str]
+) -> tuple[list[KeywordEntry], dict[str, str], int]:
+    """Drop terms that fire on benign prose as idioms, names or everyday words; add allow
+    entries for benign compounds. Returns (entries, dropped term → reason, allow count)."""
+    words = common_words()
+    detector = KeywordDetector(entries)
+    chapters_of: dict[str, int] = {}
+    compounds: dict[str, dict[str, int]] = {}
+    for text, findings in zip(chapters, detector.detect_batch(chapters), strict=True):
+        fired: set[str] = set()
+        for f in findings:
+            term = f.why.split(";")[0].removeprefix("term ")
+            fired.add(term)
+            assert f.start is not None and f.end is not None
+            for c in _compounds(term, text, f.start, f.end, words):
+                seen = compounds.setdefault(term, {})
+                seen[c] = seen.get(c, 0) + 1
+        for term in fired:
+            chapters_of[term] = chapters_of.get(term, 0) + 1
+    dropped: dict[str, str] = {}
+    kept: list[KeywordEntry] = []
+    allow: list[KeywordEntry] = []
+    for e in entries:
+        n = chapters_of.get(e.term, 0)
+        if len(e.term) >= 3 and _han(e.term) and n >= MIN_CHAPTERS_STRONG:
+            dropped[e.term] = f"strong term fires alone in {n} benign novel chapters"
+            continue
+        freq = words.get(e.term, 0)
+        if len(e.term) == 2 and n >= MIN_SHARE_WEAK * len(chapters) and freq >= MIN_WORD_FREQ:
+            dropped[e.term] = f"everyday word (jieba {freq}) in {n} benign novel chapters"
+            continue
+        kept.append(e)
+        for c, hits in sorted(compounds.get(e.term, {}).items()):
+            if hits >= MIN_COMPOUND_HITS:
+                allow.append(e.model_copy(update={
+                    "term": c, "variants": [], "allow": True,
+                    "note": f"rule: benign compound of {e.term} ({hits} hits in tuning novels)",
+                }))  # fmt: skip
+    return kept + allow, dropped, len(allow)
+
+
 def fold_variants(entries: list[KeywordEntry]) -> list[KeywordEntry]:
     """Terms equal after normalisation (藏獨 / 藏独, ＱＱ / qq) become variants of the first one."""
     first: dict[str, int] = {}
@@ -323,10 +420,23 @@ def main() -> None:
 
     KW_DIR.mkdir(parents=True, exist_ok=True)
     kws, stats = keywords(data, benign)
+    kws, dropped, allowed = curate(kws, tuning_chapters(data.parent))
     save_keywords(kws, KW_DIR / "starter_keywords.jsonl")
     shutil.copyfile(data / "sensitive-lexicon/LICENSE", KW_DIR / "LICENSE-sensitive-lexicon")
+    curation = {
+        "tuned_on": f"first half of the novel chapters of ../shared/{NOVELS} (MIT)",
+        "deny_terms": len(kws) - allowed,
+        "allow_entries": allowed,
+        "dropped_count": len(dropped),
+        "dropped": dropped,
+    }
     (KW_DIR / "build_stats.json").write_text(
-        json.dumps({"used": stats, "not_used": NOT_USED}, ensure_ascii=False, indent=1) + "\n",
+        json.dumps(
+            {"used": stats, "curation": curation, "not_used": NOT_USED},
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
         encoding="utf-8",
     )
     write_history(
