@@ -9,9 +9,9 @@ GB18030). Writes src/beian/demo/keywords/, src/beian/demo/banks/ and
 src/beian/library/data/benign_reference.txt, each with the upstream licences next to it.
 
 The keyword library is then curated on benign prose (the first half of the bench novel
-chapters, MIT; see ``curate``): strong terms that fire there as idioms or names and everyday
-2-character words are dropped (listed with reasons in build_stats.json), and benign compounds
-become allow entries. bench/bench_starter_precision.py measures on the held-out second half.
+chapters, MIT; see ``curate``): strong terms that fire there as idioms or names are marked weak
+(they then flag only with corroboration), everyday 2-character words are dropped (both listed
+with reasons in build_stats.json), and benign compounds become allow entries. bench/bench_starter_precision.py measures on the held-out second half.
 
 Nothing is invented: where a source label maps coarsely to a risk id or topic, or where a
 keyword rule picked the id, the entry's ``note`` says so; where no source covers a risk, the
@@ -265,8 +265,9 @@ def _compounds(term: str, text: str, start: int, end: int, words: dict[str, int]
 def curate(
     entries: list[KeywordEntry], chapters: list[str]
 ) -> tuple[list[KeywordEntry], dict[str, str], int]:
-    """Drop terms that fire on benign prose as idioms, names or everyday words; add allow
-    entries for benign compounds. Returns (entries, dropped term → reason, allow count)."""
+    """Mark terms that fire on benign prose as idioms or names weak, drop everyday words, add
+    allow entries for benign compounds. Returns (entries, term → what was done and why, allow
+    count); reasons of weakened terms start with "weak:"."""
     words = common_words()
     detector = KeywordDetector(entries)
     chapters_of: dict[str, int] = {}
@@ -288,8 +289,10 @@ def curate(
     for e in entries:
         n = chapters_of.get(e.term, 0)
         if len(e.term) >= 3 and _han(e.term) and n >= MIN_CHAPTERS_STRONG:
-            dropped[e.term] = f"strong term fires alone in {n} benign novel chapters"
-            continue
+            # Kept, but weak: an idiom or a name still counts when something corroborates it.
+            why = f"weak: strong term fires alone in {n} benign novel chapters"
+            dropped[e.term] = why
+            e = e.model_copy(update={"weak": True, "note": f"{e.note}; rule: {why}".lstrip("; ")})
         freq = words.get(e.term, 0)
         if len(e.term) == 2 and n >= MIN_SHARE_WEAK * len(chapters) and freq >= MIN_WORD_FREQ:
             dropped[e.term] = f"everyday word (jieba {freq}) in {n} benign novel chapters"
@@ -427,8 +430,10 @@ def main() -> None:
         "tuned_on": f"first half of the novel chapters of ../shared/{NOVELS} (MIT)",
         "deny_terms": len(kws) - allowed,
         "allow_entries": allowed,
-        "dropped_count": len(dropped),
-        "dropped": dropped,
+        "weak_count": sum(why.startswith("weak:") for why in dropped.values()),
+        "dropped_count": sum(not why.startswith("weak:") for why in dropped.values()),
+        "dropped": {t: why for t, why in dropped.items() if not why.startswith("weak:")},
+        "weak": {t: why for t, why in dropped.items() if why.startswith("weak:")},
     }
     (KW_DIR / "build_stats.json").write_text(
         json.dumps(

@@ -28,7 +28,7 @@ def curation() -> dict[str, object]:
 @pytest.mark.parametrize(
     "text",
     [
-        "那人笑道：“青天白日，朗朗乾坤，你们竟敢当街抢人！”",  # idiom, was a strong A.1.a term
+        "那人笑道：“青天白日，朗朗乾坤，你们竟敢当街抢人！”",  # idiom: now a weak A.1.a term
         "老太太合掌念道：“救苦救难观世音菩萨，保佑我儿平安回来。”",  # a name, was strong
         "他失手打死人命，连夜逃出城去，投奔舅舅家。",  # 打死人 inside ordinary narration
         "众弟子齐声诵读经文，护法长老在殿外静坐。",  # everyday words no longer corroborate
@@ -52,14 +52,18 @@ def test_clearly_harmful_text_still_flags(rule_path: DetectorSet, text: str, ris
     assert verdict.flagged and risk in verdict.risks
 
 
-def test_dropped_terms_are_recorded_with_reasons_and_absent(curation: dict[str, object]) -> None:
-    dropped = curation["dropped"]
-    assert isinstance(dropped, dict)
-    for term in ("青天白日", "观世音", "打死人", "一本道", "弟子"):
-        assert term in dropped and "benign novel chapters" in dropped[term]
-    live = {e.term for e in starter_keywords()}
-    assert not live & set(dropped)
-    assert curation["dropped_count"] == len(dropped)
+def test_curated_terms_are_recorded_with_reasons(curation: dict[str, object]) -> None:
+    dropped, weak = curation["dropped"], curation["weak"]
+    assert isinstance(dropped, dict) and isinstance(weak, dict)
+    entries = {e.term: e for e in starter_keywords()}
+    # idioms and names stay in the library, marked weak: they need corroboration to flag
+    for term in ("青天白日", "观世音", "打死人", "一本道"):
+        assert "benign novel chapters" in weak[term]
+        assert entries[term].weak and not entries[term].allow
+    # everyday two-character words are dropped
+    assert "benign novel chapters" in dropped["弟子"] and "弟子" not in entries
+    assert not set(entries) & set(dropped)
+    assert curation["dropped_count"] == len(dropped) and curation["weak_count"] == len(weak)
 
 
 def test_allow_entries_are_benign_compounds_of_kept_terms(curation: dict[str, object]) -> None:

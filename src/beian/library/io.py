@@ -153,6 +153,7 @@ def _keyword(row: dict[str, Any], profile: Profile, where: str) -> KeywordEntry:
             risk=risk,
             variants=_list(c.get("variants")),
             allow=_bool(c.get("allow"), where),
+            weak=_bool(c.get("weak"), where),
             source=_str(c.get("source")),
             added=_date(c.get("added"), where),
             removed=_date(c.get("removed"), where),

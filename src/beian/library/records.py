@@ -23,6 +23,9 @@ class KeywordEntry(BaseModel):
     risk: str | None = None
     variants: list[str] = []
     allow: bool = False
+    weak: bool = False
+    """A term that is also ordinary language (an idiom, a name, an everyday word): its hits
+    never flag a text alone and need corroboration (design/detector-set.md)."""
     source: str = ""
     added: date | None = None
     removed: date | None = None

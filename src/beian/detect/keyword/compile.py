@@ -46,6 +46,10 @@ def _han_count(form: str) -> int:
     return sum(1 for c in form if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff")
 
 
+WEAK_SCORE = 0.5
+"""Prior of a hit on an entry marked ``weak``: below the strong-term level, like a 2-char term."""
+
+
 def strength(form: str, how: How) -> float:
     """Prior confidence of a hit on ``form``: long, specific forms are strong, short ones weak."""
     if how == "homophone":
@@ -106,7 +110,8 @@ def _rule(entry: KeywordEntry, form: str, how: How) -> Rule:
         allow=entry.allow,
         bounded=bounded,
         short=short,
-        score=strength(form, how),
+        # A weak entry scores like a two-character term: it never flags alone.
+        score=min(strength(form, how), WEAK_SCORE) if entry.weak else strength(form, how),
     )
 
 
