@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from beian.records import Finding
+
+if TYPE_CHECKING:
+    from beian.text.batch import PreparedBatch
 
 
 @runtime_checkable
@@ -23,6 +26,21 @@ class Detector(Protocol):
 
     def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Findings for many texts, in order; detectors with a batch path override this."""
+        ...
+
+
+@runtime_checkable
+class PreparedDetector(Detector, Protocol):
+    """Optional extension: a detector that shares per-batch work with the others of a set.
+
+    ``DetectorSet.check_batch`` builds one :class:`~beian.text.batch.PreparedBatch` per batch
+    and calls ``detect_prepared`` on detectors that have it (``detect_batch`` on the others),
+    in the set's order. The result must equal ``detect_batch(batch.texts)`` exactly; the
+    batch only saves work (e.g. the keyword detector's fold, whose code units PII reuses).
+    """
+
+    def detect_prepared(self, batch: PreparedBatch) -> list[list[Finding]]:
+        """Findings for ``batch.texts``, in order, equal to ``detect_batch(batch.texts)``."""
         ...
 
 

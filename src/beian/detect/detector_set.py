@@ -27,7 +27,7 @@ from beian.detect.base import Detector
 from beian.detect.keyword.engine import make_matcher
 from beian.records import ComponentSpec, Finding
 from beian.registry import Registry, registry
-from beian.text.batch import JOIN, fold_texts, normalise_many
+from beian.text.batch import JOIN, PreparedBatch, fold_texts, normalise_many
 from beian.text.normalise import normalise
 
 KEYWORD_DETECTORS = frozenset({"keyword"})
@@ -276,11 +276,18 @@ class DetectorSet:
         return self._verdict(text, findings, allowed)
 
     def check_batch(self, texts: Sequence[str]) -> list[TextVerdict]:
-        """Verdicts for many texts, in order (detectors use their batch path)."""
+        """Verdicts for many texts, in order (detectors use their batch path).
+
+        Detectors with ``detect_prepared`` (:class:`~beian.detect.base.PreparedDetector`) share
+        one :class:`PreparedBatch`: the keyword detector's fold is reused by PII's pre-check.
+        """
         per_text: list[list[Finding]] = [[] for _ in texts]
+        batch = PreparedBatch(texts)
         for d in self.detectors:
-            for i, found in enumerate(d.detect_batch(texts)):
-                per_text[i].extend(found)
+            prepared = getattr(d, "detect_prepared", None)
+            found = prepared(batch) if prepared is not None else d.detect_batch(texts)
+            for i, f in enumerate(found):
+                per_text[i].extend(f)
         allowed: list[list[tuple[int, int]]] = [[] for _ in texts]
         if self._allow is not None:  # only texts with findings can lose any
             todo = [i for i, found in enumerate(per_text) if found]

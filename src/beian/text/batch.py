@@ -65,6 +65,10 @@ class Folded:
     """Positions of high surrogates: turns code units into code points."""
     starts: IntArray | None = None
     """Code point → original code point (the offset array of :func:`normalise`)."""
+    raw: Units | None = None
+    """The joined ORIGINAL texts as UTF-16 code units, when the fold had them at hand (the
+    16-bit and ASCII paths of a full fold; ASCII is lower-cased), else ``None``. Other
+    detectors reuse it (e.g. the PII pre-check); :attr:`surrogates` are its high surrogates."""
 
     def origin(self, pos: IntArray) -> IntArray:
         """Code-point positions in the joined original of normalised code units ``pos``."""
@@ -211,6 +215,36 @@ def fold_texts(texts: Sequence[str], *, fold: bool = True, join: bool = True) ->
     return groups
 
 
+class PreparedBatch:
+    """Work on one batch of texts that several detectors can share (see ``DetectorSet``).
+
+    Computed lazily and cached for the lifetime of the batch: the folds of :func:`fold_texts`
+    (per ``fold``/``join`` setting). A detector that needs a fold asks :meth:`folded`; one
+    that can merely profit from a fold already made (its :attr:`Folded.raw` code units) asks
+    :meth:`any_folded` and falls back to its own path on ``None``.
+    """
+
+    __slots__ = ("_folds", "texts")
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        self._folds: dict[tuple[bool, bool], list[Folded]] = {}
+
+    def folded(self, *, fold: bool = True, join: bool = True) -> list[Folded]:
+        """``fold_texts(self.texts, fold=fold, join=join)``, computed once."""
+        key = (fold, join)
+        if key not in self._folds:
+            self._folds[key] = fold_texts(self.texts, fold=fold, join=join)
+        return self._folds[key]
+
+    def any_folded(self) -> list[Folded] | None:
+        """A full fold (``fold=True``) already computed for this batch, if any."""
+        for (fold, _), groups in self._folds.items():
+            if fold:
+                return groups
+        return None
+
+
 def normalise_many(texts: Sequence[str]) -> list[str]:
     """``[normalise(t).text for t in texts]``, computed in batches."""
     out = [""] * len(texts)
@@ -235,7 +269,8 @@ def _fold_group(texts: Sequence[str], members: list[int], fold: bool) -> list[Fo
     joined = JOIN.join(chosen)
     if joined.isascii():  # all ASCII: folding is lower-casing, nothing is removed
         units = np.frombuffer(joined.lower().encode("ascii"), dtype=np.uint8).astype(np.uint16)
-        return [Folded(units, tuple(members), _offsets(chosen), _offsets(chosen))]
+        raw = units if fold else None
+        return [Folded(units, tuple(members), _offsets(chosen), _offsets(chosen), raw=raw)]
     if len(members) == 1:  # one text: fewer numpy calls on the code-point path
         return [_fold_points(texts, members, fold)]
     units, surrogates = _encode(joined)
@@ -324,6 +359,7 @@ def _fold_fast(
         gone - np.arange(len(gone)) if len(gone) else None,
         inserted,
         surrogates,
+        raw=units,
     )
 
 

@@ -31,7 +31,7 @@ from beian.detect.keyword.screen import Screen
 from beian.errors import ConfigError
 from beian.library.records import KeywordEntry
 from beian.records import Finding
-from beian.text.batch import Folded, Units, fold_texts
+from beian.text.batch import Folded, PreparedBatch, Units, fold_texts
 
 Row = list[int]
 """One hit: member, pattern, normalised start and end (code units), original start and end."""
@@ -134,6 +134,17 @@ class KeywordDetector(BaseDetector):
         if c.exact is None and c.homophone is None:
             return out
         for group in fold_texts(texts, fold=self._normalise, join=c.joinable):
+            self._scan(group, texts, out)
+        return out
+
+    def detect_prepared(self, batch: PreparedBatch) -> list[list[Finding]]:
+        """``detect_batch(batch.texts)``, leaving the fold in ``batch`` for other detectors."""
+        texts = batch.texts
+        out: list[list[Finding]] = [[] for _ in texts]
+        c = self._compiled
+        if c.exact is None and c.homophone is None:
+            return out
+        for group in batch.folded(fold=self._normalise, join=c.joinable):
             self._scan(group, texts, out)
         return out
 

@@ -4,7 +4,9 @@ Speed comes from doing as little as possible per text in Python:
 
 1. The pre-check (:mod:`beian.detect.pii.triggers`) drops every text without an ASCII or
    full-width digit or an ``@``; in prose that is most texts. :meth:`PiiDetector.detect_batch`
-   runs it on many texts at once and gets every trigger position with it.
+   runs it on many texts at once and gets every trigger position with it;
+   :meth:`PiiDetector.detect_prepared` reuses the code units of a batch another detector
+   (keyword) already encoded.
 2. Full-width digits, letters and ``@+-.`` are folded to ASCII only when a full-width digit or
    ``@`` is present, and only those characters are touched (``re.sub`` over runs of them, not a
    per-character ``translate`` of the whole text). The mapping is one character to one
@@ -23,11 +25,21 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from beian.detect.base import BaseDetector
 from beian.detect.pii.recognizers import Pattern, Recognizer
-from beian.detect.pii.triggers import batch_triggers, has_ascii_trigger, has_fullwidth_trigger
+from beian.detect.pii.triggers import (
+    Triggers,
+    batch_triggers,
+    folded_triggers,
+    has_ascii_trigger,
+    has_fullwidth_trigger,
+)
 from beian.records import Finding
+
+if TYPE_CHECKING:
+    from beian.text.batch import PreparedBatch
 
 _FULLWIDTH_RUN = re.compile("[\uff10-\uff19\uff20-\uff3a\uff41-\uff5a\uff0b\uff0d\uff0e]+")
 _FOLD = {
@@ -98,6 +110,32 @@ class PiiDetector(BaseDetector):
         for t in batch_triggers(texts):
             out[t.index] = self._scan(texts[t.index], t.fullwidth, t.seeds)
         return out
+
+    def detect_prepared(self, batch: PreparedBatch) -> list[list[Finding]]:
+        """``detect_batch(batch.texts)``, with the pre-check on code units already encoded."""
+        groups = batch.any_folded()
+        if groups is None:
+            return self.detect_batch(batch.texts)
+        texts = batch.texts
+        out: list[list[Finding]] = [[] for _ in texts]
+        rest: list[int] = []  # members of groups folded on code points: no raw units
+        for group in groups:
+            if group.raw is None:
+                rest.extend(group.members)
+                continue
+            self._scan_all(texts, folded_triggers(group), out)
+        if rest:
+            rest.sort()
+            found = self.detect_batch([texts[i] for i in rest])
+            for i, f in zip(rest, found, strict=True):
+                out[i] = f
+        return out
+
+    def _scan_all(
+        self, texts: Sequence[str], triggers: Iterable[Triggers], out: list[list[Finding]]
+    ) -> None:
+        for t in triggers:
+            out[t.index] = self._scan(texts[t.index], t.fullwidth, t.seeds)
 
     def _scan(self, text: str, fullwidth: bool, seeds: list[int] | None) -> list[Finding]:
         norm = fold(text) if fullwidth else text

@@ -11,15 +11,24 @@ the cost of the common path. Two implementations with the same answer:
 - many texts (:func:`batch_triggers`): texts are joined in groups of about :data:`_CHUNK`
   characters, encoded to UTF-32 (one unit per code point, so positions are string offsets) and
   tested with a few numpy passes. This also yields every trigger position, so the scan seeds
-  its windows there instead of running a regex over the whole text.
+  its windows there instead of running a regex over the whole text;
+- many texts already encoded (:func:`folded_triggers`): when the keyword detector folded the
+  batch first (``DetectorSet`` shares one :class:`~beian.text.batch.PreparedBatch`), the same
+  numpy passes run on the UTF-16 code units of the original texts it kept
+  (:attr:`~beian.text.batch.Folded.raw`): no join and no encode of their own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from beian.text.batch import Folded
 
 ASCII_TRIGGERS = "0123456789@"
 FULLWIDTH_TRIGGERS = "０１２３４５６７８９＠"
@@ -30,6 +39,10 @@ _ZERO = np.uint32(ord("0"))
 _WIDE_ZERO = np.uint32(ord("０"))
 _DIGITS = np.uint32(10)
 _AT = np.uint32(ord("@") - ord("0"))
+_ZERO16 = np.uint16(ord("0"))
+_WIDE_ZERO16 = np.uint16(ord("０"))
+_DIGITS16 = np.uint16(10)
+_AT16 = np.uint16(ord("@") - ord("0"))
 _ASCII_MAX = 0x7F
 
 
@@ -76,13 +89,42 @@ def _group(texts: Sequence[str], lo: int, hi: int) -> Iterator[Triggers]:
     if not len(pos):
         return
     starts = np.cumsum([0, *(len(t) for t in group[:-1])])
+    yield from _split(pos, units[pos] > _ASCII_MAX, starts, range(lo, hi))
+
+
+def folded_triggers(group: Folded) -> Iterator[Triggers]:
+    """:class:`Triggers` of each member of ``group`` holding any, from its ``raw`` code units.
+
+    ``group.raw`` must be set. The U+0000 between members is no trigger, so positions in the
+    joined text split cleanly by member.
+    """
+    units = group.raw
+    assert units is not None, "folded_triggers needs the original code units"
+    rel = np.minimum(units - _ZERO16, units - _WIDE_ZERO16)  # unsigned: below "0" wraps high
+    pos = np.flatnonzero((rel < _DIGITS16) | (rel == _AT16))
+    if not len(pos):
+        return
+    wide = units[pos] > _ASCII_MAX
+    if group.surrogates is not None:  # code units → code points (string offsets)
+        pos = pos - np.searchsorted(group.surrogates, pos, side="left")
+    yield from _split(pos, wide, group.offsets, group.members)
+
+
+def _split(
+    pos: npt.NDArray[np.intp],
+    wide_at: npt.NDArray[np.bool_],
+    starts: npt.NDArray[np.intp],
+    index: Sequence[int],
+) -> Iterator[Triggers]:
+    """Triggers per text from positions ``pos`` in the joined text whose texts begin at
+    ``starts``; ``index[k]`` is the batch index of the k-th text."""
     owner = (np.searchsorted(starts, pos, side="right") - 1).tolist()
-    wide = (units[pos] > _ASCII_MAX).tolist()
+    wide = wide_at.tolist()
     offsets = starts.tolist()
     first = 0
     for k in range(1, len(owner) + 1):
         if k == len(owner) or owner[k] != owner[first]:
             i = owner[first]
             seeds = (pos[first:k] - offsets[i]).tolist()
-            yield Triggers(lo + i, any(wide[first:k]), seeds)
+            yield Triggers(index[i], any(wide[first:k]), seeds)
             first = k
