@@ -60,9 +60,10 @@ def train(
 ) -> None:
     """Train a model on your labelled JSONL, or rebuild the shipped model from its recipe."""
     from beian.detect.classifier.data import read_labelled
-    from beian.detect.classifier.model import SourceRecord, sha256_file
+    from beian.detect.classifier.model import SourceRecord
     from beian.detect.classifier.recipe import RECIPE_NAME, build_recipe
     from beian.detect.classifier.train import LabelledSet, train_model
+    from beian.digest import sha256_file
 
     prof = load_profile(profile)
     synthetic: dict[str, int] = {}

@@ -8,7 +8,6 @@ downgraded to pending with the reason.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import zipfile
 from datetime import date, datetime
@@ -18,6 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from beian.digest import sha256_file
 from beian.errors import ConfigError, InputError
 from beian.records import ClauseStatus
 from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg
@@ -91,14 +91,6 @@ def load(folder: Path) -> Attestations | None:
         raise ConfigError(f"{path}: {where}: {first['msg']}") from None
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def evidence_refs(folder: Path, paths: list[str]) -> tuple[list[EvidenceRef], list[Msg]]:
     """Resolve evidence paths: existing files become refs (with SHA-256), others are missing."""
     refs: list[EvidenceRef] = []
@@ -106,7 +98,7 @@ def evidence_refs(folder: Path, paths: list[str]) -> tuple[list[EvidenceRef], li
     for rel in paths:
         path = (folder / rel).resolve()
         if path.is_file():
-            refs.append(EvidenceRef(kind="file", ref=rel, sha256=_sha256(path)))
+            refs.append(EvidenceRef(kind="file", ref=rel, sha256=sha256_file(path)))
         else:
             missing.append(Msg(zh=f"证据文件不存在：{rel}", en=f"evidence file not found: {rel}"))
     return refs, missing

@@ -66,11 +66,6 @@ class ModelMeta(BaseModel):
     notes: str = ""
 
 
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _npz_bytes(arrays: dict[str, npt.NDArray[np.generic]]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from beian.detect.classifier.model import SourceRecord, sha256_file
+from beian.detect.classifier.model import SourceRecord
 from beian.detect.classifier.short import (
     lexicon_terms,
     ordinary_words,
@@ -29,6 +29,7 @@ from beian.detect.classifier.short import (
     words_digest,
 )
 from beian.detect.classifier.synth import Labelled, load_seed, seed_text, synthetic_examples
+from beian.digest import sha256_file
 from beian.errors import ConfigError
 
 RECIPE_NAME = "shipped-v2"

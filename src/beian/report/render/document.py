@@ -9,7 +9,6 @@ by that digest. Volatile facts go to ``run.json`` instead (see :func:`run_facts`
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from beian.assess import Assessment
+from beian.digest import sha256_file
 from beian.records import ClauseStatus
 from beian.report import attestations
 from beian.report.evidence import STATUS_LABELS, ClauseEvidence, EvidenceRef, Msg
@@ -156,10 +156,6 @@ def _row(ev: ClauseEvidence, profile: Profile, ws: Workspace, run_id: str) -> Cl
     )
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _manifest(rows: list[ClauseRow], ws: Workspace) -> list[ManifestEntry]:
     found: dict[tuple[str, str, str], ManifestEntry] = {}
     # The workspace's own configuration and attestations are inputs even when no clause cites them.
@@ -167,8 +163,8 @@ def _manifest(rows: list[ClauseRow], ws: Workspace) -> list[ManifestEntry]:
     for path in extra:
         if path.is_file():
             rel = path.relative_to(ws.root).as_posix()
-            found[("file", rel, _sha256(path))] = ManifestEntry(
-                kind="file", ref=rel, sha256=_sha256(path), note="workspace", cited_by=[]
+            found[("file", rel, sha256_file(path))] = ManifestEntry(
+                kind="file", ref=rel, sha256=sha256_file(path), note="workspace", cited_by=[]
             )
     for row in rows:
         for e in row.evidence:

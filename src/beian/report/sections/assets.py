@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from beian.digest import sha256_file
 from beian.errors import InputError
 from beian.library.check import (
     BANK_CLAUSES,
@@ -24,7 +25,7 @@ from beian.library.check import (
     check_keywords,
     check_questions,
 )
-from beian.library.history import read_history, sha256_of
+from beian.library.history import read_history
 from beian.library.io import read_keywords, read_questions
 from beian.registry import registry
 from beian.report.base import AssessContext
@@ -54,12 +55,12 @@ def _write(report: CheckReport, path: Path) -> EvidenceRef:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = report.model_dump(mode="json")
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return EvidenceRef(kind="file", ref=str(path), sha256=sha256_of(path), note="check result")
+    return EvidenceRef(kind="file", ref=str(path), sha256=sha256_file(path), note="check result")
 
 
 def _inputs(folder: Path) -> list[EvidenceRef]:
     files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-    return [EvidenceRef(kind="file", ref=str(p), sha256=sha256_of(p)) for p in files]
+    return [EvidenceRef(kind="file", ref=str(p), sha256=sha256_file(p)) for p in files]
 
 
 def _population(report: CheckReport, clause: str) -> Counts:

@@ -8,13 +8,13 @@ SHA-256); a run on another version of the register is stale and leaves its claus
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from beian.digest import sha256_file
 from beian.errors import BeianError
 from beian.registry import registry
 from beian.report.base import AssessContext
@@ -41,7 +41,7 @@ def _msg(zh: str, en: str) -> Msg:
 
 
 def _file_ref(path: Path, note: str) -> EvidenceRef:
-    sha = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    sha = sha256_file(path) if path.is_file() else ""
     return EvidenceRef(kind="file", ref=str(path), sha256=sha, note=note)
 
 

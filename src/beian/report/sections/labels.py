@@ -11,9 +11,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from beian.digest import sha256_file
 from beian.label.model import LabelStatus
 from beian.label.service import Writers, verify_file, walk
-from beian.library.history import sha256_of
 from beian.registry import registry
 from beian.report.base import AssessContext
 from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg, pending
@@ -27,7 +27,7 @@ def _write(statuses: list[LabelStatus], path: Path) -> EvidenceRef:
     data = [s.to_dict() for s in statuses]
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return EvidenceRef(
-        kind="file", ref=str(path), sha256=sha256_of(path), note="label verification"
+        kind="file", ref=str(path), sha256=sha256_file(path), note="label verification"
     )
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from beian.digest import sha256_file
 from beian.errors import BeianError
 from beian.evaluate.metrics import Rate, rate
 from beian.evaluate.results import CLAUSES, clause_results
 from beian.evaluate.workspace_eval import AUTO_TARGETS, latest_eval, run_workspace_eval, target_name
-from beian.library.history import sha256_of
 from beian.records import ClauseStatus
 from beian.registry import registry
 from beian.report.base import AssessContext
@@ -44,7 +44,9 @@ def _evidence(run_id: str, summary: dict[str, Any]) -> list[EvidenceRef]:
     refs = [EvidenceRef(kind="run", ref=run_id, note="eval run")]
     path = Path(str(summary.get("path", "")))
     if path.name and path.is_file():
-        refs.append(EvidenceRef(kind="file", ref=str(path), sha256=sha256_of(path), note="results"))
+        refs.append(
+            EvidenceRef(kind="file", ref=str(path), sha256=sha256_file(path), note="results")
+        )
     return refs
 
 
