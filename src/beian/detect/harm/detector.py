@@ -1,0 +1,92 @@
+"""The ``harm`` detector: a calibrated "is this harmful" probability, attributed to risks.
+
+One document-level finding per attributed risk, all carrying the same calibrated harm
+probability as score, so the :class:`~beian.detect.detector_set.DetectorSet` threshold (0.5 by
+default) is the one place that decides. Risks: the attribution column with the highest score,
+plus any other whose attribution reaches its tuned threshold (at most ``max_risks``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from beian.detect.base import BaseDetector
+from beian.detect.harm.model import FloatArray, HarmModel, load_harm_model
+from beian.records import Finding
+from beian.registry import registry
+from beian.standard import DEFAULT_PROFILE, load_profile
+
+
+class HarmOptions(BaseModel):
+    """Options of the ``harm`` detector."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str | None = None
+    """Directory of a user-trained harm model; ``None`` uses the shipped one."""
+    report_from: float = Field(default=0.2, ge=0.0, le=1.0)
+    """Findings are reported from this decision score on (the DetectorSet threshold decides)."""
+    max_risks: int = Field(default=3, ge=1, le=31)
+    """At most this many attributed risks per text."""
+    profile: str = DEFAULT_PROFILE
+    """Profile whose risk names go into the evidence."""
+
+
+class HarmDetector(BaseDetector):
+    """Calibrated harm probability with risk attribution (document-level findings)."""
+
+    name = "harm"
+
+    def __init__(self, options: HarmOptions) -> None:
+        self.options = options
+        self.model: HarmModel = load_harm_model(options.model)
+        thresholds = self.model.classifier.meta.thresholds
+        self._thresholds = np.array([thresholds[r] for r in self.model.risks], dtype=np.float32)
+        profile = load_profile(options.profile)
+        known = set(profile.risk_ids())
+        self._names = [profile.risk(r).name_zh if r in known else r for r in self.model.risks]
+
+    def detect(self, text: str) -> list[Finding]:
+        """Findings for one text."""
+        return self.detect_batch([text])[0]
+
+    def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Findings for many texts, scored in one vectorised pass."""
+        scores = self.model.score(texts)
+        out: list[list[Finding]] = []
+        for p, attribution in zip(scores.harm.tolist(), scores.attribution, strict=True):
+            decision = self.model.decision(p)
+            if decision < self.options.report_from:
+                out.append([])
+                continue
+            cols = self._attributed(attribution)
+            out.append([self._finding(c, p, decision, attribution) for c in cols])
+        return out
+
+    def _attributed(self, attribution: FloatArray) -> list[int]:
+        order = np.argsort(-attribution, kind="stable")
+        keep = [int(order[0])]
+        keep += [int(c) for c in order[1:] if attribution[c] >= self._thresholds[c]]
+        return keep[: self.options.max_risks]
+
+    def _finding(self, col: int, p: float, decision: float, attribution: FloatArray) -> Finding:
+        risk = self.model.risks[col]
+        t = self.model.meta.threshold
+        verb = ">=" if p >= t else "<"
+        return Finding(
+            risk=risk,
+            detector=self.name,
+            score=round(decision, 4),
+            evidence=f"{self._names[col]} p={p:.2f}",
+            why=f"harm probability {p:.3f} {verb} operating point {t:.2f}; "
+            f"attributed to {risk} (attribution {float(attribution[col]):.2f})",
+        )
+
+
+@registry.register("detector", "harm", version="1", options=HarmOptions)
+def make_harm(options: HarmOptions) -> HarmDetector:
+    """Calibrated harm-vs-benign model with attribution over the 31 risks (document level)."""
+    return HarmDetector(options)

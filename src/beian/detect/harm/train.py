@@ -1,0 +1,126 @@
+"""Train a harm model: harm column + 31 attribution columns, Platt-calibrated on a dev split.
+
+The same fitting code as the classifier (:func:`beian.detect.classifier.train.fit`, numpy,
+deterministic). The harm column's positives are every row with any risk; the dev split (a
+stable hash of the text) calibrates it class-balanced, so the stored probability reads as
+"harmful, if harmful and benign texts were equally common", and 0.5 is the decision point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from beian.detect.classifier.model import ClassifierModel, ModelMeta
+from beian.detect.classifier.train import LabelledSet, dev_mask, fit, tune_thresholds
+from beian.detect.harm.model import HARM_COLUMN, HarmMeta, HarmModel
+from beian.detect.harm.recipe import RECIPE_NAME, HarmRecipe, Row
+
+DEFAULT_BITS = 18
+DEFAULT_EPOCHS = 6
+TARGET_BENIGN_RATE = 0.05
+"""The operating point flags about this share of the dev split's benign texts."""
+THRESHOLD_RANGE = (0.5, 0.9)
+FloatArray = npt.NDArray[np.float64]
+
+
+def labelled(rows: Sequence[Row], risks: Sequence[str]) -> LabelledSet:
+    """Rows as a label matrix: column 0 is harm (any risk), then one column per risk."""
+    return LabelledSet.build(
+        [(r.text, [HARM_COLUMN, *r.risks] if r.risks else []) for r in rows],
+        [HARM_COLUMN, *risks],
+    )
+
+
+def platt(raw: FloatArray, y: npt.NDArray[np.bool_], steps: int = 500) -> tuple[float, float]:
+    """Class-balanced logistic fit of ``y`` on the logit of ``raw`` (Newton steps)."""
+    z = _logit(raw)
+    w = np.where(y, 0.5 / max(int(y.sum()), 1), 0.5 / max(int((~y).sum()), 1))
+    x = np.stack([z, np.ones_like(z)], axis=1)
+    theta = np.array([1.0, 0.0])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ theta)))
+        grad = x.T @ (w * (p - y))
+        hess = (x * (w * p * (1 - p))[:, None]).T @ x + 1e-9 * np.eye(2)
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return float(theta[0]), float(theta[1])
+
+
+def train_harm(
+    recipe: HarmRecipe,
+    risks: Sequence[str],
+    *,
+    seed: int = 0,
+    bits: int = DEFAULT_BITS,
+    epochs: int = DEFAULT_EPOCHS,
+    version: str = "1",
+) -> HarmModel:
+    """Fit on the train split, calibrate and set attribution thresholds on the dev split."""
+    rows = recipe.merged()
+    data = labelled(rows, risks)
+    dev = dev_mask(data.texts)
+    train = data.subset(~dev)
+    w, b = fit(train, bits=bits, epochs=epochs, seed=seed, min_norm=10)
+    w = w.astype(np.float16).astype(np.float32)
+    meta = ModelMeta(
+        version=version,
+        bits=bits,
+        min_norm=10,
+        risks=data.risks,
+        thresholds={r: 0.5 for r in data.risks},
+        seed=seed,
+        epochs=epochs,
+        recipe=RECIPE_NAME,
+        sources=tuple(recipe.sources),
+        train_counts=train.positives(),
+    )
+    classifier = ClassifierModel(weights=w, bias=b, meta=meta)
+    held = data.subset(dev)
+    probs = classifier.scores(held.texts).astype(np.float64)
+    thresholds = tune_thresholds(probs.astype(np.float32), held.labels, data.risks)
+    classifier = ClassifierModel(
+        weights=w, bias=b, meta=meta.model_copy(update={"thresholds": thresholds})
+    )
+    y = held.labels[:, 0] > 0
+    a, c = platt(probs[:, 0], y)
+    calibrated = 1 / (1 + np.exp(-(a * _logit(probs[:, 0]) + c)))
+    threshold = operating_point(calibrated[~y])
+    harm_meta = HarmMeta(
+        recipe=RECIPE_NAME,
+        platt_a=a,
+        platt_b=c,
+        threshold=threshold,
+        train_sources=tuple(recipe.train_sources()),
+        dev=_dev_figures(calibrated, y, threshold),
+    )
+    return HarmModel(classifier, harm_meta)
+
+
+def _logit(raw: FloatArray) -> FloatArray:
+    clipped = np.clip(raw, 1e-7, 1 - 1e-7)
+    out: FloatArray = np.log(clipped / (1 - clipped))
+    return out
+
+
+def operating_point(benign: FloatArray) -> float:
+    """The calibrated probability above which ``TARGET_BENIGN_RATE`` of ``benign`` lies."""
+    lo, hi = THRESHOLD_RANGE
+    if benign.size == 0:
+        return lo
+    cut = float(np.quantile(benign, 1.0 - TARGET_BENIGN_RATE))
+    return round(min(hi, max(lo, cut)), 3)
+
+
+def _dev_figures(calibrated: FloatArray, y: npt.NDArray[np.bool_], t: float) -> dict[str, float]:
+    pred = calibrated >= t
+    tp = float((pred & y).sum())
+    return {
+        "n": float(y.size),
+        "recall": round(tp / max(float(y.sum()), 1.0), 4),
+        "benign_flagged": round(float((pred & ~y).sum()) / max(float((~y).sum()), 1.0), 4),
+    }
