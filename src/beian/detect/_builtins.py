@@ -8,8 +8,10 @@ _MODULES = (
     "beian.detect.keyword",
     "beian.detect.pii",
     "beian.detect.classifier",
+    "beian.detect.harm.detector",
     "beian.detect.refusal",
     "beian.detect.llm_judge",
+    "beian.detect.guard.detector",
 )
 
 for _module in _MODULES:

@@ -12,6 +12,8 @@ _MODULES = (
     "beian.evaluate.targets",
     "beian.evaluate.replay",
     "beian.evaluate.judges",
+    "beian.evaluate.answer_judge",
+    "beian.detect.guard.judge",
 )
 
 for _module in _MODULES:
