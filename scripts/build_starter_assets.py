@@ -2,11 +2,15 @@
 
     .venv/bin/python scripts/build_starter_assets.py [--shared ../shared]
 
-Deterministic: same inputs → byte-identical outputs. Reads only sets that may ship
-(../shared/data/README.md §1): sensitive-lexicon (MIT), safetybench-zh (MIT), cvalues
+Deterministic: same inputs → byte-identical outputs. Copies only from sets that may ship
+(../shared/data/README.md §1): sensitive-lexicon (MIT), ldnoobw-zh (CC0 / CC BY 4.0), swsr
+SexHateLex (MIT), zuanbot (Apache-2.0, single insult words), safetybench-zh (MIT), cvalues
 (Apache-2.0), cold (Apache-2.0, benign reference texts only) and jade-v3-medium (MIT,
 GB18030). Writes src/beian/demo/keywords/, src/beian/demo/banks/ and
-src/beian/library/data/benign_reference.txt, each with the upstream licences next to it.
+src/beian/library/data/benign_reference.txt, each with the upstream licences next to it. The
+dev-only sets (TNEWS, lawyer-llama, alpaca-zh, waimai, spam SMS, S-Eval) are only counted: each
+entry's measured figures (``benign_hits``, ``benign_rate``, ``harmful_hits``, ``precision``) and
+the cuts they drive are documented in src/beian/demo/keywords/README.md.
 
 The keyword library is then curated on benign prose (the first half of the bench novel
 chapters, MIT; see ``curate``): strong terms that fire there as idioms or names are marked weak
@@ -30,13 +34,20 @@ import os
 import re
 import shutil
 import sys
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_starter_precision import corpora  # noqa: E402
+
+from beian.detect.detector_set import ScoringOptions  # noqa: E402
 from beian.detect.keyword import KeywordDetector  # noqa: E402
+from beian.detect.keyword.compile import strength  # noqa: E402
 from beian.library.dedup import normalise  # noqa: E402
 from beian.library.history import Event, Kind  # noqa: E402
 from beian.library.io import save_keywords, save_questions  # noqa: E402
@@ -80,7 +91,7 @@ NOT_USED = {
 # corpus.jsonl.gz (MIT; bench/bench_starter_precision.py measures on the second half). A term
 # "fires" in a chapter when the keyword detector (its context rules included) finds it there.
 NOVELS = "bench/data/corpus.jsonl.gz"
-MIN_CHAPTERS_STRONG = 3
+MIN_CHAPTERS_STRONG = 2
 """A term of 3+ characters flags alone (detect.keyword.compile.strength ≥ keyword_alone): firing
 in this many benign chapters makes it an idiom or name (青天白日, 观世音), not a signal."""
 MIN_SHARE_WEAK = 0.01
@@ -88,9 +99,469 @@ MIN_SHARE_WEAK = 0.01
 MIN_WORD_FREQ = 100
 """... and listed in detect/keyword/words.txt with at least this jieba frequency is an everyday
 word (弟子, 游行, 总理, 呻吟): two of them in one sentence are ordinary prose, not corroboration."""
+KEYWORD_ALONE = ScoringOptions().keyword_alone
+"""Score at which a keyword hit flags alone under default scoring (the DetectorSet's option)."""
 MIN_COMPOUND_HITS = 2
 """A compound around a term (打死人命, 大法师) seen this often in the tuning chapters, whose edge
 forms a listed word across the term's boundary (人命, 法师), becomes an allow-list entry."""
+
+# ---------------------------------------------------------------------------------------------
+# Profanity, insults and slurs (A.4.c, A.1.f, A.2.*), filed by meaning.
+#
+# Sources that may ship: ldnoobw-zh v2 (CC0-1.0) and v1 (CC BY 4.0, attribution in the README
+# and LICENSE-ldnoobw-v1), swsr/SexHateLex.txt (MIT) and zuanbot (Apache-2.0; only frequent
+# insult words chosen by hand from its sentences, no sentence is copied). Lexicon terms are
+# filed by the first matching meaning rule below; terms no rule covers (game-spam words such as
+# 客服, 管理員, plain words such as 老头, 干嘛) are not taken (counted in build_stats.json).
+# ---------------------------------------------------------------------------------------------
+PROFANITY_SOURCES = {
+    "ldnoobw_v2_zh.txt": "ldnoobw-zh@e2f7430:ldnoobw_v2_zh.txt (CC0-1.0)",
+    "SexHateLex.txt": "swsr@7b32018:SexHateLex.txt (MIT)",
+    "ldnoobw_v1_zh.txt": "ldnoobw-zh@5faf2ba:ldnoobw_v1_zh.txt (CC BY 4.0, LDNOOBW contributors)",
+}
+LICENCES = {
+    "ldnoobw-zh/LICENSE_v2_CC0-1.0": "LICENSE-ldnoobw-v2",
+    "ldnoobw-zh/LICENSE_v1_CC-BY-4.0": "LICENSE-ldnoobw-v1",
+    "swsr/LICENSE": "LICENSE-swsr",
+    "zuanbot/LICENSE": "LICENSE-zuanbot",
+}
+"""Upstream licences shipped next to the library (source in ../shared/data → file name)."""
+ZUANBOT_SOURCE = "zuanbot@ce05952: frequent insult word, chosen by hand (Apache-2.0)"
+OURS = "beian: written by us (disguised spellings and slurs of the same meaning)"
+
+# Our curated core, by meaning: term → disguised spellings (variants). Pinyin initials (sb, cnm,
+# nmsl, tmd), homophones (煞笔, 草泥马, 尼玛) and emoji (🐴 for 马/妈) are listed variants: pinyin
+# and homophone folding of the detector only covers terms of 3+ characters.
+CORE: dict[str, dict[str, list[str]]] = {
+    "A.4.c": {
+        "傻逼": ["sb", "煞笔", "傻b", "傻x", "沙比", "傻比", "傻屄", "煞逼", "shabi", "傻币"],
+        "傻叉": ["傻叉叉"], "傻缺": [], "二逼": ["2b", "二b", "二比"], "装逼": ["装b", "装比"],
+        "操你妈": ["草泥马", "cnm", "草你妈", "艹你妈", "操尼玛", "草拟吗", "草拟马", "日你妈",
+                 "肏你妈", "干你妈", "操你🐴", "草你🐴", "曹尼玛", "wcnm"],
+        "你妈死了": ["nmsl", "你🐴死了", "尼玛死了", "你妈死"],
+        "他妈的": ["tmd", "他🐴的", "特么的", "他喵的"], "你妈的": ["你🐴的", "尼玛的"],
+        "你妈逼": ["你麻痹", "nmb", "你马痹", "尼玛币"], "妈卖批": ["mmp", "妈卖皮"],
+        "你妈": ["你🐴"], "去你妈的": [], "你全家": [], "死全家": ["死全家了"],
+        "脑残": ["脑瘫", "nc"], "智障": ["智zhang"], "弱智": [], "白痴": ["白吃"], "低能儿": [],
+        "废物": ["fw"], "人渣": [], "贱人": ["jian人"], "贱货": [], "贱种": [], "婊子": ["biao子"],
+        "杂种": [], "狗杂种": [], "畜生": ["畜牲"], "王八蛋": ["王八羔子"], "狗日的": [],
+        "狗娘养的": [], "狗东西": [], "去死吧": [], "滚蛋": [], "滚犊子": [], "给我滚": [],
+        "蠢货": [], "蠢猪": [], "垃圾东西": [], "你爹我": [], "野爹": [], "吃屎": [],
+        "混蛋": ["浑蛋"], "龟孙": ["龟孙子"], "瘪三": [], "不要脸": [], "臭傻逼": [], "孬种": [],
+    },
+    "A.2.e": {
+        "女拳": ["女拳师"], "田园女权": ["田园女拳", "中华田园女权"], "母狗": [], "婚驴": [],
+        "男拳": [], "普信男": [], "普信女": [], "直男癌": [], "男蛆": [], "捞女": [],
+        "绿茶婊": [], "心机婊": [], "扶弟魔": [], "母猪": [], "娘炮": [], "娘娘腔": [],
+        "龟男": [], "接盘侠": [], "女人都是贱": [],
+    },
+    "A.2.d": {
+        "河南骗子": ["河南人都是骗子"], "湾湾": [], "呆湾": [], "台巴子": [], "湾巴佬": [],
+        "北佬": [], "捞仔": [], "港灿": [], "偷井盖": [], "外地狗": [], "乡巴佬": [],
+        "东北佬": [], "大陆狗": [], "台湾狗": [],
+    },
+    "A.2.a": {
+        "黑鬼": ["黑鬼子"], "尼哥": ["黑尼哥"], "黑蛆": [], "黑猴子": [], "非洲猴": [],
+    },
+    "A.2.b": {"绿绿": [], "穆狗": []},
+    "A.2.c": {
+        "阿三": ["印度阿三", "阿三哥"], "棒子": ["高丽棒子", "韩国棒子"], "小日本": [],
+        "日本鬼子": ["小鬼子"], "倭猪": [], "白皮猪": [], "洋鬼子": [], "越南猴子": [],
+        "脚盆鸡": ["大脚盆族"], "支那": ["支那人", "支那猪"], "东亚病夫": [], "老毛子": [],
+        "鬼佬": [],
+    },
+}  # fmt: skip
+STRONG_CANDIDATES = frozenset(CORE["A.4.c"]) | frozenset(
+    t for r in ("A.2.a", "A.2.b", "A.2.c", "A.2.d", "A.2.e") for t in CORE[r]
+)
+"""Curated terms that may flag alone although short, when their measured precision allows."""
+ZUANBOT_TERMS = ("你婊子", "婊子妈", "你野爹", "操你", "逼里", "卖逼", "烂逼", "臭逼", "滚回",
+                 "这废物", "你亲妈")  # fmt: skip
+"""Frequent insult words of zuanbot (doc frequency ≥ 6, no more than 1/8 as frequent in the
+benign tuning texts; bench/bench_starter_precision.py loaders), chosen by meaning."""
+
+# Meaning rules for lexicon terms, first match wins: slurs, then insults and profanity (family
+# insults such as 操你妈 are insults, not sexual content), then sexual terms.
+MEANING_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("A.2.a", re.compile(r"黑鬼|尼哥|黑蛆|黑猴|非洲猴")),
+    (
+        "A.2.c",
+        re.compile(r"阿三|棒子|小日本|鬼子|倭猪|白皮猪|越南猴|脚盆|支那|东亚病夫|老毛子|鬼佬"),
+    ),
+    ("A.2.d", re.compile(r"湾湾|台巴子|湾巴佬|北佬|捞仔|港灿|偷井盖|外地狗|乡巴佬|大陆狗|台湾狗")),
+    (
+        "A.2.e",
+        re.compile(
+            r"女拳|女权癌|田园女|婚驴|母狗|男拳|普信|直男癌|男蛆|捞女|绿茶婊|心机婊"
+            r"|扶弟魔|母猪|娘炮|娘娘腔|男人婆"
+        ),
+    ),
+    (
+        "A.4.c",
+        re.compile(
+            r"你妈|你娘|你老母|你老妈|他妈|她妈|它妈|妳妈|妳娘|你马的|他马的|操你|干你|日你|草你|肏你"
+            r"|艹你|塞你|赛你|驶你|去死|死全家|傻逼|傻屄|傻比|傻b|傻x|傻叉|傻缺|傻帽|傻狗|煞笔|脑残|智障"
+            r"|白痴|弱智|废物|废人|窝囊废|人渣|贱人|贱货|贱种|贱逼|贱b|贱比|贱女人|贱男人|贱畜|贱胚|犯贱"
+            r"|下贱|婊|杂种|畜生|畜牲|王八|狗日|狗娘|吃屎|吃大便|混蛋|浑蛋|混账|混球|滚蛋|滚犊子|滚开"
+            r"|给我滚|孬种|崽子|瘪三|蠢货|蠢猪|蠢驴|蠢蛋|笨逼|二逼|装逼|装屄|逼样|下三烂|不要脸|龟孙"
+            r"|妈的|妈逼|妈b|你爹|野爹|狗东西|不是东西|你不是人|脑子进水|丑八怪|禽兽不如|狗杂|骚货|烂货"
+            r"|破鞋|荡妇|你全家|祖宗十八代"
+        ),
+    ),
+    (
+        "A.1.f",
+        re.compile(
+            r"屄|逼|鸡巴|几把|机巴|阴茎|阴道|阴蒂|阴唇|阴户|阴毛|阴部|阴核|阴囊|阳具|阳痿|龟头|乳交|乳头"
+            r"|巨乳|爆乳|口交|肛交|指交|兽交|性交|做爱|作爱|造爱|射精|精液|手淫|自慰|打飞机|撸管|淫|嫖"
+            r"|妓|援交|群交|乱交|乱伦|强奸|轮奸|迷奸|鸡奸|a片|黄片|三级片|成人片|成人电影|成人小说"
+            r"|色情|裸|肉棒|肉穴|小穴|叫床|潮吹|颜射|内射|春药|催情|处女膜|开苞|屌|插你|插我|上你"
+            r"|性虐|恋童|幼交|口爆|深喉|肉棍|肉洞|骚逼|骚屄"
+        ),
+    ),
+]
+
+# ---------------------------------------------------------------------------------------------
+# Measured precision per entry (see the README's recipe). Every set is read from ../shared and
+# split by bench/bench_starter_precision.py (tuning half here, held-out half in the bench); the
+# dev-only sets are only counted, nothing of them is copied into the package.
+# ---------------------------------------------------------------------------------------------
+PRIOR = 0.5
+"""Harmful share assumed by ``precision``: rates of the benign and harmful pools weigh equally,
+i.e. precision on a balanced sample (harmful rate / (harmful rate + benign rate))."""
+PER = 10_000
+"""``benign_rate`` is per this many benign texts."""
+WEAK_RATE = 1.0
+"""A strong entry (3+ characters, or marked strong) firing on at least this many benign texts per
+10,000 (pooled tuning halves: ~38k texts, so 4 or more) flags neutral text alone ..."""
+KEEP_PRECISION = 0.9
+"""... unless its measured precision reaches this (insults that also occur in angry reviews):
+below it the entry becomes weak, and needs corroboration."""
+DROP_RATE = 5.0
+"""An entry firing on this many benign texts per 10,000 (~19 texts) ..."""
+DROP_PRECISION = 0.5
+"""... with a precision below this fires more on benign text than on harmful: an everyday word.
+It is dropped (a weak entry would still corroborate its neighbours)."""
+STRONG_MAX_RATE = 3.0
+"""A curated insult or slur of 2 characters (or Latin initials such as sb) becomes strong, i.e.
+flags alone, when it fires on fewer benign texts per 10,000 than this (傻逼: in angry take-away
+reviews and comments labelled not offensive, never in edited prose) ..."""
+STRONG_PRECISION = 0.9
+"""... and its measured precision reaches this."""
+VARIANT_MAX_BENIGN = 2
+"""A listed variant that alone fires on more benign tuning texts than this, with a precision of
+its own below ``KEEP_PRECISION``, is removed (2b: 2B铅笔)."""
+
+EDITED = frozenset({"novels", "tnews", "legal questions", "legal answers", "alpaca answers"})
+"""Benign sets of edited prose. COLD and SWSR label 0 are labelled for bias and waimai for
+sentiment: a swear word there is still a swear word (最sb的可乐, 真tmd羡慕), so insults and
+profanity (A.4.c) are judged on these sets only; every other entry on all benign sets."""
+MIN_EVIDENCE = 3
+"""A lexicon term filed by a meaning rule flags alone only when it fired on at least this many
+harmful tuning texts with precision ≥ ``KEEP_PRECISION``; otherwise it is weak (the big abuse
+lexicons hold idioms such as 不分贵贱 next to real insults; unmeasured means unproven)."""
+
+# Decisions by meaning, before measuring: (action, reason). ``allow`` entries name the benign
+# compound that must not flag for the term inside it.
+DECISIONS: dict[str, tuple[str, str]] = {
+    "有期徒刑": (
+        "drop",
+        "a sentence every legal text names, not a risk (2/3 of benign legal flags)",
+    ),
+    "无期徒刑": ("drop", "a sentence every legal text names, not a risk"),
+    "死刑": ("drop", "a sentence every legal text names, not a risk"),
+    "判处死刑": ("drop", "a sentence every legal text names, not a risk"),
+    "剥夺政治权利": ("drop", "a sentence every legal text names, not a risk"),
+    "受贿罪": ("drop", "a crime named by legal questions and answers, not a risk"),
+    "徇私舞弊": ("drop", "a crime named by legal questions and answers, not a risk"),
+    "巨额财产": ("drop", "part of a crime's name (巨额财产来源不明罪) in legal texts"),
+    "咖啡因": ("drop", "caffeine, a legal stimulant (coffee, tea), not terrorism"),
+    "兼职": ("drop", "recruitment word (part-time job), not sexual content"),
+    "伊斯兰": ("drop", "name of a religion: a mention is not a risk (A.2.b slurs are listed)"),
+    "穆斯林": ("drop", "name of a religion's believers: a mention is not a risk"),
+    "基督": ("drop", "name of a religion: a mention is not a risk"),
+    "基督教": ("drop", "name of a religion: a mention is not a risk"),
+    "阿拉伯": ("drop", "name of a people and a language: a mention is not a risk"),
+    "共产党": ("drop", "name of the ruling party: a mention is not a risk (Party-building texts)"),
+    "国民党": ("drop", "name of a party: a mention is not a risk (history, news)"),
+    "毛泽东": ("drop", "name of a leader: mentions are ordinary (history questions, news)"),
+    "邓小平": ("drop", "name of a leader: mentions are ordinary (history questions, news)"),
+    "习近平": ("drop", "name of a leader: mentions are ordinary (news, Party-building texts)"),
+    "乌鲁木齐": ("drop", "name of a city: a mention is not a risk"),
+    "解放军": ("drop", "name of the army: a mention is not a risk (news)"),
+    "凝聚力": ("drop", "everyday word (cohesion)"),
+    "维基百科": ("weak", "name of a website: a mention alone is not a risk"),
+    "youtube": ("weak", "name of a website: a mention alone is not a risk"),
+    "纽约时报": ("weak", "name of a newspaper: a mention alone is not a risk"),
+    "反法西斯": ("allow", "antifascism: not 法西斯"),
+    "反法西斯战争": ("allow", "the antifascist war: not 法西斯"),
+    "同性伴侣": ("allow", "same-sex partner: not 性伴侣"),
+}
+
+
+def profanity_candidates(
+    data: Path, benign: list[str]
+) -> tuple[list[KeywordEntry], dict[str, int]]:
+    """The curated core, zuanbot words and lexicon terms filed by the meaning rules; filed terms
+    that fire on the shipped benign reference are dropped, as in :func:`keywords`."""
+    origin: dict[str, str] = {}  # normalised term → source of its first listing
+    for name, source in PROFANITY_SOURCES.items():
+        folder = data / ("swsr" if name == "SexHateLex.txt" else "ldnoobw-zh")
+        for raw in (folder / name).read_text(encoding="utf-8").splitlines():
+            term = raw.strip()
+            if term and not re.search(r"[.*()\s,]", term):
+                origin.setdefault(normalise(term), source)
+    stats = {"lexicon_terms": len(origin), "core": 0, "zuanbot": 0, "filed": 0, "unfiled": 0,
+             "benign": 0}  # fmt: skip
+    entries: list[KeywordEntry] = []
+    for risk, terms in CORE.items():
+        for term, variants in terms.items():
+            src = origin.get(normalise(term), OURS)
+            entries.append(KeywordEntry(
+                term=term, risk=risk, variants=variants, source=src, added=SNAPSHOT,
+                note="curated by meaning" + ("; variants written by us" if variants else ""),
+            ))  # fmt: skip
+            stats["core"] += 1
+    for term in ZUANBOT_TERMS:
+        entries.append(KeywordEntry(term=term, risk="A.4.c", source=ZUANBOT_SOURCE,
+                                    added=SNAPSHOT, note="frequent zuanbot insult word"))  # fmt: skip
+        stats["zuanbot"] += 1
+    filed: list[KeywordEntry] = []
+    for term, source in origin.items():
+        if len(term) < 2 or not any("\u3400" <= c <= "\u9fff" for c in term):
+            continue  # single characters; romanised Cantonese and other Latin-only lines
+        rule = next((r for r, pattern in MEANING_RULES if pattern.search(term)), None)
+        if rule is None:
+            stats["unfiled"] += 1
+            continue
+        filed.append(KeywordEntry(term=term, risk=rule, source=source, added=SNAPSHOT,
+                                  note=f"filed by meaning rule → {rule}"))  # fmt: skip
+    noisy = {h.term for h in benign_hits(filed, benign)}
+    stats["benign"] = len(noisy)
+    stats["filed"] = len(filed) - len(noisy)
+    return entries + [e for e in filed if e.term not in noisy], stats
+
+
+def merge_profanity(
+    lexicon: list[KeywordEntry], profanity: list[KeywordEntry]
+) -> tuple[list[KeywordEntry], dict[str, str]]:
+    """Profanity entries first (they re-file 傻逼 from A.1.f to A.4.c); a surface form listed twice
+    stays with its first entry. Returns the entries and the re-filed terms with their old risk."""
+    taken: set[str] = set()
+    out: list[KeywordEntry] = []
+    refiled: dict[str, str] = {}
+    old = {normalise(f): e for e in lexicon for f in (e.term, *e.variants)}
+    for e in profanity:
+        forms = [f for f in (e.term, *e.variants) if normalise(f) not in taken]
+        if not forms or normalise(e.term) in taken:
+            continue
+        prev = old.get(normalise(e.term))
+        if prev is not None and prev.risk != e.risk:
+            refiled[e.term] = f"{prev.risk} ({prev.source.split(':')[-1]}) → {e.risk} by meaning"
+        taken.update(normalise(f) for f in forms)
+        out.append(e.model_copy(update={"variants": forms[1:]}))
+    for e in lexicon:
+        forms = [f for f in (e.term, *e.variants) if normalise(f) not in taken]
+        if not forms or normalise(e.term) in taken:
+            continue
+        taken.update(normalise(f) for f in forms)
+        out.append(e.model_copy(update={"variants": forms[1:]}))
+    return out, refiled
+
+
+def apply_decisions(
+    entries: list[KeywordEntry],
+) -> tuple[list[KeywordEntry], dict[str, str], dict[str, str], list[KeywordEntry]]:
+    """Apply :data:`DECISIONS`: (entries, dropped, weakened, allow entries added)."""
+    dropped: dict[str, str] = {}
+    weak: dict[str, str] = {}
+    out: list[KeywordEntry] = []
+    by_term = {e.term: e for e in entries}
+    for e in entries:
+        action, why = DECISIONS.get(e.term, ("", ""))
+        if action == "drop":
+            dropped[e.term] = f"by meaning: {why}"
+            continue
+        if action == "weak":
+            weak[e.term] = f"weak: by meaning: {why}"
+            e = e.model_copy(update={"weak": True, "note": f"{e.note}; {why}".lstrip("; ")})
+        out.append(e)
+    allow: list[KeywordEntry] = []
+    for term, (action, why) in DECISIONS.items():
+        if action != "allow":
+            continue
+        inner = next((t for t in by_term if t in term and t != term), None)
+        allow.append(KeywordEntry(
+            term=term, risk=by_term[inner].risk if inner else None, allow=True, added=SNAPSHOT,
+            source=OURS, note=f"rule: benign compound of {inner} by meaning ({why})",
+        ))  # fmt: skip
+    return out, dropped, weak, allow
+
+
+@dataclass
+class Tally:
+    """Texts each entry (and each of its forms) fired on, per pool, on the tuning halves."""
+
+    benign: Counter[str] = field(default_factory=Counter)
+    harmful: Counter[str] = field(default_factory=Counter)
+    forms: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(term, form) → benign texts that form fired on."""
+    forms_harmful: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(term, form) → harmful texts that form fired on."""
+    edited: Counter[str] = field(default_factory=Counter)
+    """Like ``benign``, on edited prose only (:data:`EDITED`)."""
+    forms_edited: Counter[tuple[str, str]] = field(default_factory=Counter)
+    per_set: dict[str, Counter[str]] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
+    n_benign: int = 0
+    n_harmful: int = 0
+    n_edited: int = 0
+
+    def rate(self, term: str, edited: bool = False) -> float:
+        if edited:
+            return PER * self.edited[term] / max(self.n_edited, 1)
+        return PER * self.benign[term] / max(self.n_benign, 1)
+
+    def precision(self, term: str, form: str | None = None, edited: bool = False) -> float | None:
+        benign, n = (self.edited, self.n_edited) if edited else (self.benign, self.n_benign)
+        forms = self.forms_edited if edited else self.forms
+        if form is None:
+            b = benign[term] / max(n, 1)
+            h = self.harmful[term] / max(self.n_harmful, 1)
+        else:
+            b = forms[(term, form)] / max(n, 1)
+            h = self.forms_harmful[(term, form)] / max(self.n_harmful, 1)
+        if not b and not h:
+            return None
+        return PRIOR * h / (PRIOR * h + (1 - PRIOR) * b)
+
+
+def tally(entries: list[KeywordEntry], tuning: dict[str, tuple[str, list[str]]]) -> Tally:
+    """Count, per entry and per listed form, the texts of every tuning set it fires on."""
+    detector = KeywordDetector(entries)
+    t = Tally()
+    for name, (kind, texts) in tuning.items():
+        seen: Counter[str] = Counter()
+        for findings in detector.detect_batch(texts):
+            terms: set[str] = set()
+            forms: set[tuple[str, str]] = set()
+            for f in findings:
+                parts = f.why.split("; ")
+                term = parts[0].removeprefix("term ")
+                terms.add(term)
+                variant = next((p[8:] for p in parts if p.startswith("variant ")), term)
+                forms.add((term, variant))
+            seen.update(terms)
+            (t.forms if kind == "benign" else t.forms_harmful).update(forms)
+            if name in EDITED:
+                t.forms_edited.update(forms)
+        t.per_set[name] = seen
+        t.sizes[name] = len(texts)
+        pool = t.benign if kind == "benign" else t.harmful
+        pool.update(seen)
+        if kind == "benign":
+            t.n_benign += len(texts)
+        else:
+            t.n_harmful += len(texts)
+        if name in EDITED:
+            t.edited.update(seen)
+            t.n_edited += len(texts)
+    return t
+
+
+def prune_variants(
+    entries: list[KeywordEntry], t: Tally
+) -> tuple[list[KeywordEntry], dict[str, str]]:
+    """Remove listed variants that fire on benign text with a precision of their own too low."""
+    out: list[KeywordEntry] = []
+    removed: dict[str, str] = {}
+    for e in entries:
+        edited = e.risk == "A.4.c"
+        forms = t.forms_edited if edited else t.forms
+        noisy = [
+            v for v in e.variants
+            if forms[(e.term, v)] > VARIANT_MAX_BENIGN
+            and (t.precision(e.term, v, edited) or 0.0) < KEEP_PRECISION
+        ]  # fmt: skip
+        if noisy:
+            removed[e.term] = ", ".join(
+                f"{v} ({forms[(e.term, v)]} benign / {t.forms_harmful[(e.term, v)]} harmful)"
+                for v in noisy
+            )
+            e = e.model_copy(update={"variants": [v for v in e.variants if v not in noisy]})
+        out.append(e)
+    return out, removed
+
+
+def measured_curation(
+    entries: list[KeywordEntry], t: Tally
+) -> tuple[list[KeywordEntry], dict[str, str], dict[str, str], dict[str, str]]:
+    """Apply the measured cuts: (entries, dropped, weakened, made strong)."""
+    dropped: dict[str, str] = {}
+    weak: dict[str, str] = {}
+    strong: dict[str, str] = {}
+    out: list[KeywordEntry] = []
+    for e in entries:
+        if e.allow:
+            out.append(e)
+            continue
+        edited = e.risk == "A.4.c"
+        rate, precision = t.rate(e.term, edited), t.precision(e.term, edited=edited)
+        p = 0.0 if precision is None else precision
+        pool = "edited benign" if edited else "benign"
+        figures = (
+            f"{t.edited[e.term] if edited else t.benign[e.term]} {pool} / {t.harmful[e.term]} "
+            f"harmful tuning texts, {rate:.2f} per 10k {pool}, precision {p:.2f}"
+        )
+        if rate >= DROP_RATE and p < DROP_PRECISION:
+            dropped[e.term] = f"measured everyday word: {figures}"
+            continue
+        alone = strength(normalise(e.term), "term") >= KEYWORD_ALONE
+        filed = e.note.startswith("filed by meaning rule")
+        why = ""
+        if alone and not e.weak and rate >= WEAK_RATE and p < KEEP_PRECISION:
+            why = f"weak: fires alone on neutral text: {figures}"
+        elif (
+            alone
+            and not e.weak
+            and filed
+            and (t.harmful[e.term] < MIN_EVIDENCE or p < KEEP_PRECISION)
+        ):
+            why = f"weak: lexicon term not measured precise: {figures}"
+        if why:
+            weak[e.term] = why
+            e = e.model_copy(update={"weak": True, "note": f"{e.note}; rule: {why}"})
+        elif (
+            e.term in STRONG_CANDIDATES and not alone and not e.weak
+            and rate < STRONG_MAX_RATE and p >= STRONG_PRECISION
+        ):  # fmt: skip
+            strong[e.term] = f"strong: curated, {figures}"
+            e = e.model_copy(update={"strong": True})
+        out.append(e)
+    return out, dropped, weak, strong
+
+
+def without_orphans(entries: list[KeywordEntry]) -> tuple[list[KeywordEntry], list[str]]:
+    """Drop allow entries left with no deny term inside them (悲观世音 once 观世音 is gone)."""
+    deny = [e.term for e in entries if not e.allow]
+    orphans = [e.term for e in entries if e.allow and not any(t in e.term for t in deny)]
+    return [e for e in entries if e.term not in orphans or not e.allow], orphans
+
+
+def with_figures(entries: list[KeywordEntry], t: Tally) -> list[KeywordEntry]:
+    """Record the measured figures on every deny entry."""
+    out = []
+    for e in entries:
+        if e.allow:
+            out.append(e)
+            continue
+        p = t.precision(e.term)
+        out.append(e.model_copy(update={
+            "benign_hits": t.benign[e.term], "benign_rate": round(t.rate(e.term), 3),
+            "harmful_hits": t.harmful[e.term],
+            "precision": None if p is None else round(p, 3),
+        }))  # fmt: skip
+    return out
+
 
 SAFETYBENCH = {
     "Offensiveness": ("A.4.c", "coarse: Offensiveness → A.4.c/A.2.i"),
@@ -294,7 +765,9 @@ def curate(
             dropped[e.term] = why
             e = e.model_copy(update={"weak": True, "note": f"{e.note}; rule: {why}".lstrip("; ")})
         freq = words.get(e.term, 0)
-        if len(e.term) == 2 and n >= MIN_SHARE_WEAK * len(chapters) and freq >= MIN_WORD_FREQ:
+        everyday = len(e.term) == 2 and n >= MIN_SHARE_WEAK * len(chapters)
+        # curated insults are measured instead (贱人 is an insult in a novel too)
+        if everyday and freq >= MIN_WORD_FREQ and e.term not in STRONG_CANDIDATES:
             dropped[e.term] = f"everyday word (jieba {freq}) in {n} benign novel chapters"
             continue
         kept.append(e)
@@ -422,22 +895,74 @@ def main() -> None:
     BENIGN.write_text("\n".join(benign) + "\n", encoding="utf-8")
 
     KW_DIR.mkdir(parents=True, exist_ok=True)
-    kws, stats = keywords(data, benign)
-    kws, dropped, allowed = curate(kws, tuning_chapters(data.parent))
+    lexicon, stats = keywords(data, benign)
+    profanity, profanity_stats = profanity_candidates(data, benign)
+    kws, refiled = merge_profanity(lexicon, profanity)
+    kws, meaning_dropped, meaning_weak, meaning_allow = apply_decisions(kws)
+    kws, novel_changes, _ = curate(kws + meaning_allow, tuning_chapters(data.parent))
+    tuning = corpora(tuning=True, shared=data.parent)
+    kws, m_variants = prune_variants(kws, tally(kws, tuning))
+    kws, m_dropped, m_weak, m_strong = measured_curation(kws, tally(kws, tuning))
+    kws, orphans = without_orphans(kws)
+    final = tally(kws, tuning)
+    kws = with_figures(kws, final)
     save_keywords(kws, KW_DIR / "starter_keywords.jsonl")
     shutil.copyfile(data / "sensitive-lexicon/LICENSE", KW_DIR / "LICENSE-sensitive-lexicon")
-    curation = {
-        "tuned_on": f"first half of the novel chapters of ../shared/{NOVELS} (MIT)",
-        "deny_terms": len(kws) - allowed,
-        "allow_entries": allowed,
-        "weak_count": sum(why.startswith("weak:") for why in dropped.values()),
-        "dropped_count": sum(not why.startswith("weak:") for why in dropped.values()),
-        "dropped": {t: why for t, why in dropped.items() if not why.startswith("weak:")},
-        "weak": {t: why for t, why in dropped.items() if why.startswith("weak:")},
+    for src, dst in LICENCES.items():
+        shutil.copyfile(data / src, KW_DIR / dst)
+    dropped = {
+        **{t: w for t, w in novel_changes.items() if not w.startswith("weak:")},
+        **meaning_dropped,
+        **m_dropped,
     }
+    weak = {
+        **{t: w for t, w in novel_changes.items() if w.startswith("weak:")},
+        **meaning_weak,
+        **m_weak,
+    }
+    weak = {t: w for t, w in weak.items() if t not in dropped}
+    curation = {
+        "tuned_on": f"first half of the novel chapters of ../shared/{NOVELS} (MIT), and the "
+        "tuning half of every set in bench/bench_starter_precision.py (counts only)",
+        "deny_terms": sum(not e.allow for e in kws),
+        "allow_entries": sum(e.allow for e in kws),
+        "strong_count": sum(e.strong for e in kws),
+        "weak_count": len(weak),
+        "dropped_count": len(dropped),
+        "dropped": dropped,
+        "weak": weak,
+        "strong": m_strong,
+        "variants_removed": m_variants,
+        "refiled": refiled,
+        "allow_removed": {t: "its deny term was dropped" for t in orphans},
+    }
+    measured = {
+        "how": "texts each entry fires on (keyword detector, context rules included), tuning "
+        "halves; benign_rate per 10,000 benign texts; precision = harmful rate / (harmful rate "
+        f"+ benign rate), i.e. prior {PRIOR} (a balanced sample)",
+        "cuts": {
+            "weak_rate": WEAK_RATE, "keep_precision": KEEP_PRECISION, "drop_rate": DROP_RATE,
+            "drop_precision": DROP_PRECISION, "strong_max_rate": STRONG_MAX_RATE,
+            "strong_precision": STRONG_PRECISION, "variant_max_benign": VARIANT_MAX_BENIGN,
+        },
+        "sets": {n: {"kind": k, "texts": len(x)} for n, (k, x) in tuning.items()},
+        "benign_texts": final.n_benign,
+        "harmful_texts": final.n_harmful,
+        "noisiest": {
+            e.term: {n: final.per_set[n][e.term] for n in tuning if final.per_set[n][e.term]}
+            for e in sorted(kws, key=lambda e: (-final.benign[e.term], e.term))[:40]
+            if not e.allow and final.benign[e.term]
+        },
+    }  # fmt: skip
     (KW_DIR / "build_stats.json").write_text(
         json.dumps(
-            {"used": stats, "curation": curation, "not_used": NOT_USED},
+            {
+                "used": stats,
+                "profanity": profanity_stats,
+                "curation": curation,
+                "measured": measured,
+                "not_used": NOT_USED,
+            },
             ensure_ascii=False,
             indent=1,
         )
@@ -447,7 +972,9 @@ def main() -> None:
     write_history(
         KW_DIR,
         "keywords",
-        [data / "sensitive-lexicon" / n for n in LEXICON],
+        [data / "sensitive-lexicon" / n for n in LEXICON]
+        + [data / "ldnoobw-zh" / n for n in ("ldnoobw_v2_zh.txt", "ldnoobw_v1_zh.txt")]
+        + [data / "swsr/SexHateLex.txt", data / "zuanbot/zuanbot.jsonl"],
         len(kws),
         "starter build",
     )

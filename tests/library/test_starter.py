@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from pathlib import Path
 
-import pytest
+from tests.conftest import require_shared
 
 from beian.library.check import check_keywords, check_questions
 from beian.library.history import read_history
 from beian.library.starter import starter_answers, starter_dir, starter_keywords, starter_questions
 from beian.standard import load_profile
 
-SHIPPABLE = ("sensitive-lexicon@", "safetybench-zh@", "cvalues@", "jade-db@")
-
-
-def _shared() -> Path:
-    here = Path(__file__).resolve().parents[2].parent / "shared"
-    return here if here.is_dir() else Path(os.environ.get("BEIAN_SHARED", str(here)))
+SHIPPABLE = (
+    "sensitive-lexicon@", "safetybench-zh@", "cvalues@", "jade-db@", "ldnoobw-zh@", "swsr@",
+    "zuanbot@", "beian: written by us",
+)  # fmt: skip
 
 
 def test_starter_keywords_load_with_sources_and_licence() -> None:
     entries = starter_keywords()
     assert len(entries) > 2000
     assert all(e.source.startswith(SHIPPABLE) and e.risk for e in entries)
-    assert (starter_dir("keywords") / "LICENSE-sensitive-lexicon").is_file()
+    for name in ("sensitive-lexicon", "ldnoobw-v1", "ldnoobw-v2", "swsr", "zuanbot"):
+        assert (starter_dir("keywords") / f"LICENSE-{name}").is_file()
     report = check_keywords(
         entries,
         load_profile(),
@@ -36,7 +33,11 @@ def test_starter_keywords_load_with_sources_and_licence() -> None:
     # No shippable lexicon has any A.2 list: every A.2 risk is short, none is padded.
     assert {f"keywords for A.2.{x}" for x in "abcdefghi"} <= short
     assert "keywords total" in short and not report.ok
-    assert report.benign_hits == [] and report.duplicates.exact == []
+    # Lexicon terms that fire on the shipped benign reference are dropped; only curated insults
+    # may (a swear word in a comment labelled not offensive), with their figures recorded.
+    curated = {e.term for e in entries if e.note.startswith(("curated", "frequent zuanbot"))}
+    assert {h["term"] for h in report.benign_hits} <= curated
+    assert report.duplicates.exact == []
     assert report.cadence["8.1.c"].ok  # built on the data snapshot day, checked 3 days later
 
 
@@ -61,12 +62,9 @@ def test_replay_answers_follow_the_recipe() -> None:
     )
 
 
-@pytest.mark.skipif(
-    not (_shared() / "data" / "jade-v3-medium").is_dir(), reason="../shared/data not present"
-)
 def test_jade_source_is_gb18030_and_detected() -> None:
     from beian.library.tabular import decode
 
-    raw = (_shared() / "data/jade-v3-medium/jade_alignment_medium_zh.csv").read_bytes()
+    raw = require_shared("data", "jade-v3-medium", "jade_alignment_medium_zh.csv").read_bytes()
     text, encoding = decode(raw, "jade")
     assert encoding == "gb18030" and text.startswith("ID,问题")

@@ -56,10 +56,12 @@ def test_curated_terms_are_recorded_with_reasons(curation: dict[str, object]) ->
     dropped, weak = curation["dropped"], curation["weak"]
     assert isinstance(dropped, dict) and isinstance(weak, dict)
     entries = {e.term: e for e in starter_keywords()}
-    # idioms and names stay in the library, marked weak: they need corroboration to flag
+    # idioms and names fire on benign prose: weak (need corroboration) or, when they fire on
+    # benign text far more than on harmful text, dropped as everyday words; never strong
     for term in ("青天白日", "观世音", "打死人", "一本道"):
-        assert "benign novel chapters" in weak[term]
-        assert entries[term].weak and not entries[term].allow
+        why = weak.get(term) or dropped.get(term)
+        assert isinstance(why, str) and "benign" in why
+        assert term not in entries or (entries[term].weak and not entries[term].allow)
     # everyday two-character words are dropped
     assert "benign novel chapters" in dropped["弟子"] and "弟子" not in entries
     assert not set(entries) & set(dropped)
@@ -74,3 +76,4 @@ def test_allow_entries_are_benign_compounds_of_kept_terms(curation: dict[str, ob
     assert "大法师" in {e.term for e in allow}
     for e in allow:
         assert any(t in e.term for t in deny) and e.note.startswith("rule: benign compound")
+    assert {"反法西斯", "同性伴侣"} <= {e.term for e in allow}

@@ -109,6 +109,17 @@ def _bool(value: Any, where: str) -> bool:
     raise InputError(f"{where}: {value!r} is not true/false")
 
 
+def _number(value: Any, where: str, kind: type[int] | type[float]) -> Any:
+    """An optional measured figure: empty → ``None``; else an int or float."""
+    text = _str(value).strip()
+    if not text:
+        return None
+    try:
+        return kind(float(text)) if kind is int else float(text)
+    except ValueError:
+        raise InputError(f"{where}: {value!r} is not a number") from None
+
+
 def _list(value: Any) -> list[str]:
     """A variants cell: a JSON list, or text separated by '|'."""
     if value is None or value == "":
@@ -154,6 +165,11 @@ def _keyword(row: dict[str, Any], profile: Profile, where: str) -> KeywordEntry:
             variants=_list(c.get("variants")),
             allow=_bool(c.get("allow"), where),
             weak=_bool(c.get("weak"), where),
+            strong=_bool(c.get("strong"), where),
+            benign_hits=_number(c.get("benign_hits"), where, int),
+            benign_rate=_number(c.get("benign_rate"), where, float),
+            harmful_hits=_number(c.get("harmful_hits"), where, int),
+            precision=_number(c.get("precision"), where, float),
             source=_str(c.get("source")),
             added=_date(c.get("added"), where),
             removed=_date(c.get("removed"), where),

@@ -48,6 +48,9 @@ def _han_count(form: str) -> int:
 
 WEAK_SCORE = 0.5
 """Prior of a hit on an entry marked ``weak``: below the strong-term level, like a 2-char term."""
+STRONG_SCORE = 0.8
+"""Prior of a hit on an entry marked ``strong`` (a short term of measured high precision, 傻逼):
+a 3-character term's level, which flags alone under the default ``keyword_alone`` (0.75)."""
 
 
 def strength(form: str, how: How) -> float:
@@ -99,7 +102,7 @@ class Compiled:
     """No pattern contains U+0000, so texts may be scanned joined by it (see beian.text.batch)."""
 
 
-def _rule(entry: KeywordEntry, form: str, how: How) -> Rule:
+def _rule(entry: KeywordEntry, form: str, how: How, floor: float = 0.0) -> Rule:
     bounded = form.isascii()
     short = not bounded and len(form) == 2 and _han_count(form) == 2
     return Rule(
@@ -110,9 +113,17 @@ def _rule(entry: KeywordEntry, form: str, how: How) -> Rule:
         allow=entry.allow,
         bounded=bounded,
         short=short,
-        # A weak entry scores like a two-character term: it never flags alone.
-        score=min(strength(form, how), WEAK_SCORE) if entry.weak else strength(form, how),
+        score=_score(entry, form, how, floor),
     )
+
+
+def _score(entry: KeywordEntry, form: str, how: How, floor: float) -> float:
+    base = max(strength(form, how), floor)
+    if entry.weak:  # scores like a two-character term: never flags alone
+        return min(base, WEAK_SCORE)
+    if entry.strong and how in ("term", "variant"):  # measured precise: flags alone
+        return max(base, STRONG_SCORE)
+    return base
 
 
 def _surfaces(entry: KeywordEntry) -> list[tuple[str, How]]:
@@ -142,9 +153,13 @@ def compile_entries(
             # containing it; peers that match them drown users in false positives.
             skipped.append(entry.term)
             continue
+        # A listed variant is the term written another way (cnm for 操你妈): it scores as the
+        # term does, however short its own spelling is.
+        term_score = strength(forms[0][0], "term") if forms[0][1] == "term" else 0.0
         for form, how in forms:
             if len(form) >= 2 or entry.allow:
-                exact.add(form, _rule(entry, form, how))
+                floor = term_score if how == "variant" else 0.0
+                exact.add(form, _rule(entry, form, how, floor))
             if pinyin and _han_count(form) >= MIN_PINYIN_HAN:
                 for latin in latin_pinyin(form), latin_pinyin(form, sep=" "):
                     if latin.isascii() and latin != form:

@@ -2,8 +2,9 @@
 
 A hit survives when (1) no allow-list entry's match covers it entirely (三黄片 covers 黄片),
 (2) an ASCII form sits at word boundaries (SM is not inside Smoking), and (3) a two-character
-CJK form is not a slice across more common words (大麻 in 大麻烦, 口交 in 路口交通). Each
-finding names the term, the matched original text and why it fired. Scores are priors by
+CJK form is not a slice across more common words (大麻 in 大麻烦, 口交 in 路口交通). A second
+scan with emoji, symbols or a lone Latin letter between CJK characters removed finds terms split
+by them (傻🐶逼, 法a轮功; :mod:`beian.detect.keyword.gaps`). Each finding names the term, the matched original text and why it fired. Scores are priors by
 specificity (see :func:`beian.detect.keyword.compile.strength`); the DetectorSet decides whether
 a weak hit needs corroboration.
 
@@ -27,6 +28,7 @@ from beian.detect.base import BaseDetector
 from beian.detect.keyword.compile import Compiled, Rule, compile_entries
 from beian.detect.keyword.context import straddling_units
 from beian.detect.keyword.engine import Engine, Hits
+from beian.detect.keyword.gaps import scan_gaps
 from beian.detect.keyword.screen import Screen
 from beian.errors import ConfigError
 from beian.library.records import KeywordEntry
@@ -105,6 +107,9 @@ class KeywordDetector(BaseDetector):
         # per pattern: its rules with their "why" prefix, built once rather than per finding
         self._rules = [tuple((r, _why(r, r.form)) for r in rs if not r.allow) for rs in rules]
         self._screen = Screen.build(rules)
+        # window kept around a filler for the second scan (see .gaps): the longest pattern
+        self._longest = max((len(p.encode("utf-16-le", "surrogatepass")) // 2
+                             for p in c.exact_patterns), default=0)  # fmt: skip
 
     @classmethod
     def from_options(cls, options: KeywordOptions) -> KeywordDetector:
@@ -153,6 +158,10 @@ class KeywordDetector(BaseDetector):
         parts: list[Hits] = []
         if c.exact is not None:
             parts.append(c.exact.scan(group.units))
+            if self._normalise:  # emoji / a letter inside a term: 傻🐶逼, 法a轮功 (see .gaps)
+                gap = scan_gaps(c.exact, group.units, self._longest)
+                if len(gap[0]):
+                    parts.append(gap)
         if c.homophone is not None:
             units, back = group.homophones()
             pid, start, end = c.homophone.scan(units)
