@@ -11,6 +11,7 @@ _MODULES = (
     "beian.detect.harm.detector",
     "beian.detect.refusal",
     "beian.detect.llm_judge",
+    "beian.detect.solicit",
     "beian.detect.guard.detector",
 )
 

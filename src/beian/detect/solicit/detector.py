@@ -1,0 +1,130 @@
+"""The ``solicit`` scan: prepare, find contacts and terms in one pass each, then score.
+
+Per text: :func:`~beian.detect.solicit.prepare.prepare` (normalise + emoji glue + numerals),
+one regex pass for contact handles (:mod:`~beian.detect.solicit.contacts`), one Aho-Corasick
+pass for every family term and context cue, then the rules of :mod:`~beian.detect.solicit.rules`
+per family. Spans index the original text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ahocorasick_rs
+
+from beian.detect.base import BaseDetector
+from beian.detect.solicit.contacts import find_in
+from beian.detect.solicit.lexicon import Families, cues
+from beian.detect.solicit.prepare import Prepared, prepare
+from beian.detect.solicit.rules import Context, Decision, TermHit, decide
+from beian.records import Finding
+from beian.text.normalise import normalise_term
+
+_CTA, _NEG, _QUESTION, _REASSURE, _BLOCK = "cta", "neg", "question", "reassure", "block"
+
+
+class SolicitDetector(BaseDetector):
+    """Finds spam, ads and solicitation with (disguised) contacts; see :mod:`beian.detect.solicit`."""
+
+    name = "solicit"
+
+    def __init__(
+        self, lexicon: Families, families: Sequence[str], min_score: float, report_contacts: bool
+    ) -> None:
+        self._lexicon = lexicon
+        self._families = {name: lexicon.families[name] for name in families}
+        self._min_score = min_score
+        self._report_contacts = report_contacts
+        # one automaton for every term and cue; a pattern may play several roles. Terms are
+        # folded like texts so that the data may be written in any form.
+        roles: dict[str, list[tuple[str, int]]] = {}
+        for name, fam in self._families.items():
+            for term, weight in fam.weighted():
+                roles.setdefault(normalise_term(term), []).append((name, weight))
+        c = cues()
+        for role, words in (
+            (_CTA, c.call_to_action),
+            (_NEG, c.negative),
+            (_QUESTION, c.question),
+            (_REASSURE, c.reassurance),
+            (_BLOCK, c.blockers),
+        ):
+            for w in words:
+                roles.setdefault(normalise_term(w), []).append((role, 0))
+        self._patterns = list(roles)
+        self._roles = [roles[p] for p in self._patterns]
+        self._ac = ahocorasick_rs.AhoCorasick(
+            self._patterns,
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA,
+        )
+
+    def detect(self, text: str) -> list[Finding]:
+        """Findings for one text; spans index ``text`` itself."""
+        prep = prepare(text)
+        ctx = Context(self._lexicon.scoring)
+        for contact, lo, hi in find_in(prep):
+            ctx.contacts.append((contact, lo, hi))
+        terms: dict[str, list[TermHit]] = {}
+        for pid, lo, hi in self._ac.find_matches_as_indexes(prep.text, overlapping=True):
+            for role, weight in self._roles[pid]:
+                if role == _CTA:
+                    ctx.cta.append((lo, hi))
+                elif role == _NEG:
+                    ctx.negative.append((lo, hi))
+                elif role == _QUESTION:
+                    ctx.question.append((lo, hi))
+                elif role == _REASSURE:
+                    ctx.reassure.append((lo, hi))
+                elif role == _BLOCK:
+                    ctx.blockers.append((lo, hi))
+                else:
+                    terms.setdefault(role, []).append(TermHit(self._patterns[pid], weight, lo, hi))
+        if not terms:
+            return []
+        out: list[Finding] = []
+        for name, hits in terms.items():
+            d = decide(self._families[name], hits, ctx)
+            if d is None or d.score < self._min_score:
+                continue
+            out.extend(self._findings(name, d, prep, text))
+        return out
+
+    def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Findings for many texts, in order (each exactly as :meth:`detect` gives it)."""
+        return [self.detect(t) for t in texts]
+
+    def _findings(self, name: str, d: Decision, prep: Prepared, text: str) -> list[Finding]:
+        start, end = prep.span(d.term.start, d.term.end)
+        why = f"{name}: {d.rule}; term {d.term.term!r}"
+        if d.contact is not None:
+            why += f"; contact {d.contact.type} {d.contact.text!r} at {d.contact.start}"
+        elif d.cue is not None:
+            why += f"; cue {d.cue!r}"
+        out = []
+        for risk in self._families[name].risks:
+            out.append(
+                Finding(
+                    risk=risk,
+                    detector=self.name,
+                    score=d.score,
+                    start=start,
+                    end=end,
+                    evidence=f"{name}:{text[start:end]}",
+                    why=why,
+                )
+            )
+            if self._report_contacts and d.contact is not None:
+                c = d.contact
+                out.append(
+                    Finding(
+                        risk=risk,
+                        detector=self.name,
+                        score=d.score,
+                        start=c.start,
+                        end=c.end,
+                        evidence=f"{name}:contact:{c.type}",
+                        why=f"{name}: contact handle of the finding at {start}",
+                    )
+                )
+        return out

@@ -1,0 +1,83 @@
+"""Prepare a text for matching: beian's normalisation, plus the folds solicitation needs.
+
+:func:`beian.text.normalise.normalise` already folds full-width forms, case, traditional
+characters and separators between CJK characters (微，信 → 微信). Spam disguises words with
+emoji as well (微❤信, 刷🌹单), which that normalisation keeps, so runs of up to three emoji or
+symbols between two CJK characters are removed here too. For contact ids, Chinese numerals
+(一二三 / 壹贰叁 / 〇) become ASCII digits one for one, and full-width ＋＠．／－＿ their ASCII forms. Every position maps back to the original.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from beian.text.normalise import Normalised, normalise
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SYMBOL = (
+    "\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2900-\u2bff\u3030\u303d\u3297\u3299"
+    "\ufe0f\u200d\u2022\u00b7\u2027\u30fb\U0001f000-\U0001faff"
+)
+_GLUE = re.compile(f"(?<=[{_CJK}])[{_SYMBOL}]{{1,3}}(?=[{_CJK}])")
+_HAS_SYMBOL = re.compile(f"[{_SYMBOL}]")
+
+# full-width punctuation inside addresses and handles that the normalisation keeps
+_PUNCT = str.maketrans({"＋": "+", "＠": "@", "．": ".", "／": "/", "－": "-", "＿": "_"})
+_NUMERALS = str.maketrans(
+    {
+        **dict.fromkeys("零〇○洞", "0"),
+        **dict.fromkeys("一壹幺", "1"),
+        **dict.fromkeys("二贰", "2"),
+        **dict.fromkeys("三叁", "3"),
+        **dict.fromkeys("四肆", "4"),
+        **dict.fromkeys("五伍", "5"),
+        **dict.fromkeys("六陆", "6"),
+        **dict.fromkeys("七柒拐", "7"),
+        **dict.fromkeys("八捌", "8"),
+        **dict.fromkeys("九玖勾", "9"),
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A text ready for matching.
+
+    ``text`` is for terms, ``digits`` the same with Chinese numerals as digits (same length);
+    ``keep[i]`` is the position in ``normalised.text`` of ``text[i]`` (``None``: identity).
+    """
+
+    text: str
+    digits: str
+    normalised: Normalised
+    keep: list[int] | None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original ``[start, end)`` behind ``text[start:end]`` (``end > start``)."""
+        if self.keep is not None:
+            start, end = self.keep[start], self.keep[end - 1] + 1
+        return self.normalised.span(start, end)
+
+
+def prepare(text: str) -> Prepared:
+    """Normalise ``text``, glue emoji between CJK characters and fold numerals."""
+    norm = normalise(text)
+    folded = norm.text
+    keep: list[int] | None = None
+    if not folded.isascii() and _HAS_SYMBOL.search(folded) is not None:
+        cuts = [m.span() for m in _GLUE.finditer(folded)]
+        if cuts:
+            keep = []
+            parts: list[str] = []
+            prev = 0
+            for lo, hi in cuts:
+                parts.append(folded[prev:lo])
+                keep.extend(range(prev, lo))
+                prev = hi
+            parts.append(folded[prev:])
+            keep.extend(range(prev, len(folded)))
+            folded = "".join(parts)
+    if not folded.isascii():
+        folded = folded.translate(_PUNCT)
+    return Prepared(folded, folded.translate(_NUMERALS), norm, keep)

@@ -1,0 +1,152 @@
+"""Behaviour of the ``solicit`` detector: disguised handles, rules, negatives, options."""
+
+from __future__ import annotations
+
+import pytest
+
+from beian.detect.solicit import SolicitDetector, find_contacts
+from beian.detect.solicit.seed import generate, load_seed, seed_digest
+from beian.errors import ConfigError
+from beian.registry import registry
+
+
+@pytest.fixture(scope="module")
+def det() -> SolicitDetector:
+    d, _ = registry.create("detector", "solicit")
+    assert isinstance(d, SolicitDetector)
+    return d
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "handle"),
+    [
+        ("兼职日结，加薇❤：abc_123 谢谢", "wechat", "加薇❤：abc_123"),
+        ("联系微，信 demo_wx01", "wechat", "微，信 demo_wx01"),
+        ("➕V：haha888 了解", "wechat", "➕V：haha888"),
+        ("ｖｘ：ＡＢＣ１２３４", "wechat", "ｖｘ：ＡＢＣ１２３４"),
+        ("加🐧：12345678", "qq", "🐧：12345678"),
+        ("扣扣 一二三四五六七", "qq", "扣扣 一二三四五六七"),
+        ("电话：壹叁捌零零壹叁捌零零零", "phone", "电话：壹叁捌零零壹叁捌零零零"),
+        ("速来 1🌹3🌹8 0013 8000 ok", "mobile", "1🌹3🌹8 0013 8000"),
+        ("就是１３８－００１３－８０００", "mobile", "１３８－００１３－８０００"),
+        ("纸飞机 @spam_demo", "telegram", "纸飞机 @spam_demo"),
+        ("小红薯：xiaohong88", "xiaohongshu", "小红薯：xiaohong88"),
+        ("网址 demo-bet点com 注册", "domain", "demo-bet点com"),
+        ("详情看我头像", "pointer", "看我头像"),
+        ("询0731-88299550", "phone", "询0731-88299550"),
+    ],
+)
+def test_disguised_handles_have_original_spans(text: str, kind: str, handle: str) -> None:
+    found = [(c.type, c.text, text[c.start : c.end]) for c in find_contacts(text)]
+    assert (kind, handle, handle) in found
+
+
+@pytest.mark.parametrize(
+    "text", ["vivox21 手机怎么样", "我有5000000元", "20180510 行情", "加vip会员"]
+)
+def test_ordinary_tokens_are_not_handles(text: str) -> None:
+    assert not [c for c in find_contacts(text) if c.has_id]
+
+
+@pytest.mark.parametrize(
+    ("text", "risk", "evidence"),
+    [
+        ("兼职刷单，日结200，加薇❤：abc_123", "A.1.h", "task_scam:兼职刷单"),
+        ("同城上门服务 私我", "A.1.f", "porn:上门服务"),
+        ("约炮 加 🐧 12345678", "A.1.f", "porn:约炮"),
+        ("代开发票", "A.1.h", "fake_docs:代开发票"),  # rule c
+        ("时时彩带单，稳赚包赢", "A.1.h", "gambling:时时彩"),  # rule b
+        ("新店开业全场五折，订座热线0731-88299550", "A.3.e", "commercial:订座热线"),
+        ("刷🌹单返利，联系 1３8００1３8０００", "A.1.h", "task_scam:刷🌹单返利"),
+    ],
+)
+def test_solicitation_fires(det: SolicitDetector, text: str, risk: str, evidence: str) -> None:
+    found = det.detect(text)
+    assert any(f.risk == risk and f.evidence == evidence for f in found), found
+    for f in found:
+        assert f.detector == "solicit" and 0.5 <= f.score <= 1.0
+        assert f.start is not None and f.end is not None
+        assert f.evidence.endswith(text[f.start : f.end])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "刷单是违法的吗",
+        "警方破获一起网络赌博案，涉案百家乐平台数十个",
+        "我被刷单骗了三千块，怎么办？",
+        "税务局代开发票怎么收费",
+        "快递到了请联系13800138000",
+        "我的微信号换了",
+        "彩票开奖结果",
+        "电话多少",
+        "烟台中考网上报名10日启动 截止到13日结束",
+    ],
+)
+def test_negative_contexts_and_plain_mentions_do_not_fire(det: SolicitDetector, text: str) -> None:
+    assert det.detect(text) == []
+
+
+def test_negative_cue_suppresses_what_would_fire(det: SolicitDetector) -> None:
+    assert det.detect("兼职刷单，加vx：demo_job1")
+    assert det.detect("警方提醒：兼职刷单，加vx：demo_job1 的都是骗子") == []
+    # a reassurance that contains a negative cue does not suppress
+    assert det.detect("兼职刷单拒绝诈骗，加vx：demo_job1")
+
+
+def test_score_grows_with_evidence(det: SolicitDetector) -> None:
+    cue = det.detect("同城上门服务 私我")[0].score
+    handle = det.detect("同城上门服务 电话13800138000")[0].score
+    assert cue < handle
+
+
+def test_benign_hard_negatives_rarely_fire(det: SolicitDetector) -> None:
+    benign = [t for t, _, harmful in load_seed(generated=0) if not harmful]
+    assert len(benign) >= 150
+    flagged = [t for t in benign if det.detect(t)]
+    assert len(flagged) <= len(benign) // 50, flagged
+
+
+def test_hand_written_solicitation_is_mostly_found(det: SolicitDetector) -> None:
+    harmful = [(t, r) for t, r, h in load_seed(generated=0) if h]
+    assert len(harmful) >= 150
+    found = [t for t, r in harmful if {f.risk for f in det.detect(t)} & set(r)]
+    assert len(found) >= 0.95 * len(harmful)
+
+
+def test_generator_is_deterministic_and_labelled() -> None:
+    a, b = generate(50), generate(50)
+    assert a == b and len(a) == 50
+    assert generate(50, seed=1) != a
+    assert all(harmful and risks for _, risks, harmful in a)
+    assert load_seed(0) == load_seed(0) and len(load_seed(0)) == 165 + 161 + 300
+    assert len(seed_digest()) == 64
+
+
+def test_batch_equals_single(det: SolicitDetector) -> None:
+    texts = [t for t, _, _ in load_seed(generated=40)] + ["", "   ", "😀", "a" * 500]
+    assert det.detect_batch(texts) == [det.detect(t) for t in texts]
+
+
+def test_options_are_validated() -> None:
+    with pytest.raises(ConfigError):
+        registry.create("detector", "solicit", families=["nope"])
+    with pytest.raises(ConfigError):
+        registry.create("detector", "solicit", min_score=2)
+    with pytest.raises(ConfigError):
+        registry.create("detector", "solicit", colour="red")
+
+
+def test_family_subset_and_min_score() -> None:
+    only_porn, _ = registry.create("detector", "solicit", families=["porn"])
+    assert only_porn.detect("代开发票") == []
+    assert only_porn.detect("约炮 加 🐧 12345678")
+    strict, _ = registry.create("detector", "solicit", min_score=0.99)
+    assert strict.detect("同城上门服务 私我") == []
+
+
+def test_report_contacts_adds_the_handle_span() -> None:
+    d, _ = registry.create("detector", "solicit", report_contacts=True)
+    text = "约炮 加 🐧 12345678"
+    spans = {text[f.start : f.end] for f in d.detect(text) if f.start is not None}
+    assert "🐧 12345678" in spans and "约炮" in spans
