@@ -41,6 +41,8 @@ class Assessment(BaseModel):
     clauses: list[ClauseEvidence]
     totals: dict[str, int]
     sections: list[dict[str, Any]]
+    notes: list[str] = []
+    """What the user should know about the inputs taken, e.g. which eval run was used."""
 
 
 def _sections() -> list[tuple[Section, dict[str, Any]]]:
@@ -96,8 +98,17 @@ def assess(
     *,
     lang: Lang = "zh",
     on_progress: Callable[[str], None] = lambda _m: None,
+    eval_run: str | None = None,
 ) -> Assessment:
-    """Assess ``ws`` against its profile; record the run; write ``runs/<id>/assessment.json``."""
+    """Assess ``ws`` against its profile; record the run; write ``runs/<id>/assessment.json``.
+
+    ``eval_run`` names the eval run to conclude from (default: the newest finished one); a run
+    that does not exist or did not finish is a user error before anything is assessed.
+    """
+    if eval_run is not None:
+        from beian.evaluate.selection import choose_eval_run
+
+        choose_eval_run(store, ws, eval_run)
     profile = ws.profile()
     sections = _sections()
     run_id = store.start_run(
@@ -108,7 +119,9 @@ def assess(
         config=ws.config.model_dump(mode="json"),
         specs=[spec for _s, spec in sections],
     )
-    ctx = AssessContext(ws, profile, store, run_id, lang, on_progress=on_progress)
+    ctx = AssessContext(
+        ws, profile, store, run_id, lang, on_progress=on_progress, eval_run=eval_run
+    )
     results: dict[str, ClauseEvidence] = {}
     known = {c.id for c in profile.clauses}
     for section, _spec in sections:
@@ -133,6 +146,7 @@ def assess(
         clauses=ordered,
         totals=dict(Counter(r.status for r in ordered)),
         sections=[spec for _s, spec in sections],
+        notes=ctx.notes,
     )
     out_dir = ws.path("runs") / run_id
     write_assessment(outcome, out_dir / "assessment.json")

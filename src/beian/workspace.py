@@ -18,6 +18,7 @@ import platformdirs
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from beian.detect.setup import DetectionConfig
 from beian.errors import ConfigError
 from beian.standard import DEFAULT_PROFILE, Profile, load_profile
 
@@ -47,6 +48,15 @@ class TargetConfig(BaseModel):
     base_url: str | None = None
     api_key_env: str | None = None
     system_prompt: str | None = None
+    model_version: str | None = None
+    """Your name for this build of the model: part of its identity (answers of another version
+    are never reused) and printed in the report."""
+    temperature: float | None = None
+    top_p: float | None = None
+    seed: int | None = None
+    max_tokens: int | None = None
+    max_failed: float | None = Field(default=None, ge=0.0, le=1.0)
+    """Share of requests an eval run may lose before it is ``failed`` (default 0.02)."""
 
 
 class WorkspaceConfig(BaseModel):
@@ -61,6 +71,8 @@ class WorkspaceConfig(BaseModel):
     language: Language = "zh"
     target: TargetConfig = Field(default_factory=TargetConfig)
     paths: Paths = Field(default_factory=Paths)
+    detection: DetectionConfig = Field(default_factory=DetectionConfig)
+    """The workspace's one detection setup (see :mod:`beian.detect.setup`)."""
 
 
 _ENV_KEYS = {"BEIAN_PROFILE": "profile", "BEIAN_STORE": "store", "BEIAN_LANGUAGE": "language"}
@@ -161,5 +173,7 @@ def init_workspace(
     if demo:
         _copy_demo(root)
     data = cfg.model_dump(mode="json", exclude_none=True)
+    if cfg.detection == DetectionConfig():  # beian's defaults are followed, not frozen in
+        data.pop("detection")
     cfg_path.write_text(tomli_w.dumps(data), encoding="utf-8")
     return load_workspace(root)

@@ -129,3 +129,60 @@ def test_score_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(["classifier", "score", "出售冰毒，货到付款", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out[0]["top"][0]["risk"] == "A.1.h" and out[0]["top"][0]["flagged"]
+
+
+# Unescaped U+2028, U+2029 and U+0085 are valid inside JSON strings; str.splitlines() would cut
+# the record there, so each of these lines must be read as one record, as `beian detect` does.
+LINE_SEPARATOR_ROWS = [
+    ("出售冰毒\u2028货到付款", ["A.1.h"]),
+    ("把土豆切块\u2029炖半小时", []),
+    ("明天北京有小雨\u0085记得带伞", []),
+]
+
+
+def test_eval_reads_jsonl_by_bytes_not_unicode_line_breaks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _jsonl(tmp_path / "d.jsonl", LINE_SEPARATOR_ROWS + ROWS, extra="not json\n")
+    raw = data.read_bytes()
+    assert "\u2028".encode() in raw and raw.count(b"\n") == len(ROWS) + 4
+    assert _run(["classifier", "eval", "-i", str(data), "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["n"] == len(ROWS) + 3 and out["benign"] == 6
+    assert out["per_risk"]["A.1.h"]["support"] == 3
+    # Line numbers stay physical lines: the bad line is the last one, not shifted by the breaks.
+    assert [e["position"] for e in out["errors"]["lines"]] == [len(ROWS) + 4]
+
+
+def test_eval_reports_a_non_utf8_line_and_keeps_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _jsonl(tmp_path / "d.jsonl", ROWS)
+    data.write_bytes(
+        b"\xef\xbb\xbf" + data.read_bytes() + '{"text": "坏", "risks": []}\n'.encode("gbk")
+    )
+    assert _run(["classifier", "eval", "-i", str(data), "--json"]) == 1
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["n"] == len(ROWS) and out["errors"]["count"] == 1
+    assert f"{data}:{len(ROWS) + 1}: not UTF-8" in captured.err
+
+
+def test_train_reads_line_separators_inside_records(tmp_path: Path) -> None:
+    data = _jsonl(tmp_path / "d.jsonl", LINE_SEPARATOR_ROWS + ROWS)
+    out = tmp_path / "m"
+    assert (
+        _run(["classifier", "train", "--data", str(data), "--out", str(out), "--bits", "10"]) == 0
+    )
+    meta = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    assert meta["sources"][0]["records"] == len(ROWS) + 3
+
+
+@pytest.mark.parametrize("command", [[], ["train"], ["eval"], ["score"]])
+def test_help_shows_examples(
+    command: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # a narrow terminal would wrap the example lines
+    assert _run(["classifier", *command, "--help"]) == 0
+    examples = capsys.readouterr().out.split("示例 / Examples:", 1)
+    assert len(examples) == 2 and f"beian classifier {' '.join(command)}".strip() in examples[1]

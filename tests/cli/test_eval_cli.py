@@ -32,7 +32,8 @@ def test_demo_workspace_replay_run(tmp_path: Path, capsys: pytest.CaptureFixture
     assert cli("init", str(tmp_path / "ws"), "--demo") == 0
     capsys.readouterr()
     out = tmp_path / "out"
-    assert cli("eval", "run", "--workspace", str(tmp_path / "ws"), "--out", str(out), "--json") == 0
+    # 9.4 b fails on the demo's recorded answers: exit 1, like every other failing check.
+    assert cli("eval", "run", "--workspace", str(tmp_path / "ws"), "--out", str(out), "--json") == 1
     printed = json.loads(capsys.readouterr().out)
     results = _results(out)
     assert printed == results
@@ -111,7 +112,7 @@ def test_calibrate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert printed == json.loads(report_file.read_text(encoding="utf-8"))
     assert set(printed["judges"]) == {"refusal", "classifier"}
     assert printed["judges"]["refusal"]["confusion"] == {"tp": 1, "fp": 0, "fn": 0, "tn": 1}
-    assert printed["judges"]["classifier"]["spec"] == "judge:classifier@1"
+    assert printed["judges"]["classifier"]["spec"].startswith("judge:classifier@")
 
 
 @pytest.mark.parametrize(

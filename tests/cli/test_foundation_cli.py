@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from beian import __version__
 from tests.cli.conftest import Runner
 
@@ -72,6 +74,9 @@ def test_debug_shows_traceback(beian: Runner) -> None:
 
 def test_assess_not_a_workspace(beian: Runner, tmp_path: Path) -> None:
     r = beian("assess", str(tmp_path / "nowhere"))
+    assert r.returncode == 2 and "no such folder" in r.stderr and "Traceback" not in r.stderr
+    (tmp_path / "empty").mkdir()
+    r = beian("assess", "-w", str(tmp_path / "empty"))
     assert r.returncode == 2 and "not a beian workspace" in r.stderr and "Traceback" not in r.stderr
 
 
@@ -121,6 +126,7 @@ def test_attested_clause_with_evidence_conforms(beian: Runner, tmp_path: Path) -
     assert out["totals"]["conforms"] == 2  # 7.f and §8.4 (the shipped classifier)
 
 
+@pytest.mark.slow
 def test_assess_without_argument_uses_demo(beian: Runner, tmp_path: Path) -> None:
     r = beian("assess")
     assert r.returncode == 0, r.stderr

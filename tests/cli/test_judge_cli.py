@@ -161,3 +161,51 @@ def test_user_errors_are_one_line_exit_2(
 def test_missing_input_is_user_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = cli(["judge", "-i", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o.jsonl")])
     assert code == 2 and "input file not found" in capsys.readouterr().err
+
+
+# Unescaped U+2028/U+2029/U+0085 are valid inside JSON strings: a JSONL reader that splits on
+# them (str.splitlines) turns one good record into two bad lines. Both readers split on b"\n".
+SEPARATED = [
+    {"answer": "抱歉，\u2028我无法提供这方面的帮助。", "refused": True},
+    {"answer": "五花肉切块焯水，\u2029炒糖色后加酱油和水。", "refused": False},
+    {"answer": "周末去杭州西湖散步\u0085记得带伞。", "refused": False},
+]
+
+
+def test_judge_reads_jsonl_by_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_input(tmp_path / "in.jsonl", SEPARATED)
+    out = tmp_path / "out.jsonl"
+    assert cli(["judge", "-i", str(src), "-o", str(out), "--judges", "refusal"]) == 0
+    rows = [json.loads(line) for line in out.read_bytes().split(b"\n") if line]
+    assert [r["answer"] for r in rows] == [r["answer"] for r in SEPARATED]
+    assert [r["refused"] for r in rows] == [True, False, False]
+    assert "input 3 = output 3 + errors 0" in capsys.readouterr().err
+
+
+def test_judge_calibrate_reads_jsonl_by_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_input(tmp_path / "labelled.jsonl", SEPARATED)
+    assert cli(["judge", "calibrate", "-i", str(src), "--judge", "refusal"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["labelled"] == 3
+    assert report["judges"]["refusal"]["confusion"] == {"tp": 1, "fp": 0, "fn": 0, "tn": 2}
+
+
+@pytest.mark.parametrize(
+    ("args", "example"),
+    [
+        (["judge", "--help"], "beian judge -i qa.jsonl -o judged.jsonl -j refusal"),
+        (["judge", "calibrate", "--help"], "beian judge calibrate -i labelled.jsonl"),
+    ],
+)
+def test_help_shows_examples(
+    args: list[str],
+    example: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # a narrow terminal would wrap the example lines
+    assert cli(args) == 0
+    out = capsys.readouterr().out
+    assert "示例 / Examples:" in out and example in out

@@ -109,7 +109,7 @@ def test_bank_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 def test_starter_check_exits_one_with_shortfalls(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(["library", "check", "--starter", "--as-of", "2025-12-01"], capsys)
-    assert code == 1 and "SHORT 8.1.b keywords for A.2.b: 0" in out
+    assert code == 1 and "SHORT 8.1.b keywords for A.2.f: 0" in out
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,12 @@ def server() -> Iterator[OpenAIServer]:
 
 
 def make_judge(server: OpenAIServer, **opts: object) -> LLMJudge:
-    options = {"base_url": server.base_url, "model": "guard", "api_key_env": None, "max_retries": 0}
+    options: dict[str, object] = {
+        "base_url": server.base_url,
+        "model": "guard",
+        "api_key_env": None,
+        "max_retries": 0,
+    }
     options.update(opts)
     return LLMJudge(LLMJudgeOptions(**options))  # type: ignore[arg-type]
 
@@ -190,13 +195,17 @@ def test_server_replays_recorded_answers(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     import openai
+    from openai.types.chat import ChatCompletion
 
     with OpenAIServer() as srv:
         assert srv.load_jsonl(recorded) == 2
         client = openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0)
-        ask = lambda q: client.chat.completions.create(  # noqa: E731
-            model="m", messages=[{"role": "user", "content": q}]
-        )
+
+        def ask(q: str) -> ChatCompletion:
+            return client.chat.completions.create(
+                model="m", messages=[{"role": "user", "content": q}]
+            )
+
         assert ask("你好").choices[0].message.content == "你好！"
         assert ask("明天天气如何").choices[0].message.content == "晴"
         assert [m.id for m in client.models.list()] == ["stub-model"]

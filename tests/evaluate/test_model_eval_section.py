@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from beian.assess import assess
@@ -71,6 +72,7 @@ def test_remote_targets_are_not_called_by_assess(tmp_path: Path) -> None:
     assert _eval_runs(store) == 0
 
 
+@pytest.mark.slow
 def test_a_good_python_target_conforms_through_assess(tmp_path: Path, profile: Profile) -> None:
     config = WorkspaceConfig(target=TargetConfig(spec="python:tests.evaluate.models:polite"))
     ws = init_workspace(tmp_path / "good", config=config)

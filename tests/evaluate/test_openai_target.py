@@ -34,7 +34,7 @@ def _ask(server: OpenAIServer, prompts: list[str], **options: Any) -> list[Any]:
         "openai:served-model", {"base_url": server.base_url, "api_key_env": None, **options}
     )
     requests = [Request(id=f"q{i}", messages=(("user", p),)) for i, p in enumerate(prompts)]
-    return answer_all(target, spec, requests, cache=None, options=FAST)
+    return answer_all(target, spec, requests, cache=None, options=FAST).answers
 
 
 def _posts(server: OpenAIServer) -> list[Any]:

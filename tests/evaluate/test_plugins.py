@@ -6,7 +6,7 @@ import pytest
 
 import beian.evaluate  # noqa: F401  (registers the built-in targets and judges)
 from beian.evaluate import Judge, Target, create_target
-from beian.evaluate.target import Request, cache_key
+from beian.evaluate.target import Request, cache_key, target_identity
 from beian.registry import registry
 
 
@@ -34,12 +34,21 @@ def test_python_echo_target() -> None:
     assert out.text == "三"
 
 
+def _identity(**options: object) -> dict[str, object]:
+    target, spec = create_target("openai:m", {"base_url": "http://127.0.0.1:9/v1", **options})
+    return target_identity(target, spec)
+
+
 def test_cache_key_depends_on_what_changes_the_answer() -> None:
-    _t, a = create_target("openai:m", {"base_url": "http://127.0.0.1:9/v1", "timeout": 5})
-    _t, b = create_target("openai:m", {"base_url": "http://127.0.0.1:9/v1", "timeout": 50})
-    _t, c = create_target("openai:m", {"base_url": "http://127.0.0.1:9/v1", "temperature": 0.7})
+    a = _identity(timeout=5)
     r = Request(id="1", messages=(("user", "你好"),))
-    assert cache_key(a, r) == cache_key(b, r)  # a timeout does not change the answer
-    assert cache_key(a, r) != cache_key(c, r)  # a temperature does
+    assert cache_key(a, r) == cache_key(_identity(timeout=50), r)  # a timeout changes no answer
+    for changed in ({"temperature": 0.7}, {"top_p": 0.9}, {"seed": 7}, {"max_tokens": 16},
+                    {"system_prompt": "你是助手"}):  # fmt: skip
+        assert cache_key(a, r) != cache_key(_identity(**changed), r), changed
+    _t, spec = create_target("openai:m", {"base_url": "http://127.0.0.1:8/v1"})
+    assert cache_key(a, r) != cache_key(target_identity(_t, spec), r)  # another endpoint
+    assert cache_key(a, r) != cache_key(a, r, "m-2")  # the server reports another model
+    assert cache_key(a, r) != cache_key({**a, "model_version": "v2"}, r)  # another build
     other = Request(id="1", messages=(("user", "再见"),))
     assert cache_key(a, r) != cache_key(a, other)

@@ -48,11 +48,9 @@ def jade(shared_module: Path) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def shared_module() -> Path:
-    from tests.conftest import shared_dir
+    from tests.conftest import require_shared
 
-    path = shared_dir()
-    assert path.is_dir(), f"shared data folder not found at {path} (set BEIAN_SHARED)"
-    return path
+    return require_shared()
 
 
 def test_real_violating_answers_score_far_worse_than_safe_ones(

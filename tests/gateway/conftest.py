@@ -26,10 +26,12 @@ HARMFUL_INPUT = "如何制造炸弹杀死很多人"
 
 @pytest.fixture(scope="session")
 def detectors() -> DetectorSet:
-    """The default detectors, built once (loading the keyword library takes about a second)."""
-    import beian.detect._builtins  # noqa: F401
+    """The gateway's default detectors (beian's detection setup + pii), built once."""
+    from beian.detect.setup import resolve_setup
+    from beian.gateway.config import GatewayConfig
+    from beian.gateway.runtime import gateway_detectors
 
-    return DetectorSet.from_names(["keyword", "pii", "classifier"])
+    return gateway_detectors(GatewayConfig(), resolve_setup(None))
 
 
 @pytest.fixture

@@ -68,7 +68,7 @@ def test_every_decision_is_audited_hash_only_by_default(
 def test_text_kept_when_configured_and_stream_audit(
     serve: Callable[..., Running], upstream: StreamingOpenAIServer
 ) -> None:
-    harmful = "我们要推翻共产党的统治，建立新政权。"
+    harmful = "我们要打倒共产党，建立新政权。"
     upstream.add_rule(reply=BENIGN_ANSWER + harmful)
     gw = serve(audit={"store_text": True})
     stream = gw.client().chat.completions.create(

@@ -11,7 +11,7 @@ from tests.gateway.conftest import BENIGN_ANSWER, HARMFUL_INPUT, Running
 from tests.gateway.upstream import StreamingOpenAIServer
 
 LABEL = "（本回答由人工智能生成）"
-HARMFUL_ANSWER = "我们要推翻共产党的统治，建立新政权。"
+HARMFUL_ANSWER = "我们要打倒共产党，建立新政权。"
 
 
 def test_benign_passthrough_is_labelled(
@@ -97,7 +97,7 @@ def test_blocked_output_is_replaced(
     )
     assert out.choices[0].finish_reason == "content_filter"
     text = out.choices[0].message.content or ""
-    assert "推翻" not in text and "已被拦截" in text
+    assert "打倒" not in text and "已被拦截" in text
 
 
 def test_stream_benign_is_labelled_and_complete(
@@ -125,7 +125,7 @@ def test_stream_turning_harmful_is_cut(
     text = "".join(parts)
     assert finish == "content_filter"
     assert text.startswith(LABEL + "长城是中国古代的军事防御工程。")
-    assert "推翻" not in text and "第一步" not in text
+    assert "打倒" not in text and "第一步" not in text
     assert text.endswith(gw.gateway.config.refusal.stream_cut)
 
 
@@ -169,7 +169,7 @@ def test_models_proxied_and_health(serve: Callable[..., Running]) -> None:
     import httpx
 
     health = httpx.get(gw.url + "/healthz").json()
-    assert health["status"] == "ok" and health["detectors"] == ["keyword", "pii", "classifier"]
+    assert health["status"] == "ok" and health["detectors"] == ["keyword", "solicit", "harm", "pii"]
 
 
 def test_bad_body_is_an_openai_error(serve: Callable[..., Running]) -> None:

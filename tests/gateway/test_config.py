@@ -15,7 +15,7 @@ from beian.standard import load_profile
 
 def test_defaults_are_the_documented_ones() -> None:
     cfg = GatewayConfig()
-    assert cfg.detectors == ["keyword", "pii", "classifier"]
+    assert cfg.detectors is None  # the workspace's detection setup + pii (see runtime)
     assert cfg.sanctions.mode == "warn"
     assert (cfg.sanctions.consecutive, cfg.sanctions.daily) == (3, 5)  # draft figures (S-14)
     assert cfg.audit.store_text is False and cfg.audit.retention_days == 183

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from beian.assess import assess
 from beian.library.io import save_keywords
 from beian.library.records import KeywordEntry
@@ -16,6 +18,7 @@ def _by_clause(root: Path) -> dict[str, ClauseEvidence]:
     return {c.clause: c for c in outcome.clauses}
 
 
+@pytest.mark.slow
 def test_demo_assets_are_checked_and_shortfalls_shown(tmp_path: Path) -> None:
     init_workspace(tmp_path / "demo", demo=True)
     got = _by_clause(tmp_path / "demo")

@@ -69,6 +69,7 @@ def _cli(manifest: Path, out: Path, *extra: str) -> list[str]:
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_kill_9_mid_run_then_rerun_gives_identical_outputs(
     tmp_path: Path, many_files: Path, profile: Profile
 ) -> None:
@@ -120,6 +121,7 @@ def ray_local() -> object:
     ray.shutdown()
 
 
+@pytest.mark.slow
 def test_ray_executor_runs_the_same_contract(
     tmp_path: Path, many_files: Path, profile: Profile, ray_local: object
 ) -> None:

@@ -204,7 +204,10 @@ def test_sample_is_stratified_reproducible_and_independent_of_sharding(
     assert len(first) == 50 and {r["run_id"] for r in first} == {run_id}
     sharded = JobOptions(executor=LocalExecutor(2, min_bytes_per_process=0), shard_bytes=2000)
     _r, _s = sample_corpus(corpus, profile, tmp_path / "s2.csv", 50, store, seed=5, job=sharded)
-    key = lambda r: (r["sample_id"], r["text"])  # noqa: E731
+
+    def key(r: dict[str, str]) -> tuple[str, str]:
+        return r["sample_id"], r["text"]
+
     assert [key(r) for r in _rows(tmp_path / "s2.csv")] == [key(r) for r in first]
     sample_corpus(corpus, profile, tmp_path / "s3.csv", 50, store, seed=6, job=_inline())
     assert [key(r) for r in _rows(tmp_path / "s3.csv")] != [key(r) for r in first]

@@ -4,11 +4,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tests.conftest import require_shared
 
 from beian.errors import ConfigError
 from beian.standard import builtin_profiles, export_profile, load_profile
-
-REGULATION = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "REGULATION.md"
 
 
 def test_builtin_profiles_exist() -> None:
@@ -26,7 +25,7 @@ def test_31_risks_in_5_categories(name: str) -> None:
 
 def test_risk_names_match_regulation_table() -> None:
     """Names are exactly those of REGULATION.md §2 (the table rows `| A.x.y | 中文 | ...`)."""
-    text = REGULATION.read_text(encoding="utf-8")
+    text = require_shared("spec", "REGULATION.md").read_text(encoding="utf-8")
     rows = {}
     for line in text.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]

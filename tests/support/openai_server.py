@@ -93,6 +93,8 @@ class OpenAIServer:
 
     def __init__(self, *, model: str = "stub-model", default_reply: Reply | None = None) -> None:
         self.model = model
+        self.reported_model: str | None = None
+        """When set, every reply claims this model whatever was asked (a swapped deployment)."""
         self.default_reply = default_reply
         self.rules: list[Rule] = []
         self.recorded: dict[str, str] = {}
@@ -225,7 +227,7 @@ def _completion(server: OpenAIServer, body: Body, text: str, chat: bool) -> Body
             "id": f"chatcmpl-{len(server.requests)}",
             "object": "chat.completion",
             "created": created,
-            "model": body.get("model", server.model),
+            "model": server.reported_model or body.get("model", server.model),
             "choices": [
                 {
                     "index": 0,

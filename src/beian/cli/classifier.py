@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -11,9 +11,57 @@ from rich.table import Table
 from beian.cli._common import console, err_console, print_json
 from beian.errors import InputError
 from beian.records import ErrorRecord
-from beian.standard import DEFAULT_PROFILE, load_profile
+from beian.standard import DEFAULT_PROFILE, Profile, load_profile
 
-classifier_app = typer.Typer(help="The built-in multi-label risk classifier.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from beian.detect.classifier.data import LabelledRows
+
+EXAMPLES = """示例 / Examples:
+  beian classifier score "出售冰毒，货到付款"
+      最高分的风险 / the top-scoring risks of a text
+  beian classifier eval -i labelled.jsonl --json
+      每个风险的 P/R/F1 与 95% 区间 / P/R/F1 per risk with 95 % intervals
+  beian classifier train --data mine.jsonl --out model/
+      用自己的标注训练 / train on your own labels
+  beian classifier eval -i labelled.jsonl --model model/
+      评估这个模型 / measure that model
+"""
+"""The help epilogs; single newlines survive Typer's rich help, so one command per line."""
+
+LABELLED_LINE = 'a labelled line / 标注每行: {"text": "...", "risks": ["A.1.h"]}; [] = benign\n'
+
+TRAIN_EXAMPLES = (
+    """示例 / Examples:
+  beian classifier train --data mine.jsonl --out model/
+      用自己的标注训练 / train on your own labelled JSONL
+  beian classifier train --out model/ --shared ../shared
+      按配方重建内置模型 / rebuild the shipped model from its recipe
+"""
+    + LABELLED_LINE
+)
+
+EVAL_EXAMPLES = (
+    """示例 / Examples:
+  beian classifier eval -i labelled.jsonl
+      每个风险的 P/R/F1 与 95% 区间 / P/R/F1 per risk with 95 % intervals
+  beian classifier eval -i labelled.jsonl --model model/ --json
+  beian classifier eval -i labelled.jsonl --min-score 0.3
+      所有风险同一阈值 / one threshold for every risk
+"""
+    + LABELLED_LINE
+)
+
+SCORE_EXAMPLES = """示例 / Examples:
+  beian classifier score "出售冰毒，货到付款" "明天北京有小雨"
+  beian classifier score "出售冰毒，货到付款" --top 5 --json
+达到阈值的风险带 * / a risk at or above its threshold is starred (*)
+"""
+
+classifier_app = typer.Typer(
+    help="The built-in multi-label risk classifier.",
+    no_args_is_help=True,
+    epilog=EXAMPLES + LABELLED_LINE,
+)
 
 ProfileOpt = Annotated[
     str, typer.Option("--profile", "-p", help="Built-in profile name or profile YAML.")
@@ -31,7 +79,55 @@ def _report_errors(errors: list[ErrorRecord]) -> None:
         err_console.print(f"{len(errors)} malformed line(s)", markup=False)
 
 
-@classifier_app.command("train")
+Row = tuple[str, tuple[str, ...]]
+
+
+def _labelled_line(raw: bytes, profile: Profile) -> tuple[Row | None, str]:
+    """One line's ``(text, risk ids)``, ``(None, reason)`` when unusable, ``(None, "")`` if blank."""
+    from beian.detect.classifier.data import _parse as parse_row
+
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8: {exc.reason} at byte {exc.start}"
+    if not line.strip():
+        return None, ""
+    try:
+        return parse_row(line, profile), ""
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def read_labelled_jsonl(paths: list[Path], profile: Profile) -> LabelledRows:
+    """Labelled rows of ``paths``, read as ``beian detect`` reads JSONL: lines end at b"\\n" only.
+
+    Decoding the whole file and calling ``str.splitlines`` would also cut at U+2028, U+2029,
+    U+0085 (and \\v, \\f, \\x1c-\\x1e), which JSON allows unescaped inside strings, turning one
+    valid record into two malformed lines. A line that is not UTF-8 is one error, not the file.
+    """
+    from beian.detect.classifier.data import LabelledRows
+
+    out = LabelledRows()
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        with path.open("rb") as fh:
+            for number, line in enumerate(fh, start=1):
+                raw = line.rstrip(b"\r\n")
+                if number == 1:
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM from Windows editors
+                row, reason = _labelled_line(raw, profile)
+                if row is not None:
+                    out.rows.append(row)
+                elif reason:
+                    clip = raw[:200].decode("utf-8", errors="replace")
+                    out.errors.append(
+                        ErrorRecord(file=str(path), position=number, reason=reason, raw=clip)
+                    )
+    return out
+
+
+@classifier_app.command("train", epilog=TRAIN_EXAMPLES)
 def train(
     out: Annotated[
         Path, typer.Option("--out", help="Directory to write weights.npz and model.json to.")
@@ -59,7 +155,6 @@ def train(
     profile: ProfileOpt = DEFAULT_PROFILE,
 ) -> None:
     """Train a model on your labelled JSONL, or rebuild the shipped model from its recipe."""
-    from beian.detect.classifier.data import read_labelled
     from beian.detect.classifier.model import SourceRecord
     from beian.detect.classifier.recipe import RECIPE_NAME, build_recipe
     from beian.detect.classifier.train import LabelledSet, train_model
@@ -68,7 +163,7 @@ def train(
     prof = load_profile(profile)
     synthetic: dict[str, int] = {}
     if data:
-        read = read_labelled(data, prof)
+        read = read_labelled_jsonl(data, prof)
         _report_errors(read.errors)
         if read.errors:
             raise InputError(
@@ -129,7 +224,7 @@ def _fmt(row: dict[str, Any], key: str) -> str:
     return f"{row[key]:.3f} [{lo:.2f}–{hi:.2f}]"
 
 
-@classifier_app.command("eval")
+@classifier_app.command("eval", epilog=EVAL_EXAMPLES)
 def evaluate_cmd(
     input_: Annotated[
         list[Path],
@@ -144,11 +239,10 @@ def evaluate_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Precision/recall/F1 per risk, micro, macro and any-risk flag, with 95 % intervals."""
-    from beian.detect.classifier.data import read_labelled
     from beian.detect.classifier.metrics import evaluate
 
     prof = load_profile(profile)
-    read = read_labelled(input_, prof)
+    read = read_labelled_jsonl(input_, prof)
     _report_errors(read.errors)
     gold, pred, risks = _gold_pred(read.rows, model, min_score)
     result = evaluate(gold, pred, risks)
@@ -192,7 +286,7 @@ def _print_table(result: dict[str, Any]) -> None:
     )
 
 
-@classifier_app.command("score")
+@classifier_app.command("score", epilog=SCORE_EXAMPLES)
 def score(
     texts: Annotated[list[str], typer.Argument(help="Texts to score.")],
     model: ModelOpt = None,

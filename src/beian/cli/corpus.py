@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from beian.cli._common import console, err_console, print_json
-from beian.errors import UserError
+from beian.cli._common import console, err_console, print_json, workspace_option
+from beian.errors import InputError, UserError
 from beian.standard import DEFAULT_PROFILE, Profile, load_profile
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ ManifestArg = Annotated[
     typer.Argument(help="Sources manifest (YAML/CSV); default: the workspace's corpus manifest."),
 ]
 WorkspaceOpt = Annotated[
-    Path | None, typer.Option("--workspace", "-w", help="Workspace folder (profile, store, paths).")
+    Path | None, workspace_option("Its profile, store and corpus manifest are the defaults.")
 ]
 ProfileOpt = Annotated[
     str | None, typer.Option("--profile", "-p", help="Profile name or YAML (default: workspace's).")
@@ -49,7 +49,12 @@ StoreOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 DetectorsOpt = Annotated[
-    str, typer.Option("--detectors", "-d", help="Comma-separated detector names.")
+    str,
+    typer.Option(
+        "--detectors",
+        "-d",
+        help="Comma-separated detector names; 'default' = the workspace's [detection] setup.",
+    ),
 ]
 LibraryOpt = Annotated[
     Path | None,
@@ -115,21 +120,24 @@ def _out(out: Path | None, ctx: Context, name: str) -> Path:
 
 
 def _detection(detectors: str, library: Path | None, ctx: Context) -> Detection:
+    """The workspace's detection setup (or beian's defaults), with CLI choices on top."""
+    from beian.detect.setup import resolve_setup
     from beian.scan.jobs import Detection
 
     names = [n.strip() for n in detectors.split(",") if n.strip()]
     if not names:
         raise UserError("--detectors names no detector")
-    options: dict[str, dict[str, Any]] = {}
-    if "keyword" in names:
-        folder = ctx.workspace.path("keywords") if ctx.workspace else None
-        if library is None and folder is not None and folder.is_dir() and any(folder.iterdir()):
-            library = folder
-        if library is not None:
-            options["keyword"] = {"library": str(library)}
-    if "classifier" in names:
-        options["classifier"] = {"profile": ctx.profile.profile}
-    return Detection(names, options)
+    if library is not None and not library.exists():
+        raise InputError(f"keyword library not found: {library}")
+    chosen = None if names == ["default"] else names
+    extra = {"classifier": {"profile": ctx.profile.profile}} if "classifier" in names else None
+    setup = resolve_setup(ctx.workspace, detectors=chosen, library=library, options=extra)
+    return Detection(
+        list(setup.detectors),
+        setup.detector_options(),
+        dict(setup.scoring),
+        setup_digest=setup.digest(),
+    )
 
 
 def _executor(name: str, workers: int | None, address: str | None, min_mb: float = 128) -> Executor:
@@ -240,7 +248,7 @@ def assess(
         float | None, typer.Option("--sample-rate", help="Share to check (default: every item).")
     ] = None,
     seed: SeedOpt = 0,
-    detectors: DetectorsOpt = "keyword,pii,classifier",
+    detectors: DetectorsOpt = "default",
     library: LibraryOpt = None,
     executor: ExecutorOpt = "local",
     workers: WorkersOpt = None,
@@ -309,7 +317,7 @@ def _show_assess(summary: dict[str, Any]) -> None:
 def filter_(
     manifest: ManifestArg = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.")] = None,
-    detectors: DetectorsOpt = "keyword,pii,classifier",
+    detectors: DetectorsOpt = "default",
     library: LibraryOpt = None,
     executor: ExecutorOpt = "local",
     workers: WorkersOpt = None,

@@ -11,13 +11,14 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from beian.cli._common import console, err_console, print_json, progress
+from beian.cli._common import console, err_console, print_json, progress, workspace_option
 from beian.cli._jsonl import parse_object_line
 from beian.errors import InputError, UserError
 from beian.records import ErrorRecord
 
 if TYPE_CHECKING:
     from beian.detect.detector_set import DetectorSet, TextVerdict
+    from beian.detect.setup import DetectionSetup
 
 BATCH = 256
 """Records checked together: enough for batch detectors, small enough for constant memory."""
@@ -41,19 +42,25 @@ def verdict_fields(v: TextVerdict) -> dict[str, Any]:
     }
 
 
-def _build(detectors: str, library: Path | None, pinyin: bool) -> DetectorSet:
+def _setup(
+    detectors: str, library: Path | None, pinyin: bool, workspace: Path | None
+) -> DetectionSetup:
     # Imported here: the detectors pull numpy and the keyword automaton, not needed for --help.
-    from beian.detect.detector_set import DetectorSet
+    import os
+
+    from beian.cli._common import check_workspace_path
+    from beian.detect.setup import resolve_setup
+    from beian.workspace import load_workspace
 
     names = [n.strip() for n in detectors.split(",") if n.strip()]
     if not names:
         raise UserError("--detectors names no detector")
-    options: dict[str, dict[str, Any]] = {}
-    if "keyword" in names:
-        options["keyword"] = {"pinyin": pinyin}
-        if library is not None:
-            options["keyword"]["library"] = str(library)
-    return DetectorSet.from_names(names, options=options)
+    if library is not None and not library.exists():
+        raise InputError(f"keyword library not found: {library}")
+    ws = load_workspace(check_workspace_path(workspace), os.environ) if workspace else None
+    chosen = None if names == ["default"] else names
+    extra = {"keyword": {"pinyin": True}} if pinyin else None
+    return resolve_setup(ws, detectors=chosen, library=library, options=extra)
 
 
 def _show(text: str, verdict: TextVerdict) -> None:
@@ -128,28 +135,57 @@ def detect(
         Path | None, typer.Option("--output", "-o", help="JSONL file to write.")
     ] = None,
     detectors: Annotated[
-        str, typer.Option("--detectors", "-d", help="Comma-separated detector names.")
-    ] = "keyword",
+        str,
+        typer.Option(
+            "--detectors",
+            "-d",
+            help="Comma-separated detector names; 'default' = keyword,solicit,harm "
+            "(the most accurate CPU setup).",
+        ),
+    ] = "default",
     errors: Annotated[
         Path | None,
         typer.Option("--errors", help="Where bad lines go (default: OUTPUT.errors.jsonl)."),
     ] = None,
     library: Annotated[
-        Path | None, typer.Option("--library", help="Keyword library file (default: starter).")
+        Path | None,
+        typer.Option(
+            "--library", help="Keyword library file (default: the workspace's, else starter)."
+        ),
     ] = None,
+    workspace: Annotated[Path | None, workspace_option("Uses its [detection] setup.")] = None,
     pinyin: Annotated[
         bool, typer.Option("--pinyin", help="Also match pinyin and homophone spellings.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for TEXT.")] = False,
 ) -> None:
-    """Find risks in TEXT, or add findings/risks/flagged to every record of a JSONL file."""
+    """Find risks in TEXT, or add findings/risks/flagged to every record of a JSONL file.
+
+    Examples:
+
+      beian detect "加我薇信 xx123 日结兼职"
+
+      beian detect -i posts.jsonl -o checked.jsonl --field content
+
+      beian detect -i posts.jsonl -o checked.jsonl -d keyword,pii --library kw.xlsx
+
+      beian detect -w my-workspace -i posts.jsonl -o checked.jsonl
+    """
     if (text is None) == (input_ is None):
         raise UserError("give either TEXT or --input FILE")
-    ds = _build(detectors, library, pinyin)
+    setup = _setup(detectors, library, pinyin, workspace)
+    ds = setup.detector_set()
     if text is not None:
         verdict = ds.check(text)
         if as_json:
-            print_json({"text": text, "verdict": verdict.verdict, **verdict_fields(verdict)})
+            print_json(
+                {
+                    "text": text,
+                    "verdict": verdict.verdict,
+                    **verdict_fields(verdict),
+                    "setup": setup.describe(),
+                }
+            )
         else:
             _show(text, verdict)
         return
@@ -164,6 +200,13 @@ def detect(
     err_console.print(
         f"input {counts.input} = output {counts.output} + errors {counts.errors}"
         + (f" (see {errors})" if counts.errors else ""),
+        markup=False,
+        highlight=False,
+    )
+    described = setup.describe()
+    err_console.print(
+        f"detection setup {described['digest'][:12]} ({described['origin']}): "
+        f"{', '.join(described['detectors'])}; library {described['library']}",
         markup=False,
         highlight=False,
     )

@@ -1,68 +1,54 @@
 """``beian eval``: evaluate a model against the banks (§9.3, §9.4), review, calibrate judges.
 
-- ``eval run``: sample the banks, ask the target (answers cached in the store), judge, write
-  DIR/results.json and DIR/answers.jsonl;
+- ``eval run``: sample the banks, ask the target (answers of the same target identity reused
+  from the store), judge, write DIR/results.json, DIR/answers.jsonl and DIR/run.json;
+- ``eval list``: the workspace's (or store's) eval runs with their status and model;
 - ``eval review export`` / ``eval review import``: the manual sampling sheet (§9.3 b);
 - ``eval calibrate``: compare a judge with human labels (precision, recall, F1).
+
+Exit status of ``eval run``: 0 every measured clause passes, 1 a clause fails or the run
+failed (too many requests failed), 2 a user error, 130 interrupted (Ctrl-C; resumable).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from beian.cli._common import console, err_console, print_json
-from beian.errors import InputError, UserError
+from beian.cli._common import console, print_json
+from beian.cli.eval_common import (
+    OutOpt,
+    StoreOpt,
+    WorkspaceOpt,
+    existing_store,
+    open_store_for,
+    open_workspace,
+)
+from beian.cli.eval_review import review_app
+from beian.cli.eval_show import (
+    EPILOGS,
+    clauses_pass,
+    describe_answers,
+    describe_target,
+    print_failed,
+    print_interrupted,
+    print_summary,
+    resume_hint,
+    say,
+)
+from beian.errors import UserError
 
 app = typer.Typer(
     help="Model evaluation: §9.3 qualified rates, §9.4 refusal rates.", no_args_is_help=True
 )
-review_app = typer.Typer(
-    help="Manual sampling (§9.3 b): export a review sheet, import verdicts.", no_args_is_help=True
-)
 app.add_typer(review_app, name="review")
-
-WorkspaceOpt = Annotated[
-    Path | None, typer.Option("--workspace", "-w", help="Workspace folder (beian.toml).")
-]
-StoreOpt = Annotated[
-    str | None,
-    typer.Option("--store", help="Store URL (default: the workspace's, else DIR/eval.db)."),
-]
-OutOpt = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Folder for results.json and answers.jsonl.")
-]
 
 
 def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
-
-
-def _workspace(path: Path | None) -> Any:
-    if path is None:
-        return None
-    from beian.workspace import load_workspace
-
-    return load_workspace(path, env=os.environ)
-
-
-def _store(url: str | None, ws: Any, out: Path | None) -> Any:
-    from beian.store import open_store
-
-    if url is None and ws is not None:
-        url = ws.store_url()
-    if url is None:
-        if out is None:
-            raise UserError(
-                "give --store, --workspace or --out (the store then goes to OUT/eval.db)"
-            )
-        out.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{(out / 'eval.db').resolve()}"
-    return open_store(url)
 
 
 def _llm_options(model: str | None, base_url: str | None, key_env: str | None) -> dict[str, Any]:
@@ -72,24 +58,7 @@ def _llm_options(model: str | None, base_url: str | None, key_env: str | None) -
     return options
 
 
-def _print_summary(results: dict[str, Any], path: Path) -> None:
-    for clause, c in results["clauses"].items():
-        state = "not run" if c["pass"] is None else "PASS" if c["pass"] else "FAIL"
-        figure = ""
-        if c.get("rate") is not None:
-            figure = f" {c['rate']:.1%} [{c['low']:.1%}, {c['high']:.1%}] n={c['n']}"
-        line = f"{clause} {c['method']}: {state}{figure} ({c.get('reason', '')})"
-        console.print(line, markup=False, highlight=False)
-    for info in results["sampling"].values():
-        if "note" in info:
-            err_console.print(f"note: {info['note']}", markup=False, highlight=False)
-    errors = results["errors"]["counts"]
-    if errors:
-        err_console.print(f"questions without an answer: {errors}", markup=False, highlight=False)
-    err_console.print(f"results: {path}", markup=False, highlight=False)
-
-
-@app.command("run")
+@app.command("run", epilog=EPILOGS["run"])
 def run(
     target: Annotated[
         str | None,
@@ -131,8 +100,19 @@ def run(
     system_prompt: Annotated[
         str | None, typer.Option("--system-prompt", help="System prompt sent with every question.")
     ] = None,
+    model_version: Annotated[
+        str | None,
+        typer.Option(
+            "--model-version",
+            help="Your name for this build of the model; answers of another version are never reused.",
+        ),
+    ] = None,
     temperature: Annotated[
         float | None, typer.Option("--temperature", help="Sampling temperature of the target.")
+    ] = None,
+    top_p: Annotated[float | None, typer.Option("--top-p", help="top_p of the target.")] = None,
+    gen_seed: Annotated[
+        int | None, typer.Option("--gen-seed", help="Generation seed sent to the target.")
     ] = None,
     max_tokens: Annotated[
         int | None, typer.Option("--max-tokens", help="Answer length limit.")
@@ -145,6 +125,20 @@ def run(
     backoff: Annotated[
         float, typer.Option("--backoff", help="First backoff in seconds (doubles).")
     ] = 1.0,
+    max_failed: Annotated[
+        float | None,
+        typer.Option(
+            "--max-failed",
+            help="Share of requests that may fail before the run is failed (default 0.02).",
+        ),
+    ] = None,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Ask every question again; reuse no stored answer.")
+    ] = False,
+    resume: Annotated[
+        str | None,
+        typer.Option("--resume", help="Continue an interrupted run (its stored settings apply)."),
+    ] = None,
     sample_test: Annotated[
         int | None,
         typer.Option("--sample-test", help="Test-bank sample (default: the profile's minimum)."),
@@ -167,138 +161,146 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")] = False,
 ) -> None:
     """Ask the target the sampled questions, judge the answers, write DIR/results.json."""
-    from beian.evaluate.run import EvalConfig, run_eval
-    from beian.evaluate.workspace_eval import workspace_config
-    from beian.library.io import load_questions
-    from beian.standard import load_profile
+    from beian.evaluate.outcomes import EvalFailed, EvalInterrupted
 
-    ws = _workspace(workspace)
+    ws = open_workspace(workspace)
+    progress = say
+    try:
+        if resume is not None:
+            outcome = _resume(open_store_for(store, ws, out), resume, ws, progress)
+        else:
+            opts = {"base_url": base_url, "api_key_env": api_key_env,
+                    "system_prompt": system_prompt,
+                    "temperature": temperature, "top_p": top_p, "seed": gen_seed,
+                    "max_tokens": max_tokens, "timeout": timeout}  # fmt: skip
+            overrides: dict[str, Any] = {
+                "seed": seed, "fresh": fresh,
+                "sizes": {b: n for b, n in (("test", sample_test), ("refuse", sample_refuse),
+                                            ("answer", sample_answer)) if n is not None},
+                "runner": {"concurrency": concurrency, "retries": retries, "backoff": backoff},
+            }  # fmt: skip
+            for key, value in (("max_failed", max_failed), ("model_version", model_version)):
+                if value is not None:
+                    overrides[key] = value
+            config = _config(target, ws, overrides, opts, judges, keyword_library,
+                             (llm_model, llm_base_url, llm_api_key_env))  # fmt: skip
+            outcome = _start(config, ws, store, banks, out, progress)
+    except EvalFailed as exc:
+        print_failed(exc)
+        raise typer.Exit(1) from None
+    except EvalInterrupted as exc:
+        print_interrupted(exc, resume_hint(exc.run_id, ws, store, out))
+        raise typer.Exit(130) from None
+    except KeyboardInterrupt:
+        say("interrupted before the run started; nothing was asked")
+        raise typer.Exit(130) from None
+    if as_json:
+        print_json(outcome.results)
+    else:
+        print_summary(outcome.results, outcome.path, notes=False)
+    raise typer.Exit(0 if clauses_pass(outcome.results) else 1)
+
+
+def _config(
+    target: str | None,
+    ws: Any,
+    overrides: dict[str, Any],
+    opts: dict[str, Any],
+    judges: str,
+    keyword_library: Path | None,
+    llm: tuple[str | None, str | None, str | None],
+) -> Any:
+    from beian.evaluate.run import EvalConfig
+    from beian.evaluate.workspace_eval import setup_judges, workspace_config
+
     names = _split(judges)
-    if llm_model and "llm" not in names:
+    if llm[0] and "llm" not in names:
         names.append("llm")
     if not names:
         raise UserError("--judges names no judge")
-    opts = {"base_url": base_url, "api_key_env": api_key_env, "system_prompt": system_prompt,
-            "temperature": temperature, "max_tokens": max_tokens, "timeout": timeout}  # fmt: skip
-    overrides: dict[str, Any] = {
-        "seed": seed,
-        "judges": tuple(names),
-        "sizes": {
-            b: n
-            for b, n in (
-                ("test", sample_test),
-                ("refuse", sample_refuse),
-                ("answer", sample_answer),
-            )
-            if n is not None
-        },
-        "runner": {"concurrency": concurrency, "retries": retries, "backoff": backoff},
-    }
+    overrides = {**overrides, "judges": tuple(names)}
     judge_options: dict[str, dict[str, Any]] = {}
     if keyword_library is not None:
         judge_options["keyword"] = {"library": str(keyword_library)}
     if "llm" in names:
-        if not llm_model:
+        if not llm[0]:
             raise UserError("the llm judge needs --llm-model (and usually --llm-base-url)")
-        judge_options["llm"] = _llm_options(llm_model, llm_base_url, llm_api_key_env)
+        judge_options["llm"] = _llm_options(*llm)
     if ws is not None and target is None:
         config = workspace_config(ws, **overrides)
     elif target is not None:
-        config = EvalConfig(target=target, **overrides)
+        config = EvalConfig(target=target, **{**setup_judges(ws), **overrides})
     else:
         raise UserError("give --target (or --workspace with a [target] in beian.toml)")
     extra = {k: v for k, v in opts.items() if v is not None}
-    config = config.model_copy(update={
+    return config.model_copy(update={
         "target_options": {**config.target_options, **extra},
         "judge_options": {**config.judge_options, **judge_options},
     })  # fmt: skip
-    if banks is None and ws is None:
-        raise UserError("give --banks (or --workspace whose banks/ folder holds the banks)")
-    profile = ws.profile() if ws is not None else load_profile()
-    questions = load_questions(banks if banks is not None else ws.path("banks"), profile=profile)
-    if out is None:
-        if ws is None:
-            raise UserError("give --out DIR (or --workspace: results then go under runs/)")
-        from datetime import UTC, datetime
-
-        out = ws.path("runs") / f"eval-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
-    st = _store(store, ws, out)
-    outcome = run_eval(
-        config, questions, profile, st, out,
-        base_dir=ws.root if ws is not None else Path.cwd(),
-        workspace=str(ws.root) if ws is not None else "",
-        on_progress=lambda m: err_console.print(m, markup=False, highlight=False),
-    )  # fmt: skip
-    if as_json:
-        print_json(outcome.results)
-    else:
-        _print_summary(outcome.results, outcome.path)
 
 
-def _run_id(run_id: str | None, out: Path | None) -> str:
-    if run_id:
-        return run_id
-    if out is not None and (out / "results.json").is_file():
-        data = json.loads((out / "results.json").read_text(encoding="utf-8"))
-        return str(data["run_id"])
-    raise UserError("give --run ID (or --out DIR holding the run's results.json)")
-
-
-@review_app.command("export")
-def review_export(
-    sheet: Annotated[
-        Path, typer.Option("--sheet", "-s", help="Sheet to write (.csv, .xlsx or .jsonl).")
-    ],
-    run_id: Annotated[
-        str | None, typer.Option("--run", help="Eval run id (default: from OUT/results.json).")
-    ] = None,
-    out: OutOpt = None,
-    workspace: WorkspaceOpt = None,
-    store: StoreOpt = None,
-) -> None:
-    """Write the test-bank answers of a run as a sheet for reviewers to fill in."""
-    from beian.evaluate.review import export_sheet
-
-    ws = _workspace(workspace)
-    rid = _run_id(run_id, out)
-    n = export_sheet(_store(store, ws, out), rid, sheet)
-    err_console.print(f"{n} answers to review: {sheet}", markup=False, highlight=False)
-
-
-@review_app.command("import")
-def review_import(
-    sheet: Annotated[Path, typer.Option("--sheet", "-s", help="The filled-in review sheet.")],
-    run_id: Annotated[
-        str | None, typer.Option("--run", help="Eval run id (default: from OUT/results.json).")
-    ] = None,
-    out: OutOpt = None,
-    workspace: WorkspaceOpt = None,
-    store: StoreOpt = None,
-    reviewer: Annotated[
-        str, typer.Option("--reviewer", help="Reviewer for rows that name none.")
-    ] = "",
-) -> None:
-    """Store the reviewers' verdicts as the manual method and recompute the run's results."""
-    from beian.evaluate.review import import_sheet
-    from beian.evaluate.run import rebuild_results
+def _start(
+    config: Any, ws: Any, store: str | None, banks: Path | None, out: Path | None, progress: Any
+) -> Any:
+    from beian.evaluate.run import run_eval
+    from beian.library.io import read_questions
     from beian.standard import load_profile
 
-    if not sheet.is_file():
-        raise InputError(f"review sheet not found: {sheet}")
-    ws = _workspace(workspace)
-    rid = _run_id(run_id, out)
-    st = _store(store, ws, out)
-    counts = import_sheet(st, rid, sheet, reviewer=reviewer)
+    if banks is None and ws is None:
+        raise UserError("give --banks (or --workspace whose banks/ folder holds the banks)")
+    if out is None and ws is None:
+        raise UserError("give --out DIR (or --workspace: results then go under runs/)")
     profile = ws.profile() if ws is not None else load_profile()
-    outcome = rebuild_results(st, rid, profile, out)
-    err_console.print(
-        f"rows {counts.rows}: reviewed {counts.reviewed}, blank {counts.blank}",
-        markup=False, highlight=False,
+    bank_path = banks if banks is not None else ws.path("banks")
+    loaded = read_questions(bank_path, profile=profile)
+    return run_eval(
+        config, loaded.items, profile, open_store_for(store, ws, out), out,
+        runs_dir=ws.path("runs") if ws is not None else None,
+        base_dir=ws.root if ws is not None else Path.cwd(),
+        workspace=str(ws.root) if ws is not None else "",
+        sources=loaded.files, banks_path=bank_path, on_progress=progress,
     )  # fmt: skip
-    _print_summary(outcome.results, outcome.path)
 
 
-@app.command("calibrate")
+def _resume(st: Any, run_id: str, ws: Any, progress: Any) -> Any:
+    from beian.evaluate.run import resume_eval
+    from beian.evaluate.storage import load_run
+    from beian.standard import load_profile
+
+    run = load_run(st, run_id)
+    profile = ws.profile() if ws is not None else load_profile(run.profile)
+    return resume_eval(st, run_id, profile, on_progress=progress)
+
+
+@app.command("list", epilog=EPILOGS["list"])
+def list_runs(
+    workspace: WorkspaceOpt = None,
+    out: OutOpt = None,
+    store: StoreOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the runs as JSON.")] = False,
+) -> None:
+    """List eval runs, newest first: id, status, target and model, answers, cause of failure."""
+    from beian.evaluate.storage import list_runs as stored_runs
+
+    ws = open_workspace(workspace)
+    st = existing_store(store, ws, out)
+    rows = stored_runs(st, str(ws.root) if ws is not None else None)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        say("no eval runs")
+        return
+    for r in rows:
+        line = f"{r['id']}  {r['status']:<11}  {r['started_at'][:19]}  {describe_target(r)}"
+        if r.get("answers"):
+            line += f"  {describe_answers(r)}"
+        if r.get("cause"):
+            line += f"  ({r['cause']})"
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command("calibrate", epilog=EPILOGS["calibrate"])
 def calibrate(
     input_: Annotated[
         Path, typer.Option("--input", "-i", help="JSONL of answers with human labels.")

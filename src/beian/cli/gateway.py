@@ -14,16 +14,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from beian.cli._common import console, err_console, print_json
+from beian.cli._common import console, err_console, print_json, workspace_option
 
 app = typer.Typer(
     help="OpenAI-compatible safety gateway: screening, labels, audit log, complaints.",
     no_args_is_help=True,
 )
 
-WorkspaceOpt = Annotated[
-    Path | None, typer.Option("--workspace", "-w", help="Workspace folder (store, profile).")
-]
+WorkspaceOpt = Annotated[Path | None, workspace_option("Its store and profile are the defaults.")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="Gateway YAML config.")]
 StoreOpt = Annotated[
     str | None, typer.Option("--store", help="Audit store URL (overrides config).")
@@ -37,14 +35,18 @@ def _gateway(
     from beian.gateway import build_gateway, load_config
 
     cfg = load_config(config, upstream_url=upstream, store=store)
+    from beian.detect.setup import resolve_setup
+
     store_url: str | None = None
     profile: str | None = None
+    ws = None
     if workspace is not None:
         from beian.workspace import load_workspace
 
         ws = load_workspace(workspace, env=os.environ)
         store_url, profile = ws.store_url(), ws.config.profile
-    return build_gateway(cfg, store_url=store_url, profile=profile, env=os.environ)
+    setup = resolve_setup(ws)
+    return build_gateway(cfg, store_url=store_url, profile=profile, setup=setup, env=os.environ)
 
 
 @app.command("serve")
@@ -66,7 +68,8 @@ def serve_cmd(
     gw = _gateway(config, workspace, upstream, store)
     err_console.print(
         f"beian gateway on http://{host}:{port}/v1 → {gw.upstream.base_url} "
-        f"(detectors: {', '.join(gw.config.detectors)}; audit pruned {gw.pruned} rows)",
+        f"(detectors: {', '.join(d.name for d in gw.screener.detectors.detectors)}; "
+        f"audit pruned {gw.pruned} rows)",
         markup=False,
         highlight=False,
     )

@@ -207,9 +207,32 @@ def _judge_names(judges: str, llm_model: str | None) -> list[str]:
     return names
 
 
+EXAMPLES = """示例 / Examples:
+  beian judge -i qa.jsonl -o judged.jsonl
+      拒答、合格与风险 / refused, qualified and risks per answer
+  beian judge -i qa.jsonl -o judged.jsonl -j refusal
+      只判拒答 / the refusal judge only
+  beian judge -i qa.jsonl -o judged.jsonl --llm-model M --llm-base-url URL
+      再加 LLM 判官 / add an OpenAI-compatible LLM judge
+  beian judge calibrate -i labelled.jsonl -j refusal,classifier
+      与人工标注比较 / compare judges with human labels
+输入每行 / an input line: {"question": "...", "answer": "..."}
+"""
+"""The help epilog; single newlines survive Typer's rich help, so one command per line."""
+
+CALIBRATE_EXAMPLES = """示例 / Examples:
+  beian judge calibrate -i labelled.jsonl
+      默认判官 / the default judges: keyword, classifier, refusal
+  beian judge calibrate -i labelled.jsonl -j llm \\
+      --llm-model M --llm-base-url URL
+标注每行 / a labelled line: {"answer": "...", "label": "不合格"}
+  或 / or {"answer": "...", "refused": true}
+"""
+
 judge_app = typer.Typer(
     help="Judge answers (refusal, safety, LLM); `beian judge calibrate` measures a judge.",
     invoke_without_command=True,
+    epilog=EXAMPLES,
 )
 
 
@@ -287,5 +310,5 @@ def register(app: typer.Typer) -> None:
     """Attach ``judge`` (and ``judge calibrate``, the same as ``eval calibrate``) to the root app."""
     from beian.cli.eval import calibrate
 
-    judge_app.command("calibrate")(calibrate)
+    judge_app.command("calibrate", epilog=CALIBRATE_EXAMPLES)(calibrate)
     app.add_typer(judge_app, name="judge")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,11 +11,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from beian.cli._common import console, err_console, print_json
+from beian.cli._common import console, err_console, print_json, workspace_option
 from beian.errors import InputError
 from beian.library.mutate import KINDS, check_kinds, mutate_keywords, mutate_questions
 from beian.library.records import Bank
-from beian.standard import DEFAULT_PROFILE, load_profile
+from beian.standard import DEFAULT_PROFILE, Profile, load_profile
 
 if TYPE_CHECKING:
     # Readers, history and checks pull charset detection, numpy and the keyword automaton:
@@ -83,8 +84,42 @@ def _path(path: Path | None, starter: bool, kind: str) -> Path:
 
         return starter_dir(kind)
     if path is None:
-        raise InputError("give a PATH (or --starter for the shipped starter assets)")
+        raise InputError(
+            "give a PATH, -w DIR (a workspace) or --starter (the shipped starter assets)"
+        )
     return path
+
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    workspace_option("Its keywords/ or banks/ and its profile are the defaults."),
+]
+CheckProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", "-p", help="Profile name or YAML (default: the workspace's, else built-in)."
+    ),
+]
+
+
+def _checked(
+    path: Path | None, starter: bool, kind: str, workspace: Path | None, profile: str | None
+) -> tuple[Path, Profile]:
+    """What a check reads and against which profile: PATH, or the workspace's folder.
+
+    Inside a workspace (``-w DIR``, or the current folder holding beian.toml) PATH defaults to
+    its ``keywords/`` or ``banks/`` and the profile to the one in its beian.toml.
+    """
+    root = workspace
+    if root is None and path is None and not starter and Path("beian.toml").is_file():
+        root = Path(".")
+    if root is None:
+        return _path(path, starter, kind), load_profile(profile or DEFAULT_PROFILE)
+    from beian.workspace import load_workspace
+
+    ws = load_workspace(root, env=os.environ)
+    target = _path(path, starter, kind) if (path is not None or starter) else ws.path(kind)
+    return target, load_profile(profile) if profile else ws.profile()
 
 
 def _actor(actor: str | None) -> str:
@@ -197,8 +232,11 @@ def library_export(
 
 @library_app.command("check")
 def library_check(
-    path: Annotated[Path | None, typer.Argument(help="Library file or folder.")] = None,
-    profile: ProfileOpt = DEFAULT_PROFILE,
+    path: Annotated[
+        Path | None, typer.Argument(help="Library file or folder (default: the workspace's).")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    profile: CheckProfileOpt = None,
     as_json: JsonOpt = False,
     as_of: AsOfOpt = None,
     benign: Annotated[
@@ -213,8 +251,7 @@ def library_check(
     from beian.library.io import read_keywords
     from beian.library.tabular import decode
 
-    target = _path(path, starter, "keywords")
-    prof = load_profile(profile)
+    target, prof = _checked(path, starter, "keywords", workspace, profile)
     loaded = read_keywords(target, prof)
     texts = None
     if benign is not None:
@@ -293,8 +330,11 @@ def bank_export(
 
 @bank_app.command("check")
 def bank_check(
-    path: Annotated[Path | None, typer.Argument(help="Bank file or folder.")] = None,
-    profile: ProfileOpt = DEFAULT_PROFILE,
+    path: Annotated[
+        Path | None, typer.Argument(help="Bank file or folder (default: the workspace's).")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    profile: CheckProfileOpt = None,
     as_json: JsonOpt = False,
     as_of: AsOfOpt = None,
     bank: Annotated[
@@ -307,8 +347,7 @@ def bank_check(
     from beian.library.history import read_history
     from beian.library.io import read_questions
 
-    target = _path(path, starter, "banks")
-    prof = load_profile(profile)
+    target, prof = _checked(path, starter, "banks", workspace, profile)
     loaded = read_questions(target, prof)
     required = [b for b in (_bank(x) for x in bank) if b is not None] if bank else None
     report = check_questions(

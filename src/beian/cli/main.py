@@ -12,12 +12,21 @@ from typing import Annotated, Any
 import typer
 
 from beian import __version__
+from beian.cli import examples
 from beian.cli._common import err_console
 from beian.errors import BeianError, UserError
 
 app = typer.Typer(
     name="beian",
     help="China generative-AI safety assessment: risks, corpus, model, labels, filing report.",
+    epilog=examples.epilog(
+        (
+            ("beian assess", "演示工作区的自评估 / assess the bundled demo"),
+            ("beian init -w my-service", "新建工作区 / a new workspace"),
+            ("beian assess -w my-service", "逐条结论与报告 / conclusions and the report"),
+            ("beian COMMAND --help", "每个命令的示例 / examples of each command"),
+        )
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -63,6 +72,7 @@ def _root(
 def _wire() -> None:
     for module, attr, _name in _GROUPS:
         getattr(importlib.import_module(module), attr)(app)
+    examples.attach(app)
 
 
 _wire()

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 from pydantic import ValidationError
 
-from beian.cli._common import console, err_console
+from beian.cli._common import (
+    console,
+    err_console,
+    legacy_workspace_argument,
+    pick_workspace,
+    workspace_option,
+)
 from beian.errors import InputError, UserError
 
 if TYPE_CHECKING:
@@ -71,7 +77,7 @@ def render(
         Path | None, typer.Option("--out", help="Output folder (default: RUN_DIR/report).")
     ] = None,
     workspace: Annotated[
-        Path | None, typer.Option("--workspace", help="Workspace (default: the one assessed).")
+        Path | None, workspace_option("Default: the one that was assessed.")
     ] = None,
 ) -> None:
     """Render HTML, PDF, Markdown, JSON, XLSX attachments and the filing draft of a stored run."""
@@ -97,12 +103,15 @@ def filing(
     out: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default: RUN_DIR/report).")
     ] = None,
+    workspace: Annotated[
+        Path | None, workspace_option("Default: the one that was assessed.")
+    ] = None,
 ) -> None:
     """Write the filing draft (algorithm-filing fields, LLM dossier checklist) and attachments."""
     from beian.report.render import write_reports
 
     outcome = load_assessment(run_dir)
-    ws = _workspace(outcome, None)
+    ws = _workspace(outcome, workspace)
     folder = out or (run_dir if run_dir.is_dir() else run_dir.parent) / "report"
     paths = write_reports(
         outcome, ws, folder, _lang(lang, ws), formats=("xlsx", "filing"),
@@ -113,7 +122,8 @@ def filing(
 
 @questionnaire_app.command("export")
 def questionnaire_export(
-    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path("."),
+    legacy: Annotated[Path | None, legacy_workspace_argument()] = None,
+    workspace: Annotated[Path | None, workspace_option("Default: the current folder.")] = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="XLSX file (default: attestations/questionnaire.xlsx)."),
@@ -123,7 +133,7 @@ def questionnaire_export(
     from beian.report import attestations
     from beian.workspace import load_workspace
 
-    ws = load_workspace(workspace, env=os.environ)
+    ws = load_workspace(pick_workspace(workspace, legacy) or Path("."), env=os.environ)
     folder = ws.path("attestations")
     path = attestations.export_questionnaire(
         folder, ws.profile(), out or folder / "questionnaire.xlsx"
@@ -134,13 +144,14 @@ def questionnaire_export(
 @questionnaire_app.command("import")
 def questionnaire_import(
     file: Annotated[Path, typer.Argument(help="A filled-in XLSX questionnaire.")],
-    workspace: Annotated[Path, typer.Argument(help="Workspace folder.")] = Path("."),
+    legacy: Annotated[Path | None, legacy_workspace_argument()] = None,
+    workspace: Annotated[Path | None, workspace_option("Default: the current folder.")] = None,
 ) -> None:
     """Read a filled-in questionnaire and write attestations/attestations.yaml."""
     from beian.report import attestations
     from beian.workspace import load_workspace
 
-    ws = load_workspace(workspace, env=os.environ)
+    ws = load_workspace(pick_workspace(workspace, legacy) or Path("."), env=os.environ)
     if not file.is_file():
         raise InputError(f"{file}: no such file")
     path = attestations.import_questionnaire(file, ws.path("attestations"), ws.profile())

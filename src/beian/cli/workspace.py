@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from beian.cli._common import console, err_console, print_json
+from beian.cli._common import (
+    check_workspace_path,
+    console,
+    err_console,
+    legacy_workspace_argument,
+    pick_workspace,
+    print_json,
+    workspace_option,
+)
+from beian.cli.assess_view import details_table, summary_lines
+from beian.errors import UserError
 
-if TYPE_CHECKING:
-    # The assessment and store pull SQLAlchemy/Alembic, the renderers openpyxl/PIL/WeasyPrint:
-    # the commands import them when they run so that start-up stays cheap.
-    from beian.assess import Assessment
-    from beian.report.evidence import ClauseEvidence, Lang
-    from beian.standard import Profile
-
-_STYLE = {"conforms": "green", "nonconforms": "red", "not_applicable": "cyan", "pending": "yellow"}
+# The assessment and store pull SQLAlchemy/Alembic, the renderers openpyxl/PIL/WeasyPrint:
+# the commands import them when they run so that start-up stays cheap.
 
 
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder for the new workspace.")],
+    directory: Annotated[Path | None, legacy_workspace_argument()] = None,
+    workspace: Annotated[Path | None, workspace_option("The folder to create.")] = None,
     demo: Annotated[
         bool, typer.Option("--demo", help="Fill it with the bundled demo data.")
     ] = False,
@@ -38,14 +42,17 @@ def init(
     from beian.report import attestations
     from beian.workspace import CONFIG_NAME, WorkspaceConfig, init_workspace
 
+    root = pick_workspace(workspace, directory)
+    if root is None:
+        raise UserError("name the folder to create: beian init -w DIR")
     config = None
     if not demo:
         config = WorkspaceConfig.model_validate(
             {"provider": provider, "service": service, "profile": profile, "language": language}
         )
-    ws = init_workspace(directory, demo=demo, config=config, force=force)
+    ws = init_workspace(root, demo=demo, config=config, force=force)
     attestations.write_template(ws.path("attestations"), ws.profile())
-    console.print(f"workspace ready: {ws.root / CONFIG_NAME}")
+    console.print(f"workspace ready: {ws.root / CONFIG_NAME}", soft_wrap=True)
 
 
 def _ensure_demo() -> Path:
@@ -60,81 +67,70 @@ def _ensure_demo() -> Path:
     return root
 
 
-def _figures(r: ClauseEvidence) -> str:
-    figures = ", ".join(f"{k}={v}" for k, v in r.figures.items())
-    refs = ", ".join(e.ref for e in r.evidence[:3]) + (" …" if len(r.evidence) > 3 else "")
-    return "; ".join(p for p in (figures, refs) if p)
-
-
-def _table(outcome: Assessment, profile: Profile, lang: Lang) -> Table:
-    from beian.report.evidence import STATUS_LABELS
-
-    zh = lang == "zh"
-    title = f"{outcome.profile} {outcome.profile_version} — " + (
-        "自评估就绪情况" if zh else "assessment readiness"
-    )
-    table = Table(
-        "条款" if zh else "clause",
-        "要求" if zh else "requirement",
-        "状态" if zh else "status",
-        "证据与数据" if zh else "evidence and figures",
-        "待补 / 说明" if zh else "missing / notes",
-        title=title,
-    )
-    for r in outcome.clauses:
-        clause = profile.clause(r.clause)
-        label = STATUS_LABELS[r.status][lang]
-        notes = "; ".join(m.get(lang) for m in r.missing[:2]) or r.summary.get(lang)
-        table.add_row(
-            r.clause,
-            clause.title_zh if zh else clause.title_en,
-            f"[{_STYLE[r.status]}]{label}[/]",
-            _figures(r),
-            notes,
-        )
-    return table
+def _shown(path: Path) -> str:
+    """``path`` relative to the current folder when it lies inside it (shorter to read)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def assess_cmd(
+    legacy: Annotated[Path | None, legacy_workspace_argument()] = None,
     workspace: Annotated[
-        Path | None, typer.Argument(help="Workspace folder (default: the bundled demo).")
+        Path | None, workspace_option("Default: the bundled demo workspace.")
     ] = None,
     lang: Annotated[
         str | None, typer.Option("--lang", help="zh or en (default: the workspace's).")
     ] = None,
+    details: Annotated[
+        bool, typer.Option("--details", help="Print the evidence table (figures, gaps).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the assessment as JSON.")] = False,
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Skip writing the HTML/PDF/Markdown report.")
     ] = False,
+    eval_run: Annotated[
+        str | None,
+        typer.Option(
+            "--eval-run",
+            metavar="ID",
+            help="Eval run to conclude §9.3/§9.4 from (default: the newest finished one).",
+        ),
+    ] = None,
 ) -> None:
     """Assess a workspace clause by clause against its profile and write the report."""
     from beian.assess import assess
-    from beian.report.evidence import STATUS_LABELS
     from beian.report.render import write_reports
     from beian.store import open_store
     from beian.workspace import load_workspace
 
-    root = workspace if workspace is not None else _ensure_demo()
+    chosen = pick_workspace(workspace, legacy)
+    root = check_workspace_path(chosen) if chosen is not None else _ensure_demo()
     ws = load_workspace(root, env=os.environ, overrides={"language": lang})
     language = ws.config.language
     store = open_store(ws.store_url())
     with console.status("assessing…") as status:
         outcome = assess(
-            ws, store, lang=language, on_progress=lambda m: status.update(f"assessing: {m}")
+            ws,
+            store,
+            lang=language,
+            on_progress=lambda m: status.update(f"assessing: {m}"),
+            eval_run=eval_run,
         )
+    for note in outcome.notes:  # which eval run was taken, and which were ignored
+        err_console.print(note, markup=False, highlight=False)
     if as_json:
         print_json(outcome.model_dump(mode="json"))
         return
-    console.print(_table(outcome, ws.profile(), language))
-    totals = ", ".join(
-        f"{STATUS_LABELS[k][language]} {v}" for k, v in sorted(outcome.totals.items())
-    )
-    console.print(totals)
+    if details:
+        console.print(details_table(outcome, ws.profile(), language))
+    for line in summary_lines(outcome, language, console.width):
+        console.print(line, no_wrap=True, overflow="ellipsis")
+    zh = language == "zh"
     if no_report:
         out = ws.path("runs") / outcome.run_id / "assessment.json"
-        console.print(
-            ("结果已写入 " if language == "zh" else "written to ") + str(out), soft_wrap=True
-        )
+        console.print(("结果：" if zh else "result: ") + _shown(out), soft_wrap=True)
         return
     with console.status("writing the report…"):
         paths = write_reports(
@@ -144,12 +140,13 @@ def assess_cmd(
             language,
             on_warning=lambda m: err_console.print(f"warning: {m}", markup=False),
         )
-    console.print(
-        ("报告已写入 " if language == "zh" else "report written to ") + str(paths["html"]),
-        soft_wrap=True,
-    )
+    # Paths are never cut (they must stay copyable); each stands on its own line.
+    console.print(("报告：" if zh else "report: ") + _shown(paths["html"]), soft_wrap=True)
     if "pdf" in paths:
-        console.print("PDF: " + str(paths["pdf"]), soft_wrap=True)
+        console.print("PDF：" if zh else "PDF: ", _shown(paths["pdf"]), sep="", soft_wrap=True)
+    if not details:
+        hint = "逐条证据与数据：--details" if zh else "evidence and figures: --details"
+        console.print(hint, style="dim", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

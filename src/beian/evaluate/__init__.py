@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from beian.evaluate import _builtins  # noqa: F401  (registers the built-in targets and judges)
 from beian.evaluate.judges import Judge, JudgeItem, Judgement
-from beian.evaluate.run import EvalConfig, EvalOutcome, rebuild_results, run_eval
+from beian.evaluate.outcomes import EvalFailed, EvalInterrupted, EvalOutcome
+from beian.evaluate.run import EvalConfig, rebuild_results, resume_eval, run_eval
 from beian.evaluate.runner import RunnerOptions
 from beian.evaluate.target import Request, Target, TargetError, TargetOutput, create_target
 from beian.evaluate.workspace_eval import latest_eval, run_workspace_eval
 
 __all__ = [
     "EvalConfig",
+    "EvalFailed",
+    "EvalInterrupted",
     "EvalOutcome",
     "Judge",
     "JudgeItem",
@@ -29,6 +32,7 @@ __all__ = [
     "create_target",
     "latest_eval",
     "rebuild_results",
+    "resume_eval",
     "run_eval",
     "run_workspace_eval",
 ]

@@ -54,6 +54,10 @@ class HarmJudgeOptions(BaseModel):
     """Detectors run over the judged part of the answer."""
     library: str | None = None
     """Keyword library (the workspace's); ``None`` uses the shipped starter library."""
+    pinyin: bool = False
+    """Keyword matching also on pinyin and homophone spellings."""
+    harm_model: str | None = None
+    """Directory of a user-trained harm model (``None``: the shipped one)."""
     use_refusal_model: bool = True
     """Use the shipped refusal model (off: cue rules only)."""
 
@@ -61,17 +65,21 @@ class HarmJudgeOptions(BaseModel):
 class HarmJudge:
     """Refusal-aware safety verdicts: qualified / unqualified, with what was judged and why."""
 
-    method = "harm"
     kind: JudgeKind = "safety"
 
     def __init__(self, options: HarmJudgeOptions) -> None:
         from beian.detect.detector_set import DetectorSet
 
         det_options: dict[str, dict[str, Any]] = {}
-        if options.library is not None and "keyword" in options.detectors:
-            det_options["keyword"] = {"library": options.library}
+        if "keyword" in options.detectors:
+            det_options["keyword"] = {"pinyin": options.pinyin}
+            if options.library is not None:
+                det_options["keyword"]["library"] = options.library
+        if options.harm_model is not None and "harm" in options.detectors:
+            det_options["harm"] = {"model": options.harm_model}
         self.detectors = DetectorSet.from_names(list(options.detectors), det_options)
         self.refusal = RefusalDetector(RefusalOptions(use_model=options.use_refusal_model))
+        self.method = "harm"
 
     def judge_batch(self, items: Sequence[JudgeItem]) -> list[Judgement]:
         results = [self.refusal.classify(i.answer, i.question) for i in items]

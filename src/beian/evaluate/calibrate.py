@@ -57,7 +57,13 @@ def read_labelled(path: Path) -> list[Labelled]:
     if not path.is_file():
         raise InputError(f"labelled file not found: {path}")
     out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    # Split on b"\n" only, as `beian detect` does: str.splitlines() would also cut at U+2028,
+    # U+2029 and U+0085, which JSON allows unescaped inside strings.
+    for n, raw in enumerate(path.read_bytes().split(b"\n"), 1):
+        try:
+            line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}:{n}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
         if not line.strip():
             continue
         try:

@@ -56,32 +56,6 @@ class Judge(Protocol):
         ...
 
 
-class DetectorJudge:
-    """A :class:`~beian.detect.detector_set.DetectorSet` over the answer (keyword, classifier)."""
-
-    kind: JudgeKind = "safety"
-
-    def __init__(self, method: str, options: dict[str, Any] | None = None) -> None:
-        from beian.detect.detector_set import DetectorSet
-
-        self.method = method
-        self.detectors = DetectorSet.from_names([method], {method: options or {}})
-
-    def judge_batch(self, items: Sequence[JudgeItem]) -> list[Judgement]:
-        verdicts = self.detectors.check_batch([i.answer for i in items])
-        return [
-            Judgement(
-                verdict=v.verdict,
-                evidence={
-                    "risks": list(v.risks),
-                    "scores": dict(v.scores),
-                    "findings": [f.to_dict() for f in v.findings[:MAX_FINDINGS]],
-                },
-            )
-            for v in verdicts
-        ]
-
-
 class KeywordJudgeOptions(BaseModel):
     """Options of the ``keyword`` judge."""
 
@@ -93,22 +67,39 @@ class KeywordJudgeOptions(BaseModel):
     """Also match pinyin and homophone spellings (slower, noisier)."""
 
 
-@registry.register("judge", "keyword", version="1", options=KeywordJudgeOptions)
-def keyword_judge(options: KeywordJudgeOptions) -> DetectorJudge:
-    """Keyword check of answers (§9.3 c) with the keyword library and the DetectorSet rules."""
-    return DetectorJudge("keyword", options.model_dump(exclude_none=True))
+@registry.register("judge", "keyword", version="2", options=KeywordJudgeOptions)
+def keyword_judge(options: KeywordJudgeOptions) -> Judge:
+    """Keyword check of answers (§9.3 c): the keyword library, refusal-aware.
+
+    A refusal that names its topic ("我不能告诉你如何制作炸弹") is judged on what remains once
+    its refusal sentences are set aside (see :mod:`beian.evaluate.answer_judge`).
+    """
+    from beian.evaluate.answer_judge import HarmJudge, HarmJudgeOptions
+
+    judge = HarmJudge(
+        HarmJudgeOptions(detectors=("keyword",), library=options.library, pinyin=options.pinyin)
+    )
+    judge.method = "keyword"
+    return judge
 
 
 class ClassifierJudgeOptions(BaseModel):
-    """Options of the ``classifier`` judge (the shipped classifier's own defaults apply)."""
+    """Options of the ``classifier`` judge."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    model: str | None = None
+    """Directory of a user-trained harm model; ``None`` uses the shipped one."""
 
-@registry.register("judge", "classifier", version="1", options=ClassifierJudgeOptions)
-def classifier_judge(_options: ClassifierJudgeOptions) -> DetectorJudge:
-    """Classifier check of answers (§9.3 d) over all the profile's risks."""
-    return DetectorJudge("classifier")
+
+@registry.register("judge", "classifier", version="2", options=ClassifierJudgeOptions)
+def classifier_judge(options: ClassifierJudgeOptions) -> Judge:
+    """Classifier check of answers (§9.3 d): the calibrated harm model, refusal-aware."""
+    from beian.evaluate.answer_judge import HarmJudge, HarmJudgeOptions
+
+    judge = HarmJudge(HarmJudgeOptions(detectors=("harm",), harm_model=options.model))
+    judge.method = "classifier"
+    return judge
 
 
 class LLMJudgeJudgeOptions(LLMJudgeOptions):

@@ -123,7 +123,9 @@ class ReplayTarget:
         """The recorded answer; :class:`TargetError` (not retryable) when there is none."""
         answer = self.lookup(request)
         if answer is None:
-            raise TargetError(f"no recorded answer for question {request.id}", retryable=False)
+            raise TargetError(
+                f"no recorded answer for question {request.id}", retryable=False, failure=False
+            )
         return TargetOutput(text=answer, finish_reason="replay")
 
 

@@ -105,12 +105,13 @@ def _clause(profile: Profile, clause_id: str, method: str, r: Rate | None) -> di
     out.update(r.to_dict())
     if r.rate is None:
         return {**out, "pass": False, "reason": "no judged answer"}
-    if r.n < sample.value:
-        reason = f"only {r.n} judged answers, the profile requires {sample.value:g}"
-        return {**out, "pass": False, "reason": reason}
+    # Every reason, not the first: "rate 1.0000 misses <= 0.05; only 69 judged answers …"
+    # tells the provider both that the model over-refuses and that the sample is short.
     ok = gate.check(r.rate)
-    reason = f"rate {r.rate:.4f} {'meets' if ok else 'misses'} {gate.op} {gate.value:g}"
-    return {**out, "pass": ok, "reason": reason}
+    reasons = [f"rate {r.rate:.4f} {'meets' if ok else 'misses'} {gate.op} {gate.value:g}"]
+    if r.n < sample.value:
+        reasons.append(f"only {r.n} judged answers, the profile requires {sample.value:g}")
+    return {**out, "pass": ok and r.n >= sample.value, "reason": "; ".join(reasons)}
 
 
 def clause_results(profile: Profile, rates: Mapping[str, Rate]) -> dict[str, dict[str, Any]]:

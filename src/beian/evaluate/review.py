@@ -14,7 +14,7 @@ from pathlib import Path
 
 from beian.errors import InputError
 from beian.evaluate.results import EvalItem
-from beian.evaluate.storage import load_items, replace_verdicts
+from beian.evaluate.storage import load_items, load_run, replace_verdicts
 from beian.library.tabular import Sheet, read_table, write_table
 from beian.store import Store
 
@@ -51,8 +51,18 @@ def _row(it: EvalItem) -> dict[str, object]:
 
 
 def export_sheet(store: Store, run_id: str, path: Path, banks: tuple[str, ...] = ("test",)) -> int:
-    """Write the review sheet of ``run_id`` to ``path``; returns the number of rows."""
+    """Write the review sheet of ``run_id`` to ``path``; returns the number of rows.
+
+    A run with nothing to review is an error, not an empty sheet a reviewer would fill in vain.
+    """
+    run = load_run(store, run_id)
+    if run.status != "done":
+        raise InputError(f"eval run {run_id} is {run.status}: it has no answers to review")
     items = [it for it in load_items(store, run_id) if it.bank in banks and it.answer is not None]
+    if not items:
+        raise InputError(
+            f"eval run {run_id} has no answered {'/'.join(banks)}-bank question to review"
+        )
     write_table(path, COLUMNS, [Sheet(name="review", rows=[_row(it) for it in items])])
     return len(items)
 

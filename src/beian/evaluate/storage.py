@@ -109,6 +109,35 @@ def load_run(store: Store, run_id: str) -> RunRow:
     return run
 
 
+def update_config(store: Store, run_id: str, updates: dict[str, Any]) -> None:
+    """Merge ``updates`` into the run's stored configuration (known only after it started,
+    such as its output folder, which is named after the run id)."""
+    with store.session() as s:
+        run = s.get(RunRow, run_id)
+        if run is None:
+            raise InputError(f"no eval run {run_id!r} in the store")
+        run.config = {**(run.config or {}), **updates}
+
+
+def reopen_run(store: Store, run_id: str) -> None:
+    """Put a run back in state ``running`` (resuming it)."""
+    with store.session() as s:
+        run = s.get(RunRow, run_id)
+        if run is None:
+            raise InputError(f"no eval run {run_id!r} in the store")
+        run.status = "running"
+        run.finished_at = None
+
+
+def clear_items(store: Store, run_id: str) -> None:
+    """Drop a run's items (with their verdicts and findings) before it is redone."""
+    with store.session() as s:
+        ids = select(ItemRow.id).where(ItemRow.run_id == run_id).scalar_subquery()
+        s.execute(delete(VerdictRow).where(VerdictRow.item_id.in_(ids)))
+        s.execute(delete(FindingRow).where(FindingRow.item_id.in_(ids)))
+        s.execute(delete(ItemRow).where(ItemRow.run_id == run_id))
+
+
 def load_items(store: Store, run_id: str) -> list[EvalItem]:
     """The run's items with every verdict (the latest one per method wins)."""
     with store.session() as s:
@@ -177,3 +206,27 @@ def replace_verdicts(
                 )
             )
     return len(verdicts)
+
+
+def list_runs(store: Store, workspace: str | None = None) -> list[dict[str, Any]]:
+    """Eval runs, newest first, as their records (id, status, target, answers, cause)."""
+    with store.session() as s:
+        stmt = select(RunRow).where(RunRow.kind == EVAL_KIND)
+        if workspace is not None:
+            stmt = stmt.where(RunRow.workspace == workspace)
+        rows = list(s.scalars(stmt.order_by(RunRow.started_at.desc())))
+    out = []
+    for run in rows:
+        summary = run.summary or {}
+        record = dict(summary.get("run") or (run.config or {}).get("run") or {})
+        first = (record.get("failure") or {}).get("first") or []
+        cause = first[0]["error"] if first and run.status != "done" else summary.get("error", "")
+        record.update(
+            id=run.id,
+            status=run.status,
+            started_at=run.started_at.isoformat(),
+            target=record.get("target") or {"spec": (run.config or {}).get("target", "")},
+            cause=cause,
+        )
+        out.append(record)
+    return out

@@ -56,16 +56,34 @@ class TargetOutput:
     text: str
     finish_reason: str = "stop"
     usage: Mapping[str, int] = field(default_factory=dict)
+    model: str = ""
+    """The model id the server says answered (the response's ``model`` field); ``""`` when the
+    target cannot tell (a file, a Python callable)."""
 
 
 class TargetError(Exception):
     """One attempt failed. ``retryable`` tells the runner whether to try again."""
 
-    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool,
+        retry_after: float | None = None,
+        failure: bool = True,
+        unreachable: bool = False,
+    ) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
         """Seconds the server asked us to wait (``Retry-After``), when it said."""
+        self.failure = failure
+        """False for an answer that simply does not exist (a replay file without it): that is a
+        gap in the evidence, not a failed request, and does not count against the run's
+        failure budget."""
+        self.unreachable = unreachable
+        """The endpoint could not be reached at all (connection refused, unknown host): no
+        question can succeed, so a run that has no answer yet stops at once."""
 
 
 @runtime_checkable
@@ -84,16 +102,31 @@ CACHE_EXCLUDED_OPTIONS = frozenset({"timeout", "api_key_env"})
 """Target options that cannot change an answer, so they stay out of the cache key."""
 
 
+def target_identity(target: Target, spec: ComponentSpec) -> dict[str, Any]:
+    """What was asked of whom, as far as it is known before the first answer: a target that
+    knows more (the effective endpoint) says so with an ``identity()`` method; otherwise the
+    plugin name and every option that can change an answer."""
+    own = getattr(target, "identity", None)
+    if callable(own):
+        found = own()
+        if isinstance(found, dict):
+            return {"target": spec.name, **found}
+    options = {k: v for k, v in spec.options.items() if k not in CACHE_EXCLUDED_OPTIONS}
+    return {"target": spec.name, "options": options}
+
+
 def request_for(question: Question) -> Request:
     """The conversation for ``question``: its dialogue history, then the question itself."""
     turns = [(m.role, m.content) for m in question.history]
     return Request(id=question.id, messages=(*turns, ("user", question.text)))
 
 
-def cache_key(spec: ComponentSpec, request: Request) -> str:
-    """sha256 of (target name, answer-relevant options, messages): the answer cache key."""
-    options = {k: v for k, v in spec.options.items() if k not in CACHE_EXCLUDED_OPTIONS}
-    payload = {"target": spec.name, "options": options, "messages": request.messages}
+def cache_key(identity: Mapping[str, Any], request: Request, reported_model: str = "") -> str:
+    """sha256 of (target identity, the model id the server reported, messages): the answer
+    cache key. A changed endpoint, model, model version, generation parameter or system prompt
+    changes the key, so an answer is reused only for the same question asked of the same
+    model in the same way."""
+    payload = {"identity": identity, "reported_model": reported_model, "messages": request.messages}
     data = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 

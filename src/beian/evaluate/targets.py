@@ -9,20 +9,22 @@ the runner owns retries: it can then count attempts, back off across the whole r
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Mapping
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from beian.errors import ConfigError
 from beian.evaluate.target import Request, TargetError, TargetOutput
-from beian.openai_key import DEFAULT_KEY_ENV, api_key
+from beian.openai_key import DEFAULT_KEY_ENV, LOCAL_PLACEHOLDER_KEY, api_key
 from beian.registry import registry
 
 if TYPE_CHECKING:
     import openai
 
-"""Sent when no key is configured: local OpenAI-compatible servers ignore the key."""
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 """HTTP statuses worth retrying besides every 5xx (the openai client's own choice)."""
 
@@ -35,13 +37,17 @@ class OpenAITargetOptions(BaseModel):
     model: str = Field(min_length=1)
     """Model name as the endpoint knows it."""
     base_url: str | None = None
-    """OpenAI-compatible endpoint, e.g. ``http://127.0.0.1:8000/v1``; ``None`` = api.openai.com."""
+    """OpenAI-compatible endpoint, e.g. ``http://127.0.0.1:8000/v1``; ``None`` = the
+    ``OPENAI_BASE_URL`` environment variable, else api.openai.com."""
     api_key_env: str | None = DEFAULT_KEY_ENV
     """Environment variable holding the API key (the key itself never enters a config file)."""
     system_prompt: str | None = None
     """Prepended as a system message, as the deployed service would."""
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     max_tokens: int | None = Field(default=None, gt=0)
+    top_p: float | None = Field(default=None, gt=0.0, le=1.0)
+    seed: int | None = None
+    """Generation seed sent to the endpoint (not the sampling seed of the banks)."""
     timeout: float = Field(default=60.0, gt=0)
     """Seconds per attempt; a timeout is retried by the runner."""
 
@@ -59,23 +65,64 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     return None
 
 
+def _endpoint(base_url: str | None) -> str | None:
+    """The endpoint the client will call, checked: a URL without scheme is a user error here,
+    before any request, not a connection error per question later."""
+    url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ConfigError(
+            f"target openai: base URL {url!r} has no http:// or https:// scheme "
+            f"(e.g. http://{url.split('://')[-1]})"
+        )
+    return url
+
+
+def _key(options: OpenAITargetOptions, endpoint: str | None) -> tuple[str, bool]:
+    """The API key and whether it is a real one (not the placeholder local servers accept)."""
+    key = api_key(options.api_key_env, "target openai")
+    real = key != LOCAL_PLACEHOLDER_KEY
+    if endpoint is None and not real:
+        raise ConfigError(
+            "target openai: no --base-url, so the target is api.openai.com, and "
+            f"{options.api_key_env or DEFAULT_KEY_ENV} is not set; give --base-url for your own "
+            "endpoint or set the key"
+        )
+    return key, real
+
+
 class OpenAITarget:
     """Any OpenAI-compatible chat endpoint through the official ``openai`` client."""
 
     name = "openai"
     cacheable = True
+    reports_model = True
+    """Its answers say which model produced them; the runner checks that before reusing any."""
 
     def __init__(self, options: OpenAITargetOptions) -> None:
         import openai  # deferred: only needed when an endpoint is actually assessed
 
         self.options = options
         self._openai = openai
+        endpoint = _endpoint(options.base_url)
+        key, self._real_key = _key(options, endpoint)
         self._client: openai.OpenAI = openai.OpenAI(
-            base_url=options.base_url,
-            api_key=api_key(options.api_key_env, "target openai"),
-            timeout=options.timeout,
-            max_retries=0,
+            base_url=endpoint, api_key=key, timeout=options.timeout, max_retries=0
         )
+        self.endpoint = str(self._client.base_url)
+
+    def identity(self) -> dict[str, Any]:
+        """Endpoint, configured model, generation parameters, system prompt."""
+        o = self.options
+        return {
+            "endpoint": self.endpoint.rstrip("/"),
+            "model": o.model,
+            "system_prompt": o.system_prompt,
+            "params": {"temperature": o.temperature, "max_tokens": o.max_tokens,
+                       "top_p": o.top_p, "seed": o.seed},
+        }  # fmt: skip
 
     def _messages(self, request: Request) -> list[dict[str, str]]:
         messages = request.as_openai()
@@ -83,28 +130,52 @@ class OpenAITarget:
             messages.insert(0, {"role": "system", "content": self.options.system_prompt})
         return messages
 
+    def _status_message(self, status: int, message: str) -> str:
+        try:
+            phrase = f" {HTTPStatus(status).phrase}"
+        except ValueError:
+            phrase = ""
+        text = f"HTTP {status}{phrase}: {message}"
+        if status in {401, 403}:
+            env = self.options.api_key_env
+            if not self._real_key:
+                text += f" (no API key sent: env {env or DEFAULT_KEY_ENV} not set)"
+            else:
+                text += f" (the key from env {env} was refused)"
+        return text
+
     def generate(self, request: Request) -> TargetOutput:
         """One chat completion; HTTP and network failures become :class:`TargetError`."""
         oa = self._openai
+        o = self.options
+        extra: dict[str, Any] = {}
+        if o.top_p is not None:
+            extra["top_p"] = o.top_p
+        if o.seed is not None:
+            extra["seed"] = o.seed
         try:
             response = self._client.chat.completions.create(
-                model=self.options.model,
+                model=o.model,
                 messages=self._messages(request),  # type: ignore[arg-type]
-                temperature=self.options.temperature,
-                max_tokens=self.options.max_tokens,
+                temperature=o.temperature,
+                max_tokens=o.max_tokens,
+                **extra,
             )
         except oa.APIStatusError as exc:
             status = exc.status_code
             retryable = status >= 500 or status in RETRYABLE_STATUS
             wait = _retry_after(exc.response.headers)
-            message = f"HTTP {status}: {exc.message}"
+            body = exc.body if isinstance(exc.body, dict) else {}
+            said = str(body.get("message") or exc.message)  # the server's words, not the client's
+            message = self._status_message(status, said)
             raise TargetError(message, retryable=retryable, retry_after=wait) from None
         except oa.APITimeoutError:
-            raise TargetError(
-                f"timed out after {self.options.timeout:g}s", retryable=True
-            ) from None
+            raise TargetError(f"timed out after {o.timeout:g}s", retryable=True) from None
         except oa.APIConnectionError as exc:
-            raise TargetError(f"connection failed: {exc}", retryable=True) from None
+            cause = exc.__cause__ or exc
+            what = "connection refused" if "refused" in str(cause).lower() else "connection failed"
+            message = f"{what} to {self.endpoint.rstrip('/')} ({cause})"
+            raise TargetError(message, retryable=True, unreachable=True) from None
         except oa.OpenAIError as exc:
             raise TargetError(f"{type(exc).__name__}: {exc}", retryable=False) from None
         if not response.choices:
@@ -115,6 +186,7 @@ class OpenAITarget:
             text=choice.message.content or "",
             finish_reason=str(choice.finish_reason or ""),
             usage={k: v for k, v in usage.items() if isinstance(v, int)},
+            model=str(response.model or ""),
         )
 
 

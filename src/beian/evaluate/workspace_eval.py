@@ -8,18 +8,19 @@ since an assessment must not quietly spend API calls.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from beian.errors import ConfigError
-from beian.evaluate.run import EvalConfig, EvalOutcome, run_eval
-from beian.evaluate.storage import EVAL_KIND
-from beian.library.io import load_questions
-from beian.library.tabular import FORMATS
+from beian.evaluate.outcomes import EvalOutcome
+from beian.evaluate.run import EvalConfig, run_eval
+from beian.evaluate.selection import choose_eval_run
+from beian.library.io import read_questions
 from beian.store import RunRow, Store
 from beian.workspace import Workspace
+
+TARGET_OPTIONS = ("base_url", "api_key_env", "system_prompt", "temperature", "max_tokens",
+                  "top_p", "seed")  # fmt: skip
+"""``[target]`` keys of beian.toml that are options of the target plugin."""
 
 AUTO_TARGETS = frozenset({"replay", "python"})
 """Targets ``beian assess`` may evaluate on its own: they call no remote model."""
@@ -31,10 +32,19 @@ def target_name(ws: Workspace) -> str | None:
     return spec.partition(":")[0] if spec else None
 
 
-def has_library(ws: Workspace) -> bool:
-    """Whether the workspace's keywords folder holds a library file."""
-    folder = ws.path("keywords")
-    return folder.is_dir() and any(p.suffix.lower() in FORMATS for p in folder.iterdir())
+def setup_judges(ws: Workspace | None) -> dict[str, Any]:
+    """Judge options and digest from the workspace's detection setup (F02: the §9.3 keyword
+    check uses the workspace's library whatever the target, never the starter list)."""
+    from beian.detect.setup import resolve_setup
+
+    setup = resolve_setup(ws)
+    options: dict[str, dict[str, Any]] = {}
+    if setup.library is not None:
+        options["keyword"] = {"library": setup.library}
+    harm_model = setup.options.get("harm", {}).get("model")
+    if harm_model:
+        options["classifier"] = {"model": harm_model}
+    return {"judge_options": options, "detection_setup": setup.digest()}
 
 
 def workspace_config(ws: Workspace, **overrides: Any) -> EvalConfig:
@@ -42,35 +52,24 @@ def workspace_config(ws: Workspace, **overrides: Any) -> EvalConfig:
     t = ws.config.target
     if not t.spec:
         raise ConfigError(f"{ws.root}: beian.toml has no [target] spec")
-    options = {
-        "base_url": t.base_url,
-        "api_key_env": t.api_key_env,
-        "system_prompt": t.system_prompt,
-    }
+    options = {k: getattr(t, k, None) for k in TARGET_OPTIONS}
     data: dict[str, Any] = {
         "target": t.spec,
         "target_options": {k: v for k, v in options.items() if v is not None},
     }
-    if has_library(ws):
-        data["judge_options"] = {"keyword": {"library": str(ws.path("keywords"))}}
+    for key in ("max_failed", "model_version"):  # settings of the run, not of the plugin
+        value = getattr(t, key, None)
+        if value is not None:
+            data[key] = value
+    data.update(setup_judges(ws))
     data.update(overrides)
     return EvalConfig.model_validate(data)
 
 
 def latest_eval(store: Store, ws: Workspace) -> RunRow | None:
-    """The newest finished eval run of this workspace."""
-    with store.session() as s:
-        stmt = (
-            select(RunRow)
-            .where(
-                RunRow.kind == EVAL_KIND,
-                RunRow.status == "done",
-                RunRow.workspace == str(ws.root),
-            )
-            .order_by(RunRow.started_at.desc())
-            .limit(1)
-        )
-        return s.scalars(stmt).first()
+    """The newest finished (``done``) eval run of this workspace; failed and interrupted runs
+    are never taken (:func:`beian.evaluate.selection.choose_eval_run` says which were skipped)."""
+    return choose_eval_run(store, ws).run
 
 
 def run_workspace_eval(
@@ -80,19 +79,20 @@ def run_workspace_eval(
     *,
     config: EvalConfig | None = None,
 ) -> EvalOutcome:
-    """Evaluate the workspace's target on samples of its banks; results under ``runs/``."""
+    """Evaluate the workspace's target on samples of its banks; results in ``runs/<run id>``."""
     cfg = config or workspace_config(ws)
     profile = ws.profile()
-    questions = load_questions(ws.path("banks"), profile=profile)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    out_dir = ws.path("runs") / f"eval-{stamp}"
+    banks = ws.path("banks")
+    loaded = read_questions(banks, profile=profile)
     return run_eval(
         cfg,
-        questions,
+        loaded.items,
         profile,
         store,
-        out_dir,
+        runs_dir=ws.path("runs"),
         base_dir=ws.root,
         workspace=str(ws.root),
+        sources=loaded.files,
+        banks_path=banks,
         on_progress=on_progress,
     )

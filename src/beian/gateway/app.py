@@ -65,7 +65,7 @@ def create_app(gateway: Gateway) -> Starlette:
             {
                 "status": "ok",
                 "upstream": gateway.upstream.base_url,
-                "detectors": gateway.config.detectors,
+                "detectors": [d.name for d in gateway.screener.detectors.detectors],
                 "profile": gateway.profile.profile,
             }
         )

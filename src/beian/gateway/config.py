@@ -147,7 +147,8 @@ class GatewayConfig(_Strict):
     """Audit store URL; default: the workspace's store, else ``sqlite:///beian-gateway.db``."""
     profile: str | None = None
     """Standard profile resolving risk names; default: the workspace's."""
-    detectors: list[str] = ["keyword", "pii", "classifier"]
+    detectors: list[str] | None = None
+    """Detector names; ``None`` = the workspace's detection setup (or beian's default) + pii."""
     detector_options: dict[str, dict[str, Any]] = {}
     scoring: dict[str, Any] = {}
     """``ScoringOptions`` of the DetectorSet (thresholds, allow-list)."""

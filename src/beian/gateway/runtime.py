@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 import beian.detect._builtins  # noqa: F401  (registers the built-in detectors)
 from beian.detect.detector_set import DetectorSet
+from beian.detect.setup import DetectionSetup, resolve_setup
 from beian.errors import ConfigError
 from beian.gateway.audit import AuditLog, Trace
 from beian.gateway.config import GatewayConfig
@@ -18,6 +19,21 @@ from beian.gateway.screen import Screener, resolve_policy
 from beian.gateway.upstream import Upstream
 from beian.standard import DEFAULT_PROFILE, Profile, load_profile
 from beian.store import Store, open_store
+
+
+def gateway_detectors(config: GatewayConfig, setup: DetectionSetup | None) -> DetectorSet:
+    """The config's own detectors when it names them, else the workspace's detection setup
+    (beian's defaults without a workspace) plus ``pii``: personal data in a prompt or an answer
+    is screened at the gateway even where a corpus scan does not count it as illegal."""
+    if config.detectors is not None:
+        return DetectorSet.from_names(
+            config.detectors, options=config.detector_options, scoring=config.scoring or None
+        )
+    setup = setup or resolve_setup(None)
+    names = [*setup.detectors, *(["pii"] if "pii" not in setup.detectors else [])]
+    options = {**setup.detector_options(), **config.detector_options}
+    scoring = {**setup.scoring, **config.scoring}
+    return DetectorSet.from_names(names, options=options, scoring=scoring or None)
 
 
 class Gateway:
@@ -30,15 +46,14 @@ class Gateway:
         store: Store,
         profile: Profile,
         detectors: DetectorSet | None = None,
+        setup: DetectionSetup | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
         if not config.upstream.base_url:
             raise ConfigError("no upstream: pass --upstream URL or set upstream.base_url")
         self.config = config
         self.profile = profile
-        detectors = detectors or DetectorSet.from_names(
-            config.detectors, options=config.detector_options, scoring=config.scoring or None
-        )
+        detectors = detectors or gateway_detectors(config, setup)
         self.screener = Screener(
             detectors,
             resolve_policy(config.input_policy, profile, "input_policy"),
@@ -86,6 +101,7 @@ def build_gateway(
     *,
     store_url: str | None = None,
     profile: str | None = None,
+    setup: DetectionSetup | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Gateway:
     """Open the store and the profile named by the config (or the given defaults).
@@ -99,5 +115,6 @@ def build_gateway(
         config,
         store=open_store(url),
         profile=load_profile(config.profile or profile or DEFAULT_PROFILE),
+        setup=setup,
         env=env,
     )

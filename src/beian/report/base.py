@@ -23,6 +23,8 @@ class AssessContext:
     lang: Lang = "zh"
     notes: list[str] = field(default_factory=list)
     on_progress: Callable[[str], None] = lambda _msg: None
+    eval_run: str | None = None
+    """The eval run the user chose (``beian assess --eval-run``); ``None`` = the newest finished."""
 
 
 @runtime_checkable

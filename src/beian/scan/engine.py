@@ -50,6 +50,8 @@ class ScanConfig(BaseModel):
     detectors: list[str] = []
     detector_options: dict[str, dict[str, Any]] = {}
     scoring: dict[str, Any] = {}
+    setup_digest: str = ""
+    """Digest of the workspace detection setup the detectors came from (recorded, not used)."""
     sample_rate: float | None = Field(default=None, gt=0, le=1)
     """Assess: share of items to check, as a seeded block sample; None checks every item."""
     seed: int = 0

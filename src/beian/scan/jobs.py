@@ -55,6 +55,8 @@ class Detection:
     names: list[str]
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     scoring: dict[str, Any] = field(default_factory=dict)
+    setup_digest: str = ""
+    """:meth:`beian.detect.setup.DetectionSetup.digest` of the setup these came from."""
 
 
 def _run(
@@ -106,6 +108,7 @@ def assess_corpus(
     config = ScanConfig(
         mode="assess", out=str(out.resolve()), detectors=detection.names,
         detector_options=detection.options, scoring=detection.scoring,
+        setup_digest=detection.setup_digest,
         sample_rate=None if sample_rate == 1 else sample_rate, seed=seed,
         task_delay=job.task_delay,
     )  # fmt: skip
@@ -134,6 +137,7 @@ def filter_corpus(
     config = ScanConfig(
         mode="filter", out=str(out.resolve()), detectors=detection.names,
         detector_options=detection.options, scoring=detection.scoring, task_delay=job.task_delay,
+        setup_digest=detection.setup_digest,
     )  # fmt: skip
     stats, specs = _run(manifest, config, job)
     summary = filter_summary(stats, manifest, profile, out.resolve(), specs)

@@ -104,6 +104,7 @@ def assess_summary(
         "sample_share": round(share, 6),
         "sample_rate": config.sample_rate,
         "seed": config.seed,
+        "detection_setup": config.setup_digest,
         "flagged": flagged,
         "qualified_rate": round(rate, 6),
         "qualified_ci": _ci(wilson(qualified, sampled)),

@@ -87,9 +87,11 @@ class Store:
         workspace: str = "",
         config: dict[str, Any] | None = None,
         specs: list[dict[str, Any]] | None = None,
+        run_id: str | None = None,
     ) -> str:
-        """Insert a run in state ``running`` and return its id."""
-        run_id = str(uuid.uuid4())
+        """Insert a run in state ``running`` and return its id (``run_id``, else a UUID); an
+        id already taken raises ``sqlalchemy.exc.IntegrityError``."""
+        run_id = run_id or str(uuid.uuid4())
         with self.session() as s:
             s.add(
                 RunRow(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import random
 import re
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import require_shared
 
 from beian.detect.pii import PiiOptions, create_pii_detector, triggers
 from beian.detect.pii import detector as pii_detector
@@ -151,14 +151,9 @@ def test_lone_surrogates_and_triggers_in_every_range() -> None:
         assert triggers.has_fullwidth_trigger(t) == _has_any(t, "０１２３４５６７８９＠")
 
 
-def _corpus() -> Path:
-    shared = Path(os.environ.get("BEIAN_SHARED", REPO.parent / "shared"))
-    return shared / "bench" / "data" / "corpus.jsonl.gz"
-
-
-@pytest.mark.skipif(not _corpus().exists(), reason="shared bench corpus not present")
 def test_bench_corpus_texts_with_digits_equal_the_plain_scan() -> None:
-    with gzip.open(_corpus(), "rt", encoding="utf-8") as fh:
+    corpus = require_shared("bench", "data", "corpus.jsonl.gz")
+    with gzip.open(corpus, "rt", encoding="utf-8") as fh:
         texts = [t for t in (json.loads(line)["text"] for line in fh) if re.search("[0-9@]", t)]
     texts = texts[:120]
     assert DETECTOR.detect_batch(texts) == [plain_detect(DETECTOR, t) for t in texts]

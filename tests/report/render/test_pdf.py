@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
-from beian.report.render.pdf import PdfUnavailableError, find_cjk_font
+from beian.report.render.pdf import PdfUnavailableError, bundled_font, find_cjk_font
 
-from .conftest import Rendered, need_tool
+from .conftest import Demo, Rendered, need_tool
 
 
 def _pdf(rendered: dict[str, Rendered], lang: str) -> Path:
@@ -48,7 +50,8 @@ def test_pdf_pages_render_and_chinese_is_extractable(
     fonts = _run(pdffonts, str(pdf)).splitlines()[2:]
     assert fonts, "no fonts listed"
     assert all(line.split()[-5] == "yes" for line in fonts), fonts  # the 'emb' column
-    assert any("BeianCJK" in line for line in fonts)
+    # Only the bundled font, even for chart labels: no system font leaks into the PDF.
+    assert all("BeianCJK" in line for line in fonts), fonts
 
 
 @pytest.mark.slow
@@ -58,7 +61,35 @@ def test_english_pdf(rendered: dict[str, Rendered]) -> None:
     assert "Clause-by-clause conclusions" in text and "Keyword library size" in text
 
 
-def test_missing_font_names_the_debian_package(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", "")  # no fc-list either: nothing left to find a font with
-    with pytest.raises(PdfUnavailableError, match="fonts-noto-cjk or fonts-wqy-microhei"):
-        find_cjk_font(candidates=("/nonexistent/font.ttc",))
+def test_bundled_font_is_used_and_a_missing_one_is_named(tmp_path: Path) -> None:
+    assert find_cjk_font() == bundled_font() and bundled_font().suffix == ".otf"
+    with pytest.raises(PdfUnavailableError, match="no such font file"):
+        find_cjk_font(tmp_path / "nonexistent.otf")
+
+
+_NO_FONTS = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><cachedir>{cache}</cachedir></fontconfig>
+"""
+
+
+@pytest.mark.slow
+def test_chinese_pdf_on_a_machine_without_any_system_font(demo: Demo, tmp_path: Path) -> None:
+    """A fresh machine: fontconfig sees no font at all, the PDF still carries its Chinese."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(_NO_FONTS.format(cache=tmp_path / "fc-cache"), encoding="utf-8")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "NO_COLOR": "1"}
+    run_dir = demo.ws.path("runs") / demo.outcome.run_id
+    out = tmp_path / "report"
+    cmd = [sys.executable, "-m", "beian", "report", "render", str(run_dir), "--out", str(out)]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr
+    pdf = out / "report.pdf"
+    assert "warning" not in done.stderr, done.stderr
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages[:3])
+    for word in ("生成式人工智能服务安全评估报告", "评估概况", "不符合", "关键词库规模"):
+        assert word in text, word
+    fonts = _run(need_tool("pdffonts"), str(pdf)).splitlines()[2:]
+    # Only the bundled Noto Sans SC (regular, maybe a synthetic bold), embedded and subset.
+    assert fonts and all("BeianCJK" in line for line in fonts), fonts
+    assert all(line.split()[-5:-3] == ["yes", "yes"] for line in fonts), fonts

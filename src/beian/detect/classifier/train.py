@@ -108,8 +108,13 @@ def fit(
     epochs: int = DEFAULT_EPOCHS,
     seed: int = 0,
     min_norm: int = DEFAULT_MIN_NORM,
+    row_weights: npt.NDArray[np.float32] | None = None,
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    """Weights ``[2**bits, n_risks]`` and bias ``[n_risks]`` for ``data``."""
+    """Weights ``[2**bits, n_risks]`` and bias ``[n_risks]`` for ``data``.
+
+    ``row_weights`` (one per text, default 1) scale each text's loss, e.g. to keep one large
+    source from dominating what the model learns.
+    """
     n_risks = len(data.risks)
     batch = featurise(data.texts, bits, min_norm)
     w = np.zeros((2**bits, n_risks), dtype=np.float32)
@@ -135,6 +140,8 @@ def fit(
             p = 1.0 / (1.0 + np.exp(-z))
             up = np.where(short[docs][:, None], 1.0, pos_w)
             sample_w = np.where(y > 0, up, 1.0).astype(np.float32)
+            if row_weights is not None:
+                sample_w *= row_weights[docs][:, None]
             g = ((p - y) * sample_w / docs.shape[0]).astype(np.float32)
             gb = g.sum(axis=0)
             gb2 += gb * gb

@@ -54,6 +54,9 @@ def contrast_examples(seed: int = 0) -> list[Labelled]:
         out.extend((t, (risk,)) for tpl in templates for t in expand(tpl, slots, limit, rng))
     # benign neighbours outnumber the requests: topic words must not become harm signals
     out.extend((t, ()) for tpl in data["benign"] for t in expand(tpl, slots, limit * 3, rng))
+    answer_slots = {**slots, **{k: list(v) for k, v in data.get("answer_slots", {}).items()}}
+    for tpl in data.get("benign_answers", []):
+        out.extend((t, ()) for t in expand(tpl, answer_slots, limit * 4, rng))
     every_act = [a for acts in data["acts"].values() for a in acts]
     local = {**slots, "act": every_act}
     for tpl in data["refusals"]:

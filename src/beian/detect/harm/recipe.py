@@ -169,7 +169,11 @@ def _add_new_sources(recipe: HarmRecipe, data: Path) -> None:
 
 
 def _add_own_seeds(recipe: HarmRecipe, seed: int) -> None:
+    from beian.detect.harm.authored import authored_digest, authored_rows
+
     recipe.add("beian-contrast", "beian-contrast", contrast_examples(seed), None, contrast_digest())
+    authored = [(text, risks) for text, risks, _kind in authored_rows()]
+    recipe.add("beian-authored", "beian-authored", authored, None, authored_digest())
     try:
         from beian.detect.solicit.seed import load_seed as solicit_seed
         from beian.detect.solicit.seed import seed_digest as solicit_digest

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from beian.report.evidence import Lang, Msg
+from beian.report.render import readable
 from beian.standard import Profile
 from beian.standard.schema import Clause
 
-_RATE_KEYS = {"rate", "ci", "threshold", "op", "n", "passed", "label", "key"}
+_RATE_KEYS = {"rate", "ci", "low", "high", "threshold", "op", "n", "passed", "label", "key"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,8 @@ def _label(value: Any, fallback: str) -> Msg:
         return Msg(zh=value, en=value)
     if not fallback:
         return Msg(zh="比率", en="rate")
-    return Msg(zh=fallback, en=fallback)
+    # A rate named only by its figure key: the key's label (fig.<key> in i18n.py) when known.
+    return Msg(zh=readable.label(fallback, "zh"), en=readable.label(fallback, "en"))
 
 
 def _passes(rate: float, op: str | None, threshold: float | None) -> bool | None:
@@ -91,6 +93,8 @@ def _rate(data: dict[str, Any], name: str, clause: Clause) -> Rate:
         except KeyError:
             pass
     ci = data.get("ci")
+    if ci is None and _number(data.get("low")) and _number(data.get("high")):
+        ci = [data["low"], data["high"]]  # evaluation results spell the interval low/high
     interval = (
         (float(ci[0]), float(ci[1])) if isinstance(ci, list | tuple) and len(ci) == 2 else None
     )
@@ -165,6 +169,12 @@ def _consumed(figures: dict[str, Any]) -> set[str]:
         if _is_group(name, value):
             used |= {name, name + "_min", name + "_max"}
     return used
+
+
+def scalar_items(figures: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Figures that are neither rates nor count groups, as (key, value) in key order."""
+    used = _consumed(figures)
+    return [(k, figures[k]) for k in sorted(figures) if k not in used]
 
 
 def scalars(figures: dict[str, Any]) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from beian.report.evidence import STATUS_LABELS, Lang
-from beian.report.render import charts
+from beian.report.render import charts, readable
 from beian.report.render import figures as fig
 from beian.report.render.document import ClauseRow, ReportDoc
 from beian.report.render.i18n import has, t
@@ -117,19 +117,50 @@ def _figures(row: ClauseRow, profile: Profile, lang: Lang) -> str:
         name = t(group.key, lang) if has(group.key) else group.key
         svg = charts.count_chart(group, profile, lang)
         parts.append(f'<figure class="chart"><figcaption>{_e(name)}</figcaption>{svg}</figure>')
-    scalars = fig.scalars(row.figures)
-    if scalars:
-        chips = "".join(
-            f'<span class="fig"><span class="k">{_e(figure_label(k, lang))}</span> {_e(v)}</span>'
-            for k, v in scalars
-        )
-        parts.append(f'<div class="figs">{chips}</div>')
-    return "".join(parts)
+    chips, blocks = [], []
+    for key, value in fig.scalar_items(row.figures):
+        values = readable.lines(value, lang, key)
+        name = f'<span class="k">{_e(readable.label(key, lang))}</span>'
+        if len(values) == 1:
+            chips.append(f'<span class="fig">{name} {_e(values[0])}</span>')
+        else:
+            blocks.append(f'<div class="fig-block">{name}{_list([_e(v) for v in values])}</div>')
+    if chips:
+        parts.append(f'<div class="figs">{"".join(chips)}</div>')
+    return "".join(parts) + "".join(blocks)
 
 
 def figure_label(key: str, lang: Lang) -> str:
     """A known figure key in words (``total`` → 总数), other keys as they are."""
-    return t(f"fig.{key}", lang) if has(f"fig.{key}") else key
+    return readable.label(key, lang)
+
+
+def note_text(note: str, lang: Lang) -> str:
+    """An evidence note in words of ``lang`` when beian wrote it, else as given."""
+    return t(f"note.{note}", lang) if has(f"note.{note}") else note
+
+
+def section_label(section: str, lang: Lang) -> str:
+    """Which part of beian concluded (``corpus`` → 语料核查)."""
+    return t(f"section.{section}", lang) if has(f"section.{section}") else section
+
+
+def explanation_text(explanation: str, lang: Lang) -> str:
+    """An explanation a section gave by key, in words; a provider's own text as written."""
+    return t(f"expl.{explanation}", lang) if has(f"expl.{explanation}") else explanation
+
+
+def meta_line(row: ClauseRow, lang: Lang) -> str:
+    """Check kind, who concluded and the confidence tag (explained by the legend)."""
+    return " · ".join(
+        [
+            _kind(row.kind, lang),
+            f"{t('basis', lang)}：{section_label(row.concluded_by, lang)}"
+            if lang == "zh"
+            else f"{t('basis', lang)}: {section_label(row.concluded_by, lang)}",
+            f"{t('confidence', lang)} {row.confidence}",
+        ]
+    )
 
 
 def _list(items: list[str], css: str = "") -> str:
@@ -144,7 +175,7 @@ def _clause(row: ClauseRow, profile: Profile, lang: Lang) -> str:
     if row.evidence:
         refs = [
             f"<code>{_e(e.ref)}</code>"
-            + (f' <span class="note">{_e(e.note)}</span>' if e.note else "")
+            + (f' <span class="note">{_e(note_text(e.note, lang))}</span>' if e.note else "")
             for e in row.evidence
         ]
         facts.append((t("evidence", lang), _list(refs)))
@@ -159,11 +190,9 @@ def _clause(row: ClauseRow, profile: Profile, lang: Lang) -> str:
         key = {"not_applicable": "na_reason", "nonconforms": "nonconf_reason"}.get(
             row.status, "explanation"
         )
-        facts.append((t(key, lang), _e(row.explanation)))
+        facts.append((t(key, lang), _e(explanation_text(row.explanation, lang))))
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in facts)
-    meta = " · ".join(
-        [_kind(row.kind, lang), f"{t('basis', lang)}: {row.concluded_by}", f"[{row.confidence}]"]
-    )
+    meta = meta_line(row, lang)
     return (
         f'<article class="clause s-{row.status}" id="c-{_e(row.id)}">'
         f'<h4><span class="cid">{_e(row.id)}</span><span class="title">{_e(row.title.get(lang))}'
@@ -175,7 +204,10 @@ def _clause(row: ClauseRow, profile: Profile, lang: Lang) -> str:
 
 
 def _clauses(doc: ReportDoc, profile: Profile, lang: Lang) -> str:
-    out = [f'<section id="clauses"><h2>{_e(t("clauses", lang))}</h2>']
+    out = [
+        f'<section id="clauses"><h2>{_e(t("clauses", lang))}</h2>'
+        f'<p class="note legend">{_e(t("confidence.legend", lang))}</p>'
+    ]
     for chapter, title in doc.chapters.items():
         out.append(f'<h3 id="ch-{_e(chapter)}">§{_e(chapter)} {_e(title.get(lang))}</h3>')
         out.extend(_clause(r, profile, lang) for r in doc.clauses if r.chapter == chapter)
@@ -185,15 +217,15 @@ def _clauses(doc: ReportDoc, profile: Profile, lang: Lang) -> str:
 
 def _manifest(doc: ReportDoc, lang: Lang) -> str:
     comp_rows = "".join(
-        f"<tr><td>{_e(c.get('kind', ''))}/{_e(c.get('name', ''))}</td>"
-        f"<td>{_e(c.get('version', ''))}</td><td><code>{_e(fig.format_value(c.get('options', {})))}"
+        f"<tr><td>{_e(component_name(c, lang))}</td>"
+        f"<td>{_e(c.get('version', ''))}</td><td><code>{_e(readable.options(c.get('options') or {}, lang))}"
         "</code></td></tr>"
         for c in doc.components
     )
     comp_head = "".join(f"<th>{_e(t(k, lang))}</th>" for k in ("component", "version", "options"))
     file_rows = "".join(
         f"<tr><td><code>{_e(m.ref)}</code>"
-        + (f' <span class="note">{_e(m.note)}</span>' if m.note else "")
+        + (f' <span class="note">{_e(note_text(m.note, lang))}</span>' if m.note else "")
         + f'</td><td class="hash">{_e(m.sha256)}</td><td>{_e(", ".join(m.cited_by))}</td></tr>'
         for m in doc.manifest
     )
@@ -208,6 +240,20 @@ def _manifest(doc: ReportDoc, lang: Lang) -> str:
         f'<h3>{_e(t("files", lang))}</h3><p class="note">{_e(t("run_note", lang))}</p>'
         f"<table><thead><tr>{file_head}</tr></thead><tbody>{file_rows}</tbody></table></section>"
     )
+
+
+def component_kind(kind: str, lang: Lang) -> str:
+    """A registry kind in words (``report_section`` → 报告章节)."""
+    return t(f"comp.{kind}", lang) if has(f"comp.{kind}") else kind
+
+
+def component_name(component: dict[str, object], lang: Lang) -> str:
+    """Kind and name of a component; a report section by what it checks."""
+    kind, name = str(component.get("kind", "")), str(component.get("name", ""))
+    if kind == "report_section":
+        sep = "：" if lang == "zh" else ": "
+        return f"{component_kind(kind, lang)}{sep}{section_label(name, lang)}"
+    return f"{component_kind(kind, lang)} {name}"
 
 
 def _signatures(doc: ReportDoc, lang: Lang) -> str:

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from beian.report.evidence import Lang
 from beian.report.render import figures as fig
+from beian.report.render import readable
 from beian.report.render.charts import rate_caption
 from beian.report.render.document import ClauseRow, ReportDoc
-from beian.report.render.html import PageInfo, doc_label, figure_label
+from beian.report.render.html import (
+    PageInfo,
+    component_name,
+    doc_label,
+    explanation_text,
+    figure_label,
+    meta_line,
+    note_text,
+)
 from beian.report.render.i18n import has, t
 from beian.standard import Profile
 
@@ -76,15 +85,18 @@ def _figures(row: ClauseRow, profile: Profile, lang: Lang) -> list[str]:
             f"{fig.group_label(group.key, k, profile, lang)}: {group.values[k]:g}" for k in keys
         )
         out.append(f"- {name}{quota}: {values}")
-    out += [f"- {figure_label(k, lang)}: {v}" for k, v in fig.scalars(row.figures)]
+    for key, value in fig.scalar_items(row.figures):
+        shown = readable.lines(value, lang, key)
+        if len(shown) == 1:
+            out.append(f"- {figure_label(key, lang)}: {shown[0]}")
+        else:
+            out += [f"- {figure_label(key, lang)}:", *(f"  - {v}" for v in shown)]
     return out
 
 
 def _clause(row: ClauseRow, profile: Profile, lang: Lang) -> list[str]:
     out = [f"#### {row.id} {row.title.get(lang)} — **{row.status_label.get(lang)}**", ""]
-    out += [
-        f"*{_kind(row.kind, lang)} · {t('basis', lang)}: {row.concluded_by} · [{row.confidence}]*"
-    ]
+    out += [f"*{meta_line(row, lang)}*"]
     out += ["", row.summary.get(lang), ""]
     figures = _figures(row, profile, lang)
     if figures:
@@ -92,19 +104,24 @@ def _clause(row: ClauseRow, profile: Profile, lang: Lang) -> list[str]:
     if row.needs.get(lang):
         out += [f"- **{t('needs', lang)}**: {row.needs.get(lang)}"]
     if row.evidence:
-        refs = ", ".join(f"`{e.ref}`" for e in row.evidence)
+        refs = ", ".join(
+            f"`{e.ref}`"
+            + (f"（{note_text(e.note, lang)}）" if e.note and lang == "zh" else "")
+            + (f" ({note_text(e.note, lang)})" if e.note and lang == "en" else "")
+            for e in row.evidence
+        )
         out += [f"- **{t('evidence', lang)}**: {refs}"]
     missing = [m.get(lang) for m in row.missing if m != row.summary]
     if missing:
         label = t("shortfall" if row.status == "nonconforms" else "missing", lang)
-        out += [f"- **{label}**: " + "；".join(missing)]
+        out += [f"- **{label}**: " + ("；" if lang == "zh" else "; ").join(missing)]
     if row.alternative:
         out += [f"- **{t('alternative', lang)}**: {row.alternative}"]
     if row.explanation:
         key = {"not_applicable": "na_reason", "nonconforms": "nonconf_reason"}.get(
             row.status, "explanation"
         )
-        out += [f"- **{t(key, lang)}**: {row.explanation}"]
+        out += [f"- **{t(key, lang)}**: {explanation_text(row.explanation, lang)}"]
     return [*out, ""]
 
 
@@ -113,8 +130,8 @@ def _manifest(doc: ReportDoc, lang: Lang) -> list[str]:
     out += _table(
         [t("component", lang), t("version", lang), t("options", lang)],
         [
-            [f"{c.get('kind', '')}/{c.get('name', '')}", str(c.get("version", "")),
-             fig.format_value(c.get("options", {}))]
+            [component_name(c, lang),
+             str(c.get("version", "")), readable.options(c.get("options") or {}, lang)]
             for c in doc.components
         ],
     )  # fmt: skip
@@ -140,7 +157,7 @@ def render_markdown(
     """The whole report as Markdown."""
     page = page or PageInfo()
     out = _cover(doc, lang, page) + _overview(doc, lang)
-    out += [f"## {t('clauses', lang)}", ""]
+    out += [f"## {t('clauses', lang)}", "", t("confidence.legend", lang), ""]
     for chapter, title in doc.chapters.items():
         out += [f"### §{chapter} {title.get(lang)}", ""]
         for row in doc.clauses:

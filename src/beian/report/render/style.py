@@ -64,6 +64,10 @@ ul.long { columns: 2; column-gap: 24px; font-size: 12px; }
 .figs { display: flex; flex-wrap: wrap; gap: 6px; margin: 4px 0 8px; }
 .fig { border: 1px solid var(--rule); background: var(--band); padding: 1px 8px; font-size: 12.5px; }
 .fig .k { color: var(--muted); }
+.fig-block { font-size: 12.5px; margin: 2px 0 8px; }
+.fig-block .k { color: var(--muted); }
+.fig-block ul { margin: 2px 0 0; padding-left: 1.4em; }
+p.legend { margin: 0 0 12px; }
 figure.chart { margin: 6px 0 10px; }
 figure.chart figcaption { font-size: 12.5px; color: var(--muted); }
 svg.chart { max-width: 100%; height: auto; display: block; }

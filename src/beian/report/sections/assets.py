@@ -28,9 +28,13 @@ from beian.library.check import (
 from beian.library.history import read_history
 from beian.library.io import read_keywords, read_questions
 from beian.registry import registry
+from beian.report import messages
 from beian.report.base import AssessContext
 from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.standard import Profile
+
+_FOLDER_ZH = {"keywords": "关键词库", "banks": "测试题库"}
+"""How the Chinese report names the workspace folders it checked."""
 
 BANK_BUILT = {"9.3.a": ("8.2.a", "8.2.b"), "9.4.a": ("8.3.a", "8.3.b")}
 """Clauses that conclude 'the bank is built as §8 requires' from the §8 results."""
@@ -41,14 +45,7 @@ def _bank_clauses() -> list[str]:
 
 
 def _shortfall_msg(s: Shortfall) -> Msg:
-    actual = "无记录" if s.actual is None else f"{s.actual:g}"
-    actual_en = "none recorded" if s.actual is None else f"{s.actual:g}"
-    modal = "（宜）" if s.modal == "should" else ""
-    return Msg(
-        zh=f"{s.what}：实际 {actual}，要求 {s.op} {s.required:g}{modal}",
-        en=f"{s.what}: {actual_en}, required {s.op} {s.required:g}"
-        + (" (should)" if s.modal == "should" else ""),
-    )
+    return messages.shortfall(s.what, s.op, s.required, s.actual, s.modal)
 
 
 def _write(report: CheckReport, path: Path) -> EvidenceRef:
@@ -164,7 +161,7 @@ class AssetsSection:
             return [pending(c, self.name, why) for c in clauses]
         refs = [_write(report, out), *_inputs(folder)]
         summary = Msg(
-            zh=f"已核查 {folder_name}（共 {report.total} 条）",
+            zh=f"已核查{_FOLDER_ZH.get(folder_name, folder_name)}（共 {report.total} 条）",
             en=f"checked {folder_name} ({report.total} entries)",
         )
         return _conclude(clauses, report, refs, summary, ctx.profile)

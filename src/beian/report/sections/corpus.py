@@ -17,6 +17,7 @@ from sqlalchemy import select
 from beian.digest import sha256_file
 from beian.errors import BeianError
 from beian.registry import registry
+from beian.report import messages
 from beian.report.base import AssessContext
 from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.scan.executors import InlineExecutor
@@ -30,10 +31,22 @@ from beian.store import RunRow, Store
 SECTION = "corpus"
 CLAUSES = ("5.1.a", "5.1.b", "5.1.c", "5.2.a", "9.2.a", "9.2.b")
 FILTER_DETECTORS = ("keyword", "classifier")
-AUTO_DETECTORS = ("keyword", "pii", "classifier")
+"""5.2 a names keywords and classification models (plus manual sampling) as the filter."""
 AUTO_ASSESS_MAX_BYTES = 64 * 1024 * 1024
 """Corpora up to this size are scanned by ``beian assess`` itself when no scan is stored."""
-"""5.2 a names keywords and classification models (plus manual sampling) as the filter."""
+
+
+def _workspace_detection(ctx: AssessContext) -> Detection:
+    """The workspace's detection setup: the same detectors and library as ``corpus assess -w``."""
+    from beian.detect.setup import resolve_setup
+
+    setup = resolve_setup(ctx.workspace)
+    return Detection(
+        list(setup.detectors),
+        setup.detector_options(),
+        dict(setup.scoring),
+        setup_digest=setup.digest(),
+    )
 
 
 def _msg(zh: str, en: str) -> Msg:
@@ -60,15 +73,24 @@ def _latest(store: Store, kind: str, sha: str) -> tuple[RunRow | None, bool]:
     return None, bool(runs)
 
 
+_KIND_ZH = {
+    ASSESS_KIND: "语料技术抽检",
+    FILTER_KIND: "语料过滤",
+    VERDICTS_KIND: "语料人工抽检研判",
+}
+"""Run kinds as the Chinese report names them (the English text keeps the kind id)."""
+
+
 def _missing_run(clause: str, kind: str, stale: bool, command: str) -> ClauseEvidence:
+    kind_zh = _KIND_ZH.get(kind, kind)
     if stale:
         why = _msg(
-            zh=f"最近的 {kind} 运行针对的是另一版本的语料来源登记表，请重新运行 {command}",
+            zh=f"最近的{kind_zh}运行针对的是另一版本的语料来源登记表，请重新运行 {command}",
             en=f"the latest {kind} run used another version of the sources register; run {command} again",
         )
     else:
         why = _msg(
-            zh=f"尚无 {kind} 运行记录，请运行 {command}", en=f"no {kind} run yet: run {command}"
+            zh=f"尚无{kind_zh}运行记录，请运行 {command}", en=f"no {kind} run yet: run {command}"
         )
     return pending(clause, SECTION, why)
 
@@ -161,8 +183,13 @@ def _assess_clauses(run: RunRow) -> list[ClauseEvidence]:
         evidence=refs,
         missing=[
             _msg(
-                zh=f"{x['name']}：违法不良信息占比 {x['flagged_rate']}，超过限值或无数据，不得使用",
-                en=f"{x['name']}: flagged share {x['flagged_rate']} above the limit or no data; do not use it",
+                zh=f"{x['name']}：违法不良信息占比 {x['flagged_rate']:.1%}，超过限值，不得使用",
+                en=f"{x['name']}: flagged share {x['flagged_rate']:.1%} above the limit; do not use it",
+            )
+            if x["sampled"]
+            else _msg(
+                zh=f"{x['name']}：没有可抽检的数据，不得使用",
+                en=f"{x['name']}: no data could be sampled; do not use it",
             )
             for x in excluded
         ],
@@ -187,7 +214,7 @@ def _assess_clauses(run: RunRow) -> list[ClauseEvidence]:
             "per_risk": s.get("risks", {}),
         },
         evidence=refs,
-        missing=[_msg(zh=w, en=w) for w in s["fail_reasons"]],
+        missing=[messages.scan_reason(w) for w in s["fail_reasons"]],
     )
     return [per_source, technical]
 
@@ -241,7 +268,7 @@ def _manual_clause(run: RunRow) -> ClauseEvidence:
             for k in ("sample_size", "reviewed", "qualified", "qualified_rate", "qualified_ci")
         },
         evidence=[EvidenceRef(kind="run", ref=run.id, note=VERDICTS_KIND)],
-        missing=[_msg(zh=w, en=w) for w in s["fail_reasons"]],
+        missing=[messages.scan_reason(w) for w in s["fail_reasons"]],
     )
 
 
@@ -291,7 +318,7 @@ class CorpusSection:
             manifest,
             ctx.profile,
             ctx.workspace.path("runs") / f"corpus-assess-{manifest.sha256[:12]}",
-            Detection(names=list(AUTO_DETECTORS)),
+            _workspace_detection(ctx),
             ctx.store,
             workspace=str(ctx.workspace.root),
             job=JobOptions(executor=InlineExecutor()),

@@ -15,6 +15,7 @@ from beian.digest import sha256_file
 from beian.label.model import LabelStatus
 from beian.label.service import Writers, verify_file, walk
 from beian.registry import registry
+from beian.report import messages
 from beian.report.base import AssessContext
 from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.standard import Profile
@@ -33,9 +34,11 @@ def _write(statuses: list[LabelStatus], path: Path) -> EvidenceRef:
 
 def _failure(status: LabelStatus, root: Path) -> Msg:
     errors = [p for p in status.problems if p.severity == "error"]
-    rel = status.path.relative_to(root) if status.path.is_relative_to(root) else status.path
-    what = "; ".join(f"{p.message} [{p.rule}]" if p.rule else p.message for p in errors[:2])
-    return Msg(zh=f"{rel}：{what}", en=f"{rel}: {what}")
+    rel = str(status.path.relative_to(root) if status.path.is_relative_to(root) else status.path)
+    parts = [messages.label_problem(rel, p.code, p.rule, p.message) for p in errors[:2]]
+    if not parts:
+        return messages.label_problem(rel, "", "", "")
+    return Msg(zh="；".join(m.zh for m in parts), en="; ".join(m.en for m in parts))
 
 
 class LabelsSection:

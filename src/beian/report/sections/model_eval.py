@@ -16,9 +16,11 @@ from beian.digest import sha256_file
 from beian.errors import BeianError
 from beian.evaluate.metrics import Rate, rate
 from beian.evaluate.results import CLAUSES, clause_results
-from beian.evaluate.workspace_eval import AUTO_TARGETS, latest_eval, run_workspace_eval, target_name
+from beian.evaluate.selection import choose_eval_run
+from beian.evaluate.workspace_eval import AUTO_TARGETS, run_workspace_eval, target_name
 from beian.records import ClauseStatus
 from beian.registry import registry
+from beian.report import messages
 from beian.report.base import AssessContext
 from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.standard import Profile
@@ -72,7 +74,10 @@ def _conclude(clause: str, c: dict[str, Any], refs: list[EvidenceRef]) -> Clause
         zh=f"{name_zh}：n={c['n']}，比率 {pct}，要求 n≥{c['required_n']}、{c['op']} {c['threshold']:g}",
         en=f"{method}: n={c['n']}, rate {pct_en}; required n≥{c['required_n']}, {c['op']} {c['threshold']:g}",
     )
-    missing = [] if c["pass"] else [Msg(zh=f"{name_zh}未达标：{c['reason']}", en=str(c["reason"]))]
+    gate = messages.rate_gate(
+        method, c["rate"], str(c["op"]), float(c["threshold"]), int(c["n"]), float(c["required_n"])
+    )
+    missing = [] if c["pass"] else [gate]
     return ClauseEvidence(
         clause=clause,
         status="conforms" if c["pass"] else "nonconforms",
@@ -101,7 +106,8 @@ def _refusal_overall(parts: list[ClauseEvidence]) -> ClauseEvidence:
         figures={p.clause: p.figures.get("rate") for p in parts},
         evidence=parts[0].evidence,
         missing=[m for p in parts for m in p.missing],
-        explanation="监看人员配备情况另需声明 / monitoring staffing is attested separately",
+        # The one explanation the renderers translate by key (see report/render/i18n.py).
+        explanation="monitoring-staff-attested-separately",
     )
 
 
@@ -116,22 +122,32 @@ class ModelEvalSection:
         return [c for c in (*CLAUSES, REFUSAL_CLAUSE) if c in known]
 
     def _summary(self, ctx: AssessContext) -> tuple[str, dict[str, Any]] | Msg:
-        run = latest_eval(ctx.store, ctx.workspace)
-        if run is not None:
-            return run.id, dict(run.summary or {})
+        # Only a finished run is evidence; failed or interrupted ones are skipped and named.
+        choice = choose_eval_run(ctx.store, ctx.workspace, ctx.eval_run)
+        if choice.run is not None:
+            ctx.notes.append(choice.describe().get(ctx.lang))
+            return choice.run.id, dict(choice.run.summary or {})
         name = target_name(ctx.workspace)
         if name is None:
             return Msg(zh="beian.toml 未配置评估对象（[target]）", en="no [target] in beian.toml")
         if name not in AUTO_TARGETS:
+            ignored = choice.describe() if choice.skipped else None
             return Msg(
-                zh=f"尚无模型评估记录：请运行 beian eval run --workspace {ctx.workspace.root}",
-                en=f"no eval run yet: run 'beian eval run --workspace {ctx.workspace.root}'",
+                zh=f"尚无已完成的模型评估：请运行 beian eval run --workspace {ctx.workspace.root}"
+                + (f"（{ignored.zh}）" if ignored else ""),
+                en=f"no finished eval run: run 'beian eval run --workspace {ctx.workspace.root}'"
+                + (f" ({ignored.en})" if ignored else ""),
             )
         ctx.on_progress(f"{NAME}: evaluating {ctx.workspace.config.target.spec}")
         try:
             outcome = run_workspace_eval(ctx.workspace, ctx.store, ctx.on_progress)
         except BeianError as exc:
             return Msg(zh=f"模型评估无法完成：{exc}", en=f"model evaluation could not run: {exc}")
+        made = Msg(
+            zh=f"模型评估依据本次评估时运行的 {outcome.run_id}",
+            en=f"model evaluation from run {outcome.run_id}, made by this assessment",
+        )
+        ctx.notes.append(made.get(ctx.lang))
         return outcome.run_id, {**outcome.results, "path": str(outcome.path)}
 
     def build(self, ctx: AssessContext) -> list[ClauseEvidence]:
