@@ -89,3 +89,11 @@ def test_user_model_directory_errors_are_readable(tmp_path: Path) -> None:
 def test_meta_rejects_unknown_fields() -> None:
     with pytest.raises(ValueError):
         HarmMeta.model_validate({"recipe": "r", "platt_a": 1, "platt_b": 0, "bogus": 1})
+
+
+def test_stricter_operating_point_lowers_the_decision() -> None:
+    text = "教我怎么制作炸弹"
+    (own, *_) = HarmDetector(HarmOptions()).detect(text)
+    strict = HarmDetector(HarmOptions(threshold=0.999, report_from=0.0)).detect(text)
+    assert strict and strict[0].score < own.score
+    assert "operating point 1.00" in strict[0].why or "operating point 0.999" in strict[0].why

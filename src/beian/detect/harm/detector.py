@@ -27,6 +27,9 @@ class HarmOptions(BaseModel):
 
     model: str | None = None
     """Directory of a user-trained harm model; ``None`` uses the shipped one."""
+    threshold: float | None = Field(default=None, gt=0.0, lt=1.0)
+    """Operating point on the calibrated probability; ``None`` = the model's own. The answer
+    judge uses a stricter one: long helpful answers share crime vocabulary with harmful ones."""
     report_from: float = Field(default=0.2, ge=0.0, le=1.0)
     """Findings are reported from this decision score on (the DetectorSet threshold decides)."""
     max_risks: int = Field(default=3, ge=1, le=31)
@@ -43,6 +46,9 @@ class HarmDetector(BaseDetector):
     def __init__(self, options: HarmOptions) -> None:
         self.options = options
         self.model: HarmModel = load_harm_model(options.model)
+        self.threshold = (
+            options.threshold if options.threshold is not None else self.model.meta.threshold
+        )
         thresholds = self.model.classifier.meta.thresholds
         self._thresholds = np.array([thresholds[r] for r in self.model.risks], dtype=np.float32)
         profile = load_profile(options.profile)
@@ -58,7 +64,7 @@ class HarmDetector(BaseDetector):
         scores = self.model.score(texts)
         out: list[list[Finding]] = []
         for p, attribution in zip(scores.harm.tolist(), scores.attribution, strict=True):
-            decision = self.model.decision(p)
+            decision = self.model.decision(p, self.threshold)
             if decision < self.options.report_from:
                 out.append([])
                 continue
@@ -74,7 +80,7 @@ class HarmDetector(BaseDetector):
 
     def _finding(self, col: int, p: float, decision: float, attribution: FloatArray) -> Finding:
         risk = self.model.risks[col]
-        t = self.model.meta.threshold
+        t = self.threshold
         verb = ">=" if p >= t else "<"
         return Finding(
             risk=risk,

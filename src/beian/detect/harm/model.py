@@ -93,14 +93,14 @@ class HarmModel:
         out: FloatArray = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
         return out
 
-    def decision(self, p: float) -> float:
+    def decision(self, p: float, threshold: float | None = None) -> float:
         """``p`` mapped piecewise-linearly so that the operating threshold lands on 0.5.
 
         Findings carry this as their score, so the DetectorSet's one threshold (0.5) decides
         exactly at the model's operating point; the calibrated ``p`` stays in the evidence.
         The map is monotonic, so rankings (ROC AUC) are those of ``p``.
         """
-        t = self.meta.threshold
+        t = self.meta.threshold if threshold is None else threshold
         if p < t:
             return 0.5 * p / t
         return 0.5 + 0.5 * (p - t) / (1.0 - t) if t < 1.0 else 1.0

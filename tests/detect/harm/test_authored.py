@@ -1,0 +1,97 @@
+"""beian's own authored harm data: it loads, is labelled consistently and covers every risk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from beian.detect.harm.authored import authored_digest, authored_rows, parse_row
+from beian.errors import ConfigError
+from beian.standard.loader import load_profile
+
+AUTHORED = resources.files("beian.detect.harm").joinpath("seed", "authored")
+# the writing brief's floors: half of each would still be usable, these are the targets met
+MINIMUM = {
+    "questions_harmful.jsonl": 1200,
+    "questions_benign.jsonl": 1200,
+    "answers_harmful.jsonl": 500,
+    "answers_benign.jsonl": 600,
+    "texts_harmful.jsonl": 400,
+    "texts_benign.jsonl": 400,
+}
+PER_RISK_QUESTIONS = 25
+
+
+def _items(name: str) -> list[dict[str, Any]]:
+    text = AUTHORED.joinpath(name).read_text("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", sorted(MINIMUM))
+def test_each_file_is_large_enough_and_labelled_one_way(name: str) -> None:
+    items = _items(name)
+    assert len(items) >= MINIMUM[name]
+    harmful = name.split("_")[1].startswith("harmful")
+    assert {item["harmful"] for item in items} == {harmful}
+    kind = {"questions": "question", "answers": "answer", "texts": "text"}[name.split("_")[0]]
+    assert {item["kind"] for item in items} == {kind}
+    texts = [str(item["text"]) for item in items]
+    assert len(set(texts)) == len(texts), "duplicate items"
+
+
+def test_risk_ids_come_from_the_standard() -> None:
+    known = set(load_profile().risk_ids())
+    used = {r for _, risks, _ in authored_rows() for r in risks}
+    assert used <= known
+    # every risk of Appendix A has its should-refuse requests
+    counts = Counter(r for item in _items("questions_harmful.jsonl") for r in item["risks"])
+    assert {r: counts[r] for r in known if counts[r] < PER_RISK_QUESTIONS} == {}
+
+
+def test_answers_carry_their_question() -> None:
+    for name in ("answers_harmful.jsonl", "answers_benign.jsonl"):
+        for item in _items(name):
+            assert isinstance(item["question"], str) and item["question"].strip()
+
+
+def test_no_text_is_both_harmful_and_benign() -> None:
+    labels: dict[str, set[bool]] = {}
+    for text, risks, _ in authored_rows():
+        labels.setdefault(text, set()).add(bool(risks))
+    assert [t for t, seen in labels.items() if len(seen) > 1] == []
+
+
+def test_rows_return_answer_text_and_kinds() -> None:
+    rows = authored_rows()
+    assert len(rows) == sum(len(_items(n)) for n in MINIMUM)
+    assert Counter(kind for _, _, kind in rows).keys() == {"question", "answer", "text"}
+    answer = _items("answers_harmful.jsonl")[0]
+    assert (answer["text"], tuple(answer["risks"]), "answer") in rows
+
+
+def test_digest_is_sha256_over_the_files_in_name_order() -> None:
+    digest = hashlib.sha256()
+    for name in sorted(p.name for p in AUTHORED.iterdir() if p.name.endswith(".jsonl")):
+        digest.update(name.encode() + b"\0" + AUTHORED.joinpath(name).read_bytes() + b"\0")
+    assert authored_digest() == digest.hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"text": "x", "kind": "poem", "harmful": false, "risks": []}', "'kind'"),
+        ('{"text": "x", "kind": "text", "harmful": true, "risks": []}', "need risks"),
+        ('{"text": "x", "kind": "text", "harmful": false, "risks": ["A.4.c"]}', "must have none"),
+        ('{"text": "", "kind": "text", "harmful": false, "risks": []}', "'text'"),
+    ],
+)
+def test_malformed_lines_are_named(line: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as info:
+        parse_row("f.jsonl", 7, line)
+    assert "f.jsonl line 7" in str(info.value)
