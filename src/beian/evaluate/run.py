@@ -385,6 +385,7 @@ def _execute(
     )  # fmt: skip
     plan.record.update(status="done", finished_at=rec.now_iso())
     results["run"] = plan.record
+    results["detection_setup"] = config.detection_setup
     path = write_outputs(plan.out, results, items)
     _end(store, plan, "done", {**results, "path": str(path)})
     return EvalOutcome(plan.run_id, results, path)
@@ -406,6 +407,7 @@ def rebuild_results(
     record = (run.summary or {}).get("run") or cfg.get("run")
     if record:
         results["run"] = record
+    results["detection_setup"] = (cfg.get("eval") or {}).get("detection_setup", "")
     where = out_dir or Path(str(cfg.get("out", "")))
     path = write_outputs(where, results, items)
     store.finish_run(run_id, {**results, "path": str(path)}, status=run.status)

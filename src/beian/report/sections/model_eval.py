@@ -49,7 +49,36 @@ def _evidence(run_id: str, summary: dict[str, Any]) -> list[EvidenceRef]:
         refs.append(
             EvidenceRef(kind="file", ref=str(path), sha256=sha256_file(path), note="results")
         )
+    return refs + _tested(summary)
+
+
+def _tested(summary: dict[str, Any]) -> list[EvidenceRef]:
+    """What was tested (F06): target, endpoint, model ids and version, period, banks, setup."""
+    run = summary.get("run") or {}
+    target = run.get("target") or {}
+    named = [
+        ("tested target", target.get("spec") or summary.get("target")),
+        ("tested endpoint", target.get("endpoint")),
+        ("model configured", target.get("model_configured")),
+        ("model reported", target.get("model_reported")),
+        ("model version", target.get("model_version")),
+        ("tested period", _period(run)),
+        ("detection setup", summary.get("detection_setup") or run.get("detection_setup")),
+    ]
+    refs = [EvidenceRef(kind="run", ref=str(value), note=note) for note, value in named if value]
+    for bank in (run.get("banks") or {}).get("files", []):
+        refs.append(
+            EvidenceRef(
+                kind="file", ref=str(bank.get("name")), sha256=str(bank.get("sha256", "")),
+                note="question bank",
+            )
+        )  # fmt: skip
     return refs
+
+
+def _period(run: dict[str, Any]) -> str:
+    start, end = run.get("started_at"), run.get("finished_at")
+    return f"{start} – {end}" if start and end else str(start or "")
 
 
 def _conclude(clause: str, c: dict[str, Any], refs: list[EvidenceRef]) -> ClauseEvidence:
