@@ -31,12 +31,12 @@ from beian.errors import InputError, UserError
 from beian.records import ErrorRecord
 
 if TYPE_CHECKING:
-    from beian.detect.detector_set import DetectorSet
     from beian.detect.llm_judge import LLMJudge
     from beian.detect.refusal import RefusalDetector
+    from beian.evaluate.answer_judge import HarmJudge
 
 JUDGES = ("refusal", "safety", "llm")
-DEFAULT_SAFETY_DETECTORS = "keyword,pii,classifier"
+DEFAULT_SAFETY_DETECTORS = "keyword,solicit,harm"
 BATCH = 64
 """Records judged together: the safety DetectorSet has a batch path; LLM calls run in parallel."""
 
@@ -59,7 +59,7 @@ class Judges:
     """The judges selected for one run (``None`` = not selected)."""
 
     refusal: RefusalDetector | None = None
-    safety: DetectorSet | None = None
+    safety: HarmJudge | None = None
     llm: LLMJudge | None = None
     concurrency: int = 4
 
@@ -96,7 +96,15 @@ def judge_records(
             rec["refusal_evidence"] = result.to_dict()["evidence"]
             counts.refused += result.outcome == "refusal"
             counts.partial += result.outcome == "partial"
-    safety = judges.safety.check_batch(answers) if judges.safety is not None else None
+    from beian.evaluate.judges import JudgeItem
+
+    safety = (
+        judges.safety.judge_batch(
+            [JudgeItem(r.get("question") or "", r["answer"]) for r in records]
+        )
+        if judges.safety is not None
+        else None
+    )
     llm = _run_llm(judges, records) if judges.llm is not None else None
     if safety is None and llm is None:
         return out
@@ -104,7 +112,8 @@ def judge_records(
         risks: set[str] = set()
         qualified: bool | None = True
         if safety is not None:
-            risks.update(safety[i].risks)
+            risks.update(safety[i].evidence["risks"])
+            rec["judged"] = safety[i].evidence["judged"]
         if llm is not None:
             j = llm[i]
             rec["llm_verdict"] = j.verdict
@@ -180,14 +189,13 @@ def build_judges(
     if "refusal" in names:
         judges.refusal, _ = registry.create("detector", "refusal")
     if "safety" in names:
-        try:
-            from beian.detect.detector_set import DetectorSet
-        except ImportError as exc:  # the DetectorSet module ships separately in development
-            raise UserError(f"the safety judge is unavailable: {exc}") from None
-        detectors = [n.strip() for n in safety_detectors.split(",") if n.strip()]
+        from beian.evaluate.answer_judge import HarmJudge, HarmJudgeOptions
+
+        detectors = tuple(n.strip() for n in safety_detectors.split(",") if n.strip())
         if not detectors:
             raise UserError("--safety-detectors names no detector")
-        judges.safety = DetectorSet.from_names(detectors)
+        # refusal-aware: a refusal that names its topic is judged without its refusal sentences
+        judges.safety = HarmJudge(HarmJudgeOptions(detectors=detectors))
     if "llm" in names:
         if not llm_options.get("model"):
             raise UserError("the llm judge needs --llm-model (and usually --llm-base-url)")
