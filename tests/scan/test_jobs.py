@@ -256,3 +256,34 @@ def test_manual_verdicts_are_scored_against_the_profile(tmp_path: Path, corpus: 
         w.writerows(rows)
     with pytest.raises(InputError, match="maybe"):
         import_manual_verdicts(tmp_path / "odd.csv", profile, store)
+
+
+def test_unreadable_source_fails_5_1_a(tmp_path: Path) -> None:
+    """F14: a source whose file is missing is a failure with its reason, never a PASS."""
+    from beian.scan.executors import InlineExecutor
+    from beian.scan.jobs import Detection, JobOptions, assess_corpus
+    from beian.scan.manifest import load_manifest
+    from beian.standard import load_profile
+    from beian.store import open_store
+
+    (tmp_path / "ok.jsonl").write_text('{"text": "今天天气很好"}\n', encoding="utf-8")
+    (tmp_path / "LIC").write_text("CC0", encoding="utf-8")
+    entry = "    type: self-collected\n    languages: [zh]\n    modality: text\n"
+    entry += "    origin: domestic\n    licence: LIC\n"
+    (tmp_path / "m.yaml").write_text(
+        f"sources:\n  - name: good\n{entry}    files: [ok.jsonl]\n"
+        f"  - name: gone\n{entry}    files: [missing.jsonl]\n",
+        encoding="utf-8",
+    )
+    _, summary = assess_corpus(
+        load_manifest(tmp_path / "m.yaml"),
+        load_profile(),
+        tmp_path / "out",
+        Detection(["keyword"]),
+        open_store(f"sqlite:///{tmp_path / 'db.sqlite'}"),
+        job=JobOptions(executor=InlineExecutor()),
+    )
+    assert summary["pass"] is False and summary["sources_usable"] is False
+    gone = next(s for s in summary["sources"] if s["name"] == "gone")
+    assert gone["verdict"] == "unreadable" and gone["unreadable"] == ["missing.jsonl: not found"]
+    assert any("gone could not be read" in r for r in summary["fail_reasons"])

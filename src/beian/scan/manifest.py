@@ -87,6 +87,19 @@ class Manifest(BaseModel):
         p = Path(ref).expanduser()
         return p if p.is_absolute() else self.base / p
 
+    def unreadable(self, source: Source) -> list[str]:
+        """Entries of ``source.files`` that name no readable file (missing, dangling link,
+        folder, or a glob matching nothing): each is a reason the source cannot be assessed."""
+        out: list[str] = []
+        for pattern in source.files:
+            full = str(self.resolve(pattern))
+            if glob.has_magic(full):
+                if not any(Path(m).is_file() for m in glob.glob(full, recursive=True)):
+                    out.append(f"{pattern}: matches no file")
+            elif not Path(full).is_file():
+                out.append(f"{pattern}: " + ("a folder" if Path(full).is_dir() else "not found"))
+        return out
+
     def files(self, source: Source) -> list[Path]:
         """The files of ``source``: globs expanded, sorted, each once, directories skipped."""
         found: dict[Path, None] = {}

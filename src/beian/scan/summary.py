@@ -89,6 +89,13 @@ def assess_summary(
     share = sampled / items if items else 0.0
     sources = [_source_row(n, g, limit) for n, g in _by_source(stats, manifest).items()]
     why: list[str] = []
+    for row in sources:  # F14: a source that cannot be read fails 5.1 a, it is not "no data"
+        known = {s.name for s in manifest.sources}
+        problems = manifest.unreadable(manifest.source(row["name"])) if row["name"] in known else []
+        if problems or not row["items"]:
+            row["verdict"] = "unreadable"
+            row["unreadable"] = problems or ["no readable item"]
+            why.append(f"source {row['name']} could not be read: {'; '.join(row['unreadable'])}")
     if not sampled:
         why.append("no item was checked")
     if share < share_min:

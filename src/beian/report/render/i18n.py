@@ -217,6 +217,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     "val.none": ("无数据", "no data"),
     "val.usable": ("可使用", "usable"),
     "val.exclude": ("不得使用", "exclude"),
+    "val.unreadable": ("无法读取", "unreadable"),
     "val.text": ("文本", "text"),
     "val.image": ("图片", "image"),
     "val.audio": ("音频", "audio"),

@@ -188,6 +188,12 @@ def _assess_clauses(run: RunRow) -> list[ClauseEvidence]:
             )
             if x["sampled"]
             else _msg(
+                zh=f"{x['name']}：无法读取（{'；'.join(x.get('unreadable', []))}），没有可抽检的数据，不得使用",
+                en=f"{x['name']}: could not be read ({'; '.join(x.get('unreadable', []))}); "
+                "no data could be sampled; do not use it",
+            )
+            if x.get("unreadable")
+            else _msg(
                 zh=f"{x['name']}：没有可抽检的数据，不得使用",
                 en=f"{x['name']}: no data could be sampled; do not use it",
             )
