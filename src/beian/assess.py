@@ -99,6 +99,7 @@ def assess(
     lang: Lang = "zh",
     on_progress: Callable[[str], None] = lambda _m: None,
     eval_run: str | None = None,
+    scan_run: str | None = None,
 ) -> Assessment:
     """Assess ``ws`` against its profile; record the run; write ``runs/<id>/assessment.json``.
 
@@ -109,10 +110,12 @@ def assess(
         from beian.evaluate.selection import choose_eval_run
 
         choose_eval_run(store, ws, eval_run)
+    if scan_run is not None:
+        _check_scan_run(store, scan_run)
     profile = ws.profile()
     sections = _sections()
-    run_id = store.start_run(
-        "assess",
+    run_id = _start_assess_run(
+        store,
         profile=profile.profile,
         profile_version=profile.version,
         workspace=str(ws.root),
@@ -120,7 +123,14 @@ def assess(
         specs=[spec for _s, spec in sections],
     )
     ctx = AssessContext(
-        ws, profile, store, run_id, lang, on_progress=on_progress, eval_run=eval_run
+        ws,
+        profile,
+        store,
+        run_id,
+        lang,
+        on_progress=on_progress,
+        eval_run=eval_run,
+        scan_run=scan_run,
     )
     results: dict[str, ClauseEvidence] = {}
     known = {c.id for c in profile.clauses}
@@ -152,6 +162,35 @@ def assess(
     write_assessment(outcome, out_dir / "assessment.json")
     store.finish_run(run_id, {"totals": outcome.totals, "path": str(out_dir)})
     return outcome
+
+
+def _check_scan_run(store: Store, run_id: str) -> None:
+    """``--scan-run`` must name a finished corpus scan: a user error before anything runs."""
+    from beian.errors import InputError
+    from beian.scan.record import ASSESS_KIND
+    from beian.store import RunRow
+
+    with store.session() as s:
+        run = s.get(RunRow, run_id)
+    if run is None or run.kind != ASSESS_KIND:
+        raise InputError(f"no corpus scan run {run_id!r} in the store (see beian corpus assess)")
+    if run.status != "done":
+        raise InputError(f"corpus scan run {run_id} is {run.status}, not finished")
+
+
+def _start_assess_run(store: Store, **fields: Any) -> str:
+    """A readable run id (``20261203-154501-assess``), unique in the store (F29)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from beian.evaluate.record import now_local
+    from beian.evaluate.runid import run_id_candidates
+
+    for candidate in run_id_candidates("assess", now_local()):
+        try:
+            return store.start_run("assess", run_id=candidate, **fields)
+        except IntegrityError:
+            continue
+    return store.start_run("assess", **fields)  # 99 assessments in one second: a UUID
 
 
 def write_assessment(outcome: Assessment, path: Path) -> None:

@@ -86,3 +86,25 @@ def test_wrong_workspace_paths_get_the_right_hint(tmp_path: Path) -> None:
     assert "give the folder that holds beian.toml: -w ws" in config.stderr
     both = _run("assess", "a", "-w", "b", cwd=tmp_path)
     assert both.returncode != 0 and "two workspaces given" in both.stderr
+
+
+def test_runs_are_named_and_chosen_explicitly(assessed: Assessed) -> None:
+    import json
+    import re
+
+    cwd = assessed.root.parent
+    # the assessment run has a readable id, and the notes say which scan was used (F06, F29)
+    assert re.search(r"runs/\d{8}-\d{6}-assess", assessed.summary.stdout), assessed.summary.stdout
+    scan = re.search(
+        r"corpus scan used: run ([\w-]+)|语料技术抽检采用运行 ([\w-]+)", assessed.summary.stderr
+    )
+    assert scan, assessed.summary.stderr
+    scan_id = scan.group(1) or scan.group(2)
+    chosen = _run("assess", "-w", "ws", "--no-report", "--json", "--scan-run", scan_id, cwd=cwd)
+    assert chosen.returncode == 0, chosen.stderr
+    assert scan_id in chosen.stderr
+    clause = next(c for c in json.loads(chosen.stdout)["clauses"] if c["clause"] == "9.2.b")
+    assert any(e["ref"] == scan_id for e in clause["evidence"])
+    bad = _run("assess", "-w", "ws", "--no-report", "--scan-run", "nope", cwd=cwd)
+    assert bad.returncode == 2 and "no corpus scan run 'nope'" in bad.stderr
+    assert "Traceback" not in bad.stderr

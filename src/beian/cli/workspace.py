@@ -98,6 +98,14 @@ def assess_cmd(
             help="Eval run to conclude §9.3/§9.4 from (default: the newest finished one).",
         ),
     ] = None,
+    scan_run: Annotated[
+        str | None,
+        typer.Option(
+            "--scan-run",
+            metavar="ID",
+            help="Corpus scan to conclude §5.1 a/§9.2 b from (default: the newest of the register).",
+        ),
+    ] = None,
 ) -> None:
     """Assess a workspace clause by clause against its profile and write the report."""
     from beian.assess import assess
@@ -117,6 +125,7 @@ def assess_cmd(
             lang=language,
             on_progress=lambda m: status.update(f"assessing: {m}"),
             eval_run=eval_run,
+            scan_run=scan_run,
         )
     for note in outcome.notes:  # which eval run was taken, and which were ignored
         err_console.print(note, markup=False, highlight=False)

@@ -25,6 +25,9 @@ class AssessContext:
     on_progress: Callable[[str], None] = lambda _msg: None
     eval_run: str | None = None
     """The eval run the user chose (``beian assess --eval-run``); ``None`` = the newest finished."""
+    scan_run: str | None = None
+    """The corpus scan the user chose (``beian assess --scan-run``); ``None`` = the newest
+    finished scan of the workspace's register."""
 
 
 @runtime_checkable

@@ -47,7 +47,7 @@ def _cover(doc: ReportDoc, lang: Lang, page: PageInfo) -> list[str]:
     if page.report_date:
         meta.append((t("report_date", lang), page.report_date))
     if page.run_id:
-        meta.append((t("run", lang), page.run_id))
+        meta.append((t("run", lang), f"`{page.run_id}`"))
     out += [f"- **{k}**: {v}" for k, v in meta] + [""]
     if doc.totals.get("pending", 0) or doc.signed < doc.signatories_required:
         out += [f"> **{t('draft', lang)}**", ""]

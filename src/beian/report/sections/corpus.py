@@ -73,6 +73,24 @@ def _latest(store: Store, kind: str, sha: str) -> tuple[RunRow | None, bool]:
     return None, bool(runs)
 
 
+def _chosen(ctx: AssessContext, sha: str) -> tuple[RunRow | None, bool]:
+    """The scan the user chose with ``--scan-run`` (said in the notes), else the newest one."""
+    if ctx.scan_run is None:
+        run, stale = _latest(ctx.store, ASSESS_KIND, sha)
+    else:
+        with ctx.store.session() as s:
+            run, stale = s.get(RunRow, ctx.scan_run), False
+    if run is not None:
+        setup = run.summary.get("detection_setup") or "—"
+        ctx.notes.append(
+            Msg(
+                zh=f"语料技术抽检采用运行 {run.id}（检测配置 {setup[:12]}）",
+                en=f"corpus scan used: run {run.id} (detection setup {setup[:12]})",
+            ).get(ctx.lang)
+        )
+    return run, stale
+
+
 _KIND_ZH = {
     ASSESS_KIND: "语料技术抽检",
     FILTER_KIND: "语料过滤",
@@ -304,8 +322,9 @@ class CorpusSection:
             )
             return [pending(c, SECTION, why) for c in owned]
         results = {r.clause: r for r in self._sources(ctx, manifest)}
-        self._auto_assess(ctx, manifest)
-        results.update({r.clause: r for r in self._runs(ctx.store, manifest)})
+        if ctx.scan_run is None:
+            self._auto_assess(ctx, manifest)
+        results.update({r.clause: r for r in self._runs(ctx, manifest)})
         return [results[c] for c in owned if c in results]
 
     def _auto_assess(self, ctx: AssessContext, manifest: Manifest) -> None:
@@ -338,10 +357,10 @@ class CorpusSection:
         out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return _sources_clauses(report, _file_ref(out, "sources check"))
 
-    def _runs(self, store: Store, manifest: Manifest) -> list[ClauseEvidence]:
-        sha = manifest.sha256
+    def _runs(self, ctx: AssessContext, manifest: Manifest) -> list[ClauseEvidence]:
+        store, sha = ctx.store, manifest.sha256
         out: list[ClauseEvidence] = []
-        assess, stale = _latest(store, ASSESS_KIND, sha)
+        assess, stale = _chosen(ctx, sha)
         if assess is None:
             out += [
                 _missing_run(c, ASSESS_KIND, stale, "beian corpus assess")
