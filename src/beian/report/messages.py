@@ -8,6 +8,8 @@ catalogue instead of pasting those sentences into the Chinese text.
 
 from __future__ import annotations
 
+import re
+
 from beian.report.evidence import Msg
 
 # What a library/bank check counts, by the English label ``beian.library.check`` uses.
@@ -137,6 +139,16 @@ def scan_reason(reason: str) -> Msg:
     if reason.startswith("sampled share ") and len(words) == 5 and words[3] == "below":
         return Msg(
             zh=f"抽检比例 {float(words[2]):.2%}，低于要求的 {float(words[4]):.0%}", en=reason
+        )
+    unreadable = re.fullmatch(r"source (.+?) could not be read: (.+)", reason)
+    if unreadable:
+        return Msg(zh=f"来源 {unreadable[1]} 无法读取：{unreadable[2]}", en=reason)
+    excluded = re.fullmatch(r"(\S+): source (.+?) flagged share (\S+)% above (\S+): .*", reason)
+    if excluded:
+        return Msg(
+            zh=f"{excluded[1]}：来源 {excluded[2]} 违法不良信息占比 {excluded[3]}%，"
+            f"超过 {float(excluded[4]):.0%}，不得用于训练",
+            en=reason,
         )
     if reason.endswith(" required") and "items reviewed, at least" in reason:
         return Msg(zh=f"已人工研判 {words[0]} 条，要求至少 {words[5]} 条", en=reason)

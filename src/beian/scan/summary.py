@@ -102,6 +102,13 @@ def assess_summary(
         why.append(f"sampled share {share:.4f} below {share_min:g}")
     if sampled and rate < rate_min:
         why.append(f"qualified rate {rate:.4f} below {rate_min:g}")
+    # F16: a source over the 5.1 a limit is a failure of its own (9.2 b's "pass" stays 9.2 b's)
+    excluded = [
+        f"{SOURCE_CLAUSE}: source {r['name']} flagged share {r['flagged_rate']:.2%} above "
+        f"{limit:g}: do not use it for training"
+        for r in sources
+        if r["verdict"] == "exclude"
+    ]
     return {
         "profile": profile.profile,
         "profile_version": profile.version,
@@ -116,7 +123,7 @@ def assess_summary(
         "qualified_rate": round(rate, 6),
         "qualified_ci": _ci(wilson(qualified, sampled)),
         "pass": not why,
-        "fail_reasons": why,
+        "fail_reasons": why + excluded,
         "thresholds": {
             f"{SOURCE_CLAUSE}.{SOURCE_KEY}": limit,
             f"{TECH_CLAUSE}.{SHARE_KEY}": share_min,

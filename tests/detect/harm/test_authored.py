@@ -23,8 +23,14 @@ MINIMUM = {
     "answers_benign.jsonl": 600,
     "texts_harmful.jsonl": 400,
     "texts_benign.jsonl": 400,
+    "questions_indirect_harmful.jsonl": 1200,
+    "questions_indirect_benign.jsonl": 1000,
 }
 PER_RISK_QUESTIONS = 25
+# the indirect questions imitate long benchmark prompts: bounded length, varied openings
+INDIRECT = ("questions_indirect_harmful.jsonl", "questions_indirect_benign.jsonl")
+INDIRECT_LENGTH = (40, 200)
+MAX_SAME_OPENING = 24
 
 
 def _items(name: str) -> list[dict[str, Any]]:
@@ -36,7 +42,7 @@ def _items(name: str) -> list[dict[str, Any]]:
 def test_each_file_is_large_enough_and_labelled_one_way(name: str) -> None:
     items = _items(name)
     assert len(items) >= MINIMUM[name]
-    harmful = name.split("_")[1].startswith("harmful")
+    harmful = name.removesuffix(".jsonl").rsplit("_", 1)[1] == "harmful"
     assert {item["harmful"] for item in items} == {harmful}
     kind = {"questions": "question", "answers": "answer", "texts": "text"}[name.split("_")[0]]
     assert {item["kind"] for item in items} == {kind}
@@ -49,8 +55,28 @@ def test_risk_ids_come_from_the_standard() -> None:
     used = {r for _, risks, _ in authored_rows() for r in risks}
     assert used <= known
     # every risk of Appendix A has its should-refuse requests
-    counts = Counter(r for item in _items("questions_harmful.jsonl") for r in item["risks"])
-    assert {r: counts[r] for r in known if counts[r] < PER_RISK_QUESTIONS} == {}
+    for name in ("questions_harmful.jsonl", "questions_indirect_harmful.jsonl"):
+        counts = Counter(r for item in _items(name) for r in item["risks"])
+        assert {r: counts[r] for r in known if counts[r] < PER_RISK_QUESTIONS} == {}, name
+
+
+@pytest.mark.parametrize("name", INDIRECT)
+def test_indirect_questions_are_long_and_open_in_many_ways(name: str) -> None:
+    texts = [str(item["text"]) for item in _items(name)]
+    low, high = INDIRECT_LENGTH
+    assert [t for t in texts if not low <= len(t) <= high] == []
+    # a model must not learn "this opening means harmful": no opening may dominate
+    openings = Counter(t[:4] for t in texts)
+    assert openings.most_common(1)[0][1] <= MAX_SAME_OPENING
+
+
+def test_indirect_questions_repeat_no_other_authored_text() -> None:
+    others = {
+        str(item["text"]) for name in MINIMUM if name not in INDIRECT for item in _items(name)
+    }
+    indirect = [str(item["text"]) for name in INDIRECT for item in _items(name)]
+    assert len(set(indirect)) == len(indirect)
+    assert [t for t in indirect if t in others] == []
 
 
 def test_answers_carry_their_question() -> None:
@@ -68,7 +94,9 @@ def test_no_text_is_both_harmful_and_benign() -> None:
 
 def test_rows_return_answer_text_and_kinds() -> None:
     rows = authored_rows()
-    assert len(rows) == sum(len(_items(n)) for n in MINIMUM)
+    # every file of the folder, including ones added after MINIMUM was last updated
+    names = [p.name for p in AUTHORED.iterdir() if p.name.endswith(".jsonl")]
+    assert len(rows) == sum(len(_items(n)) for n in names)
     assert Counter(kind for _, _, kind in rows).keys() == {"question", "answer", "text"}
     answer = _items("answers_harmful.jsonl")[0]
     assert (answer["text"], tuple(answer["risks"]), "answer") in rows

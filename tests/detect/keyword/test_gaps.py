@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from beian.detect.keyword import KeywordDetector
 from beian.library.records import KeywordEntry
@@ -58,3 +60,19 @@ def test_batch_and_single_agree_and_plain_hits_are_not_doubled(detector: Keyword
     batch = detector.detect_batch(texts)
     assert batch == [detector.detect(t) for t in texts]
     assert [len(b) for b in batch] == [1, 0, 2, 0, 2]
+
+
+_FILLED = st.lists(
+    st.sampled_from(list("傻逼法轮功黄片大麻烦 ab*") + ["🐶", "❤", "😀", "\u200b", "\ud800"]),
+    max_size=16,
+).map("".join)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(_FILLED, min_size=1, max_size=6))
+def test_gap_scan_batch_equals_single_on_random_texts(
+    detector: KeywordDetector, texts: list[str]
+) -> None:
+    assert detector.detect_batch(texts) == [detector.detect(t) for t in texts]

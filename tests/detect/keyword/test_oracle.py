@@ -9,13 +9,14 @@ cover, ASCII word boundaries, the straddling-word rule, best score per span and 
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from beian.detect.keyword import KeywordDetector
 from beian.detect.keyword.compile import Compiled, Rule, compile_entries
 from beian.detect.keyword.context import straddling_word
 from beian.detect.keyword.engine import Engine, hyperscan_available
+from beian.detect.keyword.gaps import filler_positions
 from beian.library.records import KeywordEntry
 from beian.records import Finding
 from beian.text import fold_homophones, normalise
@@ -117,9 +118,23 @@ def test_oracle_on_fixed_cases(engine: Engine, pinyin: bool) -> None:
     assert [f.evidence for f in det.detect("买勣业")] == ["勣业"]
 
 
+def _no_gap_fillers(texts: list[str]) -> bool:
+    """The oracle covers the first scan; a filler between two CJK characters (法a轮, 傻🐶逼)
+    starts the gap scan, whose paths are checked against each other in test_gaps.py."""
+    import numpy as np
+
+    for t in texts:
+        folded = normalise(t.encode("utf-16-le", "replace").decode("utf-16-le", "replace")).text
+        units = np.frombuffer(folded.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+        if len(filler_positions(units)):
+            return False
+    return True
+
+
 @settings(max_examples=200, deadline=None)
 @given(TEXTS)
 def test_batch_matches_oracle(texts: list[str]) -> None:
+    assume(_no_gap_fillers(texts))
     for engine in ENGINES:
         det, c = _detector(engine, pinyin=False)
         want = [oracle(c, t) for t in texts]
@@ -130,6 +145,7 @@ def test_batch_matches_oracle(texts: list[str]) -> None:
 @settings(max_examples=100, deadline=None)
 @given(TEXTS)
 def test_homophones_match_oracle(texts: list[str]) -> None:
+    assume(_no_gap_fillers(texts))
     det, c = _detector(ENGINES[-1], pinyin=True)
     assert det.detect_batch(texts) == [oracle(c, t) for t in texts]
 

@@ -82,13 +82,18 @@ class ClassifierDetector(BaseDetector):
         return out
 
     def _finding(self, col: int, score: float) -> Finding:
+        # F33: a finding is emitted only at or above the risk's own threshold, so its score is
+        # mapped to put that threshold at the DetectorSet's 0.5: "score >= threshold" then always
+        # means unqualified. The model's probability stays in the evidence.
         risk = self.model.risks[col]
+        t = float(self._thresholds[col])
+        decision = 0.5 + 0.5 * (score - t) / (1.0 - t) if t < 1.0 else 1.0
         return Finding(
             risk=risk,
             detector=self.name,
-            score=score,
-            evidence=f"{self._names[col]} {score:.2f}",
-            why=f"classifier score {score:.3f} >= threshold {self._thresholds[col]:.2f}",
+            score=round(min(1.0, max(0.5, decision)), 4),
+            evidence=f"{self._names[col]} p={score:.2f}",
+            why=f"classifier probability {score:.3f} >= the risk's threshold {t:.2f}",
         )
 
 

@@ -238,7 +238,9 @@ def _assess_clauses(run: RunRow) -> list[ClauseEvidence]:
             "per_risk": s.get("risks", {}),
         },
         evidence=refs,
-        missing=[messages.scan_reason(w) for w in s["fail_reasons"]],
+        missing=[  # 5.1 a reasons belong to 5.1 a (above), not to the technical sample
+            messages.scan_reason(w) for w in s["fail_reasons"] if not w.startswith("5.1.a:")
+        ],
     )
     return [per_source, technical]
 
