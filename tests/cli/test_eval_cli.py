@@ -154,3 +154,17 @@ def test_user_errors_are_one_line(
     assert cli(*args) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and message in err and "\n" not in err
+
+
+def test_url_as_target_gets_a_hint(tmp_path: Path) -> None:
+    """F45: a URL given as --target is answered with the right spelling, exit 2."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "beian", "eval", "run", "--target", "http://127.0.0.1:9/v1",
+         "--banks", str(tmp_path), "--out", str(tmp_path / "o")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert out.returncode == 2
+    assert "--target openai:MODEL --base-url http://127.0.0.1:9/v1" in out.stderr

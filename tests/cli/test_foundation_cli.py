@@ -95,6 +95,8 @@ def test_init_and_assess_workspace(beian: Runner, tmp_path: Path) -> None:
     r = beian("init", str(ws), "--provider", "某公司", "--language", "en")
     assert r.returncode == 0, r.stderr
     assert (ws / "beian.toml").is_file() and (ws / "attestations" / "attestations.yaml").is_file()
+    # F41: init says what to do next, with the [target] syntax
+    assert "next steps" in r.stdout and "[target]" in r.stdout and "beian assess -w" in r.stdout
     r = beian("assess", str(ws), "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)

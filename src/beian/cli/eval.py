@@ -213,6 +213,12 @@ def _config(
     from beian.evaluate.run import EvalConfig
     from beian.evaluate.workspace_eval import setup_judges, workspace_config
 
+    if target is not None and target.split(":", 1)[0].lower() in {"http", "https"}:
+        # F45: a URL is where the model is, not which target plugin talks to it
+        raise UserError(
+            f"--target {target}: give the plugin and model, e.g. "
+            f"--target openai:MODEL --base-url {target}"
+        )
     names = _split(judges)
     if llm[0] and "llm" not in names:
         names.append("llm")

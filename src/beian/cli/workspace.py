@@ -53,6 +53,26 @@ def init(
     ws = init_workspace(root, demo=demo, config=config, force=force)
     attestations.write_template(ws.path("attestations"), ws.profile())
     console.print(f"workspace ready: {ws.root / CONFIG_NAME}", soft_wrap=True)
+    _next_steps(ws.root, demo)
+
+
+def _next_steps(root: Path, demo: bool) -> None:
+    """F41: what to do next, with the syntax of the one setting every new workspace needs."""
+    w = str(root)
+    steps = [
+        "下一步 / next steps:",
+        f"  beian library import 关键词.xlsx --into {w}/keywords   # 关键词库 / keyword library",
+        f"  beian bank check -w {w}                               # 测试题库 / question banks",
+        "  在 beian.toml 填写被测模型 / name the model under test in beian.toml:",
+        "    [target]",
+        '    spec = "openai:MODEL"',
+        '    base_url = "http://127.0.0.1:8000/v1"',
+        f"  beian assess -w {w}                                   # 逐条评估 / assess",
+    ]
+    if demo:
+        steps = ["下一步 / next step:", f"  beian assess -w {w}"]
+    for line in steps:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _ensure_demo() -> Path:

@@ -62,10 +62,15 @@ def parse_row(name: str, number: int, line: str) -> AuthoredRow:
     return text, tuple(risks), str(kind)
 
 
-def authored_rows() -> list[AuthoredRow]:
-    """Every authored row: (text, risks or ``()``, kind); for answers the answer text."""
+def authored_rows(exclude: frozenset[str] = frozenset()) -> list[AuthoredRow]:
+    """Every authored row: (text, risks or ``()``, kind); for answers the answer text.
+
+    ``exclude`` names files (e.g. ``questions_indirect_harmful.jsonl``) to leave out.
+    """
     out: list[AuthoredRow] = []
     for name, content in _contents():
+        if name in exclude:
+            continue
         for number, line in enumerate(content.splitlines(), start=1):
             if line.strip():
                 out.append(parse_row(name, number, line))
