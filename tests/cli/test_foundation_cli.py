@@ -138,3 +138,12 @@ def test_assess_without_argument_uses_demo(beian: Runner, tmp_path: Path) -> Non
     assert "report.html" in out
     html = next(demo.glob("runs/*/report/report.html"))
     assert "8.1.a" in html.read_text(encoding="utf-8")
+
+
+def test_risk_names_are_never_cut_at_80_columns(beian: Runner) -> None:
+    """F42: a Chinese name folds onto the next line instead of ending in "…"."""
+    r = beian("risks", env={"COLUMNS": "80"})
+    assert r.returncode == 0, r.stderr
+    assert "…" not in r.stdout
+    joined = "".join(line.split("│")[2].strip() for line in r.stdout.splitlines() if "│" in line)
+    assert "煽动颠覆国家政权、推翻社会主义制度" in joined

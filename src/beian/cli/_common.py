@@ -95,3 +95,12 @@ def check_workspace_path(path: Path) -> Path:
     if not path.is_dir():
         raise InputError(f"{path}: not a folder")
     return path
+
+
+def folding(table: Any) -> Any:
+    """``table`` with every column folding long cells instead of cutting them with "…": a
+    Chinese name has no spaces to wrap at, so Rich would otherwise elide it at 80 columns
+    (ux.md F42, F43, F48)."""
+    for column in table.columns:
+        column.overflow = "fold"
+    return table

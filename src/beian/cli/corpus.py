@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from beian.cli._common import console, err_console, print_json, workspace_option
+from beian.cli._common import console, err_console, folding, print_json, workspace_option
 from beian.errors import InputError, UserError
 from beian.standard import DEFAULT_PROFILE, Profile, load_profile
 
@@ -224,8 +224,8 @@ def sources_check(
     if as_json:
         print_json({**report.model_dump(mode="json"), "ok": report.ok})
     else:
-        table = Table(
-            "source", "type", "languages", "modality", "origin", "files", "MB", "traceable"
+        table = folding(
+            Table("source", "type", "languages", "modality", "origin", "files", "MB", "traceable")
         )
         for s in report.sources:
             table.add_row(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from beian.cli._common import console, err_console, print_json, workspace_option
+from beian.cli._common import console, err_console, folding, print_json, workspace_option
 from beian.errors import InputError
 from beian.library.mutate import KINDS, check_kinds, mutate_keywords, mutate_questions
 from beian.library.records import Bank
@@ -279,7 +279,7 @@ def library_history(
     if as_json:
         print_json([e.model_dump(mode="json") for e in events])
         return
-    table = Table("when", "actor", "action", "source", "sha256", "+", "~", "-", "total")
+    table = folding(Table("when", "actor", "action", "source", "sha256", "+", "~", "-", "total"))
     for e in events:
         c = e.counts
         table.add_row(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from beian.cli._common import console, print_json
+from beian.cli._common import console, folding, print_json
 from beian.standard import DEFAULT_PROFILE, builtin_profiles, export_profile, load_profile
 from beian.standard.schema import Profile, Threshold
 
@@ -58,7 +58,7 @@ def risks(profile: ProfileOpt = DEFAULT_PROFILE, as_json: JsonOpt = False) -> No
     if as_json:
         print_json(risks_json(prof))
         return
-    table = Table("id", "风险", "risk", title=f"{prof.standard_zh} 附录A")
+    table = folding(Table("id", "风险", "risk", title=f"{prof.standard_zh} 附录A"))
     for r in prof.risks:
         table.add_row(r.id, r.name_zh, r.name_en)
     console.print(table)

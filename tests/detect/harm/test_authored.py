@@ -25,6 +25,9 @@ MINIMUM = {
     "texts_benign.jsonl": 400,
     "questions_indirect_harmful.jsonl": 1200,
     "questions_indirect_benign.jsonl": 1000,
+    "answers_long_benign.jsonl": 600,
+    "texts_implicit_harmful.jsonl": 600,
+    "texts_groups_benign.jsonl": 700,
 }
 PER_RISK_QUESTIONS = 25
 # the indirect questions imitate long benchmark prompts: bounded length, varied openings
@@ -79,8 +82,36 @@ def test_indirect_questions_repeat_no_other_authored_text() -> None:
     assert [t for t in indirect if t in others] == []
 
 
+# long helpful answers, calm prejudice and neutral posts about groups: their length bounds
+CALM = {
+    "answers_long_benign.jsonl": (150, 600),
+    "texts_implicit_harmful.jsonl": (10, 120),
+    "texts_groups_benign.jsonl": (10, 150),
+}
+# implicit means no swearing: the model must learn the prejudice, not the swear word
+PROFANITY = ("傻逼", "傻B", "妈的", "他妈", "操你", "狗日", "脑残", "贱人", "去死", "滚蛋", "婊")
+
+
+@pytest.mark.parametrize("name", sorted(CALM))
+def test_calm_files_keep_their_length_and_repeat_no_other_text(name: str) -> None:
+    texts = [str(item["text"]) for item in _items(name)]
+    low, high = CALM[name]
+    assert [t for t in texts if not low <= len(t) <= high] == []
+    others = {str(item["text"]) for other in MINIMUM if other != name for item in _items(other)}
+    assert [t for t in texts if t in others] == []
+
+
+def test_implicit_harmful_texts_are_discrimination_without_swearing() -> None:
+    items = _items("texts_implicit_harmful.jsonl")
+    assert [i["text"] for i in items if any(w in i["text"] for w in PROFANITY)] == []
+    discrimination = [i for i in items if any(r.startswith("A.2.") for r in i["risks"])]
+    assert len(discrimination) >= 0.8 * len(items)
+    # every discrimination kind of Appendix A (A.2.a to A.2.i) is present
+    assert {r for i in discrimination for r in i["risks"]} >= {f"A.2.{c}" for c in "abcdefghi"}
+
+
 def test_answers_carry_their_question() -> None:
-    for name in ("answers_harmful.jsonl", "answers_benign.jsonl"):
+    for name in ("answers_harmful.jsonl", "answers_benign.jsonl", "answers_long_benign.jsonl"):
         for item in _items(name):
             assert isinstance(item["question"], str) and item["question"].strip()
 
