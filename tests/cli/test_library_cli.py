@@ -127,3 +127,18 @@ def test_user_errors_are_one_line_exit_2(
 ) -> None:
     code, _, err = _run(args, capsys)
     assert code == 2 and err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_check_warnings_list_the_items(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """F09: a warning says which items, not only how many."""
+    lib = tmp_path / "kw.jsonl"
+    rows = [("约炮", "A.1.f"), (" 约炮 ", "A.1.f"), ("涉黄词", "涉黄")]
+    rows += [(f"重复词{i}", "A.1.f") for i in range(7) for _ in range(2)]
+    lib.write_text(
+        "".join(json.dumps({"term": t, "risk": r}, ensure_ascii=False) + "\n" for t, r in rows),
+        encoding="utf-8",
+    )
+    _code, out, _err = _run(["library", "check", str(lib)], capsys)
+    assert "warning: exact duplicates: 8" in out and "约炮 ×2" in out
+    assert "… and 3 more (--json)" in out
+    assert "warning: unknown risk ids: 1" in out and "涉黄 (1 rows)" in out

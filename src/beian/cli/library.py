@@ -141,6 +141,37 @@ def _report_import(result: ImportResult, into: Path) -> None:
     )
 
 
+WARNING_ITEMS = 5
+"""Items listed under each warning; the rest are counted and left to ``--json``."""
+
+
+def _group_text(group: dict[str, object]) -> str:
+    """One duplicate group (its text, how often, which rows/ids) or near pair (ids, similarity)."""
+    if "a" in group and "b" in group:
+        return f"{group['a']} ~ {group['b']} (similarity {group.get('similarity')})"
+    where = group.get("items") or group.get("rows") or group.get("terms")
+    listed = f": {', '.join(str(v) for v in where)}" if isinstance(where, list) else ""
+    return f"{group.get('text')} ×{group.get('count')}{listed}"
+
+
+def _warning_items(report: CheckReport) -> dict[str, list[str]]:
+    """Every warning of ``report`` with the items it is about."""
+    return {
+        "exact duplicates": [_group_text(g) for g in report.duplicates.exact],
+        "near duplicates": [_group_text(g) for g in report.duplicates.near],
+        "unknown risk ids": [f"{r} ({n} rows)" for r, n in report.unknown_risks.items()],
+        "unlabelled": [f"{report.unlabelled} rows without a risk id"] if report.unlabelled else [],
+        "derived (not counted)": [f"{report.derived} rows"] if report.derived else [],
+        "one-character terms": list(report.short_terms),
+        "terms firing on benign text": [
+            f"{h.get('term')} ({h.get('risk')}): {h.get('texts')} benign texts, "
+            f"e.g. {' '.join(str(h.get('example', '')).split())[:40]}"
+            for h in report.benign_hits
+        ],
+        "empty rows skipped": list(report.empty_rows),
+    }
+
+
 def _print_report(report: CheckReport) -> None:
     console.print(
         f"{report.kind}: {report.total} counted (profile {report.profile}, as of {report.as_of})"
@@ -151,19 +182,16 @@ def _print_report(report: CheckReport) -> None:
     for key, n in {**report.per_risk, **report.per_topic}.items():
         table.add_row(key, str(n))
     console.print(table)
-    extras = {
-        "exact duplicates": len(report.duplicates.exact),
-        "near duplicates": len(report.duplicates.near),
-        "unknown risk ids": sum(report.unknown_risks.values()),
-        "unlabelled": report.unlabelled,
-        "derived (not counted)": report.derived,
-        "one-character terms": len(report.short_terms),
-        "terms firing on benign text": len(report.benign_hits),
-        "empty rows skipped": len(report.empty_rows),
-    }
-    for label, n in extras.items():
-        if n:
-            console.print(f"warning: {label}: {n}", markup=False, highlight=False)
+    for label, items in _warning_items(report).items():
+        if not items:
+            continue
+        # F09: say which, not only how many (the first few; all of them are in --json)
+        console.print(f"warning: {label}: {len(items)}", markup=False, highlight=False)
+        for item in items[:WARNING_ITEMS]:
+            console.print(f"  {item}", markup=False, highlight=False, soft_wrap=True)
+        if len(items) > WARNING_ITEMS:
+            more = len(items) - WARNING_ITEMS
+            console.print(f"  … and {more} more (--json)", markup=False, highlight=False)
     for note in report.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
     for s in report.shortfalls:
