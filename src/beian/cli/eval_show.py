@@ -110,7 +110,10 @@ def describe_target(record: dict[str, Any]) -> str:
 def describe_answers(record: dict[str, Any]) -> str:
     """How many answers were obtained, asked, reused (from which runs) and failed."""
     a = record.get("answers", {})
-    text = f"answers {a.get('answered', 0)}/{a.get('total', 0)}: asked {a.get('asked', 0)}"
+    text = (
+        f"answers {a.get('answered', 0)} of {a.get('total', 0)} questions "
+        f"(asked {a.get('asked', 0)})"
+    )
     if a.get("reused"):
         runs = ", ".join(f"{n} from {r}" for r, n in a.get("reused_from", {}).items())
         text += f", reused {a['reused']} ({runs})"
@@ -127,14 +130,17 @@ def print_summary(results: dict[str, Any], path: Path, *, notes: bool = True) ->
         figure = ""
         if c.get("rate") is not None:
             figure = f" {c['rate']:.1%} [{c['low']:.1%}, {c['high']:.1%}] n={c['n']}"
-        line = f"{clause} {c['method']}: {state}{figure} ({c.get('reason', '')})"
+        reason = c.get("reason", "")
+        why = f" ({reason})" if reason and reason != "method not run" else ""  # F08: said once
+        line = f"{clause} {c['method']}: {state}{figure}{why}"
         console.print(line, markup=False, highlight=False)
     for info in results["sampling"].values() if notes else ():
         if "note" in info:
             say(f"note: {info['note']}")
     errors = results["errors"]["counts"]
     if errors:
-        say(f"questions without an answer: {errors}")
+        listed = ", ".join(f"{bank} {n}" for bank, n in errors.items())
+        say(f"questions without an answer: {listed} (the target gave none)")
     record = results.get("run")
     if record:
         say(f"run {record.get('id', results['run_id'])}: {describe_target(record)}")
