@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from beian.detect.solicit import SolicitDetector, find_contacts
+from beian.detect.solicit.lexicon import families
 from beian.detect.solicit.seed import generate, load_seed, seed_digest
 from beian.errors import ConfigError
 from beian.registry import registry
@@ -150,3 +153,48 @@ def test_report_contacts_adds_the_handle_span() -> None:
     text = "约炮 加 🐧 12345678"
     spans = {text[f.start : f.end] for f in d.detect(text) if f.start is not None}
     assert "🐧 12345678" in spans and "约炮" in spans
+
+
+_CONTACTISH = st.lists(
+    st.sampled_from(
+        list("微信vx加VQq扣企鹅1234567890-+ @.com点私聊看我头像评论区飞机tg小红薯刷单日结")
+        + ["🐧", "➕", "一", "二"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CONTACTISH)
+def test_contact_scan_at_first_characters_equals_the_full_scan(text: str) -> None:
+    """Trying the pattern only where a contact can begin finds exactly what finditer finds."""
+    from beian.detect.solicit import contacts as c
+    from beian.detect.solicit.prepare import prepare
+
+    digits = prepare(text).digits
+    rx, _ = c._pattern()
+    full = [(m.span(), m.lastgroup) for m in rx.finditer(digits)]
+    assert [(m.span(), m.lastgroup) for m in c._matches(digits, 0, len(digits))] == full
+
+
+class _FullScan(SolicitDetector):
+    """The same detector scanning every character for contacts (the reference)."""
+
+    def _regions(self, terms: object, n: int) -> list[tuple[int, int]]:
+        return [(0, n)]
+
+
+def test_regions_around_terms_change_no_finding() -> None:
+    """Contacts are looked for only near terms: the findings equal those of a full scan."""
+    names = list(families().families)
+    det, ref = (cls(families(), names, 0.0, True) for cls in (SolicitDetector, _FullScan))
+    far = "普通的一句话，" * 40
+    texts = [
+        "刷单日结加微信abc12345",
+        f"{far}刷单{far}vx: abc12345",
+        "兼职" + far + "138 0013 8000",
+        "百家乐平台 tg @lucky_888 日结" + far,
+    ]
+    for text in texts:
+        assert det.detect(text) == ref.detect(text), text
+    assert any(f.evidence.endswith("contact:wechat") for f in det.detect(texts[0]))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import ahocorasick_rs
 
 from beian.detect.base import BaseDetector
-from beian.detect.solicit.contacts import find_in
+from beian.detect.solicit.contacts import CONTACT_MAX_CHARS, find_in
 from beian.detect.solicit.lexicon import Families, cues
 from beian.detect.solicit.prepare import Prepared, prepare
 from beian.detect.solicit.rules import Context, Decision, TermHit, decide
@@ -63,8 +63,6 @@ class SolicitDetector(BaseDetector):
         """Findings for one text; spans index ``text`` itself."""
         prep = prepare(text)
         ctx = Context(self._lexicon.scoring)
-        for contact, lo, hi in find_in(prep):
-            ctx.contacts.append((contact, lo, hi))
         terms: dict[str, list[TermHit]] = {}
         for pid, lo, hi in self._ac.find_matches_as_indexes(prep.text, overlapping=True):
             for role, weight in self._roles[pid]:
@@ -80,8 +78,10 @@ class SolicitDetector(BaseDetector):
                     ctx.blockers.append((lo, hi))
                 else:
                     terms.setdefault(role, []).append(TermHit(self._patterns[pid], weight, lo, hi))
-        if not terms:
+        if not terms:  # every rule needs a term: no contact scan for texts without one
             return []
+        for contact, lo, hi in find_in(prep, self._regions(terms, len(prep.text))):
+            ctx.contacts.append((contact, lo, hi))
         out: list[Finding] = []
         for name, hits in terms.items():
             d = decide(self._families[name], hits, ctx)
@@ -89,6 +89,20 @@ class SolicitDetector(BaseDetector):
                 continue
             out.extend(self._findings(name, d, prep, text))
         return out
+
+    def _regions(self, terms: dict[str, list[TermHit]], n: int) -> list[tuple[int, int]]:
+        """Merged spans around every term, as wide as a contact may lie from a term to count."""
+        reach = self._lexicon.scoring.window + CONTACT_MAX_CHARS
+        spans = sorted(
+            (max(0, h.start - reach), min(n, h.end + reach)) for hs in terms.values() for h in hs
+        )
+        merged: list[tuple[int, int]] = []
+        for lo, hi in spans:
+            if merged and lo <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+            else:
+                merged.append((lo, hi))
+        return merged
 
     def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Findings for many texts, in order (each exactly as :meth:`detect` gives it)."""
