@@ -53,7 +53,7 @@ DetectorsOpt = Annotated[
     typer.Option(
         "--detectors",
         "-d",
-        help="Comma-separated detector names; 'default' = the workspace's [detection] setup.",
+        help="Comma-separated detector names; 'default' = the workspace's detection setup.",
     ),
 ]
 LibraryOpt = Annotated[

@@ -153,7 +153,9 @@ def detect(
             "--library", help="Keyword library file (default: the workspace's, else starter)."
         ),
     ] = None,
-    workspace: Annotated[Path | None, workspace_option("Uses its [detection] setup.")] = None,
+    workspace: Annotated[
+        Path | None, workspace_option("Uses its detection setup (\\[detection] in beian.toml).")
+    ] = None,
     pinyin: Annotated[
         bool, typer.Option("--pinyin", help="Also match pinyin and homophone spellings.")
     ] = False,
