@@ -1,9 +1,9 @@
 """Run several detectors on a text and reach ONE verdict with its evidence.
 
 Keyword hits are never trusted alone unless they are strong (long, specific terms). A weak
-hit (short or pinyin/homophone) counts only when corroborated: by the classifier's document
-score for the same risk, or by a second hit of a distinct term of the same risk. Other
-detectors (classifier, pii, ...) count on their own score. The rule is documented in
+hit (short or pinyin/homophone) counts only when corroborated: by the classifier's or the harm
+model's document score for the same risk, or by a second hit of a distinct term of the same
+risk. Other detectors (classifier, harm, solicit, pii, ...) count on their own score. The rule is documented in
 ``design/detector-set.md``.
 
 >>> ds = DetectorSet.from_names(["keyword"], options={"keyword": {"library": "kw.csv"}})
@@ -32,7 +32,7 @@ from beian.text.normalise import normalise
 
 KEYWORD_DETECTORS = frozenset({"keyword"})
 """Detectors whose hits need corroboration unless strong."""
-CORROBORATING_DETECTORS = frozenset({"classifier"})
+CORROBORATING_DETECTORS = frozenset({"classifier", "harm"})
 """Detectors whose document-level per-risk score corroborates weak keyword hits."""
 
 
