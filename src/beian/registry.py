@@ -40,7 +40,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "beian.label._builtins",
     "beian.evaluate._builtins",
     "beian.scan._builtins",
-    "beian.report._builtins",
+    "beian.assess._builtins",
 )
 
 

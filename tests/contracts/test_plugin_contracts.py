@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from beian.assess.evidence import ClauseEvidence
 from beian.records import Finding
 from beian.registry import PluginInfo, registry
-from beian.report.evidence import ClauseEvidence
 from beian.standard import load_profile
 from beian.workspace import init_workspace
 
@@ -67,7 +67,7 @@ def test_detector_contract(info: PluginInfo) -> None:
 
 @pytest.mark.parametrize("info", [p for p in PLUGINS if p.kind == "report_section"], ids=_ids)
 def test_report_section_contract(info: PluginInfo, tmp_path: Path) -> None:
-    from beian.report.base import AssessContext
+    from beian.assess.context import AssessContext
     from beian.store import open_store
 
     section = _create(info)

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from beian.assess import assess
-from beian.report.base import AssessContext
-from beian.report.evidence import ClauseEvidence
-from beian.report.sections.model_eval import ModelEvalSection
+from beian.assess.context import AssessContext
+from beian.assess.evidence import ClauseEvidence
+from beian.assess.sections.model_eval import ModelEvalSection
 from beian.standard import Profile
 from beian.store import RunRow, Store, open_store
 from beian.workspace import TargetConfig, Workspace, WorkspaceConfig, init_workspace

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from beian.assess import assess
+from beian.assess.evidence import ClauseEvidence
 from beian.library.io import save_keywords
 from beian.library.records import KeywordEntry
-from beian.report.evidence import ClauseEvidence
 from beian.store import open_store
 from beian.workspace import init_workspace, load_workspace
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import yaml
 
-from beian.report import attestations
-from beian.report.attestations import Answer
+from beian.assess import attestations
+from beian.assess.attestations import Answer
 from beian.standard import load_profile
 
 

@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
-import beian.report._builtins  # noqa: F401
-from beian.assess import Assessment, assess
-from beian.report import attestations
-from beian.report.attestations import Answer, Attestations, Signatory
+import beian.assess._builtins  # noqa: F401
+from beian.assess import Assessment, assess, attestations
+from beian.assess.attestations import Answer, Attestations, Signatory
 from beian.report.filing import build_filing, filing_json, filing_markdown
 from beian.store import open_store
 from beian.workspace import Workspace, init_workspace

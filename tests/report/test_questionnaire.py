@@ -7,10 +7,10 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from beian.assess import attestations
+from beian.assess.attestations import QUESTIONNAIRE_SHEET, SIGNATORY_SHEET
 from beian.cli.main import app
 from beian.errors import InputError
-from beian.report import attestations
-from beian.report.attestations import QUESTIONNAIRE_SHEET, SIGNATORY_SHEET
 from beian.standard import load_profile
 from beian.workspace import init_workspace
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from beian.report.base import AssessContext
-from beian.report.evidence import ClauseEvidence
-from beian.report.sections.corpus import CorpusSection
+from beian.assess.context import AssessContext
+from beian.assess.evidence import ClauseEvidence
+from beian.assess.sections.corpus import CorpusSection
 from beian.scan.executors import InlineExecutor
 from beian.scan.jobs import (
     Detection,
@@ -60,7 +60,7 @@ def test_demo_register_is_checked_and_small_corpus_scanned_by_assess(tmp_path: P
 def test_large_corpus_is_not_scanned_by_assess(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import beian.report.sections.corpus as section
+    import beian.assess.sections.corpus as section
 
     monkeypatch.setattr(section, "AUTO_ASSESS_MAX_BYTES", 10)
     got = _build(init_workspace(tmp_path / "ws", demo=True))
@@ -84,7 +84,7 @@ def _small_profile(ws: Path) -> None:
 def test_stored_runs_conclude_the_scan_clauses_and_go_stale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import beian.report.sections.corpus as section
+    import beian.assess.sections.corpus as section
 
     # only the runs made here count: the assessment must not scan the small corpus itself
     monkeypatch.setattr(section, "AUTO_ASSESS_MAX_BYTES", 0)

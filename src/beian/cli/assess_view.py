@@ -15,7 +15,7 @@ from rich.text import Text
 
 if TYPE_CHECKING:
     from beian.assess import Assessment
-    from beian.report.evidence import ClauseEvidence, Lang
+    from beian.assess.evidence import ClauseEvidence, Lang
     from beian.standard import Profile
 
 STATUS_STYLE = {
@@ -55,7 +55,7 @@ def reason(r: ClauseEvidence, lang: Lang) -> str:
 
 def summary_lines(outcome: Assessment, lang: Lang, width: int) -> list[Text]:
     """Title, one line per clause and the totals, each at most ``width`` cells wide."""
-    from beian.report.evidence import STATUS_LABELS
+    from beian.assess.evidence import STATUS_LABELS
 
     labels = {s: STATUS_LABELS[s][lang] for s in STATUS_ORDER}
     status_cells = max(cell_len(v) for v in labels.values()) + 1
@@ -102,7 +102,7 @@ def _figures(r: ClauseEvidence, profile: Profile, lang: Lang) -> str:
 
 def details_table(outcome: Assessment, profile: Profile, lang: Lang) -> Table:
     """The evidence table of ``--details``: requirement, conclusion, figures, gaps."""
-    from beian.report.evidence import STATUS_LABELS
+    from beian.assess.evidence import STATUS_LABELS
 
     zh = lang == "zh"
     title = f"{outcome.profile} {outcome.profile_version} — " + (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from pydantic import ValidationError
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     # The assessment pulls the store (SQLAlchemy) and the renderers pull openpyxl/PIL/WeasyPrint:
     # imported by the commands that use them so that start-up stays cheap.
     from beian.assess import Assessment
-    from beian.report.evidence import Lang
+    from beian.assess.evidence import Lang
     from beian.workspace import Workspace
 
 report_app = typer.Typer(
@@ -92,8 +92,15 @@ def render(
         folder,
         _lang(lang, ws),
         on_warning=lambda m: err_console.print(f"warning: {m}"),
+        samples=_samples(outcome, ws),
     )
     _print(paths)
+
+
+def _samples(outcome: Any, ws: Any) -> list[Any]:
+    from beian.cli.workspace import _samples as samples
+
+    return samples(outcome, ws)
 
 
 @report_app.command("filing")
@@ -115,7 +122,7 @@ def filing(
     folder = out or (run_dir if run_dir.is_dir() else run_dir.parent) / "report"
     paths = write_reports(
         outcome, ws, folder, _lang(lang, ws), formats=("xlsx", "filing"),
-        on_warning=lambda m: err_console.print(f"warning: {m}"),
+        on_warning=lambda m: err_console.print(f"warning: {m}"), samples=_samples(outcome, ws),
     )  # fmt: skip
     _print(paths)
 
@@ -130,7 +137,7 @@ def questionnaire_export(
     ] = None,
 ) -> None:
     """Write the attestations (or a blank template) as an XLSX questionnaire to fill in."""
-    from beian.report import attestations
+    from beian.assess import attestations
     from beian.workspace import load_workspace
 
     ws = load_workspace(pick_workspace(workspace, legacy) or Path("."), env=os.environ)
@@ -148,7 +155,7 @@ def questionnaire_import(
     workspace: Annotated[Path | None, workspace_option("Default: the current folder.")] = None,
 ) -> None:
     """Read a filled-in questionnaire and write attestations/attestations.yaml."""
-    from beian.report import attestations
+    from beian.assess import attestations
     from beian.workspace import load_workspace
 
     ws = load_workspace(pick_workspace(workspace, legacy) or Path("."), env=os.environ)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -39,7 +39,7 @@ def init(
     language: Annotated[str, typer.Option(help="Report language: zh or en.")] = "zh",
 ) -> None:
     """Create a workspace: beian.toml and folders for corpus, keywords, banks, attestations, labels, runs."""
-    from beian.report import attestations
+    from beian.assess import attestations
     from beian.workspace import CONFIG_NAME, WorkspaceConfig, init_workspace
 
     root = pick_workspace(workspace, directory)
@@ -76,7 +76,7 @@ def _next_steps(root: Path, demo: bool) -> None:
 
 
 def _ensure_demo() -> Path:
-    from beian.report import attestations
+    from beian.assess import attestations
     from beian.workspace import CONFIG_NAME, default_demo_dir, init_workspace
 
     root = default_demo_dir()
@@ -168,6 +168,7 @@ def assess_cmd(
             ws.path("runs") / outcome.run_id / "report",
             language,
             on_warning=lambda m: err_console.print(f"warning: {m}", markup=False),
+            samples=_samples(outcome, ws),
         )
     # Paths are never cut (they must stay copyable); each stands on its own line.
     console.print(("报告：" if zh else "report: ") + _shown(paths["html"]), soft_wrap=True)
@@ -182,3 +183,15 @@ def register(app: typer.Typer) -> None:
     """Attach ``init`` and ``assess`` to the root app."""
     app.command("init")(init)
     app.command("assess")(assess_cmd)
+
+
+def _samples(outcome: Any, ws: Any) -> list[Any]:
+    """Reviewed items for the dossier's sample sheet; a store that cannot be read is a warning."""
+    from beian.assess import dossier_samples
+    from beian.errors import BeianError
+
+    try:
+        return dossier_samples(outcome, ws)
+    except BeianError as exc:
+        err_console.print(f"warning: samples: {exc}", markup=False, highlight=False)
+        return []

@@ -12,9 +12,9 @@ from typing import Literal
 
 from sqlalchemy import select
 
+from beian.assess.evidence import Msg
 from beian.errors import InputError
 from beian.evaluate.storage import EVAL_KIND, load_run
-from beian.report.evidence import Msg
 from beian.store import RunRow, Store
 from beian.workspace import Workspace
 

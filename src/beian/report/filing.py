@@ -14,9 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from beian.assess import Assessment
-from beian.report import attestations
-from beian.report.evidence import STATUS_LABELS, ClauseEvidence, Lang, Msg
+from beian.assess import Assessment, attestations
+from beian.assess.evidence import STATUS_LABELS, ClauseEvidence, Lang, Msg
 from beian.workspace import Workspace
 
 FieldState = Literal["prefilled", "to_complete", "missing"]

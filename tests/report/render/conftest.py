@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import beian.report._builtins  # noqa: F401  (registers the report sections)
-from beian.assess import Assessment, assess
-from beian.report import attestations
-from beian.report.evidence import Lang
+import beian.assess._builtins  # noqa: F401  (registers the report sections)
+from beian.assess import Assessment, assess, attestations
+from beian.assess.evidence import Lang
 from beian.report.render import write_reports
 from beian.store import open_store
 from beian.workspace import Workspace, init_workspace

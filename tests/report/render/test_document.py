@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from beian.assess import assess
-from beian.report.evidence import EvidenceRef
+from beian.assess.evidence import EvidenceRef
 from beian.report.render import build_document, write_reports
 from beian.report.render.document import RUN_PLACEHOLDER, stable_ref
 from beian.store import open_store

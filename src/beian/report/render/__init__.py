@@ -8,20 +8,21 @@ bytes); the run id, workspace path and time are written to ``run.json`` beside i
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from beian.assess import Assessment
+from beian.assess.evidence import Lang
 from beian.errors import UserError
-from beian.report.evidence import Lang
 from beian.report.filing import build_filing, filing_json, filing_markdown
 from beian.report.render.attachments import write_attachments
 from beian.report.render.document import ReportDoc, build_document, run_facts
 from beian.report.render.html import PageInfo, render_html
 from beian.report.render.markdown import render_markdown
 from beian.report.render.pdf import PdfUnavailableError, find_cjk_font, pdf_css, write_pdf
+from beian.store.samples import ReviewedItem
 from beian.workspace import Workspace
 
 FORMATS = ("json", "html", "md", "pdf", "xlsx", "filing")
@@ -55,8 +56,12 @@ def write_reports(
     formats: Collection[str] = FORMATS,
     today: date | None = None,
     on_warning: Callable[[str], None] | None = None,
+    samples: Sequence[ReviewedItem] = (),
 ) -> dict[str, Path]:
     """Write the report of ``outcome`` into ``out_dir``; return format → path.
+
+    ``samples``: reviewed items of the cited runs for the samples attachment; the caller reads
+    them (:func:`beian.assess.dossier_samples`): rendering never opens the store.
 
     Writes ``report.json`` (deterministic), ``report.html``, ``report.md``, ``report.pdf``,
     ``attachments/*.xlsx``, ``filing.md``/``filing.json`` and ``run.json``. When the PDF cannot
@@ -74,7 +79,7 @@ def write_reports(
         out["json"] = _write(out_dir / "report.json", dumps(doc.to_json()))
     attachments: dict[str, str] = {}
     if "xlsx" in formats:
-        written, notes = write_attachments(outcome, ws, profile, out_dir / "attachments", lang)
+        written, notes = write_attachments(ws, profile, out_dir / "attachments", lang, samples)
         for key, path in written.items():
             out[f"xlsx_{key}"] = path
             attachments[f"att.{key}"] = path.relative_to(out_dir).as_posix()

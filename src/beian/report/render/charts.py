@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from beian.report.evidence import STATUS_LABELS, Lang
+from beian.assess.evidence import STATUS_LABELS, Lang
 from beian.report.render.figures import Counts, Rate, group_label, order_keys, pct
 from beian.report.render.i18n import t
 from beian.standard import Profile

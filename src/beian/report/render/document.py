@@ -15,11 +15,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from beian.assess import Assessment
+from beian.assess import Assessment, attestations
+from beian.assess.evidence import STATUS_LABELS, ClauseEvidence, EvidenceRef, Msg
 from beian.digest import sha256_file
 from beian.records import ClauseStatus
-from beian.report import attestations
-from beian.report.evidence import STATUS_LABELS, ClauseEvidence, EvidenceRef, Msg
 from beian.report.render.i18n import msg
 from beian.standard import Profile
 from beian.workspace import CONFIG_NAME, Workspace

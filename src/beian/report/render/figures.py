@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from beian.report.evidence import Lang, Msg
+from beian.assess.evidence import Lang, Msg
 from beian.report.render import readable
 from beian.standard import Profile
 from beian.standard.schema import Clause

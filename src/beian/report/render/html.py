@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from beian.report.evidence import STATUS_LABELS, Lang
+from beian.assess.evidence import STATUS_LABELS, Lang
 from beian.report.render import charts, readable
 from beian.report.render import figures as fig
 from beian.report.render.document import ClauseRow, ReportDoc

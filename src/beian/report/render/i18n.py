@@ -1,13 +1,13 @@
 """The fixed wording of the rendered report, in Chinese and English.
 
 Clause titles, risk names and section conclusions come from the profile and the sections
-(as :class:`~beian.report.evidence.Msg`); everything the renderers add themselves is here, so
+(as :class:`~beian.assess.evidence.Msg`); everything the renderers add themselves is here, so
 both languages stay complete. A missing key is a bug, caught by the tests.
 """
 
 from __future__ import annotations
 
-from beian.report.evidence import Lang, Msg
+from beian.assess.evidence import Lang, Msg
 
 _TABLE: dict[str, tuple[str, str]] = {
     "title": ("生成式人工智能服务安全评估报告", "Generative AI Service Safety Assessment Report"),

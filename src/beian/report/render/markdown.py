@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from beian.report.evidence import Lang
+from beian.assess.evidence import Lang
 from beian.report.render import figures as fig
 from beian.report.render import readable
 from beian.report.render.charts import rate_caption

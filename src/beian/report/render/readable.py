@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from beian.report.evidence import Lang
+from beian.assess.evidence import Lang
 from beian.report.render.i18n import has, t
 
 

@@ -2,7 +2,7 @@
 
 The engines below the report (library checks, label verification, scans, evaluation) describe a
 shortfall in one English sentence for the terminal. A report is read in one language, so the
-sections build their :class:`~beian.report.evidence.Msg` from the structured fields through this
+sections build their :class:`~beian.assess.evidence.Msg` from the structured fields through this
 catalogue instead of pasting those sentences into the Chinese text.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from beian.report.evidence import Msg
+from beian.assess.evidence import Msg
 
 # What a library/bank check counts, by the English label ``beian.library.check`` uses.
 _POPULATION: dict[str, tuple[str, str]] = {

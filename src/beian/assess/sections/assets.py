@@ -14,6 +14,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from beian.assess import messages
+from beian.assess.context import AssessContext
+from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.digest import sha256_file
 from beian.errors import InputError
 from beian.library.check import (
@@ -28,9 +31,6 @@ from beian.library.check import (
 from beian.library.history import read_history
 from beian.library.io import read_keywords, read_questions
 from beian.registry import registry
-from beian.report import messages
-from beian.report.base import AssessContext
-from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.standard import Profile
 
 _FOLDER_ZH = {"keywords": "关键词库", "banks": "测试题库"}

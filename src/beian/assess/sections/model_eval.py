@@ -12,6 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from beian.assess import messages
+from beian.assess.context import AssessContext
+from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.digest import sha256_file
 from beian.errors import BeianError
 from beian.evaluate.metrics import Rate, rate
@@ -20,9 +23,6 @@ from beian.evaluate.selection import choose_eval_run
 from beian.evaluate.workspace_eval import AUTO_TARGETS, run_workspace_eval, target_name
 from beian.records import ClauseStatus
 from beian.registry import registry
-from beian.report import messages
-from beian.report.base import AssessContext
-from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.standard import Profile
 
 NAME = "model-eval"

@@ -7,10 +7,10 @@ authored example sentences are listed: they are covered, but weakly (docs/accura
 
 from __future__ import annotations
 
+from beian.assess.context import AssessContext
+from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg
 from beian.detect.classifier.model import load_model
 from beian.registry import registry
-from beian.report.base import AssessContext
-from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg
 from beian.standard import Profile
 
 CLAUSE_KEY = "classifier_risks_min"

@@ -17,10 +17,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg
 from beian.digest import sha256_file
 from beian.errors import ConfigError, InputError
 from beian.records import ClauseStatus
-from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg
 from beian.standard import Profile
 
 FILE_NAME = "attestations.yaml"

@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from beian.assess import messages
+from beian.assess.context import AssessContext
+from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.digest import sha256_file
 from beian.errors import BeianError
 from beian.registry import registry
-from beian.report import messages
-from beian.report.base import AssessContext
-from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.scan.executors import InlineExecutor
 from beian.scan.jobs import Detection, JobOptions, assess_corpus
 from beian.scan.manifest import Manifest, load_manifest

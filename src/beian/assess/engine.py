@@ -17,12 +17,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from beian import __version__
+from beian.assess.context import AssessContext, Section
+from beian.assess.evidence import ClauseEvidence, Lang, Msg, pending
 from beian.errors import BeianError
 from beian.registry import registry
-from beian.report.base import AssessContext, Section
-from beian.report.evidence import ClauseEvidence, Lang, Msg, pending
 from beian.standard import Profile
 from beian.store import Store
+from beian.store.samples import ReviewedItem, reviewed_items
 from beian.workspace import Workspace
 
 COMPLETENESS_CLAUSE = "9.1.b"
@@ -198,3 +199,9 @@ def write_assessment(outcome: Assessment, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = outcome.model_dump(mode="json")
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def dossier_samples(outcome: Assessment, ws: Workspace) -> list[ReviewedItem]:
+    """Reviewed items of the stored runs the assessment cites (the dossier's sample sheet)."""
+    ids = sorted({e.ref for c in outcome.clauses for e in c.evidence if e.kind == "run"})
+    return reviewed_items(ws.store_url(), [i for i in ids if i != outcome.run_id])

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from beian.report.evidence import ClauseEvidence, Lang
+from beian.assess.evidence import ClauseEvidence, Lang
 from beian.standard import Profile
 from beian.store import Store
 from beian.workspace import Workspace

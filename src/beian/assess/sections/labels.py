@@ -11,13 +11,13 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from beian.assess import messages
+from beian.assess.context import AssessContext
+from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.digest import sha256_file
 from beian.label.model import LabelStatus
 from beian.label.service import Writers, verify_file, walk
 from beian.registry import registry
-from beian.report import messages
-from beian.report.base import AssessContext
-from beian.report.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.standard import Profile
 
 LABEL_CLAUSE = "7.d"

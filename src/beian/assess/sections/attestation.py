@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from beian.assess import attestations
+from beian.assess.context import AssessContext
+from beian.assess.evidence import ClauseEvidence, Msg
 from beian.registry import registry
-from beian.report import attestations
-from beian.report.base import AssessContext
-from beian.report.evidence import ClauseEvidence, Msg
 from beian.standard import Profile
 
 SIGNATURE_CLAUSE_KEY = "signatories_min"
