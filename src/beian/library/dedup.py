@@ -1,8 +1,7 @@
 """Exact and near-duplicate detection over normalised text (MinHash + LSH, then exact Jaccard).
 
-Normalisation folds what an evasion or a sloppy copy changes without changing meaning:
-full-width forms (NFKC), case, whitespace, punctuation, zero-width characters and traditional
-characters. Near duplicates are pairs whose character-trigram sets have Jaccard similarity of
+Normalisation is the keyword matcher's own (:mod:`beian.text.normalise`), then letters and
+digits only: what an evasion or a sloppy copy changes without changing meaning. Near duplicates are pairs whose character-trigram sets have Jaccard similarity of
 at least the threshold; MinHash bands only propose candidates, every reported pair is verified.
 """
 
@@ -13,33 +12,22 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 _PERMS = 64
 _BANDS = 16  # 16 bands x 4 rows: pairs at Jaccard 0.8 collide in some band with p > 0.99
 _PRIME = (1 << 61) - 1
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> object | None:
-    try:
-        import opencc
-
-        return opencc.OpenCC("t2s")
-    except Exception:  # opencc is a dependency, but normalisation must not fail without it
-        return None
 
 
 def normalise(text: str) -> str:
-    """The comparison form of ``text``: NFKC, lower case, simplified, no spaces/punctuation."""
-    out = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()
-    conv = _t2s()
-    if conv is not None:
-        out = str(conv.convert(out))  # type: ignore[attr-defined]
-    return "".join(ch for ch in out if unicodedata.category(ch)[0] in "LN")
+    """The comparison form of ``text``: the keyword matcher's normalisation (NFKC, width, case,
+    homoglyphs, traditional → simplified, zero-width and separators), then letters and digits
+    only. One normaliser for matching and for duplicates: two entries the matcher cannot tell
+    apart are duplicates."""
+    from beian.text.normalise import normalise as fold
+
+    return "".join(ch for ch in fold(text).text if unicodedata.category(ch)[0] in "LN")
 
 
 @dataclass(frozen=True, slots=True)
