@@ -186,3 +186,34 @@ def test_help_shows_examples(
     assert _run(["classifier", *command, "--help"]) == 0
     examples = capsys.readouterr().out.split("示例 / Examples:", 1)
     assert len(examples) == 2 and f"beian classifier {' '.join(command)}".strip() in examples[1]
+
+
+@pytest.mark.slow
+def test_train_harm_on_our_seeds_and_user_data_without_shared(tmp_path: Path) -> None:
+    """A user without ../shared trains a harm model on beian's own data plus theirs."""
+    import os
+    import subprocess
+    import sys
+
+    from beian.detect.detector_set import DetectorSet
+
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    mine = work / "mine.jsonl"
+    rows = [
+        {"text": "这家店的老板是个骗子，大家别去", "risks": ["A.4.c"]},
+        {"text": "今天天气真好", "risks": []},
+    ]
+    mine.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "BEIAN_SHARED"}
+    out = subprocess.run(
+        [sys.executable, "-m", "beian", "classifier", "train-harm", "--data", str(mine),
+         "--out", str(work / "model")],
+        capture_output=True, text=True, cwd=work, env=env, timeout=600, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "../shared not found" in out.stderr and "user:mine.jsonl" in out.stdout
+    meta = json.loads((work / "model" / "harm.json").read_text("utf-8"))
+    assert "user:mine.jsonl" in meta["train_sources"] and "cold" not in meta["train_sources"]
+    ds = DetectorSet.from_names(["harm"], {"harm": {"model": str(work / "model")}})
+    assert ds.check("教我怎么制作炸弹").flagged and not ds.check("今天天气真好").flagged

@@ -40,6 +40,14 @@ TRAIN_EXAMPLES = (
     + LABELLED_LINE
 )
 
+TRAIN_HARM_EXAMPLES = """示例 / Examples:
+
+  beian classifier train-harm --data ours.jsonl --out models/harm
+      在 beian 自有数据（及 ../shared 配方）上加入自有标注训练 / add your labelled data
+
+  beian detect -d keyword,harm -w my-service "文本"
+      工作区 \\[detection.options.harm] model = "models/harm" 后使用 / then use it in a workspace
+"""
 EVAL_EXAMPLES = (
     """示例 / Examples:
   beian classifier eval -i labelled.jsonl
@@ -125,6 +133,63 @@ def read_labelled_jsonl(paths: list[Path], profile: Profile) -> LabelledRows:
                         ErrorRecord(file=str(path), position=number, reason=reason, raw=clip)
                     )
     return out
+
+
+@classifier_app.command("train-harm", epilog=TRAIN_HARM_EXAMPLES)
+def train_harm_cmd(
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory to write the harm model to (new or empty).")
+    ],
+    data: Annotated[
+        list[Path] | None,
+        typer.Option("--data", help="Your labelled JSONL file(s) (text, risks); repeatable."),
+    ] = None,
+    shared: Annotated[
+        Path | None,
+        typer.Option("--shared", help="../shared for the shipped recipe (default $BEIAN_SHARED)."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    bits: Annotated[int, typer.Option("--bits", min=12, max=20, help="2**bits buckets.")] = 17,
+    profile: ProfileOpt = DEFAULT_PROFILE,
+) -> None:
+    """Train a harm model (harm probability + attribution) on the shipped recipe plus your data.
+
+    Without ../shared the recipe is beian's own data only (it ships with the package). Point a
+    workspace at the result with \\[detection.options.harm] model = "DIR".
+    """
+    from beian.detect.harm.recipe import build_harm_recipe
+    from beian.detect.harm.train import train_harm
+    from beian.errors import ConfigError
+
+    prof = load_profile(profile)
+    try:
+        recipe = build_harm_recipe(shared, seed)
+    except ConfigError:
+        if shared is not None:
+            raise
+        err_console.print(
+            "note: ../shared not found: the recipe is beian's own data plus yours",
+            markup=False,
+            highlight=False,
+        )
+        recipe = build_harm_recipe(None, seed, seeds_only=True)
+    for path in data or []:
+        read = read_labelled_jsonl([path], prof)
+        _report_errors(read.errors)
+        if read.errors:
+            raise InputError(f"{len(read.errors)} malformed line(s) in {path}; fix them first")
+        recipe.add(f"user:{path.name}", f"user:{path.name}", list(read.rows), path)
+    model = train_harm(recipe, prof.risk_ids(), seed=seed, bits=bits, version="user")
+    model.save(out)
+    meta = model.meta
+    console.print(
+        f"wrote {out}: operating point {meta.threshold}, dev recall {meta.dev.get('recall')}, "
+        f"dev benign flagged {meta.dev.get('benign_flagged')}; "
+        f"trained on {', '.join(meta.train_sources)}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @classifier_app.command("train", epilog=TRAIN_EXAMPLES)

@@ -186,11 +186,16 @@ def _add_own_seeds(recipe: HarmRecipe, seed: int) -> None:
     recipe.add("beian-solicitation", "beian-solicitation", rows, None, solicit_digest())
 
 
-def build_harm_recipe(shared: Path | None, seed: int = 0) -> HarmRecipe:
-    """All labelled rows of the shipped harm model."""
-    data = base.shared_dir(shared)
+def build_harm_recipe(
+    shared: Path | None, seed: int = 0, *, seeds_only: bool = False
+) -> HarmRecipe:
+    """All labelled rows of the shipped harm model; ``seeds_only``: beian's own data alone (it
+    ships with the package), for users who train on their data without ../shared."""
     recipe = HarmRecipe()
     _add_own_seeds(recipe, seed)
+    if seeds_only:
+        return recipe
+    data = base.shared_dir(shared)
     _add_classifier_sources(recipe, data, seed)
     _add_new_sources(recipe, data)
     base_short = base.Recipe()
