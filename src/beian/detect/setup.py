@@ -87,13 +87,6 @@ class DetectionSetup:
             out["keyword"].setdefault("library", self.library)
         return out
 
-    def judge_options(self) -> dict[str, Any]:
-        """Options of the ``harm`` answer judge that judges with this setup."""
-        opts: dict[str, Any] = {"detectors": list(self.detectors)}
-        if self.library is not None:
-            opts["library"] = self.library
-        return opts
-
     def describe(self) -> dict[str, Any]:
         """What the report and run records show: names, library, origin, digest."""
         return {
