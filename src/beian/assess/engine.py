@@ -181,17 +181,10 @@ def _check_scan_run(store: Store, run_id: str) -> None:
 
 def _start_assess_run(store: Store, **fields: Any) -> str:
     """A readable run id (``20261203-154501-assess``), unique in the store (F29)."""
-    from sqlalchemy.exc import IntegrityError
-
     from beian.evaluate.record import now_local
-    from beian.evaluate.runid import run_id_candidates
+    from beian.evaluate.runid import start_readable_run
 
-    for candidate in run_id_candidates("assess", now_local()):
-        try:
-            return store.start_run("assess", run_id=candidate, **fields)
-        except IntegrityError:
-            continue
-    return store.start_run("assess", **fields)  # 99 assessments in one second: a UUID
+    return start_readable_run(store, "assess", "assess", now_local(), **fields)
 
 
 def write_assessment(outcome: Assessment, path: Path) -> None:

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import IntegrityError
 
 from beian.errors import ConfigError, InputError
 from beian.evaluate import record as rec
@@ -34,7 +33,7 @@ from beian.evaluate.outcomes import (
 )
 from beian.evaluate.outputs import write_json, write_outputs
 from beian.evaluate.results import EvalItem, build_results
-from beian.evaluate.runid import run_id_candidates
+from beian.evaluate.runid import start_readable_run
 from beian.evaluate.runner import Answer, AnswerSet, Reuse, RunnerOptions, answer_all
 from beian.evaluate.sampling import BankSample, sample_bank
 from beian.evaluate.storage import (
@@ -174,12 +173,7 @@ def _identity(config: EvalConfig, target: Target, spec: ComponentSpec) -> dict[s
 
 def start_eval_run(store: Store, spec: str, **fields: Any) -> str:
     """Insert the run under the first free readable id (two runs may start in one second)."""
-    for candidate in run_id_candidates(spec, rec.now_local()):
-        try:
-            return store.start_run(EVAL_KIND, run_id=candidate, **fields)
-        except IntegrityError:
-            continue
-    return store.start_run(EVAL_KIND, **fields)  # 99 runs in one second: fall back to a UUID
+    return start_readable_run(store, EVAL_KIND, spec, rec.now_local(), **fields)
 
 
 def run_eval(

@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from beian.store import Store
 
 RUN_ID_MAX = 36
 """Length of ``runs.id`` in the store."""
@@ -39,3 +43,16 @@ def run_id_candidates(spec: str, now: datetime) -> list[str]:
         suffix = f"-{n}"
         out.append(base[: RUN_ID_MAX - len(suffix)].rstrip("-") + suffix)
     return out
+
+
+def start_readable_run(store: Store, kind: str, spec: str, now: datetime, **fields: Any) -> str:
+    """Insert a run of ``kind`` under the first free readable id (two runs may start in one
+    second); after 99 of them in one second, under a UUID."""
+    from sqlalchemy.exc import IntegrityError
+
+    for candidate in run_id_candidates(spec, now):
+        try:
+            return store.start_run(kind, run_id=candidate, **fields)
+        except IntegrityError:
+            continue
+    return store.start_run(kind, **fields)
