@@ -132,12 +132,7 @@ def _detection(detectors: str, library: Path | None, ctx: Context) -> Detection:
     chosen = None if names == ["default"] else names
     extra = {"classifier": {"profile": ctx.profile.profile}} if "classifier" in names else None
     setup = resolve_setup(ctx.workspace, detectors=chosen, library=library, options=extra)
-    return Detection(
-        list(setup.detectors),
-        setup.detector_options(),
-        dict(setup.scoring),
-        setup_digest=setup.digest(),
-    )
+    return Detection.from_setup(setup)
 
 
 def _executor(name: str, workers: int | None, address: str | None, min_mb: float = 128) -> Executor:

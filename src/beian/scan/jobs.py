@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beian.errors import InputError, UserError
 from beian.scan import manual
@@ -48,6 +48,10 @@ class JobOptions:
     """Filled after the run: summed per-task wall and CPU seconds (see ``run.timing``)."""
 
 
+if TYPE_CHECKING:
+    from beian.detect.setup import DetectionSetup
+
+
 @dataclass
 class Detection:
     """Which detectors to run, with their options and the DetectorSet scoring overrides."""
@@ -57,6 +61,16 @@ class Detection:
     scoring: dict[str, Any] = field(default_factory=dict)
     setup_digest: str = ""
     """:meth:`beian.detect.setup.DetectionSetup.digest` of the setup these came from."""
+
+    @classmethod
+    def from_setup(cls, setup: DetectionSetup) -> Detection:
+        """The detectors, options and scoring of a resolved detection setup, with its digest."""
+        return cls(
+            list(setup.detectors),
+            setup.detector_options(),
+            dict(setup.scoring),
+            setup_digest=setup.digest(),
+        )
 
 
 def _run(

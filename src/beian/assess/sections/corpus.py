@@ -41,12 +41,7 @@ def _workspace_detection(ctx: AssessContext) -> Detection:
     from beian.detect.setup import resolve_setup
 
     setup = resolve_setup(ctx.workspace)
-    return Detection(
-        list(setup.detectors),
-        setup.detector_options(),
-        dict(setup.scoring),
-        setup_digest=setup.digest(),
-    )
+    return Detection.from_setup(setup)
 
 
 def _msg(zh: str, en: str) -> Msg:
