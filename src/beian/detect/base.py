@@ -54,3 +54,12 @@ class BaseDetector:
 
     def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         return [self.detect(t) for t in texts]
+
+
+def decision_score(p: float, threshold: float) -> float:
+    """``p`` mapped piecewise-linearly so that ``threshold`` lands on 0.5, the DetectorSet's one
+    decision point: a document-level finding "at or above its threshold" then always flags
+    (ux.md F33). Monotonic, so rankings (ROC AUC) are those of ``p``."""
+    if p < threshold:
+        return 0.5 * p / threshold
+    return 0.5 + 0.5 * (p - threshold) / (1.0 - threshold) if threshold < 1.0 else 1.0

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from beian.detect.base import BaseDetector
+from beian.detect.base import BaseDetector, decision_score
 from beian.detect.classifier.model import ClassifierModel, load_model
 from beian.records import Finding
 from beian.registry import registry
@@ -87,11 +87,10 @@ class ClassifierDetector(BaseDetector):
         # means unqualified. The model's probability stays in the evidence.
         risk = self.model.risks[col]
         t = float(self._thresholds[col])
-        decision = 0.5 + 0.5 * (score - t) / (1.0 - t) if t < 1.0 else 1.0
         return Finding(
             risk=risk,
             detector=self.name,
-            score=round(min(1.0, max(0.5, decision)), 4),
+            score=round(min(1.0, max(0.5, decision_score(score, t))), 4),
             evidence=f"{self._names[col]} p={score:.2f}",
             why=f"classifier probability {score:.3f} >= the risk's threshold {t:.2f}",
         )

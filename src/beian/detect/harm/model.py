@@ -25,11 +25,19 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from beian.detect.base import decision_score
 from beian.detect.classifier.model import ClassifierModel, load_model
 from beian.errors import ConfigError
 
 HARM_COLUMN = "harm"
 _DIGITS = re.compile(r"\d+")
+
+
+def logit(raw: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Log-odds of probabilities, clipped away from 0 and 1 (the Platt calibration's input)."""
+    clipped = np.clip(raw, 1e-7, 1 - 1e-7)
+    out: npt.NDArray[np.float64] = np.log(clipped / (1 - clipped))
+    return out
 
 
 def fold_digits(texts: Sequence[str]) -> list[str]:
@@ -87,23 +95,15 @@ class HarmModel:
 
     def calibrate(self, raw: FloatArray) -> FloatArray:
         """Calibrated probabilities from the harm column's raw probabilities."""
-        clipped = np.clip(raw.astype(np.float64), 1e-7, 1 - 1e-7)
-        logit = np.log(clipped / (1 - clipped))
-        z = self.meta.platt_a * logit + self.meta.platt_b
+        z = self.meta.platt_a * logit(raw.astype(np.float64)) + self.meta.platt_b
         out: FloatArray = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
         return out
 
     def decision(self, p: float, threshold: float | None = None) -> float:
-        """``p`` mapped piecewise-linearly so that the operating threshold lands on 0.5.
-
-        Findings carry this as their score, so the DetectorSet's one threshold (0.5) decides
-        exactly at the model's operating point; the calibrated ``p`` stays in the evidence.
-        The map is monotonic, so rankings (ROC AUC) are those of ``p``.
-        """
-        t = self.meta.threshold if threshold is None else threshold
-        if p < t:
-            return 0.5 * p / t
-        return 0.5 + 0.5 * (p - t) / (1.0 - t) if t < 1.0 else 1.0
+        """``p`` as a finding score: the operating point (or ``threshold``) lands on 0.5, so the
+        DetectorSet's one threshold decides exactly there; the calibrated ``p`` stays in the
+        evidence."""
+        return decision_score(p, self.meta.threshold if threshold is None else threshold)
 
     def score(self, texts: Sequence[str]) -> HarmScores:
         """Harm probability and attribution for every text (one featurisation pass)."""

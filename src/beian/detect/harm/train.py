@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from beian.detect.classifier.model import ClassifierModel, ModelMeta
 from beian.detect.classifier.train import LabelledSet, dev_mask, fit, tune_thresholds
-from beian.detect.harm.model import HARM_COLUMN, HarmMeta, HarmModel, fold_digits
+from beian.detect.harm.model import HARM_COLUMN, HarmMeta, HarmModel, fold_digits, logit
 from beian.detect.harm.recipe import RECIPE_NAME, HarmRecipe, Row
 
 DEFAULT_BITS = 18
@@ -43,7 +43,7 @@ def labelled(rows: Sequence[Row], risks: Sequence[str]) -> LabelledSet:
 
 def platt(raw: FloatArray, y: npt.NDArray[np.bool_], steps: int = 500) -> tuple[float, float]:
     """Class-balanced logistic fit of ``y`` on the logit of ``raw`` (Newton steps)."""
-    z = _logit(raw)
+    z = logit(raw)
     w = np.where(y, 0.5 / max(int(y.sum()), 1), 0.5 / max(int((~y).sum()), 1))
     x = np.stack([z, np.ones_like(z)], axis=1)
     theta = np.array([1.0, 0.0])
@@ -107,7 +107,7 @@ def train_harm(
     )
     y = held.labels[:, 0] > 0
     a, c = platt(probs[:, 0], y)
-    calibrated = 1 / (1 + np.exp(-(a * _logit(probs[:, 0]) + c)))
+    calibrated = 1 / (1 + np.exp(-(a * logit(probs[:, 0]) + c)))
     threshold = operating_point(calibrated[~y])
     harm_meta = HarmMeta(
         recipe=RECIPE_NAME,
@@ -118,12 +118,6 @@ def train_harm(
         dev=_dev_figures(calibrated, y, threshold),
     )
     return HarmModel(classifier, harm_meta)
-
-
-def _logit(raw: FloatArray) -> FloatArray:
-    clipped = np.clip(raw, 1e-7, 1 - 1e-7)
-    out: FloatArray = np.log(clipped / (1 - clipped))
-    return out
 
 
 def operating_point(benign: FloatArray) -> float:
