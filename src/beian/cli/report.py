@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from pydantic import ValidationError
 
 from beian.cli._common import (
     console,
+    dossier_samples_or_warn,
     err_console,
     legacy_workspace_argument,
     pick_workspace,
@@ -92,15 +93,9 @@ def render(
         folder,
         _lang(lang, ws),
         on_warning=lambda m: err_console.print(f"warning: {m}"),
-        samples=_samples(outcome, ws),
+        samples=dossier_samples_or_warn(outcome, ws),
     )
     _print(paths)
-
-
-def _samples(outcome: Any, ws: Any) -> list[Any]:
-    from beian.cli.workspace import _samples as samples
-
-    return samples(outcome, ws)
 
 
 @report_app.command("filing")
@@ -122,7 +117,7 @@ def filing(
     folder = out or (run_dir if run_dir.is_dir() else run_dir.parent) / "report"
     paths = write_reports(
         outcome, ws, folder, _lang(lang, ws), formats=("xlsx", "filing"),
-        on_warning=lambda m: err_console.print(f"warning: {m}"), samples=_samples(outcome, ws),
+        on_warning=lambda m: err_console.print(f"warning: {m}"), samples=dossier_samples_or_warn(outcome, ws),
     )  # fmt: skip
     _print(paths)
 

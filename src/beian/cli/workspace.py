@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from beian.cli._common import (
     check_workspace_path,
     console,
+    dossier_samples_or_warn,
     err_console,
     legacy_workspace_argument,
     pick_workspace,
@@ -168,7 +169,7 @@ def assess_cmd(
             ws.path("runs") / outcome.run_id / "report",
             language,
             on_warning=lambda m: err_console.print(f"warning: {m}", markup=False),
-            samples=_samples(outcome, ws),
+            samples=dossier_samples_or_warn(outcome, ws),
         )
     # Paths are never cut (they must stay copyable); each stands on its own line.
     console.print(("报告：" if zh else "report: ") + _shown(paths["html"]), soft_wrap=True)
@@ -183,15 +184,3 @@ def register(app: typer.Typer) -> None:
     """Attach ``init`` and ``assess`` to the root app."""
     app.command("init")(init)
     app.command("assess")(assess_cmd)
-
-
-def _samples(outcome: Any, ws: Any) -> list[Any]:
-    """Reviewed items for the dossier's sample sheet; a store that cannot be read is a warning."""
-    from beian.assess import dossier_samples
-    from beian.errors import BeianError
-
-    try:
-        return dossier_samples(outcome, ws)
-    except BeianError as exc:
-        err_console.print(f"warning: samples: {exc}", markup=False, highlight=False)
-        return []
