@@ -98,13 +98,12 @@ class DetectionSetup:
 
     def digest(self) -> str:
         """SHA-256 over names, options, scoring and the content of library and models."""
+        options = self.detector_options()
         body = {
             "detectors": list(self.detectors),
-            "options": _without_paths(self.detector_options()),
+            "options": _without_paths(options),
             "scoring": self.scoring_options().model_dump(mode="json"),
-            "components": {
-                n: component_fingerprint(n, self.detector_options()[n]) for n in self.detectors
-            },
+            "components": {n: component_fingerprint(n, options[n]) for n in self.detectors},
         }
         text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
