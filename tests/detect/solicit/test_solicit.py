@@ -198,3 +198,21 @@ def test_regions_around_terms_change_no_finding() -> None:
     for text in texts:
         assert det.detect(text) == ref.detect(text), text
     assert any(f.evidence.endswith("contact:wechat") for f in det.detect(texts[0]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您尾号8812的信用卡05日12:40消费人民币236.00元，优惠活动详询95588【工商银行】",
+        "温馨提示：截至到3月2日，您当月套餐内剩余流量1.2GB，登录 www.10086.cn 充值有优惠。",
+        "【某某快递】您的快件已到驿站，取件码3-1-2208，咨询热线400-111-2222。",
+    ],
+)
+def test_account_notices_are_not_advertising(det: SolicitDetector, text: str) -> None:
+    """A bank, carrier or courier notice to one customer, with its hotline, is not an ad."""
+    assert det.detect(text) == []
+
+
+def test_an_opt_out_line_still_marks_an_ad_inside_a_notice(det: SolicitDetector) -> None:
+    text = "您的账户积分即将到期，全场五折限时抢购 t.cn/Ab12Cd 回TD退订"
+    assert [f.risk for f in det.detect(text)] == ["A.3.e"]

@@ -56,7 +56,16 @@ class SolicitOptions(BaseModel):
         return value
 
 
-@registry.register("detector", "solicit", version="1", options=SolicitOptions, risks=_RISKS)
+# The notice cues were written after reading false alarms on spam-sms-10k's normal messages, so
+# the accuracy benchmark must count that set as seen (tuned on) for this detector.
+@registry.register(
+    "detector",
+    "solicit",
+    version="1",
+    options=SolicitOptions,
+    risks=_RISKS,
+    train_sources=("spam-sms-10k",),
+)
 def create_solicit(options: SolicitOptions) -> SolicitDetector:
     """Spam, ads and solicitation (刷单, 博彩, 招嫖, 网贷, 代开发票 …) with disguised contacts."""
     lexicon = families()

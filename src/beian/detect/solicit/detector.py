@@ -20,7 +20,14 @@ from beian.detect.solicit.rules import Context, Decision, TermHit, decide
 from beian.records import Finding
 from beian.text.normalise import normalise_term
 
-_CTA, _NEG, _QUESTION, _REASSURE, _BLOCK = "cta", "neg", "question", "reassure", "block"
+_CTA, _NEG, _QUESTION, _REASSURE, _BLOCK, _NOTICE = (
+    "cta",
+    "neg",
+    "question",
+    "reassure",
+    "block",
+    "notice",
+)
 
 
 class SolicitDetector(BaseDetector):
@@ -48,6 +55,7 @@ class SolicitDetector(BaseDetector):
             (_QUESTION, c.question),
             (_REASSURE, c.reassurance),
             (_BLOCK, c.blockers),
+            (_NOTICE, c.notice),
         ):
             for w in words:
                 roles.setdefault(normalise_term(w), []).append((role, 0))
@@ -76,6 +84,8 @@ class SolicitDetector(BaseDetector):
                     ctx.reassure.append((lo, hi))
                 elif role == _BLOCK:
                     ctx.blockers.append((lo, hi))
+                elif role == _NOTICE:
+                    ctx.notice = True
                 else:
                     terms.setdefault(role, []).append(TermHit(self._patterns[pid], weight, lo, hi))
         if not terms:  # every rule needs a term: no contact scan for texts without one

@@ -45,6 +45,9 @@ class Family(_Strict):
     weak_with_handle: bool
     handles: list[str] | None = None
     """Handle types that count for this family (``None``: all)."""
+    quiet_in_notices: bool = False
+    """In an account or transaction notice (a ``notice`` cue anywhere in the text), fire only on
+    a very strong term: a bank's balance message with its hotline is not an advertisement."""
     very_strong: list[str] = []
     strong: list[str] = []
     weak: list[str] = []
@@ -93,6 +96,7 @@ class Cues(_Strict):
     negative: list[str]
     question: list[str]
     reassurance: list[str]
+    notice: list[str] = []
     blockers: list[str] = []
 
 

@@ -13,7 +13,9 @@ For one family, over its term occurrences that survive the context cues:
 (警方, 违法吗, 被骗 …, unless inside a reassurance such as 拒绝诈骗) lies within
 ``scoring.negative_window`` characters of it, or a question cue (怎么, 吗？ …) does and no
 handle with an id is near. The score is the best rule's score from ``families.yaml`` plus
-``bonus_per_term`` for each further distinct term of the family, capped at 1.
+``bonus_per_term`` for each further distinct term of the family, capped at 1. In a text that
+holds a ``notice`` cue (an account or transaction notice), families marked ``quiet_in_notices``
+keep only their very strong terms.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Context:
     question: list[Span] = field(default_factory=list)
     reassure: list[Span] = field(default_factory=list)
     blockers: list[Span] = field(default_factory=list)
+    notice: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,8 @@ def decide(family: Family, hits: list[TermHit], ctx: Context) -> Decision | None
     """Whether ``family`` fires given its term occurrences and the text's context."""
     s = ctx.scoring
     live = _live(_outermost(hits), ctx)
+    if family.quiet_in_notices and ctx.notice:
+        live = [h for h in live if h.weight == VERY_STRONG]
     if not live:
         return None
     best: Decision | None = None
