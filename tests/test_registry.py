@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 from pydantic import BaseModel, ConfigDict
 
 from beian.errors import ConfigError, PluginNotFoundError
-from beian.registry import Registry, registry
+from beian.registry import KINDS, Kind, Registry, registry
 
 
 class _Opts(BaseModel):
@@ -13,7 +17,7 @@ class _Opts(BaseModel):
 
 
 def _fresh() -> Registry:
-    reg = Registry(builtin_modules=())
+    reg = Registry(builtin_modules={})
     reg._loaded = True  # no built-ins or entry points: a clean registry for unit tests
 
     @reg.register("detector", "echo", version="2", options=_Opts, risks=("A.1.f",))
@@ -57,3 +61,23 @@ def test_unknown_kind_rejected() -> None:
 
 def test_builtin_registry_has_report_sections() -> None:
     assert "attestations" in registry.names("report_section")
+
+
+def _names_in_fresh_interpreter(kind: str, load_all: bool) -> list[str]:
+    # Built-ins register into the global registry on first import, so only a new interpreter
+    # shows what loading one kind alone reaches.
+    code = (
+        "import json; from beian.registry import registry; "
+        f"registry.ensure_loaded({'None' if load_all else repr(kind)}); "
+        f"print(json.dumps(registry.names({kind!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return list(json.loads(out.stdout))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_is_complete_from_its_own_modules(kind: Kind) -> None:
+    """Loading one kind lazily finds every built-in of that kind that a full load finds."""
+    lazy = _names_in_fresh_interpreter(kind, load_all=False)
+    assert lazy, f"no built-in {kind}"
+    assert lazy == _names_in_fresh_interpreter(kind, load_all=True)

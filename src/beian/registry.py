@@ -5,8 +5,9 @@ object (``extra="forbid"``, so typos in YAML fail loudly) and returns the compon
 ``registry.create`` returns the component together with a frozen :class:`ComponentSpec`, which
 callers write next to every result so each number can be traced to the exact component.
 
-Built-ins register when their module is imported; the modules are listed in ``BUILTIN_MODULES``
-and imported lazily on first lookup. Third-party packages declare an entry point in the group
+Built-ins register when their module is imported; the modules are listed per kind in
+``BUILTIN_MODULES`` and imported lazily on the first lookup of that kind (``beian detect`` never
+imports the evaluation and store code that registers targets). Third-party packages declare an entry point in the group
 ``beian`` whose value is a module (imported for its registrations) or a callable taking the
 registry.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, Literal, TypeVar, get_args
@@ -32,16 +33,17 @@ Kind = Literal["detector", "reader", "target", "judge", "label_writer", "report_
 KINDS: tuple[Kind, ...] = get_args(Kind)
 ENTRY_POINT_GROUP = "beian"
 
-# Modules whose import registers the built-in plugins. Kept as strings so that importing the
-# registry stays cheap and heavy optional dependencies load only when a plugin is used.
-BUILTIN_MODULES: tuple[str, ...] = (
-    "beian.detect._builtins",
-    "beian.library._builtins",
-    "beian.label._builtins",
-    "beian.evaluate._builtins",
-    "beian.scan._builtins",
-    "beian.assess._builtins",
-)
+# Modules whose import registers the built-in plugins of each kind. Kept as strings so that
+# importing the registry stays cheap and heavy dependencies load only when a kind is used.
+# tests/test_registry.py checks that every built-in of a kind is reached from its own modules.
+BUILTIN_MODULES: Mapping[Kind, tuple[str, ...]] = {
+    "detector": ("beian.detect._builtins",),
+    "judge": ("beian.detect._builtins", "beian.evaluate._builtins"),
+    "target": ("beian.evaluate._builtins",),
+    "reader": ("beian.scan._builtins",),
+    "label_writer": ("beian.label._builtins",),
+    "report_section": ("beian.assess._builtins",),
+}
 
 
 class NoOptions(BaseModel):
@@ -73,10 +75,12 @@ class PluginInfo:
 class Registry:
     """Typed name → factory registry shared by all plugin kinds."""
 
-    def __init__(self, builtin_modules: tuple[str, ...] = BUILTIN_MODULES) -> None:
+    def __init__(self, builtin_modules: Mapping[Kind, tuple[str, ...]] = BUILTIN_MODULES) -> None:
         self._plugins: dict[tuple[Kind, str], PluginInfo] = {}
         self._builtin_modules = builtin_modules
         self._loaded = False
+        self._loaded_kinds: set[Kind] = set()
+        self._entry_points_loaded = False
         self._loading_source = "builtin"
         self.load_errors: list[str] = []
 
@@ -115,14 +119,19 @@ class Registry:
 
         return deco
 
-    def ensure_loaded(self) -> None:
-        """Import built-ins and entry-point plugins once."""
-        if self._loaded:
+    def ensure_loaded(self, kind: Kind | None = None) -> None:
+        """Import the built-ins of ``kind`` (every kind when ``None``) and entry points, once."""
+        if self._loaded or (kind is not None and kind in self._loaded_kinds):
             return
-        self._loaded = True
-        for module in self._builtin_modules:
-            importlib.import_module(module)
-        self._load_entry_points()
+        kinds: tuple[Kind, ...] = KINDS if kind is None else (kind,)
+        for k in kinds:
+            for module in self._builtin_modules.get(k, ()):
+                importlib.import_module(module)
+            self._loaded_kinds.add(k)
+        self._loaded = kind is None or self._loaded_kinds >= set(KINDS)
+        if not self._entry_points_loaded:
+            self._entry_points_loaded = True
+            self._load_entry_points()
 
     def _load_entry_points(self) -> None:
         # BEIAN_PLUGINS pins which third-party plugins load ("" loads none), as llm's
@@ -146,20 +155,23 @@ class Registry:
 
     def get(self, kind: Kind, name: str) -> PluginInfo:
         """Return the plugin info or raise :class:`PluginNotFoundError`."""
-        self.ensure_loaded()
-        try:
-            return self._plugins[(kind, name)]
-        except KeyError:
-            raise PluginNotFoundError(kind, name, self.names(kind)) from None
+        self.ensure_loaded(kind)
+        info = self._plugins.get((kind, name))
+        if info is None:
+            self.ensure_loaded()  # a module listed under another kind may register this one
+            info = self._plugins.get((kind, name))
+        if info is None:
+            raise PluginNotFoundError(kind, name, self.names(kind))
+        return info
 
     def names(self, kind: Kind) -> list[str]:
         """Names registered for ``kind``, sorted."""
-        self.ensure_loaded()
+        self.ensure_loaded(kind)
         return sorted(n for k, n in self._plugins if k == kind)
 
     def plugins(self, kind: Kind | None = None) -> Iterator[PluginInfo]:
         """Every registered plugin, optionally of one kind, in (kind, name) order."""
-        self.ensure_loaded()
+        self.ensure_loaded(kind)
         for key in sorted(self._plugins):
             if kind is None or key[0] == kind:
                 yield self._plugins[key]
