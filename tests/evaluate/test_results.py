@@ -13,6 +13,7 @@ import pytest
 from beian.errors import InputError
 from beian.evaluate import EvalConfig, RunnerOptions, rebuild_results, run_eval
 from beian.evaluate.review import export_sheet, import_sheet
+from beian.library.tabular import INSTRUCTIONS_SHEET
 from beian.standard import Profile
 from beian.store import Store, open_store
 from tests.evaluate.conftest import full_banks, make_bank
@@ -162,3 +163,28 @@ def test_review_sheet_rejects_unknown_verdicts_and_foreign_keys(
     foreign.write_text("key,verdict\ntest:other-run,合格\n", encoding="utf-8")
     with pytest.raises(InputError, match="not in run"):
         import_sheet(store, r["run_id"], foreign)
+
+
+def test_review_xlsx_guides_the_reviewer_and_reads_back(tmp_path: Path, profile: Profile) -> None:
+    """F17: bilingual headers, a verdict dropdown, an instructions sheet; filled in, it imports."""
+    import openpyxl
+
+    store, r = _run(tmp_path, profile, "polite", make_bank("test", 4, profile), judges=("keyword",))
+    sheet = tmp_path / "review.xlsx"
+    n = export_sheet(store, r["run_id"], sheet)
+    book = openpyxl.load_workbook(sheet)
+    ws = book["review"]
+    header = [c.value for c in ws[1]]
+    assert "结论 / verdict" in header and "模型回答 / answer" in header
+    lists = [v.formula1 for v in ws.data_validations.dataValidation]
+    assert any("合格" in f and "不合格" in f for f in lists)
+    assert any("A.1.a" in f for f in lists)
+    assert "9.3 b" in str(book[INSTRUCTIONS_SHEET]["A1"].value)
+    col = header.index("结论 / verdict") + 1
+    who = header.index("审核人 / reviewer") + 1
+    for row in range(2, n + 2):
+        ws.cell(row=row, column=col, value="合格")
+        ws.cell(row=row, column=who, value="李四")
+    book.save(sheet)
+    counts = import_sheet(store, r["run_id"], sheet)
+    assert (counts.reviewed, counts.blank) == (n, 0)

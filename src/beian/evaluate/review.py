@@ -15,6 +15,7 @@ from pathlib import Path
 from beian.errors import InputError
 from beian.evaluate.results import EvalItem
 from beian.evaluate.storage import load_items, load_run, replace_verdicts
+from beian.library.review_guides import answer_review_guide
 from beian.library.tabular import Sheet, read_table, write_table
 from beian.store import Store
 
@@ -63,7 +64,8 @@ def export_sheet(store: Store, run_id: str, path: Path, banks: tuple[str, ...] =
         raise InputError(
             f"eval run {run_id} has no answered {'/'.join(banks)}-bank question to review"
         )
-    write_table(path, COLUMNS, [Sheet(name="review", rows=[_row(it) for it in items])])
+    rows = [_row(it) for it in items]
+    write_table(path, COLUMNS, [Sheet(name="review", rows=rows)], answer_review_guide())
     return len(items)
 
 

@@ -33,6 +33,33 @@ class Sheet:
 
 
 @dataclass(frozen=True, slots=True)
+class SheetGuide:
+    """What a person filling a sheet needs: bilingual headers, allowed values, instructions.
+
+    Headers are written ``中文 / key``; readers keep the part after the last `` / ``, so a
+    filled-in sheet reads back under the same keys (and plain-key sheets still read).
+    """
+
+    labels: dict[str, str] = field(default_factory=dict)
+    """Chinese label per column key."""
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Allowed values per column (an XLSX dropdown; other values are refused by Excel)."""
+    suggestions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Suggested values per column (a dropdown that only warns on other values)."""
+    instructions: tuple[str, ...] = ()
+    """Lines of the XLSX sheet ``说明 Instructions`` (skipped when the file is read back)."""
+
+    def header(self, column: str) -> str:
+        """The header cell of ``column``."""
+        label = self.labels.get(column)
+        return f"{label}{HEADER_SEP}{column}" if label else column
+
+
+HEADER_SEP = " / "
+INSTRUCTIONS_SHEET = "说明 Instructions"
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     """What a reader found in a file: its sheets, format and (for text files) encoding."""
 
@@ -92,7 +119,8 @@ def read_table(path: str | Path) -> Table:
 
 
 def _clean_header(name: object) -> str:
-    return str(name if name is not None else "").replace("\ufeff", "").strip()
+    text = str(name if name is not None else "").replace("\ufeff", "").strip()
+    return text.rsplit(HEADER_SEP, 1)[-1].strip() if HEADER_SEP in text else text
 
 
 def _read_csv(text: str) -> list[dict[str, Any]]:
@@ -134,6 +162,8 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     sheets: list[Sheet] = []
     try:
         for ws in book.worksheets:
+            if ws.title == INSTRUCTIONS_SHEET:
+                continue
             values = [tuple(r) for r in ws.iter_rows(values_only=True)]
             at = _header_index(values)
             if at is None:
@@ -159,17 +189,21 @@ def _header_index(values: list[tuple[Any, ...]]) -> int | None:
     return filled.index(max(filled))
 
 
-def write_table(path: str | Path, columns: list[str], sheets: list[Sheet]) -> None:
+def write_table(
+    path: str | Path, columns: list[str], sheets: list[Sheet], guide: SheetGuide | None = None
+) -> None:
     """Write rows (cells already converted to str/bool/number/list) in ``path``'s format.
 
     CSV is written as UTF-8 with a BOM so that Excel shows Chinese correctly; JSONL and XLSX
-    may hold several sheets (JSONL concatenates them; XLSX writes one worksheet each).
+    may hold several sheets (JSONL concatenates them; XLSX writes one worksheet each). A
+    ``guide`` gives XLSX (the format people fill in) bilingual headers, dropdowns and an
+    instructions sheet; CSV and JSONL keep plain keys for programs.
     """
     p = Path(path)
     fmt = format_of(p)
     p.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
-        _write_xlsx(p, columns, sheets)
+        _write_xlsx(p, columns, sheets, guide)
         return
     rows = [row for sheet in sheets for row in sheet.rows]
     if fmt == "jsonl":
@@ -192,7 +226,9 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _write_xlsx(path: Path, columns: list[str], sheets: list[Sheet]) -> None:
+def _write_xlsx(
+    path: Path, columns: list[str], sheets: list[Sheet], guide: SheetGuide | None
+) -> None:
     import openpyxl
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -200,7 +236,9 @@ def _write_xlsx(path: Path, columns: list[str], sheets: list[Sheet]) -> None:
     book.remove(book.active)
     for sheet in sheets or [Sheet("Sheet1", [])]:
         ws = book.create_sheet(title=sheet.name[:31] or "Sheet1")
-        ws.append(columns)
+        ws.append([guide.header(c) for c in columns] if guide else columns)
+        if guide is not None:
+            _guide_sheet(ws, columns, guide, len(sheet.rows))
         for r, row in enumerate(sheet.rows, start=2):
             for c, name in enumerate(columns, start=1):
                 value = row.get(name)
@@ -217,4 +255,34 @@ def _write_xlsx(path: Path, columns: list[str], sheets: list[Sheet]) -> None:
                     )
                 cell.value = text
                 cell.data_type = "s"  # never a formula, whatever the text starts with
+    if guide is not None and guide.instructions:
+        notes = book.create_sheet(title=INSTRUCTIONS_SHEET)
+        for line in guide.instructions:
+            notes.append([line])
+        notes.column_dimensions["A"].width = 100
     book.save(path)
+
+
+def _guide_sheet(ws: Any, columns: list[str], guide: SheetGuide, n_rows: int) -> None:
+    """Freeze the header and attach dropdowns to the guided columns of one worksheet."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws.freeze_panes = "A2"
+    last = max(n_rows + 1, 2)
+    for c, name in enumerate(columns, start=1):
+        strict = name in guide.choices
+        values = guide.choices.get(name) or guide.suggestions.get(name)
+        formula = '"' + ",".join(values or ()) + '"'
+        if not values or len(formula) > 255:  # Excel's limit for an inline list
+            continue
+        check = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            errorStyle="stop" if strict else "warning",
+            showErrorMessage=True,
+        )
+        letter = get_column_letter(c)
+        check.add(f"{letter}2:{letter}{last}")
+        ws.add_data_validation(check)

@@ -97,7 +97,9 @@ def sample_key(entry: dict[str, Any], taken: set[str]) -> str:
 
 def write_sample(path: Path, rows: list[dict[str, Any]]) -> None:
     """Write the reviewers' sheet (XLSX, CSV or JSONL by extension)."""
-    write_table(path, COLUMNS, [Sheet("sample", rows)])
+    from beian.library.review_guides import corpus_sample_guide
+
+    write_table(path, COLUMNS, [Sheet("sample", rows)], corpus_sample_guide())
 
 
 def _verdict(value: Any, where: str) -> str | None:
