@@ -11,7 +11,9 @@ from beian.scan.manual import COLUMNS, write_sample
 
 
 def _row(i: int) -> dict[str, object]:
-    return {c: "" for c in COLUMNS} | {"sample_id": f"s{i}", "source": "web", "text": f"文本{i}"}
+    row: dict[str, object] = {c: "" for c in COLUMNS}
+    row.update(sample_id=f"s{i}", source="web", text=f"文本{i}")
+    return row
 
 
 def test_corpus_sample_xlsx_is_bilingual_with_dropdowns_and_instructions(tmp_path: Path) -> None:
