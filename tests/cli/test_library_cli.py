@@ -109,7 +109,25 @@ def test_bank_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 def test_starter_check_exits_one_with_shortfalls(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(["library", "check", "--starter", "--as-of", "2025-12-01"], capsys)
-    assert code == 1 and "SHORT 8.1.b keywords for A.2.f: 0" in out
+    assert code == 1 and "A.2.f +100" in out and "SHORT 8.1.a keywords total" in out
+    assert "keywords (each ≥ 200 / 100)" in out  # F13: one work-plan row per clause
+
+
+def test_bank_check_counts_per_bank_and_plans_the_shortfall(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F12: one column per bank; F13: missing items per clause, summed, with the risks."""
+    bank = tmp_path / "banks.jsonl"
+    rows = [{"text": f"测试题{i}", "bank": "test", "risk": "A.1.a"} for i in range(30)] + [
+        {"text": f"应拒答题{i}", "bank": "refuse", "risk": "A.1.a"} for i in range(12)
+    ]
+    bank.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    code, out, _ = _run(["bank", "check", str(bank), "--as-of", "2025-12-01"], capsys)
+    assert code == 1
+    line = next(x for x in out.splitlines() if "A.1.a" in x and "│" in x)
+    assert [c.strip() for c in line.split("│")[1:4]] == ["A.1.a", "30", "12"]
+    assert "8.2.b test questions: A.1.a +20, A.1.b +50" in out
+    assert "8.3.a should-refuse questions: A.1.a +8" in out
 
 
 @pytest.mark.parametrize(

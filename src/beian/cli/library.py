@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from beian.cli._common import console, err_console, folding, print_json, workspace_option
+from beian.cli.shortfalls import counts_table, plan_lines, plan_table, work_plan
 from beian.errors import InputError
 from beian.library.mutate import KINDS, check_kinds, mutate_keywords, mutate_questions
 from beian.library.records import Bank
@@ -178,10 +179,7 @@ def _print_report(report: CheckReport) -> None:
     )
     for bank, counts in report.banks.items():
         console.print(f"  {bank} bank: {counts.total}")
-    table = Table("risk / topic", "count")
-    for key, n in {**report.per_risk, **report.per_topic}.items():
-        table.add_row(key, str(n))
-    console.print(table)
+    console.print(counts_table(report))
     for label, items in _warning_items(report).items():
         if not items:
             continue
@@ -194,12 +192,19 @@ def _print_report(report: CheckReport) -> None:
             console.print(f"  … and {more} more (--json)", markup=False, highlight=False)
     for note in report.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
-    for s in report.shortfalls:
+    groups, rest = work_plan(report.shortfalls)
+    if groups:
+        console.print("work plan / 补充计划 (every shortfall: --json)", markup=False)
+        console.print(plan_table(groups))
+        for line in plan_lines(groups):
+            console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+    for s in rest:
         actual = "none recorded" if s.actual is None else f"{s.actual:g}"
         console.print(
             f"SHORT {s.clause} {s.what}: {actual} (required {s.op} {s.required:g})",
             markup=False,
             highlight=False,
+            soft_wrap=True,  # F13: never broken mid-sentence at 80 columns
         )
     console.print("all quotas met" if report.ok else f"{len(report.shortfalls)} shortfall(s)")
 
