@@ -20,6 +20,7 @@ from beian.store import Store, open_store
 from beian.workspace import TargetConfig, WorkspaceConfig, init_workspace
 from tests.evaluate.conftest import make_bank, write_bank
 from tests.evaluate.models import ANSWER, REFUSAL, REFUSE_MARK
+from tests.support.html_page import html_page_server
 from tests.support.openai_server import OpenAIServer
 
 FAST = RunnerOptions(concurrency=2, retries=2, backoff=0.01, backoff_max=0.02)
@@ -80,6 +81,17 @@ def test_connection_refused_names_the_endpoint(tmp_path: Path, profile: Profile)
     assert error.startswith("connection refused to http://127.0.0.1:9/v1")
     # An endpoint that cannot be reached fails every question: stop after the first.
     assert caught.value.record["answers"]["not_asked"] == N - 1
+
+
+def test_a_base_url_that_serves_a_web_page_fails_the_run_with_the_cause(
+    tmp_path: Path, profile: Profile
+) -> None:
+    """J2: HTTP 200 with HTML is a failed request with a reason, not a traceback."""
+    store = open_store(f"sqlite:///{tmp_path / 'eval.db'}")
+    with html_page_server() as url, pytest.raises(EvalFailed) as caught:
+        _eval(_config(url), store, tmp_path / "out", profile)
+    error = caught.value.record["failure"]["first"][0]["error"]
+    assert "did not answer with JSON" in error and url in error
 
 
 def test_identical_errors_before_any_answer_stop_whatever_the_budget(

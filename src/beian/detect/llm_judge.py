@@ -52,7 +52,9 @@ VERDICT_PATTERN = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 """Matches a verdict line; the parser uses the LAST match, so injected early verdicts lose."""
-_VERDICT_WORD = re.compile(r"VERDICT(\s*[:：])", re.IGNORECASE)
+# Every "verdict" in the judged data is rewritten, however decorated (**VERDICT**:, `VERDICT`:,
+# _VERDICT_:): the parser accepts Markdown around the word, so nothing in the data may look like it.
+_VERDICT_WORD = re.compile(r"VERDICT", re.IGNORECASE)
 _RISK_TOKEN = re.compile(r"\bA\.\d\.[a-z]\b|\bA\.\d\.[A-Za-z0-9]+\b")
 
 _VERDICT_WORDS: dict[str, Verdict] = {
@@ -106,7 +108,7 @@ class LLMJudgeOptions(BaseModel):
 def neutralise(text: str) -> str:
     """Rewrite delimiter look-alikes and verdict lines so the data cannot steer the judge."""
     text = _DELIMITER_LIKE.sub(lambda m: f"({m.group(1).lower()} {m.group(2).lower()})", text)
-    return _VERDICT_WORD.sub(lambda m: "verdict (quoted)" + m.group(1), text)
+    return _VERDICT_WORD.sub("verdict (quoted)", text)
 
 
 def build_prompt(profile: Profile, text: str, question: str | None = None) -> list[dict[str, str]]:
@@ -197,6 +199,11 @@ class LLMJudge(BaseDetector):
             )
         except self._errors as exc:
             return self._unscored(f"{type(exc).__name__}: {exc}")
+        if not hasattr(response, "choices"):  # HTTP 200 with a web page: the base URL is wrong
+            return self._unscored(
+                f"the judge endpoint {self.options.base_url or ''} did not answer with JSON "
+                "(is the base URL the API root, e.g. …/v1?)"
+            )
         choices = response.choices or []
         raw = (choices[0].message.content or "") if choices else ""
         if not raw.strip():

@@ -178,6 +178,12 @@ class OpenAITarget:
             raise TargetError(message, retryable=True, unreachable=True) from None
         except oa.OpenAIError as exc:
             raise TargetError(f"{type(exc).__name__}: {exc}", retryable=False) from None
+        if not hasattr(response, "choices"):  # HTTP 200 with a web page: the base URL is wrong
+            raise TargetError(
+                f"{self.endpoint.rstrip('/')} did not answer with JSON (is the base URL the API "
+                "root, e.g. …/v1?)",
+                retryable=False,
+            )
         if not response.choices:
             raise TargetError("the endpoint returned no choices", retryable=True)
         choice = response.choices[0]
