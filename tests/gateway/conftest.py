@@ -70,7 +70,12 @@ def serve(
     servers: list[tuple[uvicorn.Server, threading.Thread, socket.socket]] = []
 
     def start(**overrides: Any) -> Running:
-        data: dict[str, Any] = {"upstream": {"base_url": upstream.base_url}, **overrides}
+        # Open mode unless a test asks for keys: most tests are about screening, not identity.
+        data: dict[str, Any] = {
+            "upstream": {"base_url": upstream.base_url},
+            "auth": {"mode": "open"},
+            **overrides,
+        }
         config = GatewayConfig.model_validate(data)
         store = open_store(f"sqlite:///{tmp_path}/gw{len(servers)}.db")
         gateway = Gateway(config, store=store, profile=load_profile(), detectors=detectors)
