@@ -78,9 +78,7 @@ def serve(
         }
         config = GatewayConfig.model_validate(data)
         store = open_store(f"sqlite:///{tmp_path}/gw{len(servers)}.db")
-        gateway = Gateway(
-            config, store=store, profile=load_profile(), detectors=detectors, env=env
-        )
+        gateway = Gateway(config, store=store, profile=load_profile(), detectors=detectors, env=env)
         sock = _free_socket()
         server = uvicorn.Server(
             uvicorn.Config(create_app(gateway), log_level="warning", lifespan="on")

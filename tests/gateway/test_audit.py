@@ -34,7 +34,12 @@ def test_migration_0003_matches_models(tmp_path: Path) -> None:
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         tables = set(inspect(conn).get_table_names())
-    assert {"gateway_requests", "gateway_complaints", "gateway_keys", "gateway_audit_chain"} <= tables
+    assert {
+        "gateway_requests",
+        "gateway_complaints",
+        "gateway_keys",
+        "gateway_audit_chain",
+    } <= tables
 
 
 def test_every_decision_is_audited_hash_only_by_default(

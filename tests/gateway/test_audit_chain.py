@@ -228,7 +228,9 @@ def test_prune_keeps_the_chain_verifiable(store_url: str) -> None:
     assert report.ok, report.problems
     assert report.first_seq == 4 and report.links == 2  # the recent link and the checkpoint
     with store.session() as s:
-        checkpoint = s.scalars(select(AuditEventRow).where(AuditEventRow.kind == "checkpoint")).one()
+        checkpoint = s.scalars(
+            select(AuditEventRow).where(AuditEventRow.kind == "checkpoint")
+        ).one()
     assert '"pruned_through_seq":3' in checkpoint.payload
     assert log.prune(now) == 0  # nothing older left: no new checkpoint
     _exec(store, "DELETE FROM gateway_audit_chain WHERE seq=4")
@@ -259,8 +261,7 @@ def test_concurrent_workers_keep_one_chain(store_url: str) -> None:
     store = open_store(store_url)
     log = AuditLog(store, AuditConfig(progress_seconds=0))
     procs = [
-        subprocess.Popen([sys.executable, "-c", _WORKER, store_url, "25", str(n)])
-        for n in range(3)
+        subprocess.Popen([sys.executable, "-c", _WORKER, store_url, "25", str(n)]) for n in range(3)
     ]
 
     def local(n: int) -> None:

@@ -45,7 +45,11 @@ def _port() -> int:
 
 
 def _call(url: str, key: str, client: _Client) -> None:
-    body = {"model": "m", "messages": [{"role": "user", "content": PROMPT}], "stream": client.stream}
+    body = {
+        "model": "m",
+        "messages": [{"role": "user", "content": PROMPT}],
+        "stream": client.stream,
+    }
     headers = {"Authorization": f"Bearer {key}"}
     try:
         with httpx.stream("POST", url, json=body, headers=headers, timeout=60) as resp:

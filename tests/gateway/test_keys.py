@@ -24,7 +24,9 @@ HARMFUL = "法轮大法好"  # the finding's request
 BENIGN = "你好"
 
 
-def _chat(gw: Running, content: str, key: str | None = None, user: str | None = None) -> httpx.Response:
+def _chat(
+    gw: Running, content: str, key: str | None = None, user: str | None = None
+) -> httpx.Response:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     if user is not None:
         headers["X-Beian-User"] = user
@@ -129,7 +131,9 @@ def test_rate_limit_per_key(serve: Callable[..., Running], upstream: StreamingOp
     assert _chat(gw, BENIGN, key=other).status_code == 200
 
 
-def test_G_d3_healthz_reveals_nothing(serve: Callable[..., Running], upstream: StreamingOpenAIServer) -> None:
+def test_G_d3_healthz_reveals_nothing(
+    serve: Callable[..., Running], upstream: StreamingOpenAIServer
+) -> None:
     """G-d3: /healthz returned the upstream base URL."""
     gw = serve(auth={"mode": "keys"})
     health = httpx.get(gw.url + "/healthz")

@@ -16,7 +16,9 @@ from rich.table import Table
 
 from beian.cli._common import console, err_console, print_json, workspace_option
 
-keys_app = typer.Typer(help="Gateway API keys / 网关密钥: create, list, revoke.", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="Gateway API keys / 网关密钥: create, list, revoke.", no_args_is_help=True
+)
 audit_app = typer.Typer(help="Audit chain / 审计链: verify, prune.", no_args_is_help=True)
 
 WorkspaceOpt = Annotated[Path | None, workspace_option("Its store is the gateway's store.")]
@@ -83,7 +85,7 @@ def list_cmd(
     from beian.gateway.keys import KeyStore
 
     _, st = open_gateway_store(config, workspace, store)
-    data = [
+    data: list[dict[str, Any]] = [
         {
             "key_id": r.id,
             "user_id": r.user_id,
@@ -183,7 +185,10 @@ def prune_cmd(
 
     cfg, st = open_gateway_store(config, workspace, store)
     pruned = AuditLog(st, cfg.audit).prune()
-    _say(f"已删除 {pruned} 条过期请求记录（链保持可验证）。", f"Pruned {pruned} request rows; the chain stays verifiable.")
+    _say(
+        f"已删除 {pruned} 条过期请求记录（链保持可验证）。",
+        f"Pruned {pruned} request rows; the chain stays verifiable.",
+    )
 
 
 def register(gateway_app: typer.Typer) -> None:

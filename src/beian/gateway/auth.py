@@ -70,11 +70,15 @@ class AuthMiddleware:
         caller = await self._caller(scope)
         complaint = path.startswith(COMPLAINTS)
         if caller is None and self.config.auth.mode == "keys" and not complaint:
-            await _reply(scope, receive, send, 401, "missing or invalid gateway API key", "invalid_api_key")
+            await _reply(
+                scope, receive, send, 401, "missing or invalid gateway API key", "invalid_api_key"
+            )
             return
         wait = self._wait(scope, caller, complaint)
         if wait > 0:
-            await _reply(scope, receive, send, 429, "rate limit reached", "rate_limit_exceeded", wait)
+            await _reply(
+                scope, receive, send, 429, "rate limit reached", "rate_limit_exceeded", wait
+            )
             return
         scope.setdefault("state", {})["caller"] = caller
         await self.app(scope, receive, send)

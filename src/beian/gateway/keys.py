@@ -49,12 +49,12 @@ class KeyStore:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def create(self, user_id: str, name: str = "", requests_per_minute: int | None = None) -> IssuedKey:
+    def create(
+        self, user_id: str, name: str = "", requests_per_minute: int | None = None
+    ) -> IssuedKey:
         """Issue a key for ``user_id``."""
         if not _USER_ID.fullmatch(user_id):
-            raise ConfigError(
-                f"user id {user_id!r}: use 1-100 of A-Z a-z 0-9 . _ @ : + - (no '/')"
-            )
+            raise ConfigError(f"user id {user_id!r}: use 1-100 of A-Z a-z 0-9 . _ @ : + - (no '/')")
         if requests_per_minute is not None and requests_per_minute < 1:
             raise ConfigError("--rpm must be at least 1")
         key_id = secrets.token_hex(6)

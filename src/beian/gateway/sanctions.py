@@ -54,7 +54,9 @@ class Sanctions:
         """Count one screened input of ``user`` (and of its key user); the stronger sanction."""
         if self.config.mode == "off" or not user:
             return ""
-        found: list[Sanction] = [self._record(scope, blocked, is_key) for scope, is_key in _scopes(user)]
+        found: list[Sanction] = [
+            self._record(scope, blocked, is_key) for scope, is_key in _scopes(user)
+        ]
         return "suspend" if "suspend" in found else "warn" if "warn" in found else ""
 
     def _record(self, scope: str, blocked: bool, is_key: bool) -> Sanction:

@@ -37,9 +37,7 @@ def upgrade() -> None:
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
     )
-    op.create_index(
-        "ix_gateway_audit_chain_request_id", "gateway_audit_chain", ["request_id"]
-    )
+    op.create_index("ix_gateway_audit_chain_request_id", "gateway_audit_chain", ["request_id"])
     with op.batch_alter_table("gateway_requests") as batch:
         batch.add_column(sa.Column("key_id", sa.String(24), nullable=False, server_default=""))
     op.create_index("ix_gateway_requests_key_id", "gateway_requests", ["key_id"])
