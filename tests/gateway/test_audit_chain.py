@@ -297,3 +297,37 @@ def test_stream_progress_and_error_rows_are_chained(
     bad = httpx.post(gw.url + "/v1/chat/completions", content=b"[1]")
     assert bad.status_code == 400 and bad.headers["x-request-id"]
     assert AuditLog(gw.store, AuditConfig()).verify().ok
+
+
+def test_G_a2_a_failing_request_still_gets_an_id_and_a_chained_row(
+    serve: Callable[..., Running],
+) -> None:
+    """G-a2: a lone surrogate made the detectors raise: 500, no x-request-id, no audit row.
+    Whatever the screening does with it now, the answer carries an id that is on the chain."""
+    gw = serve()
+    body = b'{"model":"m","messages":[{"role":"user","content":"\\u6cd5\\u8f6e\\u5927\\u6cd5\\u597d\\ud800"}]}'
+    resp = httpx.post(
+        gw.url + "/v1/chat/completions", content=body, headers={"content-type": "application/json"}
+    )
+    request_id = resp.headers["x-request-id"]
+    with gw.store.session() as s:
+        row = s.get(GatewayRequestRow, request_id)
+    assert row is not None
+    if resp.status_code == 500:
+        assert row.decision == "error" and row.data["error"]
+        assert "unscreened" not in resp.text and "法轮" not in resp.text
+    assert AuditLog(gw.store, AuditConfig()).verify().ok
+
+
+def test_rows_from_before_the_chain_are_adopted(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/old.db")
+    legacy = Trace(user_id="old")
+    with store.session() as s:  # a row as beian wrote it before migration 0003
+        s.add(GatewayRequestRow(id=legacy.id, created_at=legacy.started, user_id="old",
+                                key_id="", route="chat", model="m", input_sha256="",
+                                output_sha256="", decision="allowed", input_risks=[],
+                                output_risks=[], sanction="", latency_ms=1.0, data={}))  # fmt: skip
+    log = AuditLog(store, AuditConfig())
+    assert not log.verify().ok
+    assert log.adopt_unchained() == 1 and log.adopt_unchained() == 0
+    assert log.verify().ok

@@ -119,6 +119,19 @@ class AuditLog:
         # Through JSON once, so the digest is of what the database will give back.
         row.data = json.loads(chain.canonical(trace.data))
 
+    def adopt_unchained(self) -> int:
+        """Put request rows written before the chain existed (stores from before migration
+        0003) on it, oldest first: from then on they are proven unchanged. How many."""
+        with chain.locked(self.store) as s:
+            if chain.head(s)[0] != 0:
+                return 0
+            rows = s.scalars(select(GatewayRequestRow).order_by(GatewayRequestRow.created_at))
+            count = 0
+            for row in rows:
+                chain.append(s, "finish", row.id, {**_commitment(row), "adopted": True})
+                count += 1
+            return count
+
     def prune(self, now: datetime | None = None) -> int:
         """Drop requests older than ``retention_days``, keeping the chain verifiable from a
         ``checkpoint`` link; how many request rows went."""

@@ -64,6 +64,7 @@ class Gateway:
         self.audit = AuditLog(store, config.audit)
         self.keys = KeyStore(store)
         self.sanctions = Sanctions(config.sanctions)
+        self.adopted = self.audit.adopt_unchained()
         self.pruned = self.audit.prune()
 
     def label(self, text: str) -> str:
