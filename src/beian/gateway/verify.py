@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import RowMapping, select
 
 from beian.gateway.chain import GENESIS, ROW_KINDS, link_hash, row_digest
 from beian.store import Store
@@ -74,7 +74,8 @@ def verify(store: Store, anchor: Anchor | None = None) -> Report:
                 f"anchor {anchor.seq}: the chain ends at link {report.head_seq} "
                 "(newest links were removed)"
             )
-        rows = s.scalars(select(GatewayRequestRow).order_by(GatewayRequestRow.created_at))
+        table = GatewayRequestRow.__table__
+        rows = s.execute(select(table).order_by(table.c.created_at)).mappings()
         for row in rows.yield_per(2000):
             report.requests += 1
             _check_row(row, report, walk)
@@ -132,11 +133,11 @@ def _check_start(report: Report, walk: _Walk) -> None:
         )
 
 
-def _check_row(row: GatewayRequestRow, report: Report, walk: _Walk) -> None:
-    committed = walk.committed.pop(row.id, None)
+def _check_row(row: RowMapping, report: Report, walk: _Walk) -> None:
+    committed = walk.committed.pop(row["id"], None)
     if committed is None:
-        report.problems.append(f"request {row.id}: no chain link commits to it (inserted)")
+        report.problems.append(f"request {row['id']}: no chain link commits to it (inserted)")
     elif committed[1] != row_digest(row):
         report.problems.append(
-            f"link {committed[0]}: request {row.id} was changed after it was written"
+            f"link {committed[0]}: request {row['id']} was changed after it was written"
         )
