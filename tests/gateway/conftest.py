@@ -69,11 +69,16 @@ def serve(
     """Start a gateway with config overrides; everything started is stopped at the end."""
     servers: list[tuple[uvicorn.Server, threading.Thread, socket.socket]] = []
 
-    def start(**overrides: Any) -> Running:
-        data: dict[str, Any] = {"upstream": {"base_url": upstream.base_url}, **overrides}
+    def start(env: dict[str, str] | None = None, **overrides: Any) -> Running:
+        # Open mode unless a test asks for keys: most tests are about screening, not identity.
+        data: dict[str, Any] = {
+            "upstream": {"base_url": upstream.base_url},
+            "auth": {"mode": "open"},
+            **overrides,
+        }
         config = GatewayConfig.model_validate(data)
         store = open_store(f"sqlite:///{tmp_path}/gw{len(servers)}.db")
-        gateway = Gateway(config, store=store, profile=load_profile(), detectors=detectors)
+        gateway = Gateway(config, store=store, profile=load_profile(), detectors=detectors, env=env)
         sock = _free_socket()
         server = uvicorn.Server(
             uvicorn.Config(create_app(gateway), log_level="warning", lifespan="on")

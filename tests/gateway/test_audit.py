@@ -28,13 +28,18 @@ def _rows(gw: Running) -> list[GatewayRequestRow]:
         return list(s.scalars(select(GatewayRequestRow).order_by(GatewayRequestRow.created_at)))
 
 
-def test_migration_0002_matches_models(tmp_path: Path) -> None:
+def test_migration_0003_matches_models(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path}/m.db")
-    assert store.revision() == head_revision() == "0002"
+    assert store.revision() == head_revision() == "0003"
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         tables = set(inspect(conn).get_table_names())
-    assert {"gateway_requests", "gateway_complaints"} <= tables
+    assert {
+        "gateway_requests",
+        "gateway_complaints",
+        "gateway_keys",
+        "gateway_audit_chain",
+    } <= tables
 
 
 def test_every_decision_is_audited_hash_only_by_default(

@@ -169,7 +169,7 @@ def test_models_proxied_and_health(serve: Callable[..., Running]) -> None:
     import httpx
 
     health = httpx.get(gw.url + "/healthz").json()
-    assert health["status"] == "ok" and health["detectors"] == ["keyword", "solicit", "harm", "pii"]
+    assert health == {"status": "ok"}  # nothing about the upstream or the setup (G-d3)
 
 
 def test_bad_body_is_an_openai_error(serve: Callable[..., Running]) -> None:

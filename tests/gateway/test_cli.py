@@ -43,7 +43,7 @@ def test_serve_from_the_command_line(tmp_path: Path, upstream: StreamingOpenAISe
     store = f"sqlite:///{tmp_path}/audit.db"
     config = tmp_path / "gateway.yaml"
     config.write_text(
-        f"store: {store}\nlabel:\n  position: suffix\ncomplaints:\n  handling_days: 10\n",
+        f"store: {store}\nauth: {{mode: open}}\nlabel:\n  position: suffix\ncomplaints:\n  handling_days: 10\n",
         encoding="utf-8",
     )
     port = _port()

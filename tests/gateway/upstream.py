@@ -21,6 +21,8 @@ class StreamingOpenAIServer(OpenAIServer):
     """``OpenAIServer`` whose chat endpoint also streams."""
 
     chunk_chars = 6
+    chunk_delay = 0.0
+    """Seconds between streamed chunks (a slow model, for crash tests)."""
 
     def start(self) -> StreamingOpenAIServer:
         """Bind a free port and serve in a daemon thread."""
@@ -96,6 +98,8 @@ def _streaming_handler(server: StreamingOpenAIServer) -> type[BaseHTTPRequestHan
                 for event in events:
                     self.wfile.write(event)
                     self.wfile.flush()
+                    if server.chunk_delay:
+                        time.sleep(server.chunk_delay)
             except OSError:  # the gateway cut the stream and hung up: expected
                 pass
 

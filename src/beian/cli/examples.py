@@ -127,6 +127,26 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         ("beian gateway complaints -w my-service --status open", "投诉举报 / complaints"),
     ),
     "gateway log": (("beian gateway log -w my-service -n 50", "审计日志 / the audit log"),),
+    "gateway keys create": (
+        (
+            "beian gateway keys create -w my-service --user app-1 --name 客服机器人",
+            "签发密钥（只显示一次）/ issue a key, shown once",
+        ),
+    ),
+    "gateway keys list": (("beian gateway keys list -w my-service", "密钥列表 / keys"),),
+    "gateway keys revoke": (
+        ("beian gateway keys revoke -w my-service 3f9a0c1b2d4e", "吊销密钥 / revoke a key"),
+    ),
+    "gateway audit verify": (
+        ("beian gateway audit verify -w my-service", "校验审计链 / check the audit chain"),
+        (
+            "beian gateway audit verify -w my-service --anchor 1042:9c1f…",
+            "与先前记下的链头比对 / against a head you wrote down",
+        ),
+    ),
+    "gateway audit prune": (
+        ("beian gateway audit prune -w my-service", "按保留期清理 / apply the retention period"),
+    ),
     "report render": (
         ("beian report render my-service/runs/RUN", "重新生成报告 / re-render a stored run"),
         ("beian report render my-service/runs/RUN --lang en --out report-en", ""),

@@ -2,7 +2,8 @@
 
 - ``gateway serve``: run the gateway in front of an upstream model (docs/gateway.md);
 - ``gateway complaints``: list complaints received through ``POST /v1/complaints``;
-- ``gateway log``: the newest audit rows.
+- ``gateway log``: the newest audit rows;
+- ``gateway keys`` / ``gateway audit``: API keys and the audit chain (gateway_admin.py).
 """
 
 from __future__ import annotations
@@ -73,6 +74,14 @@ def serve_cmd(
         markup=False,
         highlight=False,
     )
+    if gw.config.auth.mode == "open":
+        err_console.print(
+            "警告：auth.mode 为 open，任何能连上本端口的人都可调用，用户标识由客户端自称。仅限本机使用。\n"
+            "warning: auth.mode is open: anyone reaching this port may call it and names their "
+            "own user. Local use only; issue keys with 'beian gateway keys create'.",
+            markup=False,
+            highlight=False,
+        )
     serve(gw, host=host, port=port, log_level=log_level)
 
 
@@ -169,5 +178,8 @@ def _audit(config: Path | None, workspace: Path | None, store: str | None) -> An
 
 
 def register(root: typer.Typer) -> None:
-    """Attach the ``gateway`` group to the root app."""
+    """Attach the ``gateway`` group (with ``keys`` and ``audit``) to the root app."""
+    from beian.cli import gateway_admin
+
+    gateway_admin.register(app)
     root.add_typer(app, name="gateway")

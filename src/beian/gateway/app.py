@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import anyio.to_thread
@@ -14,6 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from beian.gateway.audit import Trace
+from beian.gateway.auth import AuthMiddleware
 from beian.gateway.chat import chat_completions
 from beian.gateway.runtime import Gateway
 from beian.gateway.shapes import error
@@ -36,7 +39,10 @@ def create_app(gateway: Gateway) -> Starlette:
     """The ASGI app serving ``gateway``."""
 
     async def chat(request: Request) -> Response:
-        return await chat_completions(gateway, request)
+        try:
+            return await chat_completions(gateway, request)
+        except Exception as exc:  # fail closed, and audited (G-a2)
+            return await _chat_failed(gateway, request, exc)
 
     async def models(request: Request) -> Response:
         try:
@@ -52,23 +58,15 @@ def create_app(gateway: Gateway) -> Starlette:
 
     async def complaint_status(request: Request) -> Response:
         ticket = request.path_params["ticket"]
-        rows = await anyio.to_thread.run_sync(gateway.audit.complaints)
-        for row in rows:
-            if row.id == ticket:
-                return JSONResponse(
-                    _ticket(gateway, row.id, row.status, row.created_at, row.due_at)
-                )
-        return JSONResponse(error(f"no complaint {ticket!r}", "not_found_error"), status_code=404)
+        row = await anyio.to_thread.run_sync(gateway.audit.complaint, ticket)
+        if row is None:
+            msg = f"no complaint {ticket[:40]!r}"
+            return JSONResponse(error(msg, "not_found_error"), status_code=404)
+        return JSONResponse(_ticket(gateway, row.id, row.status, row.created_at, row.due_at))
 
     async def healthz(request: Request) -> Response:
-        return JSONResponse(
-            {
-                "status": "ok",
-                "upstream": gateway.upstream.base_url,
-                "detectors": [d.name for d in gateway.screener.detectors.detectors],
-                "profile": gateway.profile.profile,
-            }
-        )
+        # Unauthenticated: says it is up, nothing about the upstream or the setup (G-d3).
+        return JSONResponse({"status": "ok"})
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -85,7 +83,24 @@ def create_app(gateway: Gateway) -> Starlette:
     handlers: dict[Any, Any] = {Exception: _server_error}
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
     app.state.gateway = gateway
+    app.add_middleware(AuthMiddleware, config=gateway.config, keys=gateway.keys)
     return app
+
+
+async def _chat_failed(gateway: Gateway, request: Request, exc: Exception) -> Response:
+    """An unexpected failure: finish the request's audit row as ``error``, then answer 500."""
+    trace = getattr(request.state, "trace", None)
+    if not isinstance(trace, Trace) or trace.finished:
+        trace = Trace()
+    trace.decision = "error"
+    trace.data["error"] = type(exc).__name__
+    started = time.perf_counter() - (datetime.now(UTC) - trace.started).total_seconds()
+    response = await _server_error(request, exc)
+    try:
+        await gateway.finish(trace, started, response)
+    except Exception:  # the store itself failed: still no unscreened text, still a 500
+        return response
+    return response
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
@@ -112,7 +127,9 @@ async def _complaint(gateway: Gateway, request: Request) -> Response:
             error(msg, "invalid_request_error", "unknown_request_id"), status_code=404
         )
     days = gateway.config.complaints.handling_days
-    user = request.headers.get(gateway.config.user_header, "")
+    caller = request.scope.get("state", {}).get("caller")
+    header = request.headers.get(gateway.config.user_header, "")[:90]
+    user = f"{caller.user_id}/{header}".rstrip("/") if caller else header
     row = await anyio.to_thread.run_sync(
         lambda: audit.add_complaint(
             content=complaint.content,

@@ -1,33 +1,47 @@
-"""The gateway's audit log and complaint register, on the shared store."""
+"""The gateway's audit log (hash-chained, see chain.py) and complaint register."""
 
 from __future__ import annotations
 
-import hashlib
+import json
+import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, insert, select, update
 
+from beian.gateway import chain
+from beian.gateway.chain import digest
 from beian.gateway.config import AuditConfig
+from beian.gateway.verify import Anchor, Report, verify
 from beian.store import Store
 from beian.store.gateway_models import ComplaintRow, GatewayRequestRow
 
+_REQUESTS = cast(Table, GatewayRequestRow.__table__)
+"""Written with Core statements: the ORM's unit of work costs more than the write itself."""
+
 
 def sha256(text: str) -> str:
-    """Hex SHA-256 of ``text`` in UTF-8 ('' for no text)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest() if text else ""
+    """Hex SHA-256 of ``text`` in UTF-8 ('' for no text; lone surrogates never fail)."""
+    return digest(text) if text else ""
+
+
+def _storable(text: str) -> str:
+    """``text`` as a database accepts it (a lone surrogate becomes ``\\udXXX``)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass(slots=True)
 class Trace:
-    """What one request did; filled in as the request goes and written once at its end."""
+    """What one request did: begun in the chain when it starts, finished when it ends."""
 
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     route: str = "chat"
     user_id: str = ""
+    key_id: str = ""
     model: str = ""
     input_text: str = ""
     output_text: str = ""
@@ -38,49 +52,103 @@ class Trace:
     latency_ms: float = 0.0
     upstream_status: int | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    begun: bool = False
+    finished: bool = False
+    progress_at: float = 0.0
+    progress_chars: int = 0
 
 
 class AuditLog:
-    """Writes traces and complaints; prunes rows past the retention period."""
+    """The hash-chained request log (begin, progress, finish), complaints, retention."""
 
     def __init__(self, store: Store, config: AuditConfig) -> None:
         self.store = store
         self.config = config
 
-    def write(self, trace: Trace) -> None:
-        """Insert one audit row (text kept only when ``store_text`` is on)."""
+    def begin(self, trace: Trace) -> None:
+        """Write the request's row (decision ``started``) and its ``begin`` link, before any
+        text of the answer is released: a crash later still leaves the request on record."""
+        values = self._values(trace, "started")
+        with chain.locked(self.store) as s:
+            s.execute(insert(_REQUESTS), [values])
+            chain.append(s, "begin", trace.id, _commitment(values))
+        trace.begun = True
+
+    def progress(self, trace: Trace, released: str, *, force: bool = False) -> bool:
+        """Add a ``progress`` link with the digest of the text released so far, at most every
+        ``progress_seconds``; whether a link was written."""
+        now = time.monotonic()
+        due = force or now - trace.progress_at >= self.config.progress_seconds
+        if not trace.begun or trace.finished or len(released) == trace.progress_chars or not due:
+            return False
+        trace.progress_at, trace.progress_chars = now, len(released)
+        payload = {"released_chars": len(released), "released_sha256": sha256(released)}
+        with chain.locked(self.store) as s:
+            chain.append(s, "progress", trace.id, payload)
+        return True
+
+    def finish(self, trace: Trace) -> None:
+        """Complete the row (insert it if it never began) and add its ``finish`` link."""
+        values = self._values(trace, trace.decision)
+        with chain.locked(self.store) as s:
+            done = 0
+            if trace.begun:
+                stmt = update(_REQUESTS).where(_REQUESTS.c.id == trace.id).values(values)
+                done = int(getattr(s.execute(stmt), "rowcount", 0) or 0)
+            if not done:
+                s.execute(insert(_REQUESTS), [values])
+            chain.append(s, "finish", trace.id, _commitment(values))
+        trace.finished = True
+
+    write = finish  # the name callers used before the chain
+
+    def _values(self, trace: Trace, decision: str) -> dict[str, Any]:
+        """The request row as column values, exactly as the database will give them back."""
         keep = self.config.store_text
-        row = GatewayRequestRow(
-            id=trace.id,
-            created_at=trace.started,
-            user_id=trace.user_id[:200],
-            route=trace.route,
-            model=trace.model[:200],
-            input_sha256=sha256(trace.input_text),
-            input_text=trace.input_text if keep else None,
-            output_sha256=sha256(trace.output_text),
-            output_text=trace.output_text if keep else None,
-            decision=trace.decision,
-            input_risks=trace.input_risks,
-            output_risks=trace.output_risks,
-            sanction=trace.sanction,
-            latency_ms=round(trace.latency_ms, 3),
-            upstream_status=trace.upstream_status,
-            data=trace.data,
-        )
-        with self.store.session() as s:
-            s.add(row)
+        return {
+            "id": trace.id,
+            "created_at": trace.started,
+            "user_id": trace.user_id[:200],
+            "key_id": trace.key_id,
+            "route": trace.route,
+            "model": trace.model[:200],
+            "input_sha256": sha256(trace.input_text),
+            "input_text": _storable(trace.input_text) if keep else None,
+            "output_sha256": sha256(trace.output_text),
+            "output_text": _storable(trace.output_text) if keep else None,
+            "decision": decision,
+            "input_risks": list(trace.input_risks),
+            "output_risks": list(trace.output_risks),
+            "sanction": trace.sanction,
+            "latency_ms": round(trace.latency_ms, 3),
+            "upstream_status": trace.upstream_status,
+            # Through JSON once, so the digest is of what the database will give back.
+            "data": json.loads(chain.canonical(trace.data)),
+        }
+
+    def adopt_unchained(self) -> int:
+        """Put request rows written before the chain existed (stores from before migration
+        0003) on it, oldest first: from then on they are proven unchanged. How many."""
+        with chain.locked(self.store) as s:
+            if chain.head(s)[0] != 0:
+                return 0
+            table = GatewayRequestRow.__table__
+            rows = s.execute(select(table).order_by(table.c.created_at)).mappings().all()
+            for row in rows:
+                chain.append(s, "finish", row["id"], {**_commitment(row), "adopted": True})
+            return len(rows)
 
     def prune(self, now: datetime | None = None) -> int:
-        """Delete audit rows older than ``retention_days``; how many went."""
+        """Drop requests older than ``retention_days``, keeping the chain verifiable from a
+        ``checkpoint`` link; how many request rows went."""
         if self.config.retention_days is None:
             return 0
         cutoff = (now or datetime.now(UTC)) - timedelta(days=self.config.retention_days)
-        with self.store.session() as s:
-            result = s.execute(
-                delete(GatewayRequestRow).where(GatewayRequestRow.created_at < cutoff)
-            )
-            return int(getattr(result, "rowcount", 0) or 0)
+        return chain.prune(self.store, cutoff)
+
+    def verify(self, anchor: Anchor | None = None) -> Report:
+        """Recompute the chain and compare every request row (``audit verify``)."""
+        return verify(self.store, anchor)
 
     def has_request(self, request_id: str) -> bool:
         """Whether ``request_id`` is an audited request."""
@@ -115,6 +183,11 @@ class AuditLog:
             s.add(row)
         return row
 
+    def complaint(self, ticket: str) -> ComplaintRow | None:
+        """One complaint by its ticket id (a primary-key lookup, G-d3)."""
+        with self.store.session() as s:
+            return s.get(ComplaintRow, ticket[:40])
+
     def complaints(self, status: str | None = None) -> list[ComplaintRow]:
         """Complaints, oldest first, optionally only those with ``status``."""
         stmt = select(ComplaintRow).order_by(ComplaintRow.created_at)
@@ -128,3 +201,13 @@ class AuditLog:
         stmt = select(GatewayRequestRow).order_by(GatewayRequestRow.created_at.desc()).limit(limit)
         with self.store.session() as s:
             return list(s.scalars(stmt).all())
+
+
+def _commitment(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """What a ``begin``/``finish`` link records: the row digest, plus readable essentials."""
+    return {
+        "row_sha256": chain.row_digest(row),
+        "decision": row["decision"],
+        "input_sha256": row["input_sha256"],
+        "output_sha256": row["output_sha256"],
+    }

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from beian.gateway.audit import Trace
+from beian.gateway.auth import bind_caller
 from beian.gateway.runtime import Gateway
 from beian.gateway.screen import Decision, message_text, user_texts
 from beian.gateway.shapes import SSE_DONE, Body, chunk, completion, error, sse
@@ -30,7 +31,7 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
     stream = bool(body.get("stream"))
     trace.route = "chat.stream" if stream else "chat"
     trace.model = str(body.get("model", ""))
-    trace.user_id = request.headers.get(gw.config.user_header) or str(body.get("user") or "")
+    bind_caller(trace, request, body, gw.config)
     if stream and int(body.get("n") or 1) > 1:
         return await gw.finish(trace, t0, _err(400, "n > 1 is not supported with stream"))
     if gw.sanctions.suspended_for(trace.user_id) > 0:
@@ -44,6 +45,7 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
     trace.sanction = gw.sanctions.record(trace.user_id, decision.is_block)
     if decision.is_block:
         return await _refuse_input(gw, trace, t0, stream)
+    await gw.begin(trace)
     headers = gw.upstream.headers(request.headers)
     if stream:
         return await _start_stream(gw, trace, t0, body, headers)
@@ -171,6 +173,7 @@ async def _relay(
             async for item in upstream:
                 async for event in _relay_chunk(gw, guard, state, item):
                     yield event
+                await gw.progress(trace, guard.released)
                 if state.done:
                     break
         if not state.done:  # upstream ended without a finish chunk

@@ -87,6 +87,22 @@ class AuditConfig(_Strict):
     """Keep input and output text; off keeps only SHA-256 digests (Interim Measures Art 11)."""
     retention_days: int | None = Field(default=183, ge=183)
     """Rows older than this are pruned at start; ``null`` keeps them forever."""
+    progress_seconds: float = Field(default=1.0, ge=0)
+    """A streamed answer adds a chain link with the digest of the text released so far at
+    most this often (0: after every released piece); a crash loses at most this much."""
+
+
+class AuthConfig(_Strict):
+    """Who may call the gateway: holders of a gateway API key (``beian gateway keys``)."""
+
+    mode: Literal["keys", "open"] = "keys"
+    """``keys``: every /v1 call needs ``Authorization: Bearer <gateway key>`` (else 401).
+    ``open``: no keys, the end-user header is trusted as is (local use only; warned at start)."""
+    requests_per_minute: int = Field(default=120, ge=1)
+    """Per key (a key may override it); over the limit answers 429 with Retry-After."""
+    cache_seconds: float = Field(default=10.0, ge=0)
+    """How long a checked key is trusted without asking the store (a revocation takes
+    effect within this time)."""
 
 
 class SanctionsConfig(_Strict):
@@ -101,6 +117,11 @@ class SanctionsConfig(_Strict):
     """Draft figure: blocked inputs in a row that reach the limit."""
     daily: int = Field(default=5, ge=1)
     """Draft figure: blocked inputs in one calendar day that reach the limit."""
+    key_consecutive: int | None = Field(default=None, ge=1)
+    """Limit for a key's user counted over all end users under it; default: ``consecutive``.
+    Raise it for a key serving many end users (each end user still has their own count)."""
+    key_daily: int | None = Field(default=None, ge=1)
+    """Same for the daily limit; default: ``daily``."""
     suspend_seconds: int = Field(default=86_400, ge=1)
     utc_offset_hours: int = Field(default=8, ge=-12, le=14)
     """Which calendar day counts (China Standard Time by default)."""
@@ -113,6 +134,8 @@ class ComplaintsConfig(_Strict):
     """Published time limit for handling a complaint (set your own; the figure is not a rule)."""
     channels: dict[str, str] = {}
     """Other published channels, e.g. ``{"email": "report@example.com", "phone": "..."}``."""
+    per_minute: int = Field(default=10, ge=1)
+    """Complaints accepted per minute from one key (or one client address without a key)."""
 
 
 class RefusalConfig(_Strict):
@@ -143,6 +166,7 @@ class GatewayConfig(_Strict):
     """Everything ``beian gateway serve`` needs besides host and port."""
 
     upstream: UpstreamConfig = Field(default_factory=UpstreamConfig)
+    auth: AuthConfig = Field(default_factory=AuthConfig)
     store: str | None = None
     """Audit store URL; default: the workspace's store, else ``sqlite:///beian-gateway.db``."""
     profile: str | None = None
@@ -163,7 +187,8 @@ class GatewayConfig(_Strict):
     complaints: ComplaintsConfig = Field(default_factory=ComplaintsConfig)
     refusal: RefusalConfig = Field(default_factory=RefusalConfig)
     user_header: str = "X-Beian-User"
-    """Header naming the end user; else the request's OpenAI ``user`` field."""
+    """Header naming the end user (else the request's OpenAI ``user`` field). With keys it
+    names an end user *under* the key's user, never replacing it."""
 
     @model_validator(mode="after")
     def _label_wording(self) -> GatewayConfig:
@@ -173,6 +198,16 @@ class GatewayConfig(_Strict):
             raise ValueError(
                 f"label.text {self.label.text!r} needs an AI element (人工智能/AI) and a "
                 "generation element (生成/合成) (GB 45438, L-01)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _no_open_relay(self) -> GatewayConfig:
+        # The provider key is lent only to authenticated callers (G-d2).
+        if self.auth.mode == "open" and self.upstream.api_key_env:
+            raise ValueError(
+                "auth.mode open cannot use upstream.api_key_env: anyone reaching the gateway "
+                "would call the upstream with your provider key; issue gateway keys instead"
             )
         return self
 

@@ -14,6 +14,7 @@ from beian.detect.setup import DetectionSetup, resolve_setup
 from beian.errors import ConfigError
 from beian.gateway.audit import AuditLog, Trace
 from beian.gateway.config import GatewayConfig
+from beian.gateway.keys import KeyStore
 from beian.gateway.sanctions import Sanctions
 from beian.gateway.screen import Screener, resolve_policy
 from beian.gateway.upstream import Upstream
@@ -61,7 +62,9 @@ class Gateway:
         )
         self.upstream = Upstream(config.upstream, _api_key(config, env))
         self.audit = AuditLog(store, config.audit)
+        self.keys = KeyStore(store)
         self.sanctions = Sanctions(config.sanctions)
+        self.adopted = self.audit.adopt_unchained()
         self.pruned = self.audit.prune()
 
     def label(self, text: str) -> str:
@@ -71,10 +74,19 @@ class Gateway:
             return text
         return label.text + text if label.position == "prefix" else text + label.text
 
+    async def begin(self, trace: Trace) -> None:
+        """Put the request on the audit chain before the upstream is called (G-e1)."""
+        await anyio.to_thread.run_sync(self.audit.begin, trace)
+
+    async def progress(self, trace: Trace, released: str) -> None:
+        """Record the digest of the streamed text released so far (throttled by the config)."""
+        if trace.begun and not trace.finished:
+            await anyio.to_thread.run_sync(self.audit.progress, trace, released)
+
     async def write(self, trace: Trace, t0: float) -> None:
-        """Stamp the latency and write the audit row (in a worker thread: SQLite blocks)."""
+        """Stamp the latency and finish the audit row (in a worker thread: SQLite blocks)."""
         trace.latency_ms = (time.perf_counter() - t0) * 1000
-        await anyio.to_thread.run_sync(self.audit.write, trace)
+        await anyio.to_thread.run_sync(self.audit.finish, trace)
 
     async def finish(self, trace: Trace, t0: float, response: Response) -> Response:
         """Audit the request, then hand back ``response`` tagged with the request id."""

@@ -3,6 +3,10 @@
 Counters live in memory, per gateway process: a restart forgets them, and several workers
 count separately (see design/gateway.md). Anonymous requests (no user id) are never counted,
 since one shared counter would suspend every anonymous user at once.
+
+With gateway keys the subject is ``KEYUSER`` or ``KEYUSER/ENDUSER`` (an end user named under
+the key). Both scopes are counted: the end user can be suspended alone, and the key's user
+is counted over all its end users, so rotating the end-user header evades nothing (G-d1).
 """
 
 from __future__ import annotations
@@ -37,22 +41,29 @@ class Sanctions:
         self._lock = threading.Lock()
 
     def suspended_for(self, user: str) -> float:
-        """Seconds of suspension left for ``user`` (0 when not suspended)."""
+        """Seconds of suspension left for ``user`` or the key user above it (0: none)."""
         if self.config.mode != "enforce" or not user:
             return 0.0
+        now = self._clock()
         with self._lock:
-            state = self._users.get(user)
-            left = state.suspended_until - self._clock() if state else 0.0
+            states = [self._users.get(scope) for scope, _ in _scopes(user)]
+            left = max((st.suspended_until - now for st in states if st), default=0.0)
         return max(0.0, left)
 
     def record(self, user: str, blocked: bool) -> Sanction:
-        """Count one screened input of ``user``; the sanction it triggers, if any."""
+        """Count one screened input of ``user`` (and of its key user); the stronger sanction."""
         if self.config.mode == "off" or not user:
             return ""
+        found: list[Sanction] = [
+            self._record(scope, blocked, is_key) for scope, is_key in _scopes(user)
+        ]
+        return "suspend" if "suspend" in found else "warn" if "warn" in found else ""
+
+    def _record(self, scope: str, blocked: bool, is_key: bool) -> Sanction:
         now = self._clock()
         day = self._day(now)
         with self._lock:
-            state = self._users.setdefault(user, _UserState())
+            state = self._users.setdefault(scope, _UserState())
             if state.day != day:
                 state.day, state.daily = day, 0
             if not blocked:
@@ -60,7 +71,7 @@ class Sanctions:
                 return ""
             state.consecutive += 1
             state.daily += 1
-            return self._sanction(state, now)
+            return self._sanction(state, now, is_key)
 
     def counts(self, user: str) -> tuple[int, int]:
         """(blocked in a row, blocked today) for ``user``."""
@@ -68,16 +79,24 @@ class Sanctions:
             state = self._users.get(user)
             return (state.consecutive, state.daily) if state else (0, 0)
 
-    def _sanction(self, state: _UserState, now: float) -> Sanction:
+    def _sanction(self, state: _UserState, now: float, is_key: bool) -> Sanction:
         cfg = self.config
-        reached = state.consecutive >= cfg.consecutive or state.daily >= cfg.daily
+        row = (cfg.key_consecutive or cfg.consecutive) if is_key else cfg.consecutive
+        daily = (cfg.key_daily or cfg.daily) if is_key else cfg.daily
+        reached = state.consecutive >= row or state.daily >= daily
         if reached and cfg.mode == "enforce":
             state.suspended_until = now + cfg.suspend_seconds
             state.consecutive = 0
             return "suspend"
-        near = state.consecutive >= cfg.consecutive - 1 or state.daily >= cfg.daily - 1
+        near = state.consecutive >= row - 1 or state.daily >= daily - 1
         return "warn" if reached or near else ""
 
     def _day(self, now: float) -> str:
         tz = timedelta(hours=self.config.utc_offset_hours)
         return (datetime.fromtimestamp(now, UTC) + tz).date().isoformat()
+
+
+def _scopes(user: str) -> list[tuple[str, bool]]:
+    """(scope, is the key user's scope) pairs a subject is counted under."""
+    key_user, sep, _ = user.partition("/")
+    return [(key_user, True), (user, False)] if sep and key_user else [(user, False)]
