@@ -32,7 +32,7 @@ def test_image_stamp_size_and_place(
     dst = tmp_path / f"b.{fmt}"
     label_file(src, dst, explicit(spec), writers)
     status = verify_file(dst, writers)
-    assert status.ok and status.explicit.state == "declared", status.problems
+    assert status.ok and status.explicit.state == "detected", status.problems
     with Image.open(src) as a, Image.open(dst) as b:
         before, after = np.asarray(a.convert("L"), float), np.asarray(b.convert("L"), float)
     h, w = before.shape

@@ -16,7 +16,7 @@ from beian.errors import UserError
 from beian.label.atomic import Scratch
 from beian.label.carriers.base import FormatError, Reading
 from beian.label.carriers.mp4 import duration
-from beian.label.explicit.image import fit_font
+from beian.label.explicit.image import fit_font, glyph_ratio
 from beian.label.explicit.text import wording
 from beian.label.model import ExplicitStatus, LabelSpec, Problem
 from beian.label.rules import DEFAULT_IMAGE_WORDING, MIN_GLYPH_RATIO, MIN_VIDEO_SECONDS
@@ -42,6 +42,12 @@ def _encoder() -> list[str]:
 class VideoExplicit:
     """drawtext prompt on the opening frames of MP4 / MOV."""
 
+    def __init__(
+        self, min_ratio: float = MIN_GLYPH_RATIO, min_seconds: float = MIN_VIDEO_SECONDS
+    ) -> None:
+        self.min_ratio = min_ratio
+        self.min_seconds = min_seconds
+
     def add(
         self, src: Path, dst: Path, spec: LabelSpec, scratch: Scratch
     ) -> tuple[str, dict[str, str]]:
@@ -54,7 +60,11 @@ class VideoExplicit:
         if not video:
             raise FormatError("no video stream")
         w, h = int(video[0]["width"]), int(video[0]["height"])
-        font, glyph = fit_font(text, spec.height_ratio * min(w, h))
+        if spec.seconds < self.min_seconds:
+            raise UserError(
+                f"--seconds {spec.seconds:g} is below the profile's {self.min_seconds:g} s"
+            )
+        font, glyph = fit_font(text, glyph_ratio(spec, self.min_ratio) * min(w, h))
         size = int(font.size)
         margin = max(1, round(min(w, h) * 0.02))
         pad = max(1, round(glyph * 0.25))
@@ -79,9 +89,9 @@ class VideoExplicit:
         """Re-check beian's stamp record and the movie duration (no frame OCR)."""
         problems: list[Problem] = []
         total = duration(path)
-        if total is not None and total < MIN_VIDEO_SECONDS:
+        if total is not None and total < self.min_seconds:
             msg = (
-                f"video lasts {total:.2f} s, too short for a {MIN_VIDEO_SECONDS:g} s opening prompt"
+                f"video lasts {total:.2f} s, too short for a {self.min_seconds:g} s opening prompt"
             )
             problems.append(Problem("video-too-short", msg, "L-05", "warning"))
         raw = reading.extras.get("ExplicitLabel")
@@ -95,11 +105,11 @@ class VideoExplicit:
             fw, fh = (int(v) for v in record["frame"])
         except (ValueError, KeyError, TypeError) as exc:
             return ExplicitStatus("not_checked", f"unreadable stamp record: {exc}"), problems
-        if seconds < MIN_VIDEO_SECONDS:
-            msg = f"prompt shown {seconds:g} s, less than {MIN_VIDEO_SECONDS:g} s"
+        if seconds < self.min_seconds:
+            msg = f"prompt shown {seconds:g} s, less than {self.min_seconds:g} s"
             problems.append(Problem("explicit-too-short", msg, "L-05"))
-        if glyph < MIN_GLYPH_RATIO * min(fw, fh):
-            msg = f"prompt glyphs {glyph:g} px, below 5 % of {min(fw, fh)} px"
+        if glyph < self.min_ratio * min(fw, fh):
+            msg = f"prompt glyphs {glyph:g} px, below {self.min_ratio:.0%} of {min(fw, fh)} px"
             problems.append(Problem("explicit-too-small", msg, "L-05"))
         detail = f"beian stamp {record.get('text')!r} for {seconds:g} s (record, not OCR)"
         return ExplicitStatus("declared", detail, str(record.get("position", ""))), problems
