@@ -5,45 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-from beian.cli.main import run
-
-from .conftest import make_jpeg, make_png, make_text
-
-
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-Beian = Callable[..., Result]
-
-
-@pytest.fixture
-def beian(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Beian:
-    """``beian(*args, env={})`` → exit code and captured output, like the installed command."""
-    monkeypatch.delenv("BEIAN_PRODUCER_CODE", raising=False)
-
-    def call(*args: str, env: dict[str, str] | None = None) -> Result:
-        for key, value in (env or {}).items():
-            monkeypatch.setenv(key, value)
-        capsys.readouterr()
-        try:
-            run(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return call
+from .conftest import Beian, make_jpeg, make_png, make_text
 
 
 def test_add_then_verify_folder(beian: Beian, tmp_path: Path, producer: str) -> None:
