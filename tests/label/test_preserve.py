@@ -178,3 +178,36 @@ def test_l4_8_bit_wav_samples_unchanged(tmp_path: Path, spec: LabelSpec, writers
     assert len(frames) == len(original) + int(8000 * 1.6)  # the 1.6 s cue, then the original
     status = verify_file(dst, writers)
     assert status.ok and status.explicit.state == "detected"
+
+
+@pytest.mark.parametrize("fmt", ["png", "jpg", "webp", "wav", "mp3", "mp4", "md", "html"])
+def test_l1_explicit_only_never_changes_the_implicit_label(
+    fmt: str, tmp_path: Path, spec: LabelSpec, writers: Writers
+) -> None:
+    """L1 for every format with an explicit label: the implicit label comes out identical."""
+    from .conftest import MAKERS
+
+    src = MAKERS[fmt](tmp_path / f"a.{fmt}")
+    labelled = tmp_path / f"b.{fmt}"
+    label_file(src, labelled, spec, writers)
+    dst = tmp_path / f"c.{fmt}"
+    label_file(labelled, dst, explicit_only(spec), writers)
+    before, after = verify_file(labelled, writers), verify_file(dst, writers)
+    assert after.fields == before.fields and len(after.labels) == 1
+    assert after.ok and after.explicit.state in ("detected", "declared"), after.problems
+
+
+def test_palette_png_is_expanded_with_a_note(
+    tmp_path: Path, spec: LabelSpec, writers: Writers
+) -> None:
+    from PIL import Image
+
+    src = tmp_path / "p.png"
+    Image.new("RGB", (320, 200), (90, 160, 220)).convert("P").save(src)
+    result = label_file(
+        src, tmp_path / "o.png", spec.model_copy(update={"explicit": True}), writers
+    )
+    assert "palette PNG expanded to 8-bit RGB" in result.explicit
+    tags = exiftool_json(tmp_path / "o.png")
+    assert tags["PNG:BitDepth"] == 8 and tags["PNG:ColorType"] == "RGB"
+    assert verify_file(tmp_path / "o.png", writers).ok
