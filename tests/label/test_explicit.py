@@ -142,7 +142,7 @@ def test_video_opening_prompt(tmp_path: Path, spec: LabelSpec, writers: Writers)
     dst = tmp_path / "b.mp4"
     label_file(src, dst, explicit(spec, seconds=2.0), writers)
     status = verify_file(dst, writers)
-    assert status.ok and status.explicit.state == "declared", status.problems
+    assert status.ok and status.explicit.state == "detected", status.problems
     corner = (slice(180, 240), slice(220, 320))
     early = np.abs(frame(dst, 0.5)[corner] - frame(src, 0.5)[corner]).mean()
     late = np.abs(frame(dst, 2.6)[corner] - frame(src, 2.6)[corner]).mean()

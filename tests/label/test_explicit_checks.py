@@ -127,3 +127,28 @@ def test_w9_figures_come_from_the_profile(
     res = beian("label", "verify", str(tmp_path / "five"), "-w", str(ws))
     assert res.returncode == 1
     assert beian("label", "verify", str(tmp_path / "ten"), "-w", str(ws)).returncode == 0
+
+
+def test_require_explicit_measures_video_frames(tmp_path: Path, spec: LabelSpec) -> None:
+    """Video: the prompt's box is measured in the frames at 0 s and just before 2 s."""
+    import subprocess
+
+    from .conftest import MAKERS, need_tool
+
+    strict = Writers(require_explicit=True)
+    src = MAKERS["mp4"](tmp_path / "a.mp4")
+    stamped = tmp_path / "b.mp4"
+    label_file(src, stamped, spec.model_copy(update={"explicit": True, "seconds": 2.0}), strict)
+    status = verify_file(stamped, strict)
+    assert status.ok and status.explicit.state == "detected", status.problems
+    # the same metadata (label and stamp record) over the unstamped picture
+    clean = tmp_path / "c.mp4"
+    subprocess.run(
+        [need_tool("ffmpeg"), "-v", "error", "-i", str(stamped), "-i", str(src),
+         "-map", "1:v", "-map", "0:a", "-map_metadata", "0", "-c", "copy",
+         "-movflags", "use_metadata_tags", str(clean)],
+        check=True,
+    )  # fmt: skip
+    status = verify_file(clean, strict)
+    assert status.fields == verify_file(stamped, strict).fields
+    assert not status.ok and "explicit-not-visible" in {p.code for p in status.problems}

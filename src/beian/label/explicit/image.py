@@ -27,6 +27,7 @@ from beian.errors import UserError
 from beian.label.atomic import Scratch
 from beian.label.carriers.base import Reading
 from beian.label.carriers.jpeg import keep_segments
+from beian.label.explicit.measure import invisible
 from beian.label.explicit.png_pixels import stamp_png
 from beian.label.explicit.text import wording
 from beian.label.model import ExplicitStatus, LabelSpec, Problem
@@ -37,9 +38,6 @@ _EDGE_SHARE = 0.15
 """A stamp counts as "at an edge or corner" when its box lies within this share of a side."""
 BOX_ALPHA = 170
 """Opacity of the dark box behind the prompt (any background ends up with luminance < 90)."""
-DARK_LUMA, INK_LUMA = 110.0, 180.0
-MIN_DARK_SHARE, MIN_INK_SHARE, MAX_INK_SHARE = 0.3, 0.02, 0.6
-"""What the stamp box measures like: mostly dark box, some light ink (beian's own stamp)."""
 
 
 def glyph_height(font: ImageFont.FreeTypeFont, text: str) -> int:
@@ -180,29 +178,14 @@ def _jpeg_quality(im: Image.Image) -> dict[str, Any]:
 
 
 def measure(path: Path, record: dict[str, Any]) -> str:
-    """Why the stamp's pixels are not there any more ("" = a dark box with light ink is there).
-
-    This is a measurement of the region beian recorded, not OCR: it tells that a legible
-    light-on-dark prompt of about the recorded size still sits there, not what it says.
-    """
+    """Why the recorded stamp's pixels are not there any more ("" = they are; see ``measure``)."""
     with Image.open(path) as im:
         upright = ImageOps.exif_transpose(im)
         rw, rh = (int(v) for v in record["image"])
         sx, sy = upright.width / rw, upright.height / rh
         x0, y0, x1, y1 = (float(v) for v in record["box"])
         box = (round(x0 * sx), round(y0 * sy), round(x1 * sx), round(y1 * sy))
-        region = _luma(upright.crop(box))
-    if region.size == 0:
-        return "the recorded stamp box lies outside the image"
-    dark = float(np.mean(region < DARK_LUMA))
-    ink = float(np.mean(region > INK_LUMA))
-    if dark < MIN_DARK_SHARE or not MIN_INK_SHARE <= ink <= MAX_INK_SHARE:
-        return (
-            f"the recorded stamp box has {dark:.0%} dark and {ink:.0%} light pixels; a beian "
-            f"prompt has ≥ {MIN_DARK_SHARE:.0%} dark and {MIN_INK_SHARE:.0%}–{MAX_INK_SHARE:.0%} "
-            "light ink (painted over, cropped or never drawn?)"
-        )
-    return ""
+        return invisible(_luma(upright.crop(box)))
 
 
 def _luma(im: Image.Image) -> npt.NDArray[np.float64]:

@@ -3,20 +3,23 @@
 ffmpeg's ``drawtext`` draws the prompt from t = 0 for ``seconds`` (≥ 2 s) with the same font
 and glyph sizing as images (Pillow measures the font, so ffmpeg's pixel font size gives ink
 height ≥ 5 % of the shortest side). Video is re-encoded (H.264 when available, else MPEG-4);
-audio and other streams are copied. As for images, verification re-checks beian's stamp record
-and the duration, not the frames' pixels.
+audio and other streams are copied. The region the prompt landed in is measured (first frame,
+before vs after) and recorded; verification re-checks the record and the duration and measures
+that region in the frames at 0 s and just before the minimum duration (not OCR).
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from beian.errors import UserError
 from beian.label.atomic import Scratch
 from beian.label.carriers.base import FormatError, Reading
 from beian.label.carriers.mp4 import duration
 from beian.label.explicit.image import fit_font, glyph_ratio
+from beian.label.explicit.measure import changed_box, frame_luma, invisible
 from beian.label.explicit.text import wording
 from beian.label.model import ExplicitStatus, LabelSpec, Problem
 from beian.label.rules import DEFAULT_IMAGE_WORDING, MIN_GLYPH_RATIO, MIN_VIDEO_SECONDS
@@ -82,6 +85,9 @@ class VideoExplicit:
         run([*args, "-f", fmt, str(dst)], what=f"ffmpeg drawtext ({src.name})")
         record = {"text": text, "position": position, "seconds": spec.seconds, "glyph_px": glyph}
         record |= {"frame": [w, h], "fontsize": size}
+        box = changed_box(frame_luma(src, 0.0, (w, h)), frame_luma(dst, 0.0, (w, h)))
+        if box is not None:  # where the prompt landed, measured, for verify to look at again
+            record["box"] = box
         desc = f"{text!r} at {position} for {spec.seconds:g} s, glyph {glyph} px"
         return desc, {"ExplicitLabel": json.dumps(record, ensure_ascii=True, separators=(",", ":"))}
 
@@ -111,8 +117,34 @@ class VideoExplicit:
         if glyph < self.min_ratio * min(fw, fh):
             msg = f"prompt glyphs {glyph:g} px, below {self.min_ratio:.0%} of {min(fw, fh)} px"
             problems.append(Problem("explicit-too-small", msg, "L-05"))
-        detail = f"beian stamp {record.get('text')!r} for {seconds:g} s (record, not OCR)"
-        return ExplicitStatus("declared", detail, str(record.get("position", ""))), problems
+        where = str(record.get("position", ""))
+        if not isinstance(record.get("box"), list):
+            detail = f"beian stamp {record.get('text')!r} for {seconds:g} s (record only)"
+            return ExplicitStatus("declared", detail, where), problems
+        gone = self._measure(path, record, total)
+        if gone:
+            problems.append(Problem("explicit-not-visible", gone, "L-05"))
+            return ExplicitStatus("absent", f"beian stamp record, but {gone}", where), problems
+        detail = (
+            f"beian stamp {record.get('text')!r}: a light-on-dark prompt measured in its box at "
+            f"0 s and {self._last(total):.1f} s (wording not OCR-read)"
+        )
+        return ExplicitStatus("detected", detail, where), problems
+
+    def _last(self, total: float | None) -> float:
+        """Latest time the opening prompt must still show (just before the minimum)."""
+        end = self.min_seconds - 0.1
+        return min(end, total - 0.1) if total is not None else end
+
+    def _measure(self, path: Path, record: dict[str, Any], total: float | None) -> str:
+        """Why the prompt is not visible in its box at the start or near the minimum."""
+        fw, fh = (int(v) for v in record["frame"])
+        x0, y0, x1, y1 = (int(v) for v in record["box"])
+        for at in (0.0, max(0.0, self._last(total))):
+            gone = invisible(frame_luma(path, at, (fw, fh))[y0:y1, x0:x1])
+            if gone:
+                return f"at {at:.1f} s {gone}"
+        return ""
 
 
 def _q(path: Path) -> str:
