@@ -71,25 +71,20 @@ def _spec(
 
 def _figures(workspace: Path | None, profile: str | None) -> dict[str, Any]:
     """Writer options holding the label figures of the workspace's (or the named) profile."""
-    from beian.label.rules import label_figures
+    from beian.label.rules import figure_options
     from beian.standard import load_profile
     from beian.workspace import load_workspace
 
     if workspace is not None and profile is not None:
         raise UserError("give either -w WORKSPACE or --profile, not both")
     if workspace is not None:
-        chosen = load_workspace(check_workspace_path(workspace)).profile()
-    elif profile is not None:
-        chosen = load_profile(profile)
-    else:
-        return {}
-    fig = label_figures(chosen)
-    return {"min_glyph_ratio": fig.min_glyph_ratio, "min_video_seconds": fig.min_video_seconds}
+        return figure_options(load_workspace(check_workspace_path(workspace)).profile())
+    if profile is not None:
+        return figure_options(load_profile(profile))
+    return {}
 
 
-PROFILE_HELP = (
-    "Standard profile whose label figures apply (default: the workspace's, else the default)."
-)
+PROFILE_HELP = "Profile (name or YAML file) whose label figures apply (default: tc260-003-2024)."
 
 
 @label_app.command("add")

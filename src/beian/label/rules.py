@@ -38,6 +38,12 @@ def label_figures(profile: Profile | None = None) -> LabelFigures:
     )
 
 
+def figure_options(profile: Profile) -> dict[str, float]:
+    """``Writers(**figure_options(profile))``: label writers judging by ``profile``'s figures."""
+    fig = label_figures(profile)
+    return {"min_glyph_ratio": fig.min_glyph_ratio, "min_video_seconds": fig.min_video_seconds}
+
+
 _DEFAULT = label_figures()
 MIN_GLYPH_RATIO = _DEFAULT.min_glyph_ratio
 """The default profile's L-03 / L-05 glyph ratio (5 %)."""
