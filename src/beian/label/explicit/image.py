@@ -146,6 +146,8 @@ def _pillow_stamp(
 ) -> dict[str, Any]:
     """JPEG / WebP: composite with Pillow in the image's own mode, keep quality and metadata."""
     with Image.open(src) as im:
+        if getattr(im, "is_animated", False):  # saving would keep the first frame only
+            raise UserError(f"animated {fmt}: beian would drop every frame but the first")
         im.load()
         turn = orientation(im)
         upright = im.size if turn in (1, 2, 3, 4) else (im.size[1], im.size[0])
