@@ -58,8 +58,11 @@ def _spec(
         )
     # A bad code is a user error before any file is touched; the rest is checked per file,
     # once the label the file already carries is known.
-    for name, value in (("ContentProducer", code), ("ContentPropagator", propagator)):
-        problems = check_provider_code(value, name) if value and do_implicit else []
+    for name, value, role in (
+        ("ContentProducer", code, "1"),
+        ("ContentPropagator", propagator, "2"),
+    ):
+        problems = check_provider_code(value, name, role) if value and do_implicit else []
         bad = [p for p in problems if p.severity == "error"]
         if bad:
             raise UserError(f"invalid AIGC label: {bad[0].message}")

@@ -32,7 +32,7 @@ class Resolution:
     replaced: dict[str, Any] | None = None
 
 
-def resolve(existing: list[Found], wanted: AigcFields, force: bool, where: str) -> Resolution:
+def resolve(existing: list[Found], wanted: AigcFields, force: bool) -> Resolution:
     """Fields to write over ``existing`` labels.
 
     ``wanted.ContentProducer`` empty means "no producer given": only propagation fields are added.
@@ -40,14 +40,14 @@ def resolve(existing: list[Found], wanted: AigcFields, force: bool, where: str) 
     if not existing:
         if not wanted.ContentProducer:
             raise UserError(
-                f"{where}: has no implicit label to add propagation fields to; "
+                "the file has no implicit label to add propagation fields to; "
                 "--producer CODE is required to label it"
             )
         return Resolution(wanted)
-    old = _single(existing, where, force)
+    old = _single(existing, force)
     if old is None or (force and wanted.ContentProducer):
         if not wanted.ContentProducer:
-            raise UserError(f"{where}: --force replaces the label, so --producer CODE is needed")
+            raise UserError("--force replaces the label, so --producer CODE is needed")
         raw = old if old is not None else {"labels": [str(f.payload) for f in existing]}
         note = f"replaced the existing label (ContentProducer {_who(raw)}) with --force; audited"
         return Resolution(wanted, (note,), raw)
@@ -59,14 +59,14 @@ def resolve(existing: list[Found], wanted: AigcFields, force: bool, where: str) 
         return Resolution(wanted, ("rewrote this producer's own label",))
     if not wanted.ContentPropagator:
         raise UserError(
-            f"{where}: already labelled by ContentProducer {producer}; add --propagator CODE to "
+            f"already labelled by ContentProducer {producer}; add --propagator CODE to "
             "add propagation fields (its producer fields are kept), or --force to replace it "
             "(recorded in the audit log)"
         )
     return _propagate(old, wanted)
 
 
-def _single(existing: list[Found], where: str, force: bool) -> dict[str, Any] | None:
+def _single(existing: list[Found], force: bool) -> dict[str, Any] | None:
     """The one decodable existing label, or None (only allowed with ``force``)."""
     obj = decode(existing[0])[0] if len(existing) == 1 else None
     if obj is not None and all(isinstance(obj.get(n, ""), str) for n in FIELDS):
@@ -74,7 +74,7 @@ def _single(existing: list[Found], where: str, force: bool) -> dict[str, Any] | 
     if force:
         return None
     what = f"{len(existing)} labels" if len(existing) > 1 else "an unreadable label"
-    raise UserError(f"{where}: holds {what}; --force replaces it (recorded in the audit log)")
+    raise UserError(f"the file holds {what}; --force replaces it (recorded in the audit log)")
 
 
 def _propagate(old: dict[str, Any], wanted: AigcFields) -> Resolution:

@@ -127,7 +127,7 @@ class LabelWriter:
         before = self.carrier.read(src).labels if self.carrier else []
         resolution = None
         if label.implicit:
-            resolution = resolve(before, label.fields, label.force, str(src))
+            resolution = resolve(before, label.fields, label.force)
             check_fields(resolution.fields)
         explicit_desc, implicit_desc = "", ""
         with scratch_for(dst) as scratch:
