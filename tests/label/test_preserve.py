@@ -211,3 +211,23 @@ def test_palette_png_is_expanded_with_a_note(
     tags = exiftool_json(tmp_path / "o.png")
     assert tags["PNG:BitDepth"] == 8 and tags["PNG:ColorType"] == "RGB"
     assert verify_file(tmp_path / "o.png", writers).ok
+
+
+def test_jpeg_orientation_is_kept_and_the_stamp_is_upright(
+    tmp_path: Path, spec: LabelSpec, writers: Writers
+) -> None:
+    """The stored pixels are stamped; EXIF orientation stays, so viewers see it bottom-right."""
+    from PIL import Image, ImageOps
+
+    src = tmp_path / "rot.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.new("RGB", (320, 200), (90, 160, 220)).save(src, exif=exif)
+    dst = tmp_path / "out.jpg"
+    label_file(src, dst, spec.model_copy(update={"explicit": True}), writers)
+    assert exiftool_json(dst)["IFD0:Orientation"] == "Rotate 90 CW"
+    with Image.open(dst) as im:
+        upright = np.asarray(ImageOps.exif_transpose(im).convert("L"), float)
+    assert upright.shape == (320, 200)
+    assert upright[-30:, -60:].min() < 60 < upright[:60, :60].min()  # dark box bottom-right only
+    assert verify_file(dst, writers).explicit.state == "detected"
