@@ -47,7 +47,8 @@ class Interval(Frozen):
 
     start: str
     end: str
-    threshold: str
+    threshold: str = ""
+    """Threshold key (days); empty = only the order of the two dates is checked."""
     working_days: bool = False
     """Count Monday–Friday only (public holidays are not modelled)."""
 

@@ -154,9 +154,8 @@ class Profile(_Frozen):
             for i in c.intervals:
                 if not {i.start, i.end} <= keys:
                     raise ValueError(f"clause {c.id}: interval names unknown fields")
-            named = [f.threshold for f in c.fields if f.threshold] + [
-                i.threshold for i in c.intervals
-            ]
+            named = [f.threshold for f in c.fields if f.threshold]
+            named += [i.threshold for i in c.intervals if i.threshold]
             known = {t.key for t in c.thresholds}
             if any(n not in known for n in named):
                 raise ValueError(f"clause {c.id}: a field names an unknown threshold")
