@@ -16,12 +16,13 @@ import yaml
 
 from beian.assess import Assessment, assess
 from beian.assess.evidence import ClauseEvidence
+from beian.assess.obligations import ObligationAnswers, template
 from beian.assess.sections.obligations import conclude
 from beian.assess.structured import working_days
 from beian.gateway.audit import AuditLog
 from beian.gateway.config import AuditConfig
 from beian.report.render import write_reports
-from beian.standard import load_profile
+from beian.standard import Profile, load_profile
 from beian.store import open_store
 from beian.workspace import Workspace, init_workspace, load_workspace
 
@@ -223,3 +224,31 @@ def test_tc260_profile_without_sets_is_unchanged() -> None:
     p = load_profile("tc260-003-2024")
     assert not p.questions and not p.includes
     assert all(c.id[0].isdigit() for c in p.clauses)
+
+
+def _all_sets(tmp_path: Path) -> Profile:
+    (tmp_path / "mine.yaml").write_text(PROFILE, encoding="utf-8")
+    return load_profile("mine.yaml", base_dir=tmp_path)
+
+
+def test_docs_example_matches_the_profile(tmp_path: Path) -> None:
+    """The obligations.yaml snippet in docs/profiles.md names real clauses and fields."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "profiles.md").read_text("utf-8")
+    block = doc.split("### Example: `attestations/obligations.yaml`")[1]
+    snippet = block.split("```yaml\n")[1].split("```")[0]
+    answers = ObligationAnswers.model_validate(yaml.safe_load(snippet))
+    profile = _all_sets(tmp_path)
+    for cid, entry in answers.evidence.items():
+        clause = profile.clause(cid)
+        allowed = {f.key for f in clause.fields} | {"not_applicable", "nonconforms", "alternative"}
+        assert set(entry) <= allowed, cid
+    assert set(answers.scope) <= {q.id for q in profile.questions}
+    dl1 = conclude(profile.clause("DL-1"), answers.evidence["DL-1"], tmp_path)
+    assert dl1.status == "conforms" and dl1.figures["filing_working_days_max_actual"] == 9
+
+
+def test_obligations_template_is_a_valid_file(tmp_path: Path) -> None:
+    profile = _all_sets(tmp_path)
+    answers = ObligationAnswers.model_validate(yaml.safe_load(template(profile)))
+    assert set(answers.scope) == {q.id for q in profile.questions}
+    assert "DL-1" in answers.evidence

@@ -88,10 +88,22 @@ def export(profile: ProfileOpt = DEFAULT_PROFILE) -> None:
 
 @standard_app.command("list")
 def list_profiles() -> None:
-    """List the built-in profiles."""
+    """List the built-in profiles and the clause sets a profile can include."""
+    from beian.standard.loader import builtin_sets
+
     for name in builtin_profiles():
         prof = load_profile(name)
         typer.echo(f"{name}\t{prof.version}\t{prof.standard_zh}")
+    for name in builtin_sets():
+        typer.echo(f"{name}\tset\t(includes: [{name}])")
+
+
+@standard_app.command("obligations-template")
+def obligations_template(profile: ProfileOpt = DEFAULT_PROFILE) -> None:
+    """Print attestations/obligations.yaml for a profile: its questions and structured fields."""
+    from beian.assess.obligations import template
+
+    typer.echo(template(load_profile(profile)), nl=False)
 
 
 def register(app: typer.Typer) -> None:
