@@ -109,7 +109,8 @@ def _check_file(f: EvidenceField, rel: str, folder: Path, out: FieldCheck) -> No
         out.missing.append(_lack(f, f"文件不存在：{rel}", f"file not found: {rel}"))
         return
     out.shown = rel
-    out.refs.append(EvidenceRef(kind="file", ref=rel, sha256=sha256_file(path), note=f.key))
+    # No note: the report lists the file under the field's own (bilingual) label.
+    out.refs.append(EvidenceRef(kind="file", ref=rel, sha256=sha256_file(path)))
     if f.type == "register":
         _check_register(f, path, out)
     elif f.type == "document":

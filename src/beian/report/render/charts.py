@@ -225,4 +225,4 @@ def _chapter_label(chapter: str, title: str) -> str:
     if chapter.isdigit():
         return f"§{chapter} {title}"
     cut = title.split("（")[0].split(" (")[0]
-    return cut if len(cut) <= 18 else cut[:17] + "…"
+    return cut if len(cut) <= 12 else cut[:11] + "…"
