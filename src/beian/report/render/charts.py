@@ -225,4 +225,10 @@ def _chapter_label(chapter: str, title: str) -> str:
     if chapter.isdigit():
         return f"§{chapter} {title}"
     cut = title.split("（")[0].split(" (")[0]
-    return cut if len(cut) <= 12 else cut[:11] + "…"
+    width, out = 0, ""
+    for ch in cut:  # a CJK character is about twice as wide as a Latin one
+        width += 2 if ord(ch) > 0x2E80 else 1
+        if width > 24:
+            return out + "…"
+        out += ch
+    return out
