@@ -27,7 +27,8 @@ class ClauseRef(Frozen):
     number: str = ""
     """The clause/article number as far as it is known (``B.1.3``, ``附录B``, ``第十五条``)."""
     exact: bool = True
-    """``False``: the item number inside ``number`` was not verified."""
+    """``False``: the item number inside ``number`` was not verified. ``True`` with an empty
+    ``number`` cites the source as a whole (a notice without articles)."""
     confidence: Confidence
     note: str = ""
 

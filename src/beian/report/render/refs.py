@@ -18,8 +18,8 @@ def ref_text(ref: ClauseRef, profile: Profile) -> Msg:
     """``GB/T 45654-2025 B.1.3``; a number known only to its chapter or annex says so."""
     src = _source(profile, ref.source)
     n = ref.number
-    if ref.exact and n:
-        zh, en = f"{src.zh} {n}", f"{src.en} {n}"
+    if ref.exact:  # a number known exactly, or a source cited as a whole (number empty)
+        zh, en = f"{src.zh} {n}".rstrip(), f"{src.en} {n}".rstrip()
     elif not n:
         zh, en = f"{src.zh}（条号未核实）", f"{src.en} (clause number not verified)"
     elif n.isalpha() and n.isascii():
