@@ -41,7 +41,10 @@ def test_standard_show_json_contract(beian: Runner) -> None:
     data = json.loads(r.stdout)
     assert data["profile"] == "gb-t-45654-2025" and data["version"]
     clause = next(c for c in data["clauses"] if c["id"] == "9.2.a")
-    assert set(clause) == {"id", "title_zh", "title_en", "kind", "thresholds", "confidence"}
+    assert set(clause) == {
+        "id", "title_zh", "title_en", "kind", "thresholds", "confidence", "refs", "applies_if"
+    }  # fmt: skip
+    assert [(r["number"], r["exact"]) for r in clause["refs"]] == [("B", False)]
     figures = {t["key"]: t["value"] for t in clause["thresholds"]}
     assert figures == {"sample_min": 4000, "qualified_rate_min": 0.96}
 
