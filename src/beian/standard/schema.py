@@ -11,6 +11,10 @@ Confidence = Literal["V", "S", "U"]
 ClauseKind = Literal["automatic", "attestation", "review"]
 Modal = Literal["shall", "should"]
 Op = Literal[">=", "<=", "=="]
+ScopeCondition = Literal["trains", "non_text_media"]
+"""What a clause needs of the service to apply: ``trains`` = the provider trains or fine-tunes
+a model on its own corpus; ``non_text_media`` = the service generates images, audio or video.
+A workspace declares its scope in ``beian.toml`` ``[scope]``; an undeclared scope applies all."""
 
 RISK_ID = re.compile(r"^A\.[1-9]\.[a-z]$")
 CATEGORY_ID = re.compile(r"^A\.[1-9]$")
@@ -62,7 +66,9 @@ class Threshold(_Frozen):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     value: float
     op: Op
-    unit: Literal["items", "share", "days", "seconds", "sources", "clicks", "people", "risks"]
+    unit: Literal[
+        "items", "share", "days", "seconds", "sources", "clicks", "people", "risks", "confidence"
+    ]
     modal: Modal = "shall"
     per: Literal["total", "risk", "topic", "source", "sample"] = "total"
     applies_to: tuple[str, ...] = ()
@@ -91,6 +97,8 @@ class Clause(_Frozen):
     evidence_zh: str = ""
     evidence_en: str = ""
     """What evidence the clause needs, in our own words."""
+    applies_if: tuple[ScopeCondition, ...] = ()
+    """Scope conditions that must all hold for the clause to apply (see ``ScopeCondition``)."""
 
     def threshold(self, key: str) -> Threshold:
         """The threshold named ``key``; KeyError names the clause when it is absent."""
