@@ -75,8 +75,10 @@ class Answer(BaseModel):
     @property
     def measure(self) -> str:
         """The alternative measure's text ("" when there is none)."""
-        return self.alternative.measure if isinstance(self.alternative, Alternative) else (
-            self.alternative
+        return (
+            self.alternative.measure
+            if isinstance(self.alternative, Alternative)
+            else (self.alternative)
         )
 
 

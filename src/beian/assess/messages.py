@@ -28,6 +28,7 @@ _CADENCE_SUFFIX = ": longest interval between updates (days)"
 # Label verification problems by their stable code (beian.label.model.Problem.code).
 _LABEL_PROBLEM: dict[str, tuple[str, str]] = {
     "no-label": ("缺少隐式标识（元数据）", "no implicit AIGC label"),
+    "unsupported": ("不是可核验标识的文件格式", "not a format beian can verify"),
     "no-explicit-label": ("缺少显式标识", "no explicit label"),
     "multiple-labels": ("存在多个隐式标识", "more than one implicit label"),
     "explicit-too-small": ("显式标识文字过小", "explicit label too small"),
