@@ -5,7 +5,7 @@ from pathlib import Path
 import yaml
 
 from beian.assess import attestations
-from beian.assess.attestations import Answer
+from beian.assess.attestations import Alternative, Answer
 from beian.standard import load_profile
 
 
@@ -45,12 +45,13 @@ def test_not_applicable_needs_a_reason(tmp_path: Path) -> None:
 
 
 def test_nonconforms_keeps_alternative(tmp_path: Path) -> None:
+    (tmp_path / "opt-out-stats.csv").write_text("month,opted_out\n2026-11,412\n", "utf-8")
+    alt = Alternative(measure="默认不收集", evidence=["opt-out-stats.csv"], effect="无用户输入入训")
     r = attestations.conclude(
-        "7.c",
-        Answer(status="nonconforms", explanation="需5次点击", alternative="默认不收集"),
-        tmp_path,
+        "7.c", Answer(status="nonconforms", explanation="需5次点击", alternative=alt), tmp_path
     )
     assert r.status == "nonconforms" and r.alternative == "默认不收集"
+    assert any(e.ref == "opt-out-stats.csv" and "alternative" in e.note for e in r.evidence)
 
 
 def test_file_roundtrip_is_valid_yaml(tmp_path: Path) -> None:

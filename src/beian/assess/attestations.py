@@ -232,7 +232,7 @@ QUESTIONNAIRE_COLUMNS = (
     ("explanation", "说明 explanation"),
     ("evidence", "证据文件 evidence files"),
     ("alternative", "替代措施 alternative"),
-    ("alternative_evidence", "替代措施效果证据 alternative evidence"),
+    ("alternative_evidence", "替代措施效果证据 alternative_evidence"),
 )
 SIGNATORY_COLUMNS = (
     ("role", "角色 role"),

@@ -197,5 +197,9 @@ def _csv_rows(data: bytes, path: Path) -> list[dict[str, Any]]:
                 row.pop(key, None)
         if "reader_options" in row:
             row["reader_options"] = yaml.safe_load(row["reader_options"]) or {}
+        for key in ("licence", "contract", "collection_record", "consent_record"):
+            # A structured record in a CSV cell is a YAML flow mapping: {document: …, party: …}
+            if str(row.get(key, "")).startswith("{"):
+                row[key] = yaml.safe_load(row[key])
         rows.append(row)
     return rows

@@ -127,7 +127,9 @@ def _check_source(manifest: Manifest, source: Source) -> tuple[SourceStatus, lis
             continue
         kind = _record_kind(manifest, field, value)
         if kind is None:
-            issue = Issue(clause=TRACE_CLAUSE, source=source.name, message=_record_issue(field, value))
+            issue = Issue(
+                clause=TRACE_CLAUSE, source=source.name, message=_record_issue(field, value)
+            )
             issues.append(issue)
         else:
             records[field] = kind

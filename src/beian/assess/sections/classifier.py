@@ -112,7 +112,9 @@ class ClassifierSection:
                 "support_min": support_min,
                 "below_floor": weak,
                 "unmeasured": unmeasured,
-                "per_risk": {r: round(m.recall, 4) for r, m in sorted(found.per_risk.items())},
+                "measured_recall": {
+                    r: round(m.recall, 4) for r, m in sorted(found.per_risk.items())
+                },
                 "model_outputs": len(meta.risks),
                 "mostly_authored_examples": synthetic,
             }
