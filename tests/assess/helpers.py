@@ -21,10 +21,12 @@ def assessed(root: Path) -> dict[str, ClauseEvidence]:
     return {c.clause: c for c in outcome.clauses}
 
 
-def use_profile(root: Path, patch: str) -> None:
-    """Point the workspace at a profile extending TC260-003 with ``patch`` (YAML text)."""
+def use_profile(root: Path, patch: str, remove: tuple[str, ...] = ()) -> None:
+    """Point the workspace at a profile extending TC260-003 with ``patch`` (YAML text) and
+    without the clauses in ``remove``."""
+    gone = f"clauses_remove: {list(remove)}\n" if remove else ""
     (root / "small.yaml").write_text(
-        "extends: tc260-003-2024\nprofile: small\nclauses_patch:\n" + patch, "utf-8"
+        "extends: tc260-003-2024\nprofile: small\n" + gone + "clauses_patch:\n" + patch, "utf-8"
     )
     cfg = (root / "beian.toml").read_text("utf-8")
     (root / "beian.toml").write_text(

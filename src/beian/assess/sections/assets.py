@@ -148,6 +148,8 @@ class AssetsSection:
         out: Path,
     ) -> list[ClauseEvidence]:
         folder = ctx.workspace.path(folder_name)
+        known = {c.id for c in ctx.profile.clauses}  # a profile may remove clauses
+        clauses = [c for c in clauses if c in known]
         ctx.on_progress(f"{self.name}: {folder_name}")
         try:
             report = check(folder)
