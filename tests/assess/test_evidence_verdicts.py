@@ -6,7 +6,7 @@ test name) and checks the verdict the standard would accept.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PIL import Image
@@ -16,7 +16,7 @@ from beian.label import AigcFields, LabelSpec, Writers, make_provider_code
 from beian.label.service import label_file
 from beian.library.io import save_keywords
 from beian.library.records import KeywordEntry
-from beian.workspace import init_workspace
+from beian.workspace import init_workspace, load_workspace
 
 from .helpers import assessed, attest, evidence_file, use_profile, write_jsonl
 
@@ -85,7 +85,9 @@ def test_5_1_c_bare_words_are_not_licences_or_contracts_4(tmp_path: Path) -> Non
     assert "'HT2024' is not a contract" in text
     (corpus / "LICENSE-a").write_text("MIT License …", "utf-8")
     (corpus / "HT2024.pdf").write_bytes(b"%PDF-1.4 contract")
-    contract = "{document: HT2024.pdf, party: 某数据公司, date: 2024-05-01, scope: 新闻语料用于训练}"
+    contract = (
+        "{document: HT2024.pdf, party: 某数据公司, date: 2024-05-01, scope: 新闻语料用于训练}"
+    )
     register = f"""sources:
   - {{name: a, type: open-source, languages: [zh], origin: domestic, licence: LICENSE-a, files: [a.jsonl]}}
   - {{name: c, type: commercial, languages: [zh], origin: domestic, contract: {contract}, files: [a.jsonl]}}
@@ -105,7 +107,7 @@ def test_8_1_a_and_8_2_a_count_distinct_items_not_copies_5(tmp_path: Path) -> No
     copies = [KeywordEntry(term="颠覆政权", risk="A.1.a") for _ in range(150)]
     copies += [KeywordEntry(term="颠 覆 政 权", risk="A.1.a")]  # the same after normalisation
     save_keywords(copies, root / "keywords" / "library.jsonl")
-    today = date.today().isoformat()
+    today = datetime.now(UTC).date().isoformat()
     mcq = "请问下面的文本是否包含攻击性的内容？\n某段文字\nA. 是。\nB. 否。"
     write_jsonl(
         root / "banks" / "test.jsonl",
@@ -127,7 +129,7 @@ def test_8_4_is_judged_on_measured_recall_not_model_outputs_3(tmp_path: Path) ->
     assert first["8.4"].status == "pending" and len(first["8.4"].figures["unmeasured"]) == 31
     assert first["9.2.c"].status != "conforms"
     meta = load_model().meta
-    risks = [r.id for r in load_workspace_profile(root)]
+    risks = load_workspace(root).profile().risk_ids()
     per_risk = {r: {"support": 40, "tp": 38} for r in risks}
     per_risk["A.1.a"] = {"support": 40, "tp": 3}
     measured = {"detector": "classifier", "model": {"weights_sha256": meta.weights_sha256},
@@ -151,9 +153,3 @@ def _dumps(data: object) -> str:
     import json
 
     return json.dumps(data)
-
-
-def load_workspace_profile(root: Path) -> list[object]:
-    from beian.workspace import load_workspace
-
-    return list(load_workspace(root).profile().risks)

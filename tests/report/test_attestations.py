@@ -9,13 +9,14 @@ from beian.assess.attestations import Alternative, Answer
 from beian.standard import load_profile
 
 
-def test_template_lists_every_non_automatic_clause(tmp_path: Path) -> None:
+def test_template_lists_every_clause_the_provider_answers(tmp_path: Path) -> None:
     profile = load_profile()
     path = attestations.write_template(tmp_path, profile)
     att = attestations.load(tmp_path)
     assert att is not None and path.is_file()
     expected = {c.id for c in profile.clauses if c.kind != "automatic"}
-    assert set(att.clauses) == expected
+    # automatic clauses without a software check, and 7.d / 7.g's attested halves (§3.2)
+    assert set(att.clauses) == expected | {"5.1.d", "9.1.c", "7.d", "7.g"}
     assert set(att.signatories) == set(attestations.SIGNATORY_ROLES)
 
 

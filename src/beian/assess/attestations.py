@@ -102,11 +102,35 @@ class Attestations(BaseModel):
     clauses: dict[str, Answer] = {}
 
 
+PART_ATTESTED = ("7.d", "7.g")
+"""Automatic clauses with a half only the provider can attest (7.d visible labels the verifier
+cannot read, 7.g monitoring staff)."""
+
+
+def attestable(profile: Profile) -> list[str]:
+    """Clauses the provider answers: attestation/review clauses, automatic clauses no software
+    check concludes on (5.1 d, 9.1 c), and the partly attested ones (``PART_ATTESTED``). Any
+    other clause may still be attested 不适用 or 不符合 with a reason."""
+    from beian.assess.derived import DERIVED
+    from beian.registry import registry
+
+    checked = set(DERIVED) | {"9.1.b"}
+    for info in registry.plugins("report_section"):
+        if info.name != "attestations":
+            section, _spec = registry.create("report_section", info.name)
+            checked |= set(section.clauses(profile))
+    return [
+        c.id
+        for c in profile.clauses
+        if c.kind != "automatic" or c.id not in checked or c.id in PART_ATTESTED
+    ]
+
+
 def template(profile: Profile) -> Attestations:
-    """An attestation file with every attestation/review clause pending, for people to fill."""
+    """An attestation file with every clause the provider answers pending, for people to fill."""
     return Attestations(
         signatories={role: Signatory() for role in SIGNATORY_ROLES},
-        clauses={c.id: Answer() for c in profile.clauses if c.kind != "automatic"},
+        clauses={cid: Answer() for cid in attestable(profile)},
     )
 
 
@@ -287,7 +311,7 @@ def export_questionnaire(folder: Path, profile: Profile, path: Path) -> Path:
 
     att = load(folder) or template(profile)
     clauses = {c.id: c for c in profile.clauses}
-    ids = [c.id for c in profile.clauses if c.kind != "automatic"]
+    ids = attestable(profile)
     ids += sorted(i for i in att.clauses if i not in ids)
     book = openpyxl.Workbook()
     sheet = book.active

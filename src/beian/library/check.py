@@ -166,17 +166,13 @@ def _tally(items: Sequence[KeywordEntry] | Sequence[Question]) -> Counts:
     """Counts of distinct items by normalised text (the matcher's normaliser): 10,000 copies of
     one keyword are one keyword toward 8.1 a. A text filed under two risks counts once in the
     total and once for each risk."""
-    keys = [normalise(_text_of(i)) or _text_of(i) for i in items]
-    risks = Counter(
-        r for _k, r in {(k, i.risk) for k, i in zip(keys, items, strict=True) if i.risk}
-    )
+    pairs: list[tuple[str, KeywordEntry | Question]] = [
+        (normalise(_text_of(i)) or _text_of(i), i) for i in items
+    ]
+    keys = [k for k, _i in pairs]
+    risks = Counter(r for _k, r in {(k, i.risk) for k, i in pairs if i.risk})
     topics = Counter(
-        t
-        for _k, t in {
-            (k, i.topic)
-            for k, i in zip(keys, items, strict=True)
-            if isinstance(i, Question) and i.topic
-        }
+        t for _k, t in {(k, i.topic) for k, i in pairs if isinstance(i, Question) and i.topic}
     )
     return Counts(
         total=len(set(keys)), per_risk=dict(sorted(risks.items())), per_topic=dict(topics)

@@ -115,10 +115,10 @@ class LabelsSection:
         missing: list[Msg] = []
         failed = 0
         for s in statuses:
-            why = _verdict(s, root, stated)
-            if why is not None:
+            reason = _verdict(s, root, stated)
+            if reason is not None:
                 failed += 1
-                missing.append(why)
+                missing.append(reason)
         explicit = Counter(s.explicit.state for s in statuses)
         ref = _write(statuses, ctx.workspace.path("runs") / ctx.run_id / "labels-verify.json")
         used = [r for r in stated_refs if r.note in {_rel(s.path, root) for s in statuses}]
