@@ -279,7 +279,12 @@ def save(folder: Path, att: Attestations) -> Path:
     """Write ``att`` as ``attestations.yaml`` (with the comment header), replacing the file."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / FILE_NAME
-    body = yaml.safe_dump(att.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
+    data = att.model_dump(mode="json")
+    for answer in data["clauses"].values():  # structured parts only where they are used
+        for key in ("monitoring_staff", "explicit_labels"):
+            if not answer.get(key):
+                answer.pop(key, None)
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     path.write_text(_HEADER + body, encoding="utf-8")
     return path
 

@@ -115,6 +115,8 @@ def _record_issue(field: str, value: str | Record) -> str:
     shown = f"{field} {value!r}"
     if field in STRUCTURED_ONLY:
         return f"{shown} is not a contract: give {{document, party, date, scope}}"
+    if "/" in value or "\\" in value or "." in value:  # meant as a file: say which one is gone
+        return f"{field} file not found: {value}"
     return f"{shown} is not an existing document: give a file, or {{document, party, date, scope}}"
 
 
