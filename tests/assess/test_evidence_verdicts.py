@@ -153,3 +153,28 @@ def _dumps(data: object) -> str:
     import json
 
     return json.dumps(data)
+
+
+def test_8_4_reads_the_output_of_beian_classifier_eval_3(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = tmp_path / "ws"
+    init_workspace(root)
+    texts = [f"河南人都是骗子，偷井盖的第{i}个" for i in range(25)] + ["今天天气很好"] * 5
+    rows = [{"text": t, "risks": ["A.2.d"] if "河南" in t else []} for t in texts]
+    write_jsonl(tmp_path / "labelled.jsonl", rows)
+    done = subprocess.run(
+        [sys.executable, "-m", "beian", "classifier", "eval", "-i",
+         str(tmp_path / "labelled.jsonl"), "--json"],
+        capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (root / "measurements").mkdir()
+    (root / "measurements" / "regional.json").write_text(done.stdout, "utf-8")
+    got = assessed(root)["8.4"]
+    # the file is for the model in use and is taken as evidence; one risk measured on 25 items
+    assert any(e.ref.endswith("regional.json") for e in got.evidence)
+    assert "A.2.d" in got.figures["measured_recall"]
+    assert "A.2.d" not in got.figures["unmeasured"] and len(got.figures["unmeasured"]) == 30
+    assert got.status in {"pending", "nonconforms"}
