@@ -15,6 +15,10 @@ from beian.standard.refs import Chapter, ClauseRef, Question, Source
 ClauseKind = Literal["automatic", "attestation", "review"]
 Modal = Literal["shall", "should"]
 Op = Literal[">=", "<=", "=="]
+ScopeCondition = Literal["trains", "non_text_media"]
+"""What a clause needs of the service to apply: ``trains`` = the provider trains or fine-tunes
+a model on its own corpus; ``non_text_media`` = the service generates images, audio or video.
+A workspace declares its scope in ``beian.toml`` ``[scope]``; an undeclared scope applies all."""
 
 RISK_ID = re.compile(r"^A\.[1-9]\.[a-z]$")
 CATEGORY_ID = re.compile(r"^A\.[1-9]$")
@@ -67,7 +71,8 @@ class Threshold(_Frozen):
     value: float
     op: Op
     unit: Literal[
-        "items", "share", "days", "working_days", "seconds", "sources", "clicks", "people", "risks"
+        "items", "share", "days", "working_days", "seconds", "sources", "clicks", "people", "risks",
+        "confidence",
     ]
     modal: Modal = "shall"
     per: Literal["total", "risk", "topic", "source", "sample"] = "total"
@@ -110,6 +115,10 @@ class Clause(_Frozen):
     def chapter(self) -> str:
         """The report chapter: ``5`` for ``5.1``, ``IM15`` for ``IM15``."""
         return self.section.split(".")[0]
+
+    scope_if: tuple[ScopeCondition, ...] = ()
+    """Conditions of the workspace's declared ``[scope]`` that must all hold for the clause to
+    apply (see ``ScopeCondition``); ``applies_if`` is the answered-question counterpart."""
 
     def threshold(self, key: str) -> Threshold:
         """The threshold named ``key``; KeyError names the clause when it is absent."""
