@@ -8,6 +8,8 @@ file is split), and the 0-based record index for CSV/TSV, JSON arrays and Parque
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field
 
 from beian.records import Document, ErrorRecord
-from beian.scan.io import Line, compression_of, lines, open_binary, seek_line, sniff
+from beian.scan.io import Line, compression_of, lines, open_utf8, seek_line, sniff
 
 Item = Document | ErrorRecord
 
@@ -59,6 +61,45 @@ class ReaderOptions(BaseModel):
     """``auto`` sniffs UTF-8 / GB18030 / GBK per file; or name a codec."""
     max_record_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
     """Longer records become errors (bytes for line formats, characters otherwise)."""
+
+
+def _not_standard(constant: str) -> None:
+    raise ValueError(f"{constant} is not standard JSON")
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise ValueError(f"{literal} overflows a double")
+    return value
+
+
+def loads_strict(text: str) -> tuple[Any, str | None]:
+    """Parse ``text`` as standard JSON: the value, or None and why it is not JSON.
+
+    ``NaN``/``Infinity`` and numbers beyond a double are rejected: copied through they made
+    ``clean/`` invalid JSON (C10). Nesting too deep to parse is an error, not a crash (C8).
+    """
+    try:
+        return json.loads(text, parse_constant=_not_standard, parse_float=_finite), None
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON: {exc.msg} at column {exc.colno}"
+    except ValueError as exc:
+        return None, f"invalid JSON: {exc}"
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply"
+
+
+def unencodable(obj: Any) -> str | None:
+    """Why ``obj`` cannot be written as UTF-8 JSON (a lone surrogate from a ``\\ud800``
+    escape, C1), or None."""
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"lone surrogate: unpaired UTF-16 escape U+{ord(exc.object[exc.start]):04X}"
+    except RecursionError:
+        return "invalid JSON: nested too deeply"
+    return None
 
 
 def _clip(raw: bytes | str | None) -> str | None:
@@ -115,8 +156,10 @@ class BaseReader:
         return Document(id=doc_id, text=text, source=source, metadata=meta)
 
 
-def line_range(path: Path, shard: Shard, limit: int) -> Iterator[Line]:
-    with open_binary(path) as fh:
+def line_range(path: Path, shard: Shard, limit: int, codec: str) -> Iterator[Line]:
+    """Lines of ``shard`` of ``path``, as UTF-8 when ``codec`` is UTF-16/32 (then whole)."""
+    fh, _codec = open_utf8(path, codec)
+    with fh:
         if shard.world_size == 1:
             yield from lines(fh, limit=limit)
             return
