@@ -286,9 +286,9 @@ class _TaskRun:
             raise  # a missing extra or a bad option: the user must act, for every file
         except Exception as exc:
             reason = describe(exc)
-            self.stats.files[label] = reason
             offset = exc.offset if isinstance(exc, DamagedFile) else None
             where = "" if offset is None else f"at byte {offset}, "
+            self.stats.files[label] = reason + ("" if offset is None else f" (at byte {offset})")
             yield ErrorRecord(
                 file=label,
                 position=offset,
