@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from beian.errors import InputError, UserError
 from beian.scan import manual
-from beian.scan.engine import Progress, ScanConfig, ShardStats
 from beian.scan.clean_manifest import write_clean_manifest
+from beian.scan.engine import Progress, ScanConfig, ShardStats
 from beian.scan.executors import Done, Executor, LocalExecutor
 from beian.scan.lock import output_lock
 from beian.scan.manifest import Manifest

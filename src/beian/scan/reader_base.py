@@ -8,8 +8,6 @@ file is split), and the 0-based record index for CSV/TSV, JSON arrays and Parque
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +17,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from beian.records import Document, ErrorRecord
 from beian.scan.io import Line, compression_of, lines, open_utf8, seek_line, sniff
+from beian.scan.strict_json import loads_strict, unencodable
 
 Item = Document | ErrorRecord
+__all__ = [
+    "BaseReader",
+    "Item",
+    "Reader",
+    "ReaderOptions",
+    "Shard",
+    "line_range",
+    "loads_strict",
+    "unencodable",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,45 +70,6 @@ class ReaderOptions(BaseModel):
     """``auto`` sniffs UTF-8 / GB18030 / GBK per file; or name a codec."""
     max_record_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
     """Longer records become errors (bytes for line formats, characters otherwise)."""
-
-
-def _not_standard(constant: str) -> None:
-    raise ValueError(f"{constant} is not standard JSON")
-
-
-def _finite(literal: str) -> float:
-    value = float(literal)
-    if not math.isfinite(value):
-        raise ValueError(f"{literal} overflows a double")
-    return value
-
-
-def loads_strict(text: str) -> tuple[Any, str | None]:
-    """Parse ``text`` as standard JSON: the value, or None and why it is not JSON.
-
-    ``NaN``/``Infinity`` and numbers beyond a double are rejected: copied through they made
-    ``clean/`` invalid JSON (C10). Nesting too deep to parse is an error, not a crash (C8).
-    """
-    try:
-        return json.loads(text, parse_constant=_not_standard, parse_float=_finite), None
-    except json.JSONDecodeError as exc:
-        return None, f"invalid JSON: {exc.msg} at column {exc.colno}"
-    except ValueError as exc:
-        return None, f"invalid JSON: {exc}"
-    except RecursionError:
-        return None, "invalid JSON: nested too deeply"
-
-
-def unencodable(obj: Any) -> str | None:
-    """Why ``obj`` cannot be written as UTF-8 JSON (a lone surrogate from a ``\\ud800``
-    escape, C1), or None."""
-    try:
-        json.dumps(obj, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        return f"lone surrogate: unpaired UTF-16 escape U+{ord(exc.object[exc.start]):04X}"
-    except RecursionError:
-        return "invalid JSON: nested too deeply"
-    return None
 
 
 def _clip(raw: bytes | str | None) -> str | None:
