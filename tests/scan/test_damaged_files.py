@@ -46,8 +46,12 @@ def _filter(
     for channel in ("clean", "rejected", "errors"):  # strict JSON out: no NaN, no surrogates
         for path in (out / channel).glob("*.jsonl"):
             for line in path.read_bytes().decode("utf-8").splitlines():
-                json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} in {channel}"))
+                json.loads(line, parse_constant=_not_json)
     return summary, errors
+
+
+def _not_json(constant: str) -> None:
+    pytest.fail(f"{constant} written to an output")
 
 
 def _corpus(tmp_path: Path) -> Path:
@@ -146,7 +150,9 @@ def test_c5_small_gbk_files_are_read_as_gb18030_and_filtered(
     assert summary["legacy_encodings"] == {"a.jsonl": "gb18030", "b.csv": "gb18030"}
     assert (summary["rejected"], summary["clean"]) == (1, 2)
     clean = (tmp_path / "out" / "clean").glob("*.jsonl")
-    texts = {json.loads(line)["text"] for p in clean for line in p.read_text("utf-8").split("\n") if line}
+    texts = {
+        json.loads(line)["text"] for p in clean for line in p.read_text("utf-8").split("\n") if line
+    }
     assert texts == {"你好世界", "测试文本"}
 
 
@@ -220,7 +226,11 @@ def test_c9_utf16_with_bom_is_read_as_utf16(
     summary, errors = _filter(tmp_path, make_manifest, ["a.jsonl", "b.csv", "c.txt"], profile)
     assert errors == []
     assert summary["clean"] == 203
-    assert summary["legacy_encodings"] == {"a.jsonl": "utf-16", "b.csv": "utf-16", "c.txt": "utf-16"}
+    assert summary["legacy_encodings"] == {
+        "a.jsonl": "utf-16",
+        "b.csv": "utf-16",
+        "c.txt": "utf-16",
+    }
 
 
 def test_c10_nan_and_infinity_are_rejected_not_copied(
