@@ -167,3 +167,18 @@ def test_c1_detect_reports_a_lone_surrogate_line(beian: Runner, tmp_path: Path) 
         (2, "lone surrogate: unpaired UTF-16 escape U+D800"),
         (3, "bad JSON: NaN is not standard JSON"),
     ]
+
+
+def test_f15_plugins_options_lists_reader_options(beian: Runner) -> None:
+    done = beian("plugins", "--options", "--json")
+    assert done.returncode == 0, done.stderr
+    readers = {(p["kind"], p["name"]): p for p in json.loads(done.stdout)}
+    text = {o["name"]: o for o in readers[("reader", "text")]["options"]}
+    assert (
+        text["split"]["default"] == "file" and "per non-blank line" in text["split"]["description"]
+    )
+    assert text["split"]["type"] == "Literal['file', 'line']"
+    jsonl = {o["name"]: o for o in readers[("reader", "jsonl")]["options"]}
+    assert (
+        jsonl["text_field"]["default"] == "text" and "GB18030" in jsonl["encoding"]["description"]
+    )

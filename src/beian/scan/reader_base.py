@@ -62,12 +62,16 @@ class Reader(Protocol):
 class ReaderOptions(BaseModel):
     """Options shared by the built-in readers."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # The docstrings under the fields are their descriptions (``beian plugins --options``).
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     text_field: str = "text"
+    """Field (JSON) or column (CSV/TSV/Parquet) holding the text to check."""
     id_field: str = "id"
+    """Field or column holding the record id; records without one get FILE@POSITION."""
     encoding: str = "auto"
-    """``auto`` sniffs UTF-8 / GB18030 / GBK per file; or name a codec."""
+    """``auto``: BOM, else UTF-8, else GB18030 for Chinese text, else a guess (never on tiny
+    files); or name a Python codec such as ``gbk``, ``big5``, ``utf-16``."""
     max_record_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
     """Longer records become errors (bytes for line formats, characters otherwise)."""
 
