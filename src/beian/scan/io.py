@@ -22,6 +22,7 @@ COMPRESSED = {".gz": "gzip", ".zst": "zstd", ".zstd": "zstd"}
 SNIFF_BYTES = 64 * 1024
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 _CHUNK = 1 << 20
+_ZSTD_STEP = 1 << 16
 UTF8_NOISE = 0.05
 """Share of undecodable characters up to which a sample still counts as UTF-8."""
 GB_SHARE = 0.9
@@ -81,34 +82,45 @@ class _ZstdStream(io.RawIOBase):
     def __init__(self, raw: BinaryIO, zstandard: Any) -> None:
         self.raw = raw
         self.zstd = zstandard
-        self.dobj = zstandard.ZstdDecompressor().decompressobj()
+        self.dobj = self._frame()
         self.pending = b""
+        self.pos = 0
         self.started = False
+
+    def _frame(self) -> Any:
+        return self.zstd.ZstdDecompressor().decompressobj(write_size=_CHUNK)
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        while not self.pending:
-            chunk = self.raw.read(_CHUNK)
+        while self.pos >= len(self.pending):
+            self.pending, self.pos = b"", 0
+            # Small input steps keep each output block small (one huge block costs page faults).
+            chunk = self.raw.read(_ZSTD_STEP)
             if not chunk:
                 if self.started and not self.dobj.eof:
                     raise EOFError("zstd stream ends inside a frame (file truncated)")
                 return 0
             while chunk:
                 if self.dobj.eof:  # the next frame of a multi-frame file
-                    self.dobj = self.zstd.ZstdDecompressor().decompressobj()
+                    self.dobj = self._frame()
                 self.started = True
                 self.pending += self.dobj.decompress(chunk)
                 chunk = self.dobj.unused_data if self.dobj.eof else b""
-        n = min(len(buffer), len(self.pending))
-        buffer[:n] = self.pending[:n]
-        self.pending = self.pending[n:]
-        return n
+        return _serve(self, buffer)
 
     def close(self) -> None:
         self.raw.close()
         super().close()
+
+
+def _serve(stream: Any, buffer: Any) -> int:
+    """Copy the next decoded bytes of ``stream.pending`` into ``buffer`` (no re-slicing)."""
+    n = min(len(buffer), len(stream.pending) - stream.pos)
+    buffer[:n] = memoryview(stream.pending)[stream.pos : stream.pos + n]
+    stream.pos += n
+    return n
 
 
 def detect_encoding(sample: bytes, *, complete: bool = False) -> str:
@@ -185,21 +197,20 @@ class _Transcoded(io.RawIOBase):
         self.raw = raw
         self.decoder = codecs.getincrementaldecoder(codec)(errors="surrogatepass")
         self.pending = b""
+        self.pos = 0
         self.done = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        while not self.pending and not self.done:
+        while self.pos >= len(self.pending) and not self.done:
+            self.pos = 0
             chunk = self.raw.read(_CHUNK)
             self.done = not chunk
             text = self.decoder.decode(chunk, final=self.done)
             self.pending = text.encode("utf-8", errors="surrogatepass")
-        n = min(len(buffer), len(self.pending))
-        buffer[:n] = self.pending[:n]
-        self.pending = self.pending[n:]
-        return n
+        return _serve(self, buffer)
 
     def close(self) -> None:
         self.raw.close()
