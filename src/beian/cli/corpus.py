@@ -354,7 +354,10 @@ def _show_filter(summary: dict[str, Any]) -> None:
         f"+ errors {summary['errors']}  ({'accounted' if summary['accounted'] else 'NOT ACCOUNTED'})",
         f"files {files['listed']} = read {files['read']} + unreadable {files['unreadable']}",
     ]
-    lines += [f"  {f}: {why}" for f, why in files["problems"].items()]
+    problems = list(files["problems"].items())
+    lines += [f"  {f}: {why}" for f, why in problems[:10]]
+    if len(problems) > 10:
+        lines.append(f"  … and {len(problems) - 10} more (summary.json, errors/)")
     if files["unreadable"]:
         lines.append("INCOMPLETE: some files could not be read to their end (see errors/)")
     lines.append(f"clean corpus manifest: {summary['clean_manifest']}")

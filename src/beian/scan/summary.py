@@ -21,6 +21,8 @@ TECH_CLAUSE = "9.2.b"
 SHARE_KEY = "sample_share_min"
 RATE_KEY = "qualified_rate_min"
 EXAMPLES_PER_SOURCE = 5
+SHOWN_PROBLEMS = 5
+"""Unreadable files named in a fail reason (all of them are in the source row and errors/)."""
 
 
 def _ci(lo_hi: tuple[float, float]) -> list[float]:
@@ -141,7 +143,10 @@ def assess_summary(
         if problems or not row["items"]:
             row["verdict"] = "unreadable"
             row["unreadable"] = problems or [_hint(_reasons(group))]
-            why.append(f"source {row['name']} could not be read: {'; '.join(row['unreadable'])}")
+            shown = row["unreadable"][:SHOWN_PROBLEMS]
+            more = len(row["unreadable"]) - len(shown)
+            listed = "; ".join(shown) + (f"; and {more} more (see errors/)" if more else "")
+            why.append(f"source {row['name']} could not be read: {listed}")
     if not sampled:
         why.append("no item was checked")
     if share < share_min:
