@@ -117,7 +117,7 @@ class _ZstdStream(io.RawIOBase):
 
 def _serve(stream: Any, buffer: Any) -> int:
     """Copy the next decoded bytes of ``stream.pending`` into ``buffer`` (no re-slicing)."""
-    n = min(len(buffer), len(stream.pending) - stream.pos)
+    n: int = min(len(buffer), len(stream.pending) - stream.pos)
     buffer[:n] = memoryview(stream.pending)[stream.pos : stream.pos + n]
     stream.pos += n
     return n
