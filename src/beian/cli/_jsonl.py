@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from beian.scan.strict_json import loads_strict, unencodable
 
 
 def parse_object_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
@@ -14,10 +15,12 @@ def parse_object_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
         return None, f"not UTF-8: {exc.reason} at byte {exc.start}"
     if not line.strip():
         return None, "blank line"
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return None, f"bad JSON: {exc.msg} at column {exc.colno}"
+    record, problem = loads_strict(line)
+    if problem is not None:
+        return None, "bad JSON" + problem.removeprefix("invalid JSON")
     if not isinstance(record, dict):
         return None, f"not a JSON object but {type(record).__name__}"
+    bad = unencodable(record)  # C1: a lone surrogate escape fails this line, not the run
+    if bad is not None:
+        return None, bad
     return record, ""

@@ -343,13 +343,26 @@ def filter_(
     if as_json:
         print_json({**summary, "run_id": run_id})
     else:
-        console.print(
-            f"input {summary['input']} = clean {summary['clean']} + rejected {summary['rejected']} "
-            f"+ errors {summary['errors']}  ({'accounted' if summary['accounted'] else 'NOT ACCOUNTED'})",
-            markup=False,
-            highlight=False,
-        )
-    raise typer.Exit(0 if summary["accounted"] else 1)
+        _show_filter(summary)
+    raise typer.Exit(0 if summary["accounted"] and summary["complete"] else 1)
+
+
+def _show_filter(summary: dict[str, Any]) -> None:
+    files = summary["files"]
+    lines = [
+        f"input {summary['input']} = clean {summary['clean']} + rejected {summary['rejected']} "
+        f"+ errors {summary['errors']}  ({'accounted' if summary['accounted'] else 'NOT ACCOUNTED'})",
+        f"files {files['listed']} = read {files['read']} + unreadable {files['unreadable']}",
+    ]
+    problems = list(files["problems"].items())
+    lines += [f"  {f}: {why}" for f, why in problems[:10]]
+    if len(problems) > 10:
+        lines.append(f"  … and {len(problems) - 10} more (summary.json, errors/)")
+    if files["unreadable"]:
+        lines.append("INCOMPLETE: some files could not be read to their end (see errors/)")
+    lines.append(f"clean corpus manifest: {summary['clean_manifest']}")
+    for line in lines:
+        console.print(line, markup=False, highlight=False)
 
 
 @corpus_app.command("sample")

@@ -15,6 +15,7 @@ from beian.cli._common import console, err_console, print_json, progress, worksp
 from beian.cli._jsonl import parse_object_line
 from beian.errors import InputError, UserError
 from beian.records import ErrorRecord
+from beian.scan.strict_json import unencodable
 
 if TYPE_CHECKING:
     from beian.detect.detector_set import DetectorSet, TextVerdict
@@ -175,6 +176,8 @@ def detect(
     """
     if (text is None) == (input_ is None):
         raise UserError("give either TEXT or --input FILE")
+    if text is not None and unencodable(text) is not None:  # C1: undecodable argv bytes
+        raise InputError("TEXT is not valid UTF-8 (it holds a lone surrogate)")
     setup = _setup(detectors, library, pinyin, workspace)
     ds = setup.detector_set()
     if text is not None:

@@ -28,8 +28,10 @@ from typing import IO, Any, Literal
 from pydantic import BaseModel, Field
 
 from beian.detect.detector_set import DetectorSet, TextVerdict
+from beian.errors import UserError
 from beian.records import Document, ErrorRecord
-from beian.scan.plan import Task, build_reader
+from beian.scan.io import DamagedFile, describe
+from beian.scan.plan import FilePart, Task, build_reader
 from beian.scan.readers import Item, Reader, Shard
 
 Mode = Literal["assess", "filter", "sample"]
@@ -88,6 +90,8 @@ class ShardStats(BaseModel):
     error_reasons: dict[str, int] = {}
     encodings: dict[str, str] = {}
     examples: list[dict[str, Any]] = []
+    files: dict[str, str] = {}
+    """Every file (part) of the task: ``""`` when read to its end, else why it was not."""
 
 
 def seeded_hash(seed: int, *parts: object) -> int:
@@ -257,12 +261,41 @@ class _TaskRun:
 
     def items(self, reader: Reader) -> Iterator[Item]:
         for part in self.task.files:
-            path = Path(part.path)
+            yield from self._file(reader, part)
+
+    def _file(self, reader: Reader, part: FilePart) -> Iterator[Item]:
+        """The records of one file (part); a file that cannot be read to its end adds one
+        error record naming the file, the byte offset reached and why, and the task goes on
+        with its other files (C2-C7)."""
+        label = part.label
+        if part.problem is not None:
+            self.stats.files[label] = part.problem
+            yield ErrorRecord(file=label, reason=f"unreadable file: {part.problem}")
+            return
+        path = Path(part.path)
+        count = 0
+        try:
             codec = reader.encoding(path)
             if codec is not None:
-                self.stats.encodings[part.label] = codec
+                self.stats.encodings[label] = codec
             shard = Shard(part.rank, part.world_size)
-            yield from reader.read(path, shard, source=self.task.source, label=part.label)
+            for item in reader.read(path, shard, source=self.task.source, label=label):
+                count += 1
+                yield item
+        except UserError:
+            raise  # a missing extra or a bad option: the user must act, for every file
+        except Exception as exc:
+            reason = describe(exc)
+            offset = exc.offset if isinstance(exc, DamagedFile) else None
+            where = "" if offset is None else f"at byte {offset}, "
+            self.stats.files[label] = reason + ("" if offset is None else f" (at byte {offset})")
+            yield ErrorRecord(
+                file=label,
+                position=offset,
+                reason=f"{reason}; reading stopped {where}after {count} record(s)",
+            )
+            return
+        self.stats.files.setdefault(label, "")
 
     def error(self, err: ErrorRecord) -> None:
         self.stats.errors += 1

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from beian.errors import ConfigError, MissingExtraError
 from beian.scan.engine import Progress, ScanConfig, ShardStats, engine_for, run_shard
 from beian.scan.io import compression_of
+from beian.scan.lifeline import mark_run, tie_to_parent
 from beian.scan.plan import Task
 
 Done = Callable[[ShardStats], None]
@@ -68,6 +69,7 @@ _QUEUE: Any = None
 
 def _init_worker(progress_queue: Any, config: ScanConfig) -> None:
     global _QUEUE
+    tie_to_parent()  # K1: a worker dies with the fork server (or the run that spawned it)
     _QUEUE = progress_queue
     engine = engine_for(config)
     if config.mode != "sample":
@@ -90,7 +92,12 @@ def _preload() -> list[str]:
     ``pkg.__main__``). Under the ``beian`` console script that script imports the whole CLI,
     so the server imports it once instead of every worker.
     """
-    modules = ["beian.scan.engine", "beian.scan.readers", "beian.detect._builtins"]
+    modules = [
+        "beian.scan._forkserver_lifeline",  # first: the server dies with the run (K1)
+        "beian.scan.engine",
+        "beian.scan.readers",
+        "beian.detect._builtins",
+    ]
     main = sys.modules.get("__main__")
     if getattr(main, "__spec__", None) is None and "beian.cli.main" in sys.modules:
         modules.append("beian.cli.main")
@@ -177,6 +184,7 @@ class _Shared:
         self.on_done(stats)
 
     def run(self, processes: int) -> list[ShardStats]:
+        mark_run()  # K1: the pool processes learn whose death must end them
         ctx = _context()
         progress_queue = ctx.Queue()
         pool = ProcessPoolExecutor(

@@ -7,14 +7,16 @@ per-task stats into a summary, write ``summary.json`` and record the run in the 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from beian.errors import InputError, UserError
 from beian.scan import manual
+from beian.scan.clean_manifest import write_clean_manifest
 from beian.scan.engine import Progress, ScanConfig, ShardStats
 from beian.scan.executors import Done, Executor, LocalExecutor
+from beian.scan.lock import output_lock
 from beian.scan.manifest import Manifest
 from beian.scan.record import (
     ASSESS_KIND,
@@ -39,6 +41,8 @@ class JobOptions:
     executor: Executor = field(default_factory=LocalExecutor)
     shard_bytes: int = DEFAULT_SHARD_BYTES
     restart: bool = False
+    renew: bool = False
+    """Start afresh when the folder holds a run with other settings (a private work folder)."""
     task_delay: float = 0.0
     on_start: Any = None
     """Called with the number of tasks once the plan is known."""
@@ -75,15 +79,18 @@ class Detection:
 
 def _run(
     manifest: Manifest, config: ScanConfig, job: JobOptions
-) -> tuple[list[ShardStats], list[dict[str, Any]]]:
+) -> tuple[list[ShardStats], list[dict[str, Any]], list[str]]:
+    """Stats of every task, the component specs, and the label of every planned file."""
     component_specs(config, [])  # bad detector names or options fail before anything is written
-    tasks = prepare(Path(config.out), config, manifest, job.shard_bytes, restart=job.restart)
+    tasks = prepare(
+        Path(config.out), config, manifest, job.shard_bytes, restart=job.restart, renew=job.renew
+    )
     specs = component_specs(config, tasks)
     if job.on_start is not None:
         job.on_start(len(tasks))
     stats = execute(tasks, config, job.executor, job.on_progress, job.on_done)
     job.timing = timing(Path(config.out), tasks)
-    return stats, specs
+    return stats, specs, [f.label for t in tasks for f in t.files]
 
 
 def _run_config(manifest: Manifest, config: ScanConfig, job: JobOptions) -> dict[str, Any]:
@@ -126,9 +133,10 @@ def assess_corpus(
         sample_rate=None if sample_rate == 1 else sample_rate, seed=seed,
         task_delay=job.task_delay,
     )  # fmt: skip
-    stats, specs = _run(manifest, config, job)
-    summary = assess_summary(stats, manifest, profile, config, specs)
-    summary["summary_file"] = str(write_summary(out, summary))
+    with output_lock(out):
+        stats, specs, planned = _run(manifest, config, job)
+        summary = assess_summary(stats, manifest, profile, config, specs, planned)
+        summary["summary_file"] = str(write_summary(out, summary))
     run_id = record_scan(
         store, ASSESS_KIND, summary, profile, workspace=workspace,
         config=_run_config(manifest, config, job), specs=specs,
@@ -153,9 +161,11 @@ def filter_corpus(
         detector_options=detection.options, scoring=detection.scoring, task_delay=job.task_delay,
         setup_digest=detection.setup_digest,
     )  # fmt: skip
-    stats, specs = _run(manifest, config, job)
-    summary = filter_summary(stats, manifest, profile, out.resolve(), specs)
-    summary["summary_file"] = str(write_summary(out, summary))
+    with output_lock(out):
+        stats, specs, planned = _run(manifest, config, job)
+        summary = filter_summary(stats, manifest, profile, out.resolve(), specs, planned)
+        summary["clean_manifest"] = str(write_clean_manifest(manifest, stats, out.resolve()))
+        summary["summary_file"] = str(write_summary(out, summary))
     run_id = record_scan(
         store, FILTER_KIND, summary, profile, workspace=workspace,
         config=_run_config(manifest, config, job), specs=specs,
@@ -182,8 +192,11 @@ def sample_corpus(
     config = ScanConfig(
         mode="sample", out=str(work), seed=seed, sample_n=n, task_delay=job.task_delay
     )
-    stats, _specs = _run(manifest, config, job)
-    entries, allocation = manual.draw(work, stats, n)
+    # F19: the work folder is private to the sheet; other settings simply start it afresh
+    job = replace(job, renew=True)
+    with output_lock(work):
+        stats, _specs, _planned = _run(manifest, config, job)
+        entries, allocation = manual.draw(work, stats, n)
     sample_min = profile.quota(manual.MANUAL_CLAUSE, manual.SAMPLE_KEY).value
     summary = {
         "profile": profile.profile,

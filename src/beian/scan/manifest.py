@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import glob
 import hashlib
 import io
+import os
+import stat
 from pathlib import Path
 from typing import Any, Literal
 
@@ -103,30 +106,41 @@ class Manifest(BaseModel):
         p = Path(ref).expanduser()
         return p if p.is_absolute() else self.base / p
 
-    def unreadable(self, source: Source) -> list[str]:
-        """Entries of ``source.files`` that name no readable file (missing, dangling link,
-        folder, or a glob matching nothing): each is a reason the source cannot be assessed."""
-        out: list[str] = []
+    def listing(self, source: Source) -> tuple[list[Path], list[tuple[str, str]]]:
+        """The readable files of ``source`` (globs expanded, sorted, each once) and, for every
+        entry that names no readable file, ``(entry, reason)``: missing, dangling or looping
+        link, folder, or a glob matching nothing (C4: these used to be skipped silently)."""
+        found: dict[Path, None] = {}
+        problems: list[tuple[str, str]] = []
         for pattern in source.files:
             full = str(self.resolve(pattern))
-            if glob.has_magic(full):
-                if not any(Path(m).is_file() for m in glob.glob(full, recursive=True)):
-                    out.append(f"{pattern}: matches no file")
-            elif not Path(full).is_file():
-                out.append(f"{pattern}: " + ("a folder" if Path(full).is_dir() else "not found"))
-        return out
+            if not glob.has_magic(full):
+                reason = _not_a_file(Path(full))
+                if reason is None:
+                    found.setdefault(Path(full).resolve(), None)
+                else:
+                    problems.append((pattern, reason))
+                continue
+            matches = sorted(glob.glob(full, recursive=True))
+            files = [Path(m) for m in matches if _not_a_file(Path(m)) is None]
+            for m in matches:
+                reason = _not_a_file(Path(m))
+                # A folder matched by a glob is expected (``**``); a broken link is not.
+                if reason is not None and not Path(m).is_dir():
+                    problems.append((self.relative(Path(m)), reason))
+            if not files:
+                problems.append((pattern, "matches no file"))
+            for f in files:
+                found.setdefault(f.resolve(), None)
+        return list(found), problems
+
+    def unreadable(self, source: Source) -> list[str]:
+        """Entries of ``source.files`` that name no readable file, each with its reason."""
+        return [f"{entry}: {reason}" for entry, reason in self.listing(source)[1]]
 
     def files(self, source: Source) -> list[Path]:
-        """The files of ``source``: globs expanded, sorted, each once, directories skipped."""
-        found: dict[Path, None] = {}
-        for pattern in source.files:
-            full = str(self.resolve(pattern))
-            matches = glob.glob(full, recursive=True) if glob.has_magic(full) else [full]
-            for m in sorted(matches):
-                p = Path(m)
-                if p.is_file():
-                    found[p.resolve()] = None
-        return list(found)
+        """The readable files of ``source``: globs expanded, sorted, each once."""
+        return self.listing(source)[0]
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the manifest folder when inside it (stable across machines)."""
@@ -134,6 +148,23 @@ class Manifest(BaseModel):
             return path.resolve().relative_to(self.base.resolve()).as_posix()
         except ValueError:
             return str(path)
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` is not a readable regular file, or None when it is one."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return "dangling symbolic link" if path.is_symlink() else "not found"
+    except OSError as exc:  # a symlink loop, a permission problem on a parent folder
+        return "symbolic link loop" if exc.errno == errno.ELOOP else f"cannot open: {exc.strerror}"
+    if stat.S_ISDIR(st.st_mode):
+        return "a folder, not a file"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file"
+    if not os.access(path, os.R_OK):
+        return "permission denied"
+    return None
 
 
 def load_manifest(path: Path) -> Manifest:

@@ -29,6 +29,9 @@ class FilePart(BaseModel):
     world_size: int = 1
     bytes: int
     """On-disk bytes this part covers (its share of the file)."""
+    problem: str | None = None
+    """Why a listed entry cannot be read at all (missing, a folder …): it becomes an error
+    record instead of being skipped."""
 
 
 class Task(BaseModel):
@@ -77,7 +80,8 @@ def _source_tasks(manifest: Manifest, source: Source, target: int, start: int) -
             bundle.clear()
 
     last = ""
-    for path in manifest.files(source):
+    files, problems = manifest.listing(source)
+    for path in files:
         name = reader_for(path, source.reader)
         if name != last:
             close(last)
@@ -86,7 +90,7 @@ def _source_tasks(manifest: Manifest, source: Source, target: int, start: int) -
             readers[name] = build_reader(name, source.reader_options)
         size = path.stat().st_size
         label = manifest.relative(path)
-        parts = readers[name].parts(path, target)
+        parts = _parts(readers[name], path, target)
         if parts == 1:
             bundle.append(FilePart(path=str(path), label=label, bytes=size))
             if sum(f.bytes for f in bundle) >= target:
@@ -100,7 +104,21 @@ def _source_tasks(manifest: Manifest, source: Source, target: int, start: int) -
             )
             close(name)
     close(last)
+    if problems:
+        name = source.reader or "jsonl"
+        for entry, reason in problems:
+            bundle.append(FilePart(path=entry, label=entry, bytes=0, problem=reason))
+        close(name)
     return tasks
+
+
+def _parts(reader: Reader, path: Path, target: int) -> int:
+    # A file too damaged to plan (a corrupt Parquet footer, C6) is read whole, and reading it
+    # reports the damage as an error record of that file.
+    try:
+        return reader.parts(path, target)
+    except Exception:
+        return 1
 
 
 def plan_tasks(
@@ -121,7 +139,7 @@ def fingerprint(tasks: list[Task]) -> str:
     seen: set[str] = set()
     for t in tasks:
         for f in t.files:
-            if f.path in seen:
+            if f.path in seen or f.problem is not None:
                 continue
             seen.add(f.path)
             st = Path(f.path).stat()

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
 from beian.records import Document
-from beian.scan.io import Line, compression_of, open_binary
-from beian.scan.reader_base import BaseReader, Item, ReaderOptions, Shard, line_range
+from beian.scan.io import Line, compression_of, has_wide_bom, is_wide, open_utf8
+from beian.scan.reader_base import (
+    BaseReader,
+    Item,
+    ReaderOptions,
+    Shard,
+    line_range,
+    loads_strict,
+    unencodable,
+)
 
 _UTF8 = frozenset({"utf-8", "utf-8-sig"})
 
@@ -31,11 +38,15 @@ class JsonlReader(BaseReader):
     def parts(self, path: Path, target_bytes: int) -> int:
         if compression_of(path) is not None:
             return 1  # a compressed stream cannot be entered in the middle
+        if has_wide_bom(path):
+            return 1  # UTF-16/32 is transcoded from its start
         return max(1, math.ceil(path.stat().st_size / target_bytes))
 
     def read(self, path: Path, shard: Shard, *, source: str, label: str) -> Iterator[Item]:
         codec = self.encoding(path) or "utf-8"
-        for line in line_range(path, shard, self.options.max_record_bytes):
+        lines = line_range(path, shard, self.options.max_record_bytes, codec)
+        codec = "utf-8" if is_wide(codec) else codec
+        for line in lines:
             yield self._line(line, codec, source=source, label=label)
 
     def _line(self, line: Line, codec: str, *, source: str, label: str) -> Item:
@@ -59,16 +70,16 @@ class JsonlReader(BaseReader):
             return self._error(label, line.offset, reason, line.data)
         if not text.strip():
             return self._error(label, line.offset, "blank line")
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            return self._error(
-                label, line.offset, f"invalid JSON: {exc.msg} at column {exc.colno}", text
-            )
+        obj, problem = loads_strict(text)
+        if problem is not None:
+            return self._error(label, line.offset, problem, text)
         if not isinstance(obj, dict):
             return self._error(
                 label, line.offset, f"not a JSON object but {type(obj).__name__}", text
             )
+        bad = unencodable(obj)
+        if bad is not None:
+            return self._error(label, line.offset, bad, text)
         return self._document(obj, source=source, label=label, position=line.offset, size=line.size)
 
 
@@ -88,11 +99,14 @@ class TextReader(BaseReader):
     def read(self, path: Path, shard: Shard, *, source: str, label: str) -> Iterator[Item]:
         codec = self.encoding(path) or "utf-8"
         if self.options.split == "line":
-            for line in line_range(path, shard, self.options.max_record_bytes):
+            lines = line_range(path, shard, self.options.max_record_bytes, codec)
+            codec = "utf-8" if is_wide(codec) else codec
+            for line in lines:
                 yield self._line(line, codec, source=source, label=label)
             return
         limit = self.options.max_record_bytes
-        with open_binary(path) as fh:
+        fh, codec = open_utf8(path, codec)
+        with fh:
             data = fh.read(limit + 1)
         if len(data) > limit:
             yield self._error(label, 0, f"oversize: more than {limit} bytes")

@@ -12,8 +12,15 @@ from typing import Any
 from pydantic import Field
 
 from beian.errors import MissingExtraError
-from beian.scan.io import open_binary
-from beian.scan.reader_base import BaseReader, Item, ReaderOptions, Shard
+from beian.scan.io import open_binary, open_utf8
+from beian.scan.reader_base import (
+    BaseReader,
+    Item,
+    ReaderOptions,
+    Shard,
+    loads_strict,
+    unencodable,
+)
 
 
 class JsonOptions(ReaderOptions):
@@ -39,9 +46,13 @@ class JsonReader(BaseReader):
             return
         codec = self.encoding(path) or "utf-8"
         try:
-            doc = json.loads(data.decode(codec))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            yield self._error(label, None, f"not a readable JSON document: {exc}")
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            yield self._error(label, None, f"undecodable as {codec}: {exc.reason}", data)
+            return
+        doc, problem = loads_strict(text)
+        if problem is not None:
+            yield self._error(label, None, f"not a readable JSON document: {problem}")
             return
         rows = doc.get(opts.records_key) if opts.records_key and isinstance(doc, dict) else doc
         if not isinstance(rows, list):
@@ -50,6 +61,10 @@ class JsonReader(BaseReader):
         for i, obj in enumerate(rows):
             if not isinstance(obj, dict):
                 yield self._error(label, i, f"not a JSON object but {type(obj).__name__}")
+                continue
+            bad = unencodable(obj)
+            if bad is not None:
+                yield self._error(label, i, bad)
                 continue
             size = len(json.dumps(obj, ensure_ascii=False).encode())
             yield self._document(obj, source=source, label=label, position=i, size=size)
@@ -79,9 +94,9 @@ class CsvReader(BaseReader):
     delimiter = ","
 
     def read(self, path: Path, shard: Shard, *, source: str, label: str) -> Iterator[Item]:
-        codec = self.encoding(path) or "utf-8"
         csv.field_size_limit(max(csv.field_size_limit(), self.options.max_record_bytes * 4))
-        with open_binary(path) as fh:
+        fh, codec = open_utf8(path, self.encoding(path) or "utf-8")
+        with fh:
             decoded = _DirtyLines(iter(fh), codec)
             reader = csv.reader(decoded, delimiter=self.delimiter)
             header = next(reader, None)

@@ -16,9 +16,20 @@ from typing import Any, Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field
 
 from beian.records import Document, ErrorRecord
-from beian.scan.io import Line, compression_of, lines, open_binary, seek_line, sniff
+from beian.scan.io import Line, compression_of, lines, open_utf8, seek_line, sniff
+from beian.scan.strict_json import loads_strict, unencodable
 
 Item = Document | ErrorRecord
+__all__ = [
+    "BaseReader",
+    "Item",
+    "Reader",
+    "ReaderOptions",
+    "Shard",
+    "line_range",
+    "loads_strict",
+    "unencodable",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +62,16 @@ class Reader(Protocol):
 class ReaderOptions(BaseModel):
     """Options shared by the built-in readers."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # The docstrings under the fields are their descriptions (``beian plugins --options``).
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     text_field: str = "text"
+    """Field (JSON) or column (CSV/TSV/Parquet) holding the text to check."""
     id_field: str = "id"
+    """Field or column holding the record id; records without one get FILE@POSITION."""
     encoding: str = "auto"
-    """``auto`` sniffs UTF-8 / GB18030 / GBK per file; or name a codec."""
+    """``auto``: BOM, else UTF-8, else GB18030 for Chinese text, else a guess (never on tiny
+    files); or name a Python codec such as ``gbk``, ``big5``, ``utf-16``."""
     max_record_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
     """Longer records become errors (bytes for line formats, characters otherwise)."""
 
@@ -115,8 +130,10 @@ class BaseReader:
         return Document(id=doc_id, text=text, source=source, metadata=meta)
 
 
-def line_range(path: Path, shard: Shard, limit: int) -> Iterator[Line]:
-    with open_binary(path) as fh:
+def line_range(path: Path, shard: Shard, limit: int, codec: str) -> Iterator[Line]:
+    """Lines of ``shard`` of ``path``, as UTF-8 when ``codec`` is UTF-16/32 (then whole)."""
+    fh, _codec = open_utf8(path, codec)
+    with fh:
         if shard.world_size == 1:
             yield from lines(fh, limit=limit)
             return

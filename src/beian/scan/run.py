@@ -73,9 +73,18 @@ def clear(out: Path) -> None:
 
 
 def prepare(
-    out: Path, config: ScanConfig, manifest: Manifest, shard_bytes: int, *, restart: bool
+    out: Path,
+    config: ScanConfig,
+    manifest: Manifest,
+    shard_bytes: int,
+    *,
+    restart: bool,
+    renew: bool = False,
 ) -> list[Task]:
-    """The plan for ``out``: reused when resuming an identical run, else written afresh."""
+    """The plan for ``out``: reused when resuming an identical run, else written afresh.
+
+    A folder holding a run with other settings is an error, or with ``renew`` (a private
+    work folder the user never named) it is cleared and started afresh."""
     out.mkdir(parents=True, exist_ok=True)
     if restart:
         clear(out)
@@ -94,12 +103,14 @@ def prepare(
     if run_file.exists():
         previous = RunManifest.model_validate_json(run_file.read_text(encoding="utf-8"))
         same = previous.key == current.key and previous.inputs == current.inputs
-        if not same or [t.model_dump() for t in previous.tasks] != [t.model_dump() for t in tasks]:
+        if same and [t.model_dump() for t in previous.tasks] == [t.model_dump() for t in tasks]:
+            return previous.tasks
+        if not renew:
             raise UserError(
                 f"{out} holds a run with other settings or inputs; "
                 "use --restart to discard it, or another --out"
             )
-        return previous.tasks
+        clear(out)
     tmp = run_file.with_name(f".{RUN_FILE}.tmp")
     tmp.write_text(current.model_dump_json(indent=1) + "\n", encoding="utf-8")
     tmp.replace(run_file)

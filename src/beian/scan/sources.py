@@ -153,8 +153,13 @@ def _check_source(manifest: Manifest, source: Source) -> tuple[SourceStatus, lis
                 message=f"robots.txt / opt-out compliance {said} (robots_honoured)",
             )
         )
-    files = manifest.files(source)
-    if not files:
+    files, problems = manifest.listing(source)
+    # C4: a register naming data that cannot be read is not traceable, even if other files are.
+    for entry, reason in problems:
+        issues.append(
+            Issue(clause=TRACE_CLAUSE, source=source.name, message=f"listed file {entry}: {reason}")
+        )
+    if not files and not problems:
         issues.append(
             Issue(
                 clause=TRACE_CLAUSE,

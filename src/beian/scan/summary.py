@@ -21,6 +21,8 @@ TECH_CLAUSE = "9.2.b"
 SHARE_KEY = "sample_share_min"
 RATE_KEY = "qualified_rate_min"
 EXAMPLES_PER_SOURCE = 5
+SHOWN_PROBLEMS = 5
+"""Unreadable files named in a fail reason (all of them are in the source row and errors/)."""
 
 
 def _ci(lo_hi: tuple[float, float]) -> list[float]:
@@ -50,6 +52,42 @@ def _common(stats: list[ShardStats]) -> dict[str, Any]:
     }
 
 
+def file_problems(group: list[ShardStats]) -> dict[str, str]:
+    """Files of ``group`` that could not be read to their end, with why (first reason)."""
+    out: dict[str, str] = {}
+    for s in group:
+        for label, why in s.files.items():
+            if why:
+                out.setdefault(label, why)
+    return out
+
+
+def files_block(stats: list[ShardStats], planned: list[str]) -> dict[str, Any]:
+    """Files planned, read to their end, and not: every listed file is one or the other."""
+    status: dict[str, str] = {}
+    for s in stats:
+        for label, why in s.files.items():
+            status[label] = status.get(label) or why
+    wanted = list(dict.fromkeys(planned))
+    unreadable = {f: status[f] for f in wanted if status.get(f)}
+    read = sum(1 for f in wanted if f in status and not status[f])
+    return {
+        "listed": len(wanted),
+        "read": read,
+        "unreadable": len(unreadable),
+        "problems": unreadable,
+        "accounted": read + len(unreadable) == len(wanted) and set(status) <= set(wanted),
+    }
+
+
+def _hint(reasons: Counter[str]) -> str:
+    top = ", ".join(f"{r} ×{n}" for r, n in reasons.most_common(3))
+    fix = ""
+    if any(r.startswith("missing text field") for r in reasons):
+        fix = "; name the text field with reader_options: {text_field: <field>}"
+    return f"no readable item ({top}{fix})" if top else "no readable item"
+
+
 def _source_row(name: str, group: list[ShardStats], limit: float) -> dict[str, Any]:
     items = sum(s.items for s in group)
     sampled = sum(s.sampled for s in group)
@@ -67,7 +105,15 @@ def _source_row(name: str, group: list[ShardStats], limit: float) -> dict[str, A
         "ci": _ci(wilson(flagged, sampled)),
         "verdict": verdict,
         "examples": examples,
+        "error_reasons": dict(_reasons(group).most_common()),
     }
+
+
+def _reasons(group: list[ShardStats]) -> Counter[str]:
+    reasons: Counter[str] = Counter()
+    for s in group:
+        reasons.update(s.error_reasons)
+    return reasons
 
 
 def assess_summary(
@@ -76,6 +122,7 @@ def assess_summary(
     profile: Profile,
     config: ScanConfig,
     specs: list[dict[str, Any]],
+    planned: list[str] | None = None,
 ) -> dict[str, Any]:
     """The ``corpus assess`` summary (the documented summary.json contract plus context)."""
     limit = profile.quota(SOURCE_CLAUSE, SOURCE_KEY).value
@@ -87,15 +134,19 @@ def assess_summary(
     qualified = sampled - flagged
     rate = qualified / sampled if sampled else 0.0
     share = sampled / items if items else 0.0
-    sources = [_source_row(n, g, limit) for n, g in _by_source(stats, manifest).items()]
+    groups = _by_source(stats, manifest)
+    sources = [_source_row(n, g, limit) for n, g in groups.items()]
     why: list[str] = []
     for row in sources:  # F14: a source that cannot be read fails 5.1 a, it is not "no data"
-        known = {s.name for s in manifest.sources}
-        problems = manifest.unreadable(manifest.source(row["name"])) if row["name"] in known else []
+        group = groups[row["name"]]
+        problems = [f"{f}: {r}" for f, r in file_problems(group).items()]
         if problems or not row["items"]:
             row["verdict"] = "unreadable"
-            row["unreadable"] = problems or ["no readable item"]
-            why.append(f"source {row['name']} could not be read: {'; '.join(row['unreadable'])}")
+            row["unreadable"] = problems or [_hint(_reasons(group))]
+            shown = row["unreadable"][:SHOWN_PROBLEMS]
+            more = len(row["unreadable"]) - len(shown)
+            listed = "; ".join(shown) + (f"; and {more} more (see errors/)" if more else "")
+            why.append(f"source {row['name']} could not be read: {listed}")
     if not sampled:
         why.append("no item was checked")
     if share < share_min:
@@ -133,11 +184,16 @@ def assess_summary(
         "sources_usable": all(s["verdict"] == "usable" for s in sources),
         "bytes": sum(s.bytes for s in stats),
         "tasks": len(stats),
+        "files": files_block(stats, planned if planned is not None else _labels(stats)),
         "manifest": str(manifest.path),
         "manifest_sha256": manifest.sha256,
         "detectors": specs,
         **_common(stats),
     }
+
+
+def _labels(stats: list[ShardStats]) -> list[str]:
+    return [label for s in stats for label in s.files]
 
 
 def count_lines(folder: Path) -> int:
@@ -156,8 +212,12 @@ def filter_summary(
     profile: Profile,
     out: Path,
     specs: list[dict[str, Any]],
+    planned: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The ``corpus filter`` summary, with the output files recounted independently."""
+    """The ``corpus filter`` summary, with the output files recounted independently.
+
+    ``accounted`` holds when every record is in exactly one output (counted from disk) and
+    every listed file was either read to its end or has an error record saying why not."""
     per: dict[str, dict[str, int]] = defaultdict(lambda: Counter())
     for s in stats:
         row = per[s.source]
@@ -167,16 +227,29 @@ def filter_summary(
         row["errors"] += s.errors
     totals = {k: sum(r[k] for r in per.values()) for k in ("input", "clean", "rejected", "errors")}
     files = {k: count_lines(out / k) for k in ("clean", "rejected", "errors")}
-    accounted = totals["input"] == totals["clean"] + totals["rejected"] + totals["errors"] and all(
-        files[k] == totals[k] for k in files
+    read = files_block(stats, planned if planned is not None else _labels(stats))
+    accounted = (
+        totals["input"] == totals["clean"] + totals["rejected"] + totals["errors"]
+        and all(files[k] == totals[k] for k in files)
+        and read["accounted"]
     )
-    sources = [{"name": s.name, **{k: per[s.name][k] for k in totals}} for s in manifest.sources]
+    groups = _by_source(stats, manifest)
+    sources = [
+        {
+            "name": s.name,
+            **{k: per[s.name][k] for k in totals},
+            "unreadable_files": file_problems(groups[s.name]),
+        }
+        for s in manifest.sources
+    ]
     return {
         "profile": profile.profile,
         "profile_version": profile.version,
         **totals,
         "accounted": accounted,
         "output_lines": files,
+        "files": read,
+        "complete": not read["unreadable"],
         "outputs": {k: str(out / k) for k in files},
         "sources": sources,
         "bytes": sum(s.bytes for s in stats),

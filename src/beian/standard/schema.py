@@ -71,7 +71,15 @@ class Threshold(_Frozen):
     value: float
     op: Op
     unit: Literal[
-        "items", "share", "days", "working_days", "seconds", "sources", "clicks", "people", "risks",
+        "items",
+        "share",
+        "days",
+        "working_days",
+        "seconds",
+        "sources",
+        "clicks",
+        "people",
+        "risks",
         "confidence",
     ]
     modal: Modal = "shall"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -147,15 +147,53 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
 
 
+MIGRATION_LOCK_KEY = 0x6265_6961_6E00
+"""PostgreSQL advisory lock key held while migrating ("beian" in hex)."""
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on ``path`` (created if needed), released on exit or death."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        yield
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    name = engine.url.database
+    return Path(name) if engine.dialect.name == "sqlite" and name and name != ":memory:" else None
+
+
+def _migrate(engine: Engine, url: str) -> None:
+    """Bring the schema to head, one process at a time (S1).
+
+    Concurrent first uses of a store all saw no version table and all created it ("table
+    alembic_version already exists"). PostgreSQL serialises them with an advisory lock taken
+    in the migration's transaction; SQLite (one file, one machine) with a lock file beside
+    the database. The second process then finds the schema at head and does nothing.
+    """
+    cfg = _alembic_config(url)
+    db_file = _sqlite_file(engine)
+    lock = _file_lock(db_file.with_name(db_file.name + ".migrate-lock")) if db_file else None
+    with lock if lock is not None else nullcontext(), engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
 def open_store(url: str, *, migrate: bool = True) -> Store:
     """Connect to ``url`` and bring the schema to the newest migration."""
     engine = _engine(url)
     if migrate:
-        cfg = _alembic_config(url)
         try:
-            with engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+            _migrate(engine, url)
         except OperationalError as exc:
             raise ConfigError(f"cannot open store {url!r}: {exc.orig}") from None
     return Store(engine)

@@ -1,0 +1,9 @@
+"""Imported by the multiprocessing fork server only (as a preload module, see
+``executors._preload``): ties the fork server to the run that started it (K1).
+
+Nothing else imports this module; importing it is the whole point.
+"""
+
+from beian.scan.lifeline import tie_to_parent
+
+tie_to_parent()
