@@ -15,10 +15,12 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,6 +113,9 @@ class LocalCluster:
         self.env = cluster_env(self.token, env)
         self.port = free_port()
         self.nodes: list[Node] = []
+        # Ray's sockets live in the temp dir and a socket path has at most 107 bytes: a short
+        # folder of its own per cluster, one per node inside.
+        self._temp = Path(tempfile.mkdtemp(prefix="beian-ray-"))
 
     @property
     def address(self) -> str:
@@ -131,13 +136,9 @@ class LocalCluster:
             "--object-store-memory=100000000", "--disable-usage-stats",
             *(f"{k}={v}" for k, v in ports.items()),
         ]  # fmt: skip
+        args.append(f"--temp-dir={self._temp / f'n{index}'}")
         if index == 0:
-            temp = self.root / "head"  # worker nodes take the head's temp dir
-            temp.mkdir(parents=True, exist_ok=True)
-            return [
-                *args, "--head", f"--port={self.port}", "--include-dashboard=false",
-                f"--temp-dir={temp}",
-            ]  # fmt: skip
+            return [*args, "--head", f"--port={self.port}", "--include-dashboard=false"]
         return [*args, f"--address={self.address}"]
 
     def _start_node(self, index: int, timeout: float) -> Node:
@@ -190,6 +191,7 @@ class LocalCluster:
                     continue
             node.proc.wait()
         self.nodes.clear()
+        shutil.rmtree(self._temp, ignore_errors=True)
 
     def __enter__(self) -> LocalCluster:
         self.start()
