@@ -20,7 +20,6 @@ import argparse
 import gzip
 import json
 import os
-import resource
 import shutil
 import subprocess
 import time
@@ -54,23 +53,37 @@ def _corpus(root: Path, data: Path, copies: int) -> proof.Corpus:
     return c
 
 
-def _children_cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
+class CpuMeter:
+    """CPU seconds of every process of some sessions, sampled (a dead process keeps its last).
 
+    Covers what ``getrusage`` misses: Ray actors and raylets are not children of the driver,
+    and actors are killed at the end of a run. Error: at most one sampling period per process.
+    """
 
-def _session_cpu(nodes: list[Node]) -> float:
-    """CPU seconds used so far by the live processes of the cluster's nodes."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for node in nodes:
-        for pid in node.pids():
+    def __init__(self, sessions: list[int]) -> None:
+        self.sessions = set(sessions)
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.start = self._read()
+        self.last = dict(self.start)
+
+    def _read(self) -> dict[int, float]:
+        found: dict[int, float] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
             try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-    return total / tick
+            if int(fields[3]) in self.sessions:  # field 6, the session id
+                found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / self.tick
+        return found
+
+    def sample(self) -> None:
+        self.last.update(self._read())
+
+    def seconds(self) -> float:
+        return round(sum(v - self.start.get(pid, 0.0) for pid, v in self.last.items()), 1)
 
 
 def _task_clocks(out: Path) -> dict[str, float]:
@@ -89,13 +102,17 @@ def _run(
     cmd: list[str], env: dict[str, str], out: Path, cluster: LocalCluster | None, kill: str
 ) -> dict[str, Any]:
     """One filter run: clocks, nodes seen working, the kill (if any) and the exit code."""
-    cpu0, cl0 = _children_cpu(), _session_cpu(cluster.nodes) if cluster else 0.0
     load0, t0 = os.getloadavg()[0], time.perf_counter()
     with (out.parent / f"{out.name}.stderr").open("wb") as err:
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True
+        )
+        nodes = cluster.nodes if cluster else []
+        meter = CpuMeter([proc.pid, *(n.proc.pid for n in nodes)])
         busy: set[int] = set()
         killed, killed_at = None, 0
         while proc.poll() is None:
+            meter.sample()
             if cluster is not None:
                 busy |= _busy_nodes(cluster.nodes)
                 if kill != "none" and killed is None and proof.completed(out) >= 4:
@@ -104,18 +121,17 @@ def _run(
                     )
                     killed = killer(proc, cluster.nodes[1], out, 4, timeout=600)
                     killed_at = proof.completed(out)
-            time.sleep(0.2)
+            time.sleep(0.1)
+    meter.sample()
     result: dict[str, Any] = {
         "exit": proc.returncode,
         "wall_s": round(time.perf_counter() - t0, 1),
-        "driver_cpu_s": round(_children_cpu() - cpu0, 1),
+        "cpu_s": meter.seconds(),
         "load_before": load0,
         "load_after": os.getloadavg()[0],
         **_task_clocks(out),
     }
     if cluster is not None:
-        # Processes killed during the run take their CPU with them: a lower bound then.
-        result["cluster_cpu_s"] = round(_session_cpu(cluster.nodes) - cl0, 1)
         result["nodes_busy"] = sorted(busy)
     if killed is not None:
         result["killed"] = {"what": kill, "pid": killed, "tasks_done_then": killed_at}
