@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from bench.ray import proof
-from bench.ray.cluster import LocalCluster
+from bench.ray.cluster import LocalCluster, free_port
 
 pytestmark = pytest.mark.slow
 if not os.environ.get("CI"):  # CI installs the test extras: there a missing ray must fail
@@ -108,3 +108,13 @@ def test_a_worker_killed_mid_run_costs_nothing(setup: Setup, tmp_path: Path) -> 
     assert "runs again" in stderr  # the lost task was handed to another actor
     assert proof.digests(out) == proof.digests(setup.reference)
     _assert_all_accounted(setup, out)
+
+
+def test_an_address_nobody_answers_fails_fast_in_one_line(tmp_path: Path) -> None:
+    # ray.init retries an unreachable head for ever; beian must stop with a readable error.
+    corpus = proof.write_corpus(tmp_path / "corpus", _docs(5), 1)
+    cmd = proof.filter_command(corpus.manifest, tmp_path / "out", "pii", "--executor", "ray")
+    run = _run([*cmd, "--address", f"127.0.0.1:{free_port()}"], dict(os.environ))
+    assert run.returncode != 0
+    assert "cannot reach the Ray head at '127.0.0.1:" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -12,6 +12,7 @@ Outputs go to ``config.out`` from every node, so it must be on a filesystem all 
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from collections import Counter, deque
 from collections.abc import Callable
@@ -56,6 +57,17 @@ def _lost_errors(ray: Any) -> tuple[type[BaseException], ...]:
     return (e.RayActorError, e.WorkerCrashedError, e.NodeDiedError, e.ObjectLostError)
 
 
+def _check_reachable(address: str | None, timeout: float = 10.0) -> None:
+    """Fail fast on a ``HOST:PORT`` nobody answers: ``ray.init`` would retry it for ever."""
+    if not address or "://" in address or address == "auto" or ":" not in address:
+        return
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot reach the Ray head at {address!r}: {exc}") from None
+
+
 class RayExecutor:
     """Ray actors, for corpora beyond one machine (outputs must be on a shared filesystem).
 
@@ -86,6 +98,7 @@ class RayExecutor:
         ray = _import_ray()
         started = False
         if not ray.is_initialized():
+            _check_reachable(self.address)
             try:
                 ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
             except (ConnectionError, ValueError) as exc:
