@@ -46,9 +46,9 @@ def ray_command() -> list[str]:
 def cluster_env(token: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for nodes and drivers: token authentication, no usage reporting.
 
-    Ray 2.5x turns token authentication on for a head that finds ``~/.ray/auth_token`` but
-    not for nodes joining it; naming the mode and a token file of the cluster's own makes
-    every node and driver agree, whatever the home folder holds.
+    Recent Ray (2.60 here) turns token authentication on for a head that finds
+    ``~/.ray/auth_token`` but not for nodes joining it; naming the mode and a token file of the
+    cluster's own makes every node and driver agree, whatever the home folder holds.
     """
     env = dict(os.environ)
     env.update(
