@@ -76,20 +76,26 @@ class Node:
         Ray gives each worker a process group of its own, but they all stay in the session
         that ``ray start`` leads.
         """
-        sid = self.proc.pid
-        found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    if os.getsid(int(entry.name)) == sid:
-                        found.append(int(entry.name))
-                except ProcessLookupError:
-                    continue
-        return found
+        return session_pids(self.proc.pid)
 
     def processes(self, title: str) -> list[int]:
         """Processes of this node whose command line starts with ``title``."""
         return [pid for pid in self.pids() if cmdline(pid).startswith(title)]
+
+
+def session_pids(sid: int) -> list[int]:
+    """Live processes of session ``sid`` (zombies, already dead, are left out)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[3]) == sid:  # stat fields 3 (state) and 6 (session)
+            found.append(int(entry.name))
+    return found
 
 
 def cmdline(pid: int) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from bench.ray import proof
-from bench.ray.cluster import LocalCluster, free_port
+from bench.ray.cluster import LocalCluster, free_port, session_pids
 
 pytestmark = pytest.mark.slow
 if not os.environ.get("CI"):  # CI installs the test extras: there a missing ray must fail
@@ -53,10 +53,13 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     root = tmp_path_factory.mktemp("raycl")
     corpus = proof.write_corpus(root / "corpus", _docs(500), 2, bad_every=97, pii_every=40)
     reference = root / "local"
-    with LocalCluster(root / "cluster", nodes=2, cpus=1) as cluster:
+    cluster = LocalCluster(root / "cluster", nodes=2, cpus=1)
+    with cluster:
+        sessions = [node.proc.pid for node in cluster.nodes]
         local = _run(proof.filter_command(corpus.manifest, reference, DETECTORS, "--shard-size", SHARD), cluster.env)  # fmt: skip
         assert local.returncode == 0, local.stderr
         yield Setup(cluster, corpus, reference)
+    assert not [pid for sid in sessions for pid in session_pids(sid)], "cluster left running"
 
 
 def _ray(setup: Setup, out: Path, *extra: str) -> list[str]:
