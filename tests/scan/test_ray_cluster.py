@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,3 +122,35 @@ def test_an_address_nobody_answers_fails_fast_in_one_line(tmp_path: Path) -> Non
     assert run.returncode != 0
     assert "cannot reach the Ray head at '127.0.0.1:" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+_BROKEN_WORKER = """
+import sys
+from beian.errors import UserError
+from beian.scan.engine import ScanConfig
+from beian.scan.plan import FilePart, Task
+from beian.scan.ray_executor import RayExecutor
+config = ScanConfig(mode="filter", out=sys.argv[2], detectors=["keyword"],
+                    detector_options={"keyword": {"library": sys.argv[3]}})
+task = Task(index=0, source="s0", reader="jsonl", files=[FilePart(path=sys.argv[4], label="x", bytes=1)])
+try:
+    RayExecutor(sys.argv[1]).run([task], config, lambda i, b: None, lambda s: None)
+except UserError as exc:
+    print(exc)
+"""
+
+
+def test_a_worker_that_cannot_build_its_detectors_stops_the_run_with_the_reason(
+    setup: Setup, tmp_path: Path
+) -> None:
+    # As when a keyword library is on the driver's machine but not on the workers' nodes:
+    # the executor must not replace such workers for ever, and must say why they failed.
+    missing = tmp_path / "not-on-the-nodes.txt"
+    data = next((setup.corpus.manifest.parent / "s0").glob("*.jsonl"))
+    args = [setup.cluster.address, str(tmp_path / "out"), str(missing), str(data)]
+    run = _run([sys.executable, "-c", _BROKEN_WORKER, *args], setup.cluster.env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == (
+        f"a Ray worker could not start: beian.errors.ConfigError: keyword library not found: "
+        f"{missing}"
+    )

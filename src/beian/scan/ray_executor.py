@@ -12,6 +12,7 @@ Outputs go to ``config.out`` from every node, so it must be on a filesystem all 
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import time
 from collections import Counter, deque
@@ -66,6 +67,12 @@ def _check_reachable(address: str | None, timeout: float = 10.0) -> None:
         socket.create_connection((host, int(port)), timeout=timeout).close()
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot reach the Ray head at {address!r}: {exc}") from None
+
+
+def _last_line(exc: BaseException) -> str:
+    """The last line of Ray's error text (the original exception), without colour codes."""
+    lines = [ln.strip() for ln in re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).splitlines()]
+    return next((ln for ln in reversed(lines) if ln), type(exc).__name__)
 
 
 class RayExecutor:
@@ -177,14 +184,16 @@ class _Scheduler:
         try:
             self.ray.get(ref)
         except self.lost as exc:
-            # A worker that cannot even start (beian missing on a node, no memory) would be
-            # replaced forever: give up after a few, with Ray's reason.
+            if getattr(exc, "actor_init_failed", False):
+                # Building the engine raised (a keyword library missing on that node, beian
+                # not installed there …): every replacement would fail the same way.
+                raise ConfigError(f"a Ray worker could not start: {_last_line(exc)}") from None
+            # Lost while starting (killed, out of memory, node lost): replace it, a few times.
             self.failed_starts += 1
             if self.failed_starts >= self.max_attempts:
-                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
                 raise UserError(
-                    f"{self.failed_starts} Ray workers failed to start: {type(exc).__name__}"
-                    f" {reason}".rstrip()
+                    f"{self.failed_starts} Ray workers were lost while starting; last: "
+                    f"{type(exc).__name__}: {_last_line(exc)}"
                 ) from None
             self._replace(actor)
             return
