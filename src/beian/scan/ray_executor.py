@@ -64,7 +64,7 @@ def _check_reachable(address: str | None, timeout: float = 10.0) -> None:
         return
     host, _, port = address.rpartition(":")
     try:
-        socket.create_connection((host, int(port)), timeout=timeout).close()
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot reach the Ray head at {address!r}: {exc}") from None
 
