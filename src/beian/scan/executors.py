@@ -18,11 +18,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Any, Protocol
 
-from beian.errors import ConfigError, MissingExtraError
 from beian.scan.engine import Progress, ScanConfig, ShardStats, engine_for, run_shard
 from beian.scan.io import compression_of
 from beian.scan.lifeline import mark_run, tie_to_parent
 from beian.scan.plan import Task
+from beian.scan.ray_executor import RayExecutor as RayExecutor  # the Ray part lives there
 
 Done = Callable[[ShardStats], None]
 MIN_BYTES = 128 * 1024 * 1024
@@ -245,72 +245,3 @@ def _drain(progress_queue: Any, on_progress: Progress) -> None:
         except queue.Empty:
             return
         on_progress(items, nbytes)
-
-
-def _import_ray() -> Any:
-    try:
-        import ray
-    except ImportError:
-        raise MissingExtraError("ray", "ray") from None
-    return ray
-
-
-class _RayWorker:
-    """A Ray actor holding one engine (detectors built once) and running tasks on it."""
-
-    def __init__(self, config: ScanConfig) -> None:
-        self.config = config
-        engine = engine_for(config)
-        if config.mode != "sample":
-            _ = engine.detectors
-
-    def run(self, task: Task) -> ShardStats:
-        return run_shard(task, self.config)
-
-
-class RayExecutor:
-    """Ray actors, for corpora beyond one machine (outputs must be on a shared filesystem).
-
-    Connects to ``address`` (``auto``, ``ray://host:10001`` …) or, with none, to the Ray
-    instance already initialised in this process, else starts a local one.
-    """
-
-    name = "ray"
-
-    def __init__(self, address: str | None = None, workers: int | None = None) -> None:
-        self.address = address
-        self.workers = workers
-
-    def run(
-        self, tasks: list[Task], config: ScanConfig, on_progress: Progress, on_done: Done
-    ) -> list[ShardStats]:
-        ray = _import_ray()
-        started = False
-        if not ray.is_initialized():
-            try:
-                ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
-            except (ConnectionError, ValueError) as exc:
-                raise ConfigError(f"cannot connect to Ray at {self.address!r}: {exc}") from None
-            started = True
-        try:
-            return self._run(ray, tasks, config, on_progress, on_done)
-        finally:
-            if started:
-                ray.shutdown()
-
-    def _run(
-        self, ray: Any, tasks: list[Task], config: ScanConfig, on_progress: Progress, on_done: Done
-    ) -> list[ShardStats]:
-        from ray.util import ActorPool
-
-        cpus = int(ray.available_resources().get("CPU", 1))
-        n = max(1, min(self.workers or cpus, len(tasks)))
-        actor = ray.remote(num_cpus=1)(_RayWorker)
-        pool = ActorPool([actor.remote(config) for _ in range(n)])
-        results: dict[int, ShardStats] = {}
-        ordered = _largest_first(tasks)
-        for stats in pool.map_unordered(lambda a, t: a.run.remote(t), ordered):
-            results[stats.task] = stats
-            on_progress(stats.items, stats.bytes)
-            on_done(stats)
-        return _ordered(results)
