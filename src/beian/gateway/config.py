@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from beian.errors import ConfigError
+from beian.gateway.limits import LimitsConfig
 
 Action = Literal["block", "flag", "allow"]
 """What happens to a text carrying a risk: refuse it, pass it and audit it, or pass it."""
@@ -61,14 +62,19 @@ class PolicyConfig(_Strict):
 
 
 class StreamConfig(_Strict):
-    """How streamed answers are held back and checked (see design/gateway.md)."""
+    """How streamed answers are held back and checked (see docs/gateway.md)."""
 
+    lookahead_chars: int = Field(default=32, ge=1)
+    """Characters always held back behind the released text; raised at start to twice the
+    longest keyword, so a pattern that starts in released text is always seen whole."""
     release_chars: int = Field(default=48, ge=1)
-    """Pending text is checked and released once it reaches this many characters ..."""
+    """With no sentence end, text is released once this many characters wait past the
+    look-ahead ..."""
     sentence_ends: str = "。！？!?.；;\n"
-    """... or when it ends a sentence (earlier release, fewer withheld characters)."""
-    context_chars: int = Field(default=200, ge=0)
-    """Already-released characters checked again together with the pending text."""
+    """... else it is released up to the last sentence end before the look-ahead."""
+    context_chars: int = Field(default=4000, ge=0)
+    """Already-released characters checked again with each release (the whole answer up to
+    this size, so document-level detectors see the text so far, not one window)."""
 
 
 class LabelConfig(_Strict):
@@ -153,7 +159,7 @@ class GatewayConfig(_Strict):
     scoring: dict[str, Any] = {}
     """``ScoringOptions`` of the DetectorSet (thresholds, allow-list)."""
     input_scope: Literal["latest", "all_user"] = "latest"
-    """Screen the latest user message (6 b) or every user message of the request."""
+    """Kept so older configs load: every message of every role is screened either way."""
     input_policy: PolicyConfig = Field(default_factory=PolicyConfig)
     output_policy: PolicyConfig = Field(default_factory=PolicyConfig)
     stream: StreamConfig = Field(default_factory=StreamConfig)
@@ -162,6 +168,7 @@ class GatewayConfig(_Strict):
     sanctions: SanctionsConfig = Field(default_factory=SanctionsConfig)
     complaints: ComplaintsConfig = Field(default_factory=ComplaintsConfig)
     refusal: RefusalConfig = Field(default_factory=RefusalConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
     user_header: str = "X-Beian-User"
     """Header naming the end user; else the request's OpenAI ``user`` field."""
 

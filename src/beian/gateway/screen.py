@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,22 +85,47 @@ class Screener:
         self.output_policy = output_policy
 
     def check_input(self, texts: Sequence[str]) -> Decision:
-        """Decision over the user texts of one request (the strictest one wins)."""
-        todo = [t for t in texts if t.strip()]
-        if not todo:
-            return ALLOW
-        verdicts = (
-            self.detectors.check_batch(todo) if len(todo) > 1 else [self.detectors.check(todo[0])]
-        )
-        return merge(
-            decide(v, self.input_policy, len(t)) for v, t in zip(verdicts, todo, strict=True)
-        )
+        """Decision over the texts of one request (the strictest one wins)."""
+        return merge(self._decide(texts, self.input_policy))
 
     def check_output(self, text: str) -> Decision:
-        """Decision over (a window of) an answer."""
-        if not text.strip():
-            return ALLOW
-        return decide(self.detectors.check(text), self.output_policy, len(text))
+        """Decision over (the text so far of) an answer."""
+        return merge(self._decide([text], self.output_policy))
+
+    def check_answers(self, choices: Sequence[Sequence[str]]) -> list[Decision]:
+        """One decision per answer from the texts of its carriers, each alone and joined
+        (so a document-level detector also sees the answer as a whole)."""
+        groups = [
+            [*texts, "\n".join(texts)] if len(texts) > 1 else list(texts) for texts in choices
+        ]
+        flat = [t for g in groups for t in g]
+        decided = iter(self._decide(flat, self.output_policy, keep_blank=True))
+        return [merge(next(decided) for _ in g) for g in groups]
+
+    def _decide(
+        self, texts: Sequence[str], policy: PolicyConfig, keep_blank: bool = False
+    ) -> list[Decision]:
+        """One decision per text (blank texts are allowed without a check)."""
+        todo = [i for i, t in enumerate(texts) if t.strip()]
+        out = [ALLOW] * len(texts) if keep_blank else []
+        if not todo:
+            return out
+        batch = [texts[i] for i in todo]
+        verdicts = (
+            self.detectors.check_batch(batch)
+            if len(batch) > 1
+            else [self.detectors.check(batch[0])]
+        )
+        decisions = [decide(v, policy, len(t)) for v, t in zip(verdicts, batch, strict=True)]
+        if not keep_blank:
+            return decisions
+        for i, d in zip(todo, decisions, strict=True):
+            out[i] = d
+        return out
+
+    def longest_pattern(self) -> int:
+        """Longest keyword pattern of the detectors (0 without a keyword detector)."""
+        return max((int(getattr(d, "_longest", 0)) for d in self.detectors.detectors), default=0)
 
 
 def merge(decisions: Iterable[Decision]) -> Decision:
@@ -117,29 +142,3 @@ def merge(decisions: Iterable[Decision]) -> Decision:
             findings=out.findings + d.findings,
         )
     return out
-
-
-def user_texts(messages: Any, scope: str) -> list[str]:
-    """The user texts to screen: the latest user message, or all of them (``all_user``)."""
-    if not isinstance(messages, list):
-        return []
-    texts = [
-        message_text(m) for m in messages if isinstance(m, Mapping) and m.get("role") == "user"
-    ]
-    if scope == "latest":
-        return texts[-1:]
-    return texts
-
-
-def message_text(message: Mapping[str, Any]) -> str:
-    """Text of a message whose content is a string or a list of content parts."""
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(
-            str(p.get("text", ""))
-            for p in content
-            if isinstance(p, Mapping) and p.get("type") == "text"
-        )
-    return ""
