@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from beian.gateway.inputs import TEXT_PARTS
+from beian.gateway.inputs import TEXT_PARTS, function_text
 from beian.gateway.limits import Unscreenable, check_tree
 from beian.gateway.shapes import Body
 
@@ -156,7 +156,7 @@ def content_text(content: Any) -> str:
 def _call_text(function: Any) -> str:
     if not isinstance(function, Mapping):
         return ""
-    return f"{function.get('name') or ''}\n{function.get('arguments') or ''}".strip()
+    return function_text(function.get("name") or "", function.get("arguments") or "")
 
 
 def _logprob_texts(logprobs: Any) -> list[str]:

@@ -9,11 +9,12 @@ formats, metadata) are screened as one text made of all their strings.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from beian.gateway.limits import Unscreenable
+from beian.gateway.limits import SURROGATE, Unscreenable
 from beian.gateway.shapes import Body
 
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
@@ -118,7 +119,21 @@ def _function_text(function: Any, where: str) -> str:
     if not isinstance(function, Mapping):
         raise Unscreenable(f"{where} must be an object")
     name = _string(function.get("name"), f"{where}.name")
-    return f"{name}\n{_string(function.get('arguments'), f'{where}.arguments')}"
+    return function_text(name, _string(function.get("arguments"), f"{where}.arguments"))
+
+
+def function_text(name: str, arguments: str) -> str:
+    """Name and arguments of a function call, plus the strings of JSON arguments decoded:
+    ``"\\u70b8..."`` escapes would otherwise hide the text from the detectors."""
+    text = f"{name}\n{arguments}".strip()
+    if "\\u" not in arguments:
+        return text
+    try:
+        decoded = json.loads(arguments)
+    except (ValueError, RecursionError):
+        return text
+    # a decoded lone surrogate would break the detectors: it cannot spell anything anyway
+    return "\n".join([text, *(SURROGATE.sub("\ufffd", s) for s in strings(decoded))])
 
 
 def _string(value: Any, where: str) -> str:

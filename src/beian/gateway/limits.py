@@ -16,7 +16,7 @@ from starlette.requests import Request
 
 from beian.gateway.shapes import Body
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class LimitsConfig(BaseModel):
@@ -84,10 +84,10 @@ def check_tree(value: Any, max_depth: int, what: str = "request body") -> None:
                 raise Unscreenable(f"{what} is nested deeper than {max_depth}")
             items = node.items() if isinstance(node, dict) else enumerate(node)
             for key, item in items:
-                if isinstance(key, str) and _SURROGATE.search(key):
+                if isinstance(key, str) and SURROGATE.search(key):
                     raise Unscreenable(f"{what} holds a lone surrogate (not valid Unicode)")
                 todo.append((item, depth + 1))
-        elif isinstance(node, str) and _SURROGATE.search(node):
+        elif isinstance(node, str) and SURROGATE.search(node):
             raise Unscreenable(f"{what} holds a lone surrogate (not valid Unicode)")
         elif isinstance(node, float) and node in (float("inf"), float("-inf")):
             raise Unscreenable(f"{what} holds a number out of range")

@@ -17,6 +17,7 @@ from typing import Any
 import anyio
 
 from beian.gateway.audit import Trace
+from beian.gateway.inputs import function_text
 from beian.gateway.runtime import Gateway
 from beian.gateway.screen import Decision
 from beian.gateway.shapes import SSE_DONE, Body, chunk, error, sse
@@ -102,7 +103,7 @@ class _Stream:
     def call_texts(self) -> list[str]:
         functions = [c["function"] for c in self.calls.values()]
         functions += [self.function_call] if self.function_call else []
-        return [f"{f.get('name', '')}\n{f.get('arguments', '')}" for f in functions]
+        return [function_text(f.get("name", ""), f.get("arguments", "")) for f in functions]
 
     def audit(self) -> None:
         texts = [g.text for g in self.guards.values() if g.text] + self.call_texts()
