@@ -117,7 +117,7 @@ def test_stream_turning_harmful_is_cut(
     serve: Callable[..., Running], upstream: StreamingOpenAIServer
 ) -> None:
     upstream.add_rule(reply=BENIGN_ANSWER * 3 + HARMFUL_ANSWER + "第一步……" * 20)
-    gw = serve()
+    gw = serve(stream={"lookahead_chars": 32})  # short, so that some benign text goes first
     stream = gw.client().chat.completions.create(
         model="m", messages=[{"role": "user", "content": "请讲讲唐朝的诗人有哪些"}], stream=True
     )

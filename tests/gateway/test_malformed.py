@@ -12,14 +12,13 @@ import httpx
 import openai
 import pytest
 
-from beian.detect.base import Finding
 from beian.detect.detector_set import DetectorSet
+from beian.records import Finding
 from tests.gateway.conftest import Running
 from tests.gateway.helpers import (
     ask,
     gateway_on,
     post,
-    raw,  # noqa: F401  (fixture)
     row,
     sse_events,
 )
@@ -186,8 +185,8 @@ def test_g_a2_detector_exception_is_500_with_request_id_and_audit(
     resp = post(gw, ask("引爆测试", stream=stream))
     assert resp.status_code == 500 and "gateway error" in resp.text
     assert row(gw, resp.headers["x-request-id"]).decision == "error"
-    raw.answer = lambda body: stream_of("好的。引爆测试。" * 10) if stream else completion(
-        {"content": "引爆测试"}
+    raw.answer = lambda body: (
+        stream_of("好的。引爆测试。" * 10) if stream else completion({"content": "引爆测试"})
     )
     resp = post(gw, ask("你好", stream=stream))
     assert "引爆测试" not in resp.text

@@ -28,8 +28,15 @@ def test_releases_at_sentence_ends_behind_the_lookahead() -> None:
 
 def test_releases_long_text_without_sentence_end() -> None:
     guard = StreamGuard(check, StreamConfig(release_chars=4, sentence_ends="。"), lookahead=2)
-    assert feed(guard, "abcde") == ""
-    assert feed(guard, "f") == "abcd"
+    assert feed(guard, "一二三四五") == ""
+    assert feed(guard, "六") == "一二三四"
+
+
+def test_trailing_ascii_tokens_are_held_until_they_end() -> None:
+    """An e-mail address or URL is not sent while it may still grow."""
+    guard = StreamGuard(lambda t: ALLOW, StreamConfig(release_chars=1), lookahead=2)
+    assert feed(guard, "邮箱是zhang.san.42@example") == "邮箱是"
+    assert feed(guard, ".com，请联系") == "zhang.san.42@example.com，请"
 
 
 def test_cut_never_sends_checked_bad_text() -> None:
@@ -43,11 +50,11 @@ def test_a_span_split_across_releases_is_seen_whole() -> None:
     """G-b2: a pattern that starts in text about to be released is inside the checked text."""
 
     def pair(text: str) -> Decision:
-        return Decision("block", ("r",), ("r",)) if "AB" in text else ALLOW
+        return Decision("block", ("r",), ("r",)) if "甲乙" in text else ALLOW
 
     guard = StreamGuard(pair, StreamConfig(release_chars=1, context_chars=0), lookahead=2)
-    assert feed(guard, "xxA") == "x"
-    assert feed(guard, "B") == "" and guard.blocked is not None
+    assert feed(guard, "丙丙甲") == "丙"
+    assert feed(guard, "乙") == "" and guard.blocked is not None
 
 
 def test_digit_runs_are_held_until_they_end() -> None:

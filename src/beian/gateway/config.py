@@ -64,9 +64,11 @@ class PolicyConfig(_Strict):
 class StreamConfig(_Strict):
     """How streamed answers are held back and checked (see docs/gateway.md)."""
 
-    lookahead_chars: int = Field(default=32, ge=1)
-    """Characters always held back behind the released text; raised at start to twice the
-    longest keyword, so a pattern that starts in released text is always seen whole."""
+    lookahead_chars: int | None = Field(default=None, ge=1)
+    """Characters always held back behind the released text. Default: the largest context
+    the output detectors use to flag a span (gateway/reach.py: 184 with the default detectors),
+    so a span that starts in released text was seen with all its context. Smaller values
+    answer sooner and may release the start of a flagged span."""
     release_chars: int = Field(default=48, ge=1)
     """With no sentence end, text is released once this many characters wait past the
     look-ahead ..."""

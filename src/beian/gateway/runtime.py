@@ -16,6 +16,7 @@ from beian.detect.setup import DetectionSetup, resolve_setup
 from beian.errors import ConfigError
 from beian.gateway.audit import AuditLog, Trace
 from beian.gateway.config import GatewayConfig
+from beian.gateway.reach import stream_lookahead
 from beian.gateway.sanctions import Sanctions
 from beian.gateway.screen import Screener, resolve_policy
 from beian.gateway.upstream import Upstream
@@ -68,8 +69,7 @@ class Gateway:
         self.audit = AuditLog(store, config.audit)
         self.sanctions = Sanctions(config.sanctions)
         self.pruned = self.audit.prune()
-        # Twice the longest keyword: normalisation may skip a filler between two characters.
-        self.lookahead = max(config.stream.lookahead_chars, 2 * self.screener.longest_pattern())
+        self.lookahead = stream_lookahead(detectors.detectors, config.stream.lookahead_chars)
         self._limiter: anyio.CapacityLimiter | None = None
 
     async def run(self, fn: Callable[[*Ts], T], *args: *Ts) -> T:

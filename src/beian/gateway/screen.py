@@ -123,10 +123,6 @@ class Screener:
             out[i] = d
         return out
 
-    def longest_pattern(self) -> int:
-        """Longest keyword pattern of the detectors (0 without a keyword detector)."""
-        return max((int(getattr(d, "_longest", 0)) for d in self.detectors.detectors), default=0)
-
 
 def merge(decisions: Iterable[Decision]) -> Decision:
     """One decision from several: strictest action, union of risks and findings."""

@@ -9,8 +9,9 @@ before the unsent part) and releases up to that point, or blocks.
 Why this never releases a character of a flagged span: a span the detectors find (a keyword, an
 ID number) is at most ``lookahead`` characters long, so a span that starts in the released part
 ends inside the text that was checked, and was seen. Trailing runs of digits and separators are
-never released before they end, so an ID, phone or card number cannot be sent digit by digit
-while its last digits are still to come (reliability G-b2).
+never released before they end (nor trailing ASCII tokens: e-mail addresses, URLs), so an ID,
+phone or card number cannot be sent digit by digit while its last digits are still to come
+(reliability G-b2).
 """
 
 from __future__ import annotations
@@ -23,6 +24,15 @@ from beian.gateway.screen import ALLOW, Decision
 
 _NUMBERISH = re.compile(r"[\d\uff10-\uff19xX*＊\s\-－—+＋()（）.．/]*\Z")
 """A trailing run that may still grow into an ID, phone or card number."""
+_TOKEN_CHARS = r"[A-Za-z0-9_.@+\-%/:~]"
+_TOKEN = re.compile(_TOKEN_CHARS + r"*\Z")
+_TOKEN_CHAR = re.compile(_TOKEN_CHARS)
+"""A trailing ASCII token that may still grow into an e-mail address or URL."""
+
+
+def _inside_token(text: str, i: int) -> bool:
+    """Whether the ASCII sentence end at ``i`` is part of a token (``example.com``, ``3.5``)."""
+    return text[i].isascii() and i + 1 < len(text) and _TOKEN_CHAR.match(text[i + 1]) is not None
 
 
 class StreamGuard:
@@ -71,13 +81,14 @@ class StreamGuard:
     def _point(self) -> int:
         """Where the next release would end (``sent`` when nothing is due)."""
         limit = len(self.text) - self.lookahead
-        run = _NUMBERISH.search(self.text, max(0, self.sent))
-        if run is not None:
-            limit = min(limit, run.start())
+        for pattern in (_NUMBERISH, _TOKEN):
+            run = pattern.search(self.text, self.sent)
+            if run is not None:
+                limit = min(limit, run.start())
         if limit <= self.sent:
             return self.sent
         for i in range(limit - 1, self.sent - 1, -1):
-            if self.text[i] in self._ends:
+            if self.text[i] in self._ends and not _inside_token(self.text, i):
                 return i + 1
         return limit if limit - self.sent >= self._config.release_chars else self.sent
 
