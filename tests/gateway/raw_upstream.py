@@ -52,6 +52,8 @@ class RawUpstream:
     one_request_per_connection: bool = False
     """Answer one request per keep-alive connection, then drop the next one unanswered: what a
     pooled connection the upstream closed while idle looks like to the gateway."""
+    chunk_delay: float = 0.0
+    """Seconds between two streamed events (a model generating at a given speed)."""
     requests: list[Body] = field(default_factory=list)
     _httpd: ThreadingHTTPServer | None = None
 
@@ -115,7 +117,7 @@ def _handler(server: RawUpstream) -> type[BaseHTTPRequestHandler]:
                     data = item if isinstance(item, bytes) else json.dumps(item).encode()
                     self.wfile.write(b"data: " + data + b"\n\n")
                     self.wfile.flush()
-                    time.sleep(0)
+                    time.sleep(server.chunk_delay)
             except OSError:  # the gateway cut the stream and hung up: expected
                 pass
 
