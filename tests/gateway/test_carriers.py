@@ -197,3 +197,24 @@ def test_non_text_parts_are_refused_not_forwarded(
     assert resp.status_code == 400 and "image_url" in resp.json()["error"]["message"]
     assert raw.requests == []
     assert httpx.get(gw.url + "/healthz").status_code == 200
+
+
+def test_stream_usage_after_the_finish_chunk_is_passed_on(
+    serve: Callable[..., Running], raw: RawUpstream
+) -> None:
+    usage = {"id": "chatcmpl-up", "object": "chat.completion.chunk", "created": 1, "model": "m",
+             "choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": 2,
+                                      "total_tokens": 3}}  # fmt: skip
+    raw.answer = lambda body: [*stream_of("长城很长。")[:-1], usage, b"[DONE]"]
+    gw = gateway_on(serve, raw)
+    chunks = list(
+        gw.client().chat.completions.create(
+            model="m",
+            messages=[{"role": "user", "content": "介绍长城"}],
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+    )
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == "（本回答由人工智能生成）长城很长。"
+    assert chunks[-1].usage is not None and chunks[-1].usage.total_tokens == 3

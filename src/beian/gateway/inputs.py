@@ -4,7 +4,7 @@ The client writes the whole request, system prompt and "assistant" history inclu
 role is screened, with ``name``, tool calls and every text-bearing content part. A message field
 or content part the gateway does not know is refused (:class:`Unscreenable`), never forwarded:
 the model could read text the detectors never saw. Fields outside ``messages`` (tools, response
-formats, metadata) are screened as one text made of all their strings.
+formats, stop sequences) are screened string by string.
 """
 
 from __future__ import annotations
@@ -24,8 +24,13 @@ _PLAIN = frozenset({"name", "refusal", "reasoning_content", "reasoning"})
 """Message fields holding a string (or null) that the model reads."""
 _IDS = frozenset({"role", "tool_call_id", "prefix"})
 """Message fields that carry no text for the model (checked for type only)."""
-_NOT_TEXT = frozenset({"messages", "model", "user", "stream", "n"})
-"""Top-level fields not screened as text (``messages`` is screened message by message)."""
+_NOT_TEXT = frozenset({
+    "messages", "model", "user", "stream", "n", "stream_options", "metadata", "store",
+    "service_tier", "reasoning_effort", "modalities", "tool_choice", "logit_bias",
+})  # fmt: skip
+"""Top-level fields the model does not read as text (``messages`` is screened message by
+message); the strings of every other field (tools, response formats, predictions, stop
+sequences, provider extras) are screened one by one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +61,7 @@ def request_texts(body: Body) -> InputTexts:
         units.extend(texts)
         if message.get("role") == "user":
             user_turns.append("".join(texts))
-    extra = "\n".join(s for key, v in body.items() if key not in _NOT_TEXT for s in strings(v))
-    if extra:
-        units.append(extra)
+    units += [s for key, v in body.items() if key not in _NOT_TEXT for s in strings(v)]
     return InputTexts(tuple(units), tuple(user_turns))
 
 
@@ -145,15 +148,14 @@ def _string(value: Any, where: str) -> str:
 
 
 def strings(value: Any) -> Iterator[str]:
-    """Every string in a JSON value, keys included (iterative; depth was checked before)."""
+    """Every string value in a JSON value (iterative; depth was checked before). Keys are left
+    out: they are field names, and short identifiers only add noise to the classifier."""
     todo = [value]
     while todo:
         node = todo.pop()
         if isinstance(node, str):
             yield node
         elif isinstance(node, Mapping):
-            for k, v in node.items():
-                yield str(k)
-                todo.append(v)
+            todo.extend(reversed(list(node.values())))
         elif isinstance(node, list):
             todo.extend(reversed(node))

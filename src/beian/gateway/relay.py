@@ -42,6 +42,16 @@ def note(trace: Trace, side: str, decision: Decision) -> None:
         trace.decision = "flagged"
 
 
+async def _nothing() -> AsyncIterator[Body]:
+    return
+    yield
+
+
+def _usage(item: Body) -> bytes:
+    """A chunk without choices (usage), with only the fields the gateway knows."""
+    return sse({k: v for k, v in item.items() if k in _CHUNK_KEYS} | {"choices": []})
+
+
 def _bad(message: str) -> UpstreamError:
     return UpstreamError(502, error(message, "upstream_error"), 200)
 
@@ -61,6 +71,7 @@ class _Stream:
         self.created = 0
         self.labelled = False
         self.done = False
+        self.cut = False
         self.blocked: Decision | None = None
 
     def adopt(self, item: Body) -> None:
@@ -139,12 +150,15 @@ async def relay(
         if first is not None:
             async for event in _relay_chunk(st, first):
                 yield event
-        if not st.done:
-            async for item in upstream:
-                async for event in _relay_chunk(st, item):
-                    yield event
-                if st.done:
-                    break
+        async for item in upstream if not st.cut else _nothing():
+            if st.done:  # after the finish chunk, only the usage chunk is passed on
+                if item.get("choices") == []:
+                    yield _usage(item)
+                continue
+            async for event in _relay_chunk(st, item):
+                yield event
+            if st.cut:  # stop reading: the rest of the answer is not wanted
+                break
         if not st.done:
             raise _bad("upstream stream ended before the answer finished")
     except UpstreamError as exc:
@@ -172,7 +186,7 @@ async def _relay_chunk(st: _Stream, item: Body) -> AsyncIterator[bytes]:
     if not isinstance(choices, list):
         raise _bad("upstream sent a chunk without choices")
     if not choices:  # e.g. the usage chunk: no text
-        yield sse({k: v for k, v in item.items() if k in _CHUNK_KEYS} | {"choices": []})
+        yield _usage(item)
         return
     choice = choices[0]
     delta = choice.get("delta") if isinstance(choice, Mapping) else None
@@ -252,4 +266,4 @@ async def _cut(st: _Stream, blocked: Decision) -> AsyncIterator[bytes]:
     st.trace.decision = "cut_stream"
     yield st.event({"content": st.gw.config.refusal.stream_cut})
     yield st.event({}, "content_filter")
-    st.done = True
+    st.done = st.cut = True
