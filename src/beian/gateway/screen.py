@@ -99,28 +99,20 @@ class Screener:
             [*texts, "\n".join(texts)] if len(texts) > 1 else list(texts) for texts in choices
         ]
         flat = [t for g in groups for t in g]
-        decided = iter(self._decide(flat, self.output_policy, keep_blank=True))
+        decided = iter(self._decide(flat, self.output_policy))
         return [merge(next(decided) for _ in g) for g in groups]
 
-    def _decide(
-        self, texts: Sequence[str], policy: PolicyConfig, keep_blank: bool = False
-    ) -> list[Decision]:
-        """One decision per text (blank texts are allowed without a check)."""
+    def _decide(self, texts: Sequence[str], policy: PolicyConfig) -> list[Decision]:
+        """One decision per text, in order (blank texts are allowed without a check)."""
+        out = [ALLOW] * len(texts)
         todo = [i for i, t in enumerate(texts) if t.strip()]
-        out = [ALLOW] * len(texts) if keep_blank else []
-        if not todo:
-            return out
         batch = [texts[i] for i in todo]
-        verdicts = (
-            self.detectors.check_batch(batch)
-            if len(batch) > 1
-            else [self.detectors.check(batch[0])]
-        )
-        decisions = [decide(v, policy, len(t)) for v, t in zip(verdicts, batch, strict=True)]
-        if not keep_blank:
-            return decisions
-        for i, d in zip(todo, decisions, strict=True):
-            out[i] = d
+        if len(batch) == 1:
+            verdicts = [self.detectors.check(batch[0])]
+        else:  # the batch path shares the keyword fold with the PII pre-check
+            verdicts = self.detectors.check_batch(batch) if batch else []
+        for i, v in zip(todo, verdicts, strict=True):
+            out[i] = decide(v, policy, len(texts[i]))
         return out
 
 
