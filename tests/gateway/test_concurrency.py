@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from tests.gateway.conftest import Running
 from tests.gateway.helpers import HARM, H, ask, gateway_on, post, row
-from tests.gateway.raw_upstream import RawUpstream, completion, stream_of
+from tests.gateway.raw_upstream import Answer, Body, RawUpstream, completion, stream_of
 
 BENIGN = "长城是中国古代的军事防御工程。它始建于春秋战国时期，全长两万多公里。"
 
@@ -17,7 +17,7 @@ def test_concurrent_requests_are_screened_like_sequential_ones(
 ) -> None:
     """Detectors run in several threads at once (keyword scratch spaces are per thread)."""
 
-    def answer(body: dict[str, object]) -> object:
+    def answer(body: Body) -> Answer:
         text = HARM if "有害" in str(body["messages"]) else BENIGN
         return stream_of(text) if body.get("stream") else completion({"content": text})
 
