@@ -20,10 +20,17 @@ def feed(guard: StreamGuard, delta: str) -> str:
 
 
 def test_releases_at_sentence_ends_behind_the_lookahead() -> None:
-    guard = StreamGuard(check, StreamConfig(release_chars=100), lookahead=4)
+    guard = StreamGuard(check, StreamConfig(release_chars=3), lookahead=4)
     assert feed(guard, "你好。今天") == ""  # the sentence end is inside the look-ahead
     assert feed(guard, "天气好") == "你好。"
     assert guard.finish() == "今天天气好" and guard.released == "你好。今天天气好"
+
+
+def test_waits_for_release_chars_before_checking() -> None:
+    guard = StreamGuard(check, StreamConfig(release_chars=6), lookahead=2)
+    assert feed(guard, "你好。今天天气") == ""  # five characters wait: no check yet
+    assert guard.checks == 0
+    assert feed(guard, "很好") == "你好。" and guard.checks == 1
 
 
 def test_releases_long_text_without_sentence_end() -> None:
@@ -40,9 +47,9 @@ def test_trailing_ascii_tokens_are_held_until_they_end() -> None:
 
 
 def test_cut_never_sends_checked_bad_text() -> None:
-    guard = StreamGuard(check, StreamConfig(release_chars=100), lookahead=3)
+    guard = StreamGuard(check, StreamConfig(release_chars=1), lookahead=3)
     sent = [feed(guard, d) for d in ["一切正常。", "然后", BAD, "事。", "还有更多。"]]
-    assert "".join(sent) == ""  # 坏 arrived while 一切正常。 was still in the look-ahead
+    assert "".join(sent) == "一切正常"  # 坏 arrived while 。然后 was still held back
     assert guard.blocked is not None and guard.finish() == ""
 
 

@@ -70,11 +70,11 @@ class StreamConfig(_Strict):
     so a span that starts in released text was seen with all its context. Smaller values
     answer sooner and may release the start of a flagged span."""
     release_chars: int = Field(default=48, ge=1)
-    """With no sentence end, text is released once this many characters wait past the
-    look-ahead ..."""
+    """Text is released once this many characters wait before the look-ahead (each release
+    re-checks the text so far, so fewer, larger releases cost less CPU) ..."""
     sentence_ends: str = "。！？!?.；;\n"
-    """... else it is released up to the last sentence end before the look-ahead."""
-    context_chars: int = Field(default=4000, ge=0)
+    """... up to the last sentence end among them, if any."""
+    context_chars: int = Field(default=2000, ge=0)
     """Already-released characters checked again with each release (the whole answer up to
     this size, so document-level detectors see the text so far, not one window)."""
 

@@ -1,10 +1,10 @@
 """Streamed answers: release text only once the text so far has been cleared, with a look-ahead.
 
 Upstream deltas are appended to ``text``; the client has seen ``text[:sent]``. A release is due
-when a sentence end lies at least ``lookahead`` characters before the end of what has arrived
-(or, with no sentence end, when ``release_chars`` characters wait beyond the look-ahead). The
-guard then checks the text so far (the whole answer, or its last ``context_chars`` characters
-before the unsent part) and releases up to that point, or blocks.
+when ``release_chars`` unsent characters lie at least ``lookahead`` characters before the end
+of what has arrived. The guard then checks the text so far (the whole answer, or its last
+``context_chars`` characters before the unsent part) and releases up to the last sentence end
+before the look-ahead (or all of it when there is none), or blocks.
 
 Why this never releases a character of a flagged span: a span the detectors find (a keyword, an
 ID number) is at most ``lookahead`` characters long, so a span that starts in the released part
@@ -79,18 +79,21 @@ class StreamGuard:
         return self._release_to(len(self.text))
 
     def _point(self) -> int:
-        """Where the next release would end (``sent`` when nothing is due)."""
+        """Where the next release would end (``sent`` when nothing is due).
+
+        Due once ``release_chars`` characters wait before the look-ahead (each release costs a
+        check of the text so far); it then ends at the last sentence end there, if any."""
         limit = len(self.text) - self.lookahead
         for pattern in (_NUMBERISH, _TOKEN):
             run = pattern.search(self.text, self.sent)
             if run is not None:
                 limit = min(limit, run.start())
-        if limit <= self.sent:
+        if limit - self.sent < self._config.release_chars:
             return self.sent
         for i in range(limit - 1, self.sent - 1, -1):
             if self.text[i] in self._ends and not _inside_token(self.text, i):
                 return i + 1
-        return limit if limit - self.sent >= self._config.release_chars else self.sent
+        return limit
 
     def _release_to(self, upto: int) -> str:
         if upto <= self.sent:  # nothing new since the last check covered the whole text
