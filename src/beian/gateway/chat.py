@@ -16,9 +16,10 @@ from beian.gateway.answers import (
 )
 from beian.gateway.audit import Trace
 from beian.gateway.inputs import InputTexts, request_texts
-from beian.gateway.limits import LimitsConfig, Unscreenable, parse_body, read_body
+from beian.gateway.limits import Unscreenable, parse_body, read_body
 from beian.gateway.relay import SSE_HEADERS, note, relay
 from beian.gateway.runtime import Gateway
+from beian.gateway.screen import Decision
 from beian.gateway.shapes import SSE_DONE, Body, chunk, completion, error, sse
 from beian.gateway.upstream import UpstreamError
 
@@ -38,16 +39,17 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
         return await gw.finish(trace, t0, JSONResponse(body, status_code=500))
 
 
-def _prepare(raw: bytes, limits: LimitsConfig) -> tuple[Body, InputTexts]:
-    """Parse and take apart the body (CPU work: run in the screening pool)."""
-    body = parse_body(raw, limits)
-    return body, request_texts(body)
+def _prepare(gw: Gateway, raw: bytes) -> tuple[Body, InputTexts, Decision]:
+    """Parse, take apart and screen the body: CPU work, run in the screening pool in one hop."""
+    body = parse_body(raw, gw.config.limits)
+    texts = request_texts(body)
+    return body, texts, gw.screener.check_input(texts.to_check())
 
 
 async def _chat(gw: Gateway, request: Request, trace: Trace, t0: float) -> Response:
     try:
         raw = await read_body(request, gw.config.limits.max_body_bytes)
-        body, texts = await gw.run(_prepare, raw, gw.config.limits)
+        body, texts, decision = await gw.run(_prepare, gw, raw)
     except Unscreenable as exc:
         # Unscreenable input is refused, never forwarded (G-g3); audited like any request.
         trace.decision = "invalid_request"
@@ -63,7 +65,6 @@ async def _chat(gw: Gateway, request: Request, trace: Trace, t0: float) -> Respo
         msg = gw.config.refusal.suspended
         return await gw.finish(trace, t0, _err(403, msg, "permission_denied", "user_suspended"))
     trace.input_text = texts.audit_text()
-    decision = await gw.run(gw.screener.check_input, texts.to_check())
     note(trace, "input", decision)
     trace.sanction = gw.sanctions.record(trace.user_id, decision.is_block)
     if decision.is_block:
