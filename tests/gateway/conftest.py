@@ -18,6 +18,7 @@ from beian.detect.detector_set import DetectorSet
 from beian.gateway import Gateway, GatewayConfig, create_app
 from beian.standard import load_profile
 from beian.store import Store, open_store
+from tests.gateway.raw_upstream import RawUpstream
 from tests.gateway.upstream import StreamingOpenAIServer
 
 BENIGN_ANSWER = "长城是中国古代的军事防御工程。它始建于春秋战国时期，全长两万多公里。"
@@ -37,6 +38,16 @@ def detectors() -> DetectorSet:
 @pytest.fixture
 def upstream() -> Iterator[StreamingOpenAIServer]:
     server = StreamingOpenAIServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def raw() -> Iterator[RawUpstream]:
+    """An upstream sending exactly the bytes a test scripts (odd shapes, broken streams)."""
+    server = RawUpstream().start()
     try:
         yield server
     finally:

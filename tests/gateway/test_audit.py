@@ -84,9 +84,9 @@ def test_text_kept_when_configured_and_stream_audit(
     (row,) = _rows(gw)
     assert row.route == "chat.stream" and row.decision == "cut_stream"
     assert row.input_text == PROMPT
-    assert row.output_text is not None and harmful in row.output_text  # what upstream generated
-    assert row.data["sent_chars"] == len(BENIGN_ANSWER)
-    assert row.data["withheld_chars"] == len(harmful)
+    assert row.output_text is not None and "打倒共产党" in row.output_text  # what upstream sent
+    assert row.data["sent_chars"] <= len(BENIGN_ANSWER)  # held back: nothing harmful was sent
+    assert row.data["sent_chars"] + row.data["withheld_chars"] == len(row.output_text)
     assert row.output_risks
 
 

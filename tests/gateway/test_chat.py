@@ -57,21 +57,21 @@ def test_blocked_input_never_reaches_upstream(
     assert upstream.chat_requests() == []
 
 
-def test_every_user_turn_when_configured(
+def test_every_user_turn_in_both_scopes(
     serve: Callable[..., Running], upstream: StreamingOpenAIServer
 ) -> None:
+    """G-c1: an earlier user turn is screened whatever ``input_scope`` says."""
     upstream.add_rule(reply=BENIGN_ANSWER)
     messages: list[dict[str, str]] = [
         {"role": "user", "content": HARMFUL_INPUT},
         {"role": "assistant", "content": "抱歉"},
         {"role": "user", "content": "那请介绍一下长城的历史吧"},
     ]
-    latest = serve()
-    assert _ask_messages(latest.client(), messages).startswith(LABEL)
-    every = serve(input_scope="all_user")
-    out = every.client().chat.completions.create(model="m", messages=messages)  # type: ignore[arg-type]
-    assert out.choices[0].finish_reason == "content_filter"
-    assert len(upstream.chat_requests()) == 1
+    for scope in ("latest", "all_user"):
+        client = serve(input_scope=scope).client()
+        out = client.chat.completions.create(model="m", messages=messages)  # type: ignore[arg-type]
+        assert out.choices[0].finish_reason == "content_filter"
+    assert upstream.chat_requests() == []
 
 
 def test_flag_policy_passes_and_is_audited(
@@ -116,8 +116,8 @@ def test_stream_benign_is_labelled_and_complete(
 def test_stream_turning_harmful_is_cut(
     serve: Callable[..., Running], upstream: StreamingOpenAIServer
 ) -> None:
-    upstream.add_rule(reply=BENIGN_ANSWER + HARMFUL_ANSWER + "第一步……" * 20)
-    gw = serve()
+    upstream.add_rule(reply=BENIGN_ANSWER * 3 + HARMFUL_ANSWER + "第一步……" * 20)
+    gw = serve(stream={"lookahead_chars": 32})  # short, so that some benign text goes first
     stream = gw.client().chat.completions.create(
         model="m", messages=[{"role": "user", "content": "请讲讲唐朝的诗人有哪些"}], stream=True
     )

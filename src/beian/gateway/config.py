@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from beian.errors import ConfigError
+from beian.gateway.limits import LimitsConfig
 
 Action = Literal["block", "flag", "allow"]
 """What happens to a text carrying a risk: refuse it, pass it and audit it, or pass it."""
@@ -61,14 +62,21 @@ class PolicyConfig(_Strict):
 
 
 class StreamConfig(_Strict):
-    """How streamed answers are held back and checked (see design/gateway.md)."""
+    """How streamed answers are held back and checked (see docs/gateway.md)."""
 
+    lookahead_chars: int | None = Field(default=None, ge=1)
+    """Characters always held back behind the released text. Default: the largest context
+    the output detectors use to flag a span (gateway/reach.py: 184 with the default detectors),
+    so a span that starts in released text was seen with all its context. Smaller values
+    answer sooner and may release the start of a flagged span."""
     release_chars: int = Field(default=48, ge=1)
-    """Pending text is checked and released once it reaches this many characters ..."""
+    """Text is released once this many characters wait before the look-ahead (each release
+    re-checks the text so far, so fewer, larger releases cost less CPU) ..."""
     sentence_ends: str = "。！？!?.；;\n"
-    """... or when it ends a sentence (earlier release, fewer withheld characters)."""
-    context_chars: int = Field(default=200, ge=0)
-    """Already-released characters checked again together with the pending text."""
+    """... up to the last sentence end among them, if any."""
+    context_chars: int = Field(default=2000, ge=0)
+    """Already-released characters checked again with each release (the whole answer up to
+    this size, so document-level detectors see the text so far, not one window)."""
 
 
 class LabelConfig(_Strict):
@@ -177,7 +185,7 @@ class GatewayConfig(_Strict):
     scoring: dict[str, Any] = {}
     """``ScoringOptions`` of the DetectorSet (thresholds, allow-list)."""
     input_scope: Literal["latest", "all_user"] = "latest"
-    """Screen the latest user message (6 b) or every user message of the request."""
+    """Kept so older configs load: every message of every role is screened either way."""
     input_policy: PolicyConfig = Field(default_factory=PolicyConfig)
     output_policy: PolicyConfig = Field(default_factory=PolicyConfig)
     stream: StreamConfig = Field(default_factory=StreamConfig)
@@ -186,6 +194,7 @@ class GatewayConfig(_Strict):
     sanctions: SanctionsConfig = Field(default_factory=SanctionsConfig)
     complaints: ComplaintsConfig = Field(default_factory=ComplaintsConfig)
     refusal: RefusalConfig = Field(default_factory=RefusalConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
     user_header: str = "X-Beian-User"
     """Header naming the end user (else the request's OpenAI ``user`` field). With keys it
     names an end user *under* the key's user, never replacing it."""

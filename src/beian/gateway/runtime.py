@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar, TypeVarTuple
 
+import anyio
 import anyio.to_thread
 from starlette.responses import Response
 
@@ -15,11 +17,15 @@ from beian.errors import ConfigError
 from beian.gateway.audit import AuditLog, Trace
 from beian.gateway.config import GatewayConfig
 from beian.gateway.keys import KeyStore
+from beian.gateway.reach import stream_lookahead
 from beian.gateway.sanctions import Sanctions
 from beian.gateway.screen import Screener, resolve_policy
 from beian.gateway.upstream import Upstream
 from beian.standard import DEFAULT_PROFILE, Profile, load_profile
 from beian.store import Store, open_store
+
+T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
 
 
 def gateway_detectors(config: GatewayConfig, setup: DetectionSetup | None) -> DetectorSet:
@@ -66,6 +72,15 @@ class Gateway:
         self.sanctions = Sanctions(config.sanctions)
         self.adopted = self.audit.adopt_unchained()
         self.pruned = self.audit.prune()
+        self.lookahead = stream_lookahead(detectors.detectors, config.stream.lookahead_chars)
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    async def run(self, fn: Callable[[*Ts], T], *args: *Ts) -> T:
+        """``fn(*args)`` in the screening thread pool: detectors are CPU work and must not
+        stall the event loop, or one large request delays every client (reliability G-g2)."""
+        if self._limiter is None:  # created here: a limiter belongs to the running event loop
+            self._limiter = anyio.CapacityLimiter(self.config.limits.screen_threads)
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
 
     def label(self, text: str) -> str:
         """``text`` with the explicit AI label at the configured position (L-01/L-02)."""

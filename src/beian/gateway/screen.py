@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,22 +85,35 @@ class Screener:
         self.output_policy = output_policy
 
     def check_input(self, texts: Sequence[str]) -> Decision:
-        """Decision over the user texts of one request (the strictest one wins)."""
-        todo = [t for t in texts if t.strip()]
-        if not todo:
-            return ALLOW
-        verdicts = (
-            self.detectors.check_batch(todo) if len(todo) > 1 else [self.detectors.check(todo[0])]
-        )
-        return merge(
-            decide(v, self.input_policy, len(t)) for v, t in zip(verdicts, todo, strict=True)
-        )
+        """Decision over the texts of one request (the strictest one wins)."""
+        return merge(self._decide(texts, self.input_policy))
 
     def check_output(self, text: str) -> Decision:
-        """Decision over (a window of) an answer."""
-        if not text.strip():
-            return ALLOW
-        return decide(self.detectors.check(text), self.output_policy, len(text))
+        """Decision over (the text so far of) an answer."""
+        return merge(self._decide([text], self.output_policy))
+
+    def check_answers(self, choices: Sequence[Sequence[str]]) -> list[Decision]:
+        """One decision per answer from the texts of its carriers, each alone and joined
+        (so a document-level detector also sees the answer as a whole)."""
+        groups = [
+            [*texts, "\n".join(texts)] if len(texts) > 1 else list(texts) for texts in choices
+        ]
+        flat = [t for g in groups for t in g]
+        decided = iter(self._decide(flat, self.output_policy))
+        return [merge(next(decided) for _ in g) for g in groups]
+
+    def _decide(self, texts: Sequence[str], policy: PolicyConfig) -> list[Decision]:
+        """One decision per text, in order (blank texts are allowed without a check)."""
+        out = [ALLOW] * len(texts)
+        todo = [i for i, t in enumerate(texts) if t.strip()]
+        batch = [texts[i] for i in todo]
+        if len(batch) == 1:
+            verdicts = [self.detectors.check(batch[0])]
+        else:  # the batch path shares the keyword fold with the PII pre-check
+            verdicts = self.detectors.check_batch(batch) if batch else []
+        for i, v in zip(todo, verdicts, strict=True):
+            out[i] = decide(v, policy, len(texts[i]))
+        return out
 
 
 def merge(decisions: Iterable[Decision]) -> Decision:
@@ -117,29 +130,3 @@ def merge(decisions: Iterable[Decision]) -> Decision:
             findings=out.findings + d.findings,
         )
     return out
-
-
-def user_texts(messages: Any, scope: str) -> list[str]:
-    """The user texts to screen: the latest user message, or all of them (``all_user``)."""
-    if not isinstance(messages, list):
-        return []
-    texts = [
-        message_text(m) for m in messages if isinstance(m, Mapping) and m.get("role") == "user"
-    ]
-    if scope == "latest":
-        return texts[-1:]
-    return texts
-
-
-def message_text(message: Mapping[str, Any]) -> str:
-    """Text of a message whose content is a string or a list of content parts."""
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(
-            str(p.get("text", ""))
-            for p in content
-            if isinstance(p, Mapping) and p.get("type") == "text"
-        )
-    return ""

@@ -9,7 +9,11 @@ from typing import Any
 import httpx
 
 from beian.gateway.config import UpstreamConfig
+from beian.gateway.limits import Unscreenable, check_tree
 from beian.gateway.shapes import Body, error
+
+_STALE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+"""Errors of a pooled connection the upstream closed while it sat idle: tried once more."""
 
 
 class UpstreamError(Exception):
@@ -46,6 +50,25 @@ def _unreachable(exc: httpx.HTTPError) -> UpstreamError:
     )
 
 
+def _bad(message: str) -> UpstreamError:
+    return UpstreamError(502, error(message, "upstream_error"), 200)
+
+
+def _event(payload: str) -> Body:
+    """One streamed event: a JSON object of valid Unicode, else the stream failed (G-a1)."""
+    try:
+        event = json.loads(payload)
+    except (ValueError, RecursionError):
+        raise _bad("upstream sent an event that is not JSON") from None
+    if not isinstance(event, dict):
+        raise _bad("upstream sent an event that is not a JSON object")
+    try:
+        check_tree(event, 64, "upstream event")
+    except Unscreenable as exc:
+        raise _bad(str(exc)) from None
+    return event
+
+
 class Upstream:
     """One pooled async HTTP client to the upstream base URL."""
 
@@ -60,17 +83,30 @@ class Upstream:
         auth = f"Bearer {self._api_key}" if self._api_key else incoming.get("authorization", "")
         return {"Authorization": auth} if auth else {}
 
+    async def _send(self, body: Body, headers: Mapping[str, str], stream: bool) -> httpx.Response:
+        """POST to the chat endpoint, once more on a stale pooled connection (a keep-alive
+        connection the upstream closed is only found out when it is reused)."""
+        for attempt in (1, 2):
+            request = self._client.build_request(
+                "POST", "/chat/completions", json=body, headers=dict(headers)
+            )
+            try:
+                return await self._client.send(request, stream=stream)
+            except _STALE as exc:
+                if attempt == 2:
+                    raise _unreachable(exc) from None
+            except httpx.HTTPError as exc:
+                raise _unreachable(exc) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
     async def chat(self, body: Body, headers: Mapping[str, str]) -> tuple[int, Body]:
         """Non-streaming chat completion; UpstreamError on failure."""
-        try:
-            resp = await self._client.post("/chat/completions", json=body, headers=dict(headers))
-        except httpx.HTTPError as exc:
-            raise _unreachable(exc) from None
+        resp = await self._send(body, headers, stream=False)
         if resp.status_code >= 400:
             raise _failed(resp, resp.content)
         try:
             data = resp.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise UpstreamError(
                 502, error("upstream sent invalid JSON", "upstream_error"), 200
             ) from None
@@ -78,23 +114,19 @@ class Upstream:
 
     async def stream(self, body: Body, headers: Mapping[str, str]) -> AsyncGenerator[Body, None]:
         """Streamed chat completion: each SSE ``data:`` payload, until ``[DONE]``."""
-        request = self._client.build_request(
-            "POST", "/chat/completions", json={**body, "stream": True}, headers=dict(headers)
-        )
-        try:
-            resp = await self._client.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            raise _unreachable(exc) from None
+        resp = await self._send({**body, "stream": True}, headers, stream=True)
         try:
             if resp.status_code >= 400:
                 raise _failed(resp, await resp.aread())
+            if not resp.headers.get("content-type", "").startswith("text/event-stream"):
+                raise _bad("upstream did not answer with an event stream")
             async for line in resp.aiter_lines():
                 if not line.startswith("data:"):
                     continue
                 payload = line[5:].strip()
                 if payload == "[DONE]":
                     break
-                yield json.loads(payload)
+                yield _event(payload)
         except httpx.HTTPError as exc:
             raise _unreachable(exc) from None
         finally:
