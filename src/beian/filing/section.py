@@ -1,0 +1,60 @@
+"""Report section ``filing``: concludes on 6.a from the register and the imported list.
+
+It runs before the attestation section (order 85 < 90), so its conclusion wins when the
+register knows the service's base model; otherwise it returns nothing and the provider's
+attestation decides as before. The provider's attestation files for 6.a are kept as evidence.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from beian.assess import attestations
+from beian.assess.context import AssessContext
+from beian.assess.evidence import ClauseEvidence, EvidenceRef
+from beian.filing.evidence import CLAUSE, base_model_evidence, display_note
+from beian.registry import registry
+from beian.standard import Profile
+
+
+class FilingSection:
+    """6.a from the filing register; the display check as a note."""
+
+    name = "filing"
+    order = 85
+
+    def clauses(self, profile: Profile) -> list[str]:
+        return [c.id for c in profile.clauses if c.id == CLAUSE]
+
+    def build(self, ctx: AssessContext) -> list[ClauseEvidence]:
+        service = ctx.workspace.config.service
+        note = display_note(ctx.store, service)
+        if note:
+            ctx.notes.append(note)
+        if not self.clauses(ctx.profile):
+            return []
+        result = base_model_evidence(ctx.store, service)
+        if result is None:
+            return []
+        return [_with_attestation(result, ctx)]
+
+
+def _with_attestation(result: ClauseEvidence, ctx: AssessContext) -> ClauseEvidence:
+    """Keep the provider's own 6.a evidence files (paths made workspace-relative)."""
+    folder = ctx.workspace.path("attestations")
+    att = attestations.load(folder)
+    answer = att.clauses.get(CLAUSE) if att else None
+    if answer is None:
+        return result
+    refs, _missing = attestations.evidence_refs(folder, answer.evidence)
+    base = PurePosixPath(ctx.workspace.config.paths.attestations)
+    moved = [EvidenceRef(kind="file", ref=str(base / r.ref), sha256=r.sha256) for r in refs]
+    return result.model_copy(
+        update={"evidence": [*result.evidence, *moved], "explanation": answer.explanation}
+    )
+
+
+@registry.register("report_section", "filing", version="1")
+def _factory(_options: object) -> FilingSection:
+    """6.a (base model filed) from the filing register and the imported CAC list."""
+    return FilingSection()
