@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from beian.cli._common import console, folding, print_json
+from beian.cli._common import print_json
 from beian.cli.filing_common import (
     JsonOpt,
     LangOpt,
@@ -38,9 +37,10 @@ def _report(result: ImportResult, lang: Lang) -> None:
         say(
             lang,
             f"批次 {result.batch_id}：共 {c['rows']} 行，导入 {c['imported']}，重复 {c['duplicate']}，"
-            f"拒绝 {c['rejected']}",
+            f"拒绝 {c['rejected']}（其中表头/空行 {c['header_or_empty']}）",
             f"batch {result.batch_id}: {c['rows']} rows, {c['imported']} imported, "
-            f"{c['duplicate']} duplicate, {c['rejected']} rejected",
+            f"{c['duplicate']} duplicate, {c['rejected']} rejected "
+            f"({c['header_or_empty']} of them header or empty rows)",
         )
     )
     for note in result.notes:
@@ -102,18 +102,10 @@ def lookup_cmd(
             )
         )
     else:
-        heads = (
-            ("模型名称", "备案号", "备案单位", "属地", "备案时间", "来源")
-            if lg == "zh"
-            else ("model", "number", "company", "province", "filed on", "source")
-        )
-        table = folding(Table(*heads))
         for h in hits:
-            mark = "" if h.exact else say(lg, "（部分匹配）", " (partial)")
-            table.add_row(
-                h.name + mark, h.number, h.company, h.province, str(h.filed_on or ""), h.ref
-            )
-        console.print(table)
+            mark = "" if h.exact else say(lg, "（部分匹配）", " (partial match)")
+            when = say(lg, "备案时间", "filed on") + f" {h.filed_on}" if h.filed_on else ""
+            typer.echo(f"{h.name}{mark}  {h.number}  {h.company}  {h.province}  {when}  [{h.ref}]")
     if not hits:
         raise typer.Exit(1)
 
