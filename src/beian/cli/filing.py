@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from beian.cli import examples
 from beian.cli._common import console, folding, print_json
 from beian.cli.filing_common import (
     ActorOpt,
@@ -49,7 +50,21 @@ def _line(rec: RecordView, lang: Lang) -> str:
     return f"#{rec.id} {rec.name} [{kind}] {status} {number}"
 
 
-@app.command("add")
+@app.command(
+    "add",
+    epilog=examples.epilog(
+        (
+            (
+                'beian filing add -w my-service --type registration --name "某对话服务" --base-model "星河对话大模型" --base-model-number Beijing-XingHeDuiHua-202405100007',
+                "登记调用已备案模型的应用 / an app calling a filed model",
+            ),
+            (
+                'beian filing add -w my-service --type algorithm_filing --name "某生成合成算法" --launched-on 2026-11-20',
+                "算法备案，10个工作日时钟 / algorithm filing, 10-working-day clock",
+            ),
+        )
+    ),
+)
 def add_cmd(
     name: Annotated[str, typer.Option("--name", help="Algorithm, model or service name.")],
     filing_type: Annotated[
@@ -96,7 +111,15 @@ def add_cmd(
     )
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog=examples.epilog(
+        (
+            ("beian filing list -w my-service", "登记簿 / the register"),
+            ("beian filing list -w my-service --status filed --json", ""),
+        )
+    ),
+)
 def list_cmd(
     status: Annotated[str | None, typer.Option("--status", help="Only this status.")] = None,
     filing_type: Annotated[str | None, typer.Option("--type", help="Only this type.")] = None,
@@ -130,7 +153,22 @@ def list_cmd(
     console.print(table)
 
 
-@app.command("status")
+@app.command(
+    "status",
+    epilog=examples.epilog(
+        (
+            ("beian filing status -w my-service 1 submitted", "提交 / submitted"),
+            (
+                'beian filing status -w my-service 1 returned --reason "补充附件5"',
+                "退回须写原因 / a return needs a reason",
+            ),
+            (
+                "beian filing status -w my-service 1 filed --number Beijing-XingHeDuiHua-202405100007 --on 2026-12-01",
+                "备案号 / the number issued",
+            ),
+        )
+    ),
+)
 def status_cmd(
     record_id: IdArg,
     target: Annotated[str, typer.Argument(help="submitted|returned|filed|changed|cancelled")],
@@ -158,7 +196,21 @@ def status_cmd(
     typer.echo(_line(rec, lang_of(lang)))
 
 
-@app.command("event")
+@app.command(
+    "event",
+    epilog=examples.epilog(
+        (
+            (
+                'beian filing event -w my-service 1 changed --on 2026-12-01 --note "升级基础模型"',
+                "变更：10个工作日内变更备案，并重新评估 / change filing due, §7 h",
+            ),
+            (
+                "beian filing event -w my-service 1 terminated --on 2026-12-01",
+                "终止服务：20个工作日内注销 / cancellation due",
+            ),
+        )
+    ),
+)
 def event_cmd(
     record_id: IdArg,
     kind: Annotated[str, typer.Argument(help="launched | changed | terminated")],
@@ -178,7 +230,17 @@ def event_cmd(
     typer.echo(_line(rec, lang_of(lang)))
 
 
-@app.command("attach")
+@app.command(
+    "attach",
+    epilog=examples.epilog(
+        (
+            (
+                "beian filing attach -w my-service 1 my-service/runs/RUN",
+                "附上评估报告与附件（SHA-256） / attach the dossier by digest",
+            ),
+        )
+    ),
+)
 def attach_cmd(
     record_id: IdArg,
     paths: Annotated[list[Path], typer.Argument(help="Run folder (runs/<id>) or files.")],
@@ -221,7 +283,18 @@ def _all_clocks(st: Any, today: Any) -> list[Clock]:
     return out
 
 
-@app.command("due")
+@app.command(
+    "due",
+    epilog=examples.epilog(
+        (
+            ("beian filing due -w my-service", "期限与提醒 / deadlines and warnings"),
+            (
+                "beian filing due -w my-service --today 2026-12-01 --strict",
+                "逾期时退出码 1 / exit 1 when overdue",
+            ),
+        )
+    ),
+)
 def due_cmd(
     today: Annotated[str | None, typer.Option("--today", help="Count as of this day.")] = None,
     strict: Annotated[

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from beian.cli import examples
 from beian.cli._common import print_json
 from beian.cli.filing_common import (
     JsonOpt,
@@ -156,6 +157,24 @@ def batches_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add the public-list commands to the filing group."""
-    app.command("import-list")(import_cmd)
-    app.command("lookup")(lookup_cmd)
-    app.command("batches")(batches_cmd)
+    imports = (
+        (
+            "beian filing import-list -w my-service 2026年6月备案名单.xlsx --label 2026-06",
+            "导入一批公告名单 / import one published batch",
+        ),
+        (
+            "beian filing import-list -w my-service 登记名单.csv --kind registered",
+            "登记名单 / the registration list",
+        ),
+    )
+    lookups = (
+        ("beian filing lookup -w my-service 星河对话大模型", "按名称 / by model name"),
+        (
+            "beian filing lookup -w my-service Beijing-XingHeDuiHua-202405100007",
+            "按备案号 / by number",
+        ),
+    )
+    batches = (("beian filing batches -w my-service", "导入历史 / import history"),)
+    app.command("import-list", epilog=examples.epilog(imports))(import_cmd)
+    app.command("lookup", epilog=examples.epilog(lookups))(lookup_cmd)
+    app.command("batches", epilog=examples.epilog(batches))(batches_cmd)

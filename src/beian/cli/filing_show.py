@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from beian.cli import examples
 from beian.cli._common import print_json
 from beian.cli.filing_common import (
     ActorOpt,
@@ -135,5 +136,18 @@ def check_display_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add ``show`` and ``check-display`` to the filing group."""
-    app.command("show")(show_cmd)
-    app.command("check-display")(check_display_cmd)
+    show = (
+        (
+            "beian filing show -w my-service 1",
+            "字段、历史、材料复核 / fields, history, dossier re-hashed",
+        ),
+    )
+    display = (
+        (
+            "beian filing check-display -w my-service 1 --url https://example.cn/about",
+            "页面展示模型名称与备案号 / page shows name and number",
+        ),
+        ("beian filing check-display -w my-service 1 --file about.html", ""),
+    )
+    app.command("show", epilog=examples.epilog(show))(show_cmd)
+    app.command("check-display", epilog=examples.epilog(display))(check_display_cmd)

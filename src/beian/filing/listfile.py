@@ -166,10 +166,14 @@ _TESTS: dict[str, Callable[[str], bool]] = {
 }
 
 
-def detect_columns(rows: list[tuple[str, ...]]) -> dict[str, int]:
+def detect_columns(
+    rows: list[tuple[str, ...]], header: dict[int, str] | None = None
+) -> dict[str, int]:
     """Field → column, chosen by the share of cells that look like each field (≥ 50 %).
 
-    The model name is the remaining column with the most text: it has no shape of its own.
+    Fields content cannot place are taken from the header when it names a free column (a
+    registration list's numbers have no confirmed shape to recognise). The model name is
+    otherwise the remaining column with the most text: it has no shape of its own.
     """
     width = max((len(r) for r in rows), default=0)
     scores: list[tuple[float, str, int]] = []
@@ -185,8 +189,11 @@ def detect_columns(rows: list[tuple[str, ...]]) -> dict[str, int]:
     for _share, name, col in sorted(scores, key=lambda t: (-t[0], t[2])):
         if name not in chosen and col not in chosen.values():
             chosen[name] = col
+    for col, name in sorted((header or {}).items()):
+        if name not in chosen and col not in chosen.values():
+            chosen[name] = col
     rest = [c for c in range(width) if c not in chosen.values()]
-    if rest:
+    if rest and "model_name" not in chosen:
         filled = {c: sum(len(r[c]) for r in rows if c < len(r)) for c in rest}
         best = max(rest, key=lambda c: filled[c])
         if filled[best]:

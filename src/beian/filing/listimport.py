@@ -149,7 +149,7 @@ def import_list(
         raise InputError(f"list kind must be one of {', '.join(LIST_KINDS)}, not {list_kind!r}")
     raw = read_rows(path)
     data, results, header = _split(raw)
-    columns = detect_columns([r.cells for r in data])
+    columns = detect_columns([r.cells for r in data], header)
     lacking = [FIELD_LABELS[f] for f in REQUIRED if f not in columns]
     if data and lacking:
         raise InputError(f"{path.name}: cannot find the column(s) {', '.join(lacking)} by content")
