@@ -50,6 +50,15 @@ def test_sample_csv_imports_and_a_second_import_is_all_duplicates(store: Store) 
 def test_swapped_xlsx_is_read_by_content_and_bad_rows_are_flagged(
     store: Store, tmp_path: Path
 ) -> None:
+    _swapped(store, tmp_path)
+
+
+@pytest.mark.postgres
+def test_swapped_xlsx_postgres(pg_store: Store, tmp_path: Path) -> None:
+    _swapped(pg_store, tmp_path)
+
+
+def _swapped(store: Store, tmp_path: Path) -> None:
     import_list(store, SAMPLE_CSV, today=TODAY)
     result = import_list(store, write_swapped_xlsx(tmp_path / "第二批.xlsx"), today=TODAY)
     _accounted(store, result)
