@@ -25,9 +25,7 @@ def _accounted(store: Store, result: ImportResult) -> None:
     c = result.counts
     assert c["imported"] + c["duplicate"] + c["rejected"] == c["rows"] == len(result.rows)
     with store.session() as s:
-        stored = s.scalar(
-            select(func.count()).where(FilingListRow.batch_id == result.batch_id)
-        )
+        stored = s.scalar(select(func.count()).where(FilingListRow.batch_id == result.batch_id))
     assert stored == c["rows"]
 
 

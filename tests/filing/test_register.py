@@ -21,7 +21,9 @@ from beian.store import Store
 
 
 def _walk_to_filed(store: Store) -> int:
-    rec = add_record(store, NewRecord("model_filing", "星河对话大模型", owner="北京星河智能科技有限公司"))
+    rec = add_record(
+        store, NewRecord("model_filing", "星河对话大模型", owner="北京星河智能科技有限公司")
+    )
     assert rec.status == "draft" and rec.subject == "model"
     set_status(store, rec.id, "submitted", on=date(2026, 3, 2))
     with pytest.raises(UserError, match="reason"):
@@ -74,7 +76,9 @@ def test_cancelled_is_final_and_drafts_cannot_change(store: Store) -> None:
 def test_algorithm_number_must_look_like_one(store: Store) -> None:
     with pytest.raises(UserError, match="网信算备"):
         add_record(store, NewRecord("algorithm_filing", "x", number="Beijing-X-202401010001"))
-    ok = add_record(store, NewRecord("algorithm_filing", "x", number="网信算备110108823483901230011号"))
+    ok = add_record(
+        store, NewRecord("algorithm_filing", "x", number="网信算备110108823483901230011号")
+    )
     assert ok.status == "filed"
 
 
