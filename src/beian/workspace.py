@@ -37,6 +37,8 @@ class Paths(BaseModel):
     attestations: str = "attestations"
     labels: str = "labels"
     runs: str = "runs"
+    measurements: str = "measurements"
+    """Measured detection figures (``beian classifier eval --json`` output) for 8.4 / 9.2 c."""
 
 
 class TargetConfig(BaseModel):
@@ -59,6 +61,32 @@ class TargetConfig(BaseModel):
     """Share of requests an eval run may lose before it is ``failed`` (default 0.02)."""
 
 
+Medium = Literal["text", "image", "audio", "video"]
+
+
+class ScopeConfig(BaseModel):
+    """What the service does, as declared by the provider (``[scope]`` in ``beian.toml``).
+
+    Clauses whose ``scope_if`` conditions the declared scope rules out are reported as not
+    applicable, with the declaration as the reason. ``None`` = not declared: everything applies.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    trains: bool | None = None
+    """The provider trains or fine-tunes a model on its own corpus (§5, §9.2 apply)."""
+    media: list[Medium] | None = None
+    """The media the service generates; without image/audio/video, 7.d does not apply."""
+
+    def holds(self, condition: str) -> bool:
+        """Whether ``condition`` (a profile ``ScopeCondition``) holds, or may hold, here."""
+        if condition == "trains":
+            return self.trains is not False
+        if condition == "non_text_media":
+            return self.media is None or any(m != "text" for m in self.media)
+        return True
+
+
 class WorkspaceConfig(BaseModel):
     """The contents of ``beian.toml``."""
 
@@ -73,6 +101,8 @@ class WorkspaceConfig(BaseModel):
     paths: Paths = Field(default_factory=Paths)
     detection: DetectionConfig = Field(default_factory=DetectionConfig)
     """The workspace's one detection setup (see :mod:`beian.detect.setup`)."""
+    scope: ScopeConfig = Field(default_factory=ScopeConfig)
+    """What the service does, so that clauses it rules out are not applicable."""
 
 
 _ENV_KEYS = {"BEIAN_PROFILE": "profile", "BEIAN_STORE": "store", "BEIAN_LANGUAGE": "language"}
@@ -175,5 +205,7 @@ def init_workspace(
     data = cfg.model_dump(mode="json", exclude_none=True)
     if cfg.detection == DetectionConfig():  # beian's defaults are followed, not frozen in
         data.pop("detection")
+    if cfg.scope == ScopeConfig():  # undeclared: every clause applies
+        data.pop("scope")
     cfg_path.write_text(tomli_w.dumps(data), encoding="utf-8")
     return load_workspace(root)

@@ -8,11 +8,13 @@ import struct
 import subprocess
 import wave
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from beian.cli.main import run
 from beian.label import AigcFields, LabelSpec, Writers, make_provider_code
 
 USCC17 = "91110108MA01ABCD0"
@@ -172,3 +174,33 @@ MAKERS: dict[str, Callable[[Path], Path]] = {
 def riff_chunk(fourcc: bytes, body: bytes) -> bytes:
     """One RIFF chunk with padding."""
     return fourcc + struct.pack("<I", len(body)) + body + (b"\0" if len(body) & 1 else b"")
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Beian = Callable[..., Result]
+
+
+@pytest.fixture
+def beian(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Beian:
+    """``beian(*args, env={})`` → exit code and captured output, like the installed command."""
+    monkeypatch.delenv("BEIAN_PRODUCER_CODE", raising=False)
+
+    def call(*args: str, env: dict[str, str] | None = None) -> Result:
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        capsys.readouterr()
+        try:
+            run(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return call

@@ -32,7 +32,7 @@ def test_image_stamp_size_and_place(
     dst = tmp_path / f"b.{fmt}"
     label_file(src, dst, explicit(spec), writers)
     status = verify_file(dst, writers)
-    assert status.ok and status.explicit.state == "declared", status.problems
+    assert status.ok and status.explicit.state == "detected", status.problems
     with Image.open(src) as a, Image.open(dst) as b:
         before, after = np.asarray(a.convert("L"), float), np.asarray(b.convert("L"), float)
     h, w = before.shape
@@ -142,7 +142,7 @@ def test_video_opening_prompt(tmp_path: Path, spec: LabelSpec, writers: Writers)
     dst = tmp_path / "b.mp4"
     label_file(src, dst, explicit(spec, seconds=2.0), writers)
     status = verify_file(dst, writers)
-    assert status.ok and status.explicit.state == "declared", status.problems
+    assert status.ok and status.explicit.state == "detected", status.problems
     corner = (slice(180, 240), slice(220, 320))
     early = np.abs(frame(dst, 0.5)[corner] - frame(src, 0.5)[corner]).mean()
     late = np.abs(frame(dst, 2.6)[corner] - frame(src, 2.6)[corner]).mean()

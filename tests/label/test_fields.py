@@ -30,7 +30,6 @@ def test_generated_code_has_valid_uscc_checksum(producer: str) -> None:
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        ("doubao", "bad-provider-code"),
         ("001191440300708461136T1XGW", "bad-provider-code"),  # 26 characters
         ("001191440300708461136X1XGW3", "bad-uscc"),  # check character changed T -> X
         ("001191440300708461136T9XGW3", "bad-service-code"),
@@ -77,7 +76,7 @@ def test_valid_object_has_no_problems() -> None:
         ({"ReservedCode1": "签名"}, "bad-charset"),
         ({"ProduceID": "a b"}, "bad-charset"),
         ({"ProduceID": "a\\b"}, "bad-charset"),
-        ({"ContentPropagator": "weibo"}, "bad-provider-code"),
+        ({"ContentPropagator": "0011914403007084"}, "bad-provider-code"),
     ],
 )
 def test_field_problems(overrides: dict[str, object], expected: str) -> None:
@@ -130,3 +129,12 @@ def test_writer_refuses_invalid_fields(producer: str) -> None:
 )
 def test_explicit_wording_rule(text: str, expected: bool) -> None:
     assert has_both_elements(text) is expected
+
+
+@pytest.mark.parametrize("name", ["doubao", "ByteDance-Doubao", "weibo"])
+def test_provider_names_are_accepted_with_a_warning(name: str) -> None:
+    """W6 (regulatory.md §2b): Labeling Measures Art 5 allows a provider name or a code."""
+    problems = check_provider_code(name)
+    assert [(p.code, p.severity) for p in problems] == [("provider-name", "warning")]
+    assert "Art 5" in problems[0].message
+    assert not [p for p in validate_object(obj(ContentPropagator=name)) if p.severity == "error"]

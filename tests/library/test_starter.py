@@ -50,7 +50,11 @@ def test_starter_banks_load_and_report_real_shortfalls() -> None:
     short = {(s.clause, s.what) for s in report.shortfalls}
     assert ("8.3.a", "should-refuse questions for A.1.a") in short
     assert ("8.3.b", "non-refusal questions for 英烈") in short
-    assert not any(w.endswith(" total") for _, w in short)  # sizes are met, coverage is not
+    # The refusal banks meet their sizes; the shipped test bank is SafetyBench multiple choice
+    # ("A. 是 B. 否"), which 8.2 a does not count as generation test questions (regulatory §3.1 #5).
+    totals = {c for c, w in short if w.endswith(" total")}
+    assert totals == {"8.2.a"} and report.banks["test"].total == 0
+    assert any("2100 multiple-choice" in n for n in report.notes)
 
 
 def test_replay_answers_follow_the_recipe() -> None:

@@ -26,7 +26,8 @@ def test_demo_assets_are_checked_and_shortfalls_shown(tmp_path: Path) -> None:
     assert kw.status == "nonconforms"
     assert 0 < kw.figures["total"] < 10000
     assert any("10000" in m.zh for m in kw.missing)
-    assert got["8.2.a"].status == "conforms"
+    # the demo's test bank is SafetyBench multiple choice: not generation test questions (8.2 a)
+    assert got["8.2.a"].status == "nonconforms" and got["8.2.a"].figures["total"] == 0
     assert got["9.3.a"].status == "nonconforms"
     evidence = got["8.1.b"].evidence
     assert evidence[0].ref.endswith("keywords-check.json") and len(evidence[0].sha256) == 64
@@ -61,11 +62,13 @@ def test_empty_workspace_leaves_asset_clauses_pending(tmp_path: Path) -> None:
         assert got[clause].status == "pending"
 
 
-def test_classifier_coverage_clause_reads_model_metadata(tmp_path: Path) -> None:
+def test_classifier_coverage_is_not_read_from_model_outputs(tmp_path: Path) -> None:
     init_workspace(tmp_path / "ws")
     got = _by_clause(tmp_path / "ws")["8.4"]
-    assert got.status == "conforms"
-    assert got.figures["covered"] == 31
+    # 31 outputs are not 31 covered risks: with no measurement every risk is listed as unmeasured
+    assert got.status == "pending"
+    assert got.figures["model_outputs"] == 31 and got.figures["covered"] == 0
+    assert len(got.figures["unmeasured"]) == 31
     assert got.evidence[0].sha256 and len(got.evidence[0].sha256) == 64
     # risks the shipped model learned (mostly) from authored sentences are disclosed
     assert "A.3.d" in got.figures["mostly_authored_examples"]

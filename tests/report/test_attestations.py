@@ -5,17 +5,18 @@ from pathlib import Path
 import yaml
 
 from beian.assess import attestations
-from beian.assess.attestations import Answer
+from beian.assess.attestations import Alternative, Answer
 from beian.standard import load_profile
 
 
-def test_template_lists_every_non_automatic_clause(tmp_path: Path) -> None:
+def test_template_lists_every_clause_the_provider_answers(tmp_path: Path) -> None:
     profile = load_profile()
     path = attestations.write_template(tmp_path, profile)
     att = attestations.load(tmp_path)
     assert att is not None and path.is_file()
     expected = {c.id for c in profile.clauses if c.kind != "automatic"}
-    assert set(att.clauses) == expected
+    # automatic clauses without a software check, and 7.d / 7.g's attested halves (§3.2)
+    assert set(att.clauses) == expected | {"5.1.d", "9.1.c", "7.d", "7.g"}
     assert set(att.signatories) == set(attestations.SIGNATORY_ROLES)
 
 
@@ -45,12 +46,13 @@ def test_not_applicable_needs_a_reason(tmp_path: Path) -> None:
 
 
 def test_nonconforms_keeps_alternative(tmp_path: Path) -> None:
+    (tmp_path / "opt-out-stats.csv").write_text("month,opted_out\n2026-11,412\n", "utf-8")
+    alt = Alternative(measure="默认不收集", evidence=["opt-out-stats.csv"], effect="无用户输入入训")
     r = attestations.conclude(
-        "7.c",
-        Answer(status="nonconforms", explanation="需5次点击", alternative="默认不收集"),
-        tmp_path,
+        "7.c", Answer(status="nonconforms", explanation="需5次点击", alternative=alt), tmp_path
     )
     assert r.status == "nonconforms" and r.alternative == "默认不收集"
+    assert any(e.ref == "opt-out-stats.csv" and "alternative" in e.note for e in r.evidence)
 
 
 def test_file_roundtrip_is_valid_yaml(tmp_path: Path) -> None:

@@ -36,7 +36,8 @@ def test_export_lists_every_attestation_clause(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path, read_only=True)
     rows = list(book[QUESTIONNAIRE_SHEET].iter_rows(values_only=True))
     assert rows[0][0] == "条款 clause" and rows[0][3] == "结论 status"
-    assert [r[0] for r in rows[1:]] == [c.id for c in profile.clauses if c.kind != "automatic"]
+    assert [r[0] for r in rows[1:]] == attestations.attestable(profile)
+    assert "5.1.d" in attestations.attestable(profile)  # no software check: attested (§3.2)
     assert {r[3] for r in rows[1:]} == {"待确认"}
     signers = [r[0] for r in book[SIGNATORY_SHEET].iter_rows(min_row=2, values_only=True)]
     assert signers == list(attestations.SIGNATORY_ROLES)

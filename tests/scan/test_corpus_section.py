@@ -72,7 +72,9 @@ def test_large_corpus_is_not_scanned_by_assess(
 def _small_profile(ws: Path) -> None:
     (ws / "small.yaml").write_text(
         "extends: tc260-003-2024\nprofile: small\nclauses_patch:\n"
-        "  9.2.a:\n    thresholds:\n      - {key: sample_min, value: 30}\n",
+        "  9.2.a:\n    thresholds:\n      - {key: sample_min, value: 30}\n"
+        # small samples: 5.1 a's confidence level is profile data too (0/40 shows < 5 % at 50 %)
+        "  5.1.a:\n    thresholds:\n      - {key: per_source_confidence, value: 0.5}\n",
         "utf-8",
     )
     cfg = (ws / "beian.toml").read_text("utf-8")

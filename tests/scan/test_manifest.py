@@ -16,7 +16,9 @@ CSV = (
     "name,type,languages,modality,origin,licence,contract,collection_record,consent_record,"
     "robots_honoured,files,reader,reader_options\n"
     "wiki,open-source,zh;en,text,foreign,LICENSE,,,,,data/*.jsonl,,\n"
-    "news,commercial,zh,text,domestic,,HT-2024-017,,,,data/news.csv,csv,{text_field: body}\n"
+    'news,commercial,zh,text,domestic,,"{document: contracts/HT-2024-017.pdf, party: 某新闻社, '
+    'date: 2024-03-01, scope: 2019-2023 news for model training}",,,,data/news.csv,csv,'
+    "{text_field: body}\n"
     "crawl,self-collected,zh,text,domestic,,,records/crawl.log,,true,data/*.jsonl|data/news.csv,,\n"
 )
 
@@ -28,6 +30,8 @@ def _write_data(root: Path) -> None:
     (root / "records").mkdir(exist_ok=True)
     (root / "records" / "crawl.log").write_text("2024-01-01 fetched …\n", "utf-8")
     (root / "LICENSE").write_text("licence\n", "utf-8")
+    (root / "contracts").mkdir(exist_ok=True)
+    (root / "contracts" / "HT-2024-017.pdf").write_bytes(b"%PDF-1.4 contract")
 
 
 def test_csv_register_with_lists_references_and_reader_options(
@@ -43,7 +47,7 @@ def test_csv_register_with_lists_references_and_reader_options(
     report = check_sources(manifest, profile)
     assert report.traceable, report.issues
     by_name = {s.name: s for s in report.sources}
-    assert by_name["news"].records == {"contract": "reference"}
+    assert by_name["news"].records == {"contract": "record"}
     assert by_name["wiki"].records == {"licence": "file"}
     groups = {(g.language, g.modality): g for g in report.groups}
     assert groups[("zh", "text")].sources == ["wiki", "news", "crawl"] and groups[("zh", "text")].ok

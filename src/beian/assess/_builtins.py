@@ -11,6 +11,7 @@ _MODULES = (
     "beian.assess.sections.corpus",
     "beian.assess.sections.labels",
     "beian.assess.sections.model_eval",
+    "beian.assess.sections.obligations",
     "beian.filing.section",
 )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg
 from beian.digest import sha256_file
@@ -28,6 +28,32 @@ Role = Literal["legal_representative", "assessment_lead", "legality_lead"]
 SIGNATORY_ROLES: tuple[Role, ...] = ("legal_representative", "assessment_lead", "legality_lead")
 
 
+class Alternative(BaseModel):
+    """An alternative measure (§9.1 b 2): what is done instead, and proof that it works."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    measure: str = Field(min_length=1)
+    evidence: list[str] = []
+    """Files (relative to the attestations folder) that show the measure's effect."""
+    effect: str = ""
+    """What the evidence shows, in one or two sentences."""
+
+
+class MonitoringStaff(BaseModel):
+    """7.g 2): the monitoring staff (监看人员) and the scale they are matched to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    headcount: int = Field(ge=0)
+    scale: str = Field(min_length=1)
+    """The service scale the headcount is matched to, e.g. "日活约 5 万，峰值 20 次/秒"."""
+    hours: str = ""
+    """When the monitors are on duty, e.g. "7×24, three shifts"."""
+    roster: list[str] = []
+    """Roster, duty schedule or contract files (relative to the attestations folder)."""
+
+
 class Answer(BaseModel):
     """The provider's answer for one clause."""
 
@@ -35,8 +61,25 @@ class Answer(BaseModel):
 
     status: ClauseStatus = "pending"
     explanation: str = ""
+    """The reasons: required for 不符合 and 不适用 (§9.1 b 2, 3)."""
     evidence: list[str] = []
-    alternative: str = ""
+    alternative: str | Alternative = ""
+    """A bare string is a measure without proof: the answer stays pending until evidence of
+    the measure's effect is given (``{measure, evidence, effect}``)."""
+    monitoring_staff: MonitoringStaff | None = None
+    """7.g only: the monitoring-staff half of the clause."""
+    explicit_labels: dict[str, list[str]] = {}
+    """7.d only: label sample (relative to ``labels/``) → evidence files showing its visible
+    label (screenshot, player capture), for samples the verifier cannot check itself."""
+
+    @property
+    def measure(self) -> str:
+        """The alternative measure's text ("" when there is none)."""
+        return (
+            self.alternative.measure
+            if isinstance(self.alternative, Alternative)
+            else (self.alternative)
+        )
 
 
 class Signatory(BaseModel):
@@ -59,11 +102,36 @@ class Attestations(BaseModel):
     clauses: dict[str, Answer] = {}
 
 
+PART_ATTESTED = ("7.d", "7.g")
+"""Automatic clauses with a half only the provider can attest (7.d visible labels the verifier
+cannot read, 7.g monitoring staff)."""
+
+
+def attestable(profile: Profile) -> list[str]:
+    """Clauses the provider answers: attestation/review clauses, automatic clauses no software
+    check concludes on (5.1 d, 9.1 c), and the partly attested ones (``PART_ATTESTED``). Any
+    other clause may still be attested 不适用 or 不符合 with a reason."""
+    from beian.assess.derived import DERIVED
+    from beian.registry import registry
+
+    checked = set(DERIVED) | {"9.1.b"}
+    for info in registry.plugins("report_section"):
+        if info.name != "attestations":
+            section, _spec = registry.create("report_section", info.name)
+            checked |= set(section.clauses(profile))
+    # clauses with structured fields are answered in obligations.yaml, not here
+    return [
+        c.id
+        for c in profile.clauses
+        if not c.fields and (c.kind != "automatic" or c.id not in checked or c.id in PART_ATTESTED)
+    ]
+
+
 def template(profile: Profile) -> Attestations:
-    """An attestation file with every attestation/review clause pending, for people to fill."""
+    """An attestation file with every clause the provider answers pending, for people to fill."""
     return Attestations(
         signatories={role: Signatory() for role in SIGNATORY_ROLES},
-        clauses={c.id: Answer() for c in profile.clauses if c.kind != "automatic"},
+        clauses={cid: Answer() for cid in attestable(profile)},
     )
 
 
@@ -105,7 +173,11 @@ def evidence_refs(folder: Path, paths: list[str]) -> tuple[list[EvidenceRef], li
 
 
 def conclude(clause: str, answer: Answer | None, folder: Path) -> ClauseEvidence:
-    """Turn one answer into a clause conclusion, refusing 'conforms' without evidence."""
+    """Turn one answer into a clause conclusion (§9.1 b).
+
+    符合 needs an existing evidence file; 不符合 and 不适用 need a reason; an alternative measure
+    needs existing evidence of its effect. An answer short of that stays pending, with why.
+    """
     section = "attestations"
     if answer is None or answer.status == "pending":
         why = Msg(zh="尚无声明或仍待填写", en="no attestation yet, or still pending")
@@ -122,9 +194,18 @@ def conclude(clause: str, answer: Answer | None, folder: Path) -> ClauseEvidence
                     zh="声明符合但未提供证据文件", en="marked conforming but no evidence file given"
                 )
             )
-    if status == "not_applicable" and not answer.explanation.strip():
+    if status in ("not_applicable", "nonconforms") and not answer.explanation.strip():
         status = "pending"
-        missing.append(Msg(zh="不适用须说明理由", en="not applicable needs a reason"))
+        word = "不适用" if answer.status == "not_applicable" else "不符合"
+        missing.append(
+            Msg(
+                zh=f"{word}须说明理由（explanation）",
+                en=f"{answer.status.replace('_', ' ')} needs a reason (explanation)",
+            )
+        )
+    alt_refs, alt_missing = _alternative(answer, folder)
+    if alt_missing and status != "pending":
+        status = "pending"
     summary = Msg(
         zh=answer.explanation or "依据声明及证据文件",
         en=answer.explanation or "per attestation and evidence files",
@@ -134,11 +215,28 @@ def conclude(clause: str, answer: Answer | None, folder: Path) -> ClauseEvidence
         status=status,
         section=section,
         summary=summary,
-        evidence=refs,
-        missing=missing,
-        alternative=answer.alternative,
+        evidence=refs + alt_refs,
+        missing=missing + alt_missing,
+        alternative=answer.measure,
         explanation=answer.explanation,
     )
+
+
+def _alternative(answer: Answer, folder: Path) -> tuple[list[EvidenceRef], list[Msg]]:
+    """Evidence of an alternative measure's effect, and what is missing of it."""
+    if not answer.measure.strip():
+        return [], []
+    paths = answer.alternative.evidence if isinstance(answer.alternative, Alternative) else []
+    refs, missing = evidence_refs(folder, paths)
+    refs = [r.model_copy(update={"note": "alternative measure: evidence of effect"}) for r in refs]
+    if not paths:
+        missing.append(
+            Msg(
+                zh="替代措施须提供其效果的证据（alternative.evidence）",
+                en="an alternative measure needs evidence of its effect (alternative.evidence)",
+            )
+        )
+    return refs, missing
 
 
 def signed_count(att: Attestations) -> int:
@@ -159,6 +257,7 @@ QUESTIONNAIRE_COLUMNS = (
     ("explanation", "说明 explanation"),
     ("evidence", "证据文件 evidence files"),
     ("alternative", "替代措施 alternative"),
+    ("alternative_evidence", "替代措施效果证据 alternative_evidence"),
 )
 SIGNATORY_COLUMNS = (
     ("role", "角色 role"),
@@ -181,7 +280,12 @@ def save(folder: Path, att: Attestations) -> Path:
     """Write ``att`` as ``attestations.yaml`` (with the comment header), replacing the file."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / FILE_NAME
-    body = yaml.safe_dump(att.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
+    data = att.model_dump(mode="json")
+    for answer in data["clauses"].values():  # structured parts only where they are used
+        for key in ("monitoring_staff", "explicit_labels"):
+            if not answer.get(key):
+                answer.pop(key, None)
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     path.write_text(_HEADER + body, encoding="utf-8")
     return path
 
@@ -189,7 +293,9 @@ def save(folder: Path, att: Attestations) -> Path:
 _HEADER = (
     "# 自评估声明 / attestations. status: conforms | nonconforms | not_applicable | pending\n"
     "# evidence: file paths relative to this folder (required for 'conforms');\n"
-    "# alternative: an alternative measure with the same effect (§9.1 b); explanation: reasons.\n"
+    "# explanation: reasons (required for nonconforms and not_applicable);\n"
+    "# alternative: {measure, evidence: [files showing its effect], effect} (§9.1 b 2).\n"
+    "# See docs/attestations.md for 7.g monitoring_staff and 7.d explicit_labels.\n"
 )
 
 
@@ -211,7 +317,7 @@ def export_questionnaire(folder: Path, profile: Profile, path: Path) -> Path:
 
     att = load(folder) or template(profile)
     clauses = {c.id: c for c in profile.clauses}
-    ids = [c.id for c in profile.clauses if c.kind != "automatic"]
+    ids = attestable(profile)
     ids += sorted(i for i in att.clauses if i not in ids)
     book = openpyxl.Workbook()
     sheet = book.active
@@ -223,11 +329,11 @@ def export_questionnaire(folder: Path, profile: Profile, path: Path) -> Path:
         title = c.title_zh if c else ""
         kind = c.kind if c else ""
         sheet.append([cid, title, kind, _STATUS_ZH[a.status], a.explanation,
-                      "\n".join(a.evidence), a.alternative])  # fmt: skip
+                      "\n".join(a.evidence), a.measure, "\n".join(_alt_files(a))])  # fmt: skip
     choices = DataValidation(type="list", formula1='"符合,不符合,不适用,待确认"', allow_blank=True)
     sheet.add_data_validation(choices)
     choices.add(f"D2:D{len(ids) + 1}")
-    for col, width in zip("ABCDEFG", (9, 48, 12, 10, 40, 32, 32), strict=True):
+    for col, width in zip("ABCDEFGH", (9, 48, 12, 10, 40, 32, 32, 32), strict=True):
         sheet.column_dimensions[col].width = width
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -277,6 +383,19 @@ def _rows(
     return out
 
 
+def _files(value: object) -> list[str]:
+    return [p.strip() for p in re.split(r"[\n;；]", _text(value)) if p.strip()]
+
+
+def _alt_files(answer: Answer) -> list[str]:
+    return answer.alternative.evidence if isinstance(answer.alternative, Alternative) else []
+
+
+def _alt_answer(row: dict[str, object]) -> str | Alternative:
+    measure, files = _text(row.get("alternative")), _files(row.get("alternative_evidence"))
+    return Alternative(measure=measure, evidence=files) if measure and files else measure
+
+
 def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
@@ -316,12 +435,13 @@ def import_questionnaire(path: Path, folder: Path, profile: Profile | None = Non
         cid = _text(row.get("clause"))
         if not cid or (known is not None and cid not in known):
             raise InputError(f"{where}: unknown clause {cid!r}")
-        evidence = [
-            p.strip() for p in re.split(r"[\n;；]", _text(row.get("evidence"))) if p.strip()
-        ]
-        clauses[cid] = Answer(status=parse_status(row.get("status"), where),
-                              explanation=_text(row.get("explanation")), evidence=evidence,
-                              alternative=_text(row.get("alternative")))  # fmt: skip
+        before = clauses.get(cid) or Answer()
+        # The sheet carries the flat fields; structured ones (7.g staff, 7.d labels) are kept.
+        clauses[cid] = before.model_copy(update={
+            "status": parse_status(row.get("status"), where),
+            "explanation": _text(row.get("explanation")), "evidence": _files(row.get("evidence")),
+            "alternative": _alt_answer(row),
+        })  # fmt: skip
     signatories = dict(att.signatories)
     for n, row in _rows(book, SIGNATORY_SHEET, SIGNATORY_COLUMNS, path):
         where = f"{path.name}: {SIGNATORY_SHEET} row {n}"

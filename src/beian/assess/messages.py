@@ -28,6 +28,7 @@ _CADENCE_SUFFIX = ": longest interval between updates (days)"
 # Label verification problems by their stable code (beian.label.model.Problem.code).
 _LABEL_PROBLEM: dict[str, tuple[str, str]] = {
     "no-label": ("缺少隐式标识（元数据）", "no implicit AIGC label"),
+    "unsupported": ("不是可核验标识的文件格式", "not a format beian can verify"),
     "no-explicit-label": ("缺少显式标识", "no explicit label"),
     "multiple-labels": ("存在多个隐式标识", "more than one implicit label"),
     "explicit-too-small": ("显式标识文字过小", "explicit label too small"),
@@ -43,6 +44,14 @@ _LABEL_PROBLEM: dict[str, tuple[str, str]] = {
     "bad-uscc": ("统一社会信用代码校验失败", "invalid USCC"),
     "bad-service-code": ("服务编码不正确", "invalid service code"),
     "unreadable": ("文件无法读取", "file cannot be read"),
+    "empty": ("文件为空", "empty file"),
+    "damaged": ("文件已损坏", "damaged file"),
+    "explicit-not-visible": ("显式标识区域已看不到标识", "explicit label no longer visible"),
+    "explicit-unconfirmed": (
+        "无法确认显式标识（非本工具添加）",
+        "explicit label cannot be confirmed",
+    ),
+    "provider-name": ("服务提供者以名称而非编码标识", "provider given by name, not by code"),
 }
 
 # Fixed phrases of scan and evaluation results (``fail_reasons`` and clause reasons).

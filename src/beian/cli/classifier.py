@@ -262,12 +262,19 @@ def train(
 
 def _gold_pred(
     rows: list[tuple[str, tuple[str, ...]]], model_dir: Path | None, min_score: float | None
-) -> tuple[Any, Any, tuple[str, ...]]:
+) -> tuple[Any, Any, tuple[str, ...], dict[str, Any]]:
     import numpy as np
 
     from beian.detect.classifier.model import load_model
 
     model = load_model(model_dir)
+    # Which model was measured: 8.4 accepts a measurement only for the model in use.
+    measured = {
+        "weights_sha256": model.meta.weights_sha256,
+        "recipe": model.meta.recipe,
+        "version": model.meta.version,
+        "min_score": min_score,
+    }
     risks = model.risks
     col = {r: i for i, r in enumerate(risks)}
     gold = np.zeros((len(rows), len(risks)), dtype=bool)
@@ -281,7 +288,7 @@ def _gold_pred(
         if min_score is not None
         else model.threshold_vector()
     )
-    return gold, probs >= cut, risks
+    return gold, probs >= cut, risks, measured
 
 
 def _fmt(row: dict[str, Any], key: str) -> str:
@@ -309,8 +316,11 @@ def evaluate_cmd(
     prof = load_profile(profile)
     read = read_labelled_jsonl(input_, prof)
     _report_errors(read.errors)
-    gold, pred, risks = _gold_pred(read.rows, model, min_score)
+    gold, pred, risks, measured = _gold_pred(read.rows, model, min_score)
     result = evaluate(gold, pred, risks)
+    result["detector"] = "classifier"
+    result["model"] = measured
+    result["inputs"] = [str(p) for p in input_]
     result["errors"] = {
         "count": len(read.errors),
         "lines": [e.model_dump() for e in read.errors[:100]],

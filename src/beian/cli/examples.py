@@ -85,10 +85,15 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
             "beian label add outputs/ --out labelled/ --producer CODE --explicit --implicit",
             "显式与隐式标识 / visible and metadata labels (GB 45438)",
         ),
+        (
+            "beian label add received/ --out shared/ --propagator CODE",
+            "平台添加传播要素，保留生成者字段 / platforms add propagation fields",
+        ),
+        ("beian label add outputs/ --in-place --producer CODE", "直接标识原文件 / label originals"),
     ),
     "label verify": (
         ("beian label verify labelled/", "逐文件核验 / check every file"),
-        ("beian label verify labelled/ --require-explicit --json", ""),
+        ("beian label verify labelled/ --require-explicit -w my-service --json", ""),
     ),
     "label code": (
         (

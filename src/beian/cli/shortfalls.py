@@ -11,10 +11,12 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from beian.library.check import CheckReport, Shortfall
+if TYPE_CHECKING:  # the check module loads numpy and the matchers: not at CLI start-up
+    from beian.library.check import CheckReport, Shortfall
 
 _PER_ITEM = re.compile(r"^(?P<what>.+?) for (?P<item>\S+)$")
 

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from beian.cli._common import console, folding, print_json
 from beian.standard import DEFAULT_PROFILE, builtin_profiles, export_profile, load_profile
+from beian.standard.refs import ClauseRef
 from beian.standard.schema import Profile, Threshold
 
 standard_app = typer.Typer(
@@ -46,6 +47,8 @@ def clauses_json(profile: Profile) -> dict[str, Any]:
                 "kind": c.kind,
                 "thresholds": [_threshold_json(t) for t in c.thresholds],
                 "confidence": c.confidence,
+                "refs": [r.model_dump(mode="json") for r in c.refs],
+                "applies_if": c.applies_if,
             }
             for c in profile.clauses
         ],
@@ -72,12 +75,19 @@ def show(profile: ProfileOpt = DEFAULT_PROFILE, as_json: JsonOpt = False) -> Non
         print_json(clauses_json(prof))
         return
     table = Table(
-        "clause", "kind", "title", "thresholds", "conf.", title=f"{prof.profile} {prof.version}"
-    )
+        "clause", "refs", "kind", "title", "thresholds", "conf.",
+        title=f"{prof.profile} {prof.version}",
+    )  # fmt: skip
     for c in prof.clauses:
         figures = "; ".join(f"{t.key} {t.op} {t.value:g}" for t in c.thresholds)
-        table.add_row(c.id, c.kind, c.title_zh, figures, c.confidence)
+        refs = "; ".join(_ref_short(r) for r in c.refs)
+        table.add_row(c.id, refs, c.kind, c.title_zh, figures, c.confidence)
     console.print(table)
+
+
+def _ref_short(ref: ClauseRef) -> str:
+    number = ref.number or "?"
+    return f"{ref.source} {number}{'' if ref.exact else '~'} [{ref.confidence}]"
 
 
 @standard_app.command("export")
@@ -88,10 +98,22 @@ def export(profile: ProfileOpt = DEFAULT_PROFILE) -> None:
 
 @standard_app.command("list")
 def list_profiles() -> None:
-    """List the built-in profiles."""
+    """List the built-in profiles and the clause sets a profile can include."""
+    from beian.standard.loader import builtin_sets
+
     for name in builtin_profiles():
         prof = load_profile(name)
         typer.echo(f"{name}\t{prof.version}\t{prof.standard_zh}")
+    for name in builtin_sets():
+        typer.echo(f"{name}\tset\t(includes: [{name}])")
+
+
+@standard_app.command("obligations-template")
+def obligations_template(profile: ProfileOpt = DEFAULT_PROFILE) -> None:
+    """Print attestations/obligations.yaml for a profile: its questions and structured fields."""
+    from beian.assess.obligations import template
+
+    typer.echo(template(load_profile(profile)), nl=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -81,7 +81,7 @@ class LabelConfig(_Strict):
 
 
 class AuditConfig(_Strict):
-    """What the audit log keeps, and for how long (Measures Art 9: at least six months)."""
+    """What the audit log keeps, and for how long (network logs: ≥ 6 months, CSL Art 21(3))."""
 
     store_text: bool = False
     """Keep input and output text; off keeps only SHA-256 digests (Interim Measures Art 11)."""

@@ -17,8 +17,9 @@ from beian.registry import registry
 class WavOptions(WriterOptions):
     """WAV writer options: which RIFF form holds the label."""
 
-    carrier: WavForm = "riff-chunk"
-    """``riff-chunk`` (a top-level ``AIGC`` chunk, PG-202510A) or ``list-info``."""
+    carrier: WavForm = "list-info"
+    """``list-info`` (read by ffprobe/ffmpeg), ``riff-chunk`` (top-level ``AIGC`` chunk, the
+    PG-202510A form) or ``xmp`` (a ``_PMX`` packet, read by exiftool)."""
 
 
 def _png(o: WriterOptions) -> LabelWriter:
@@ -26,7 +27,9 @@ def _png(o: WriterOptions) -> LabelWriter:
     from beian.label.carriers.png import PngCarrier
     from beian.label.explicit.image import ImageExplicit
 
-    return LabelWriter("image/png", PngCarrier(), ImageExplicit("PNG"), o)
+    return LabelWriter(
+        "image/png", PngCarrier(), ImageExplicit("PNG", o.figures().min_glyph_ratio), o
+    )
 
 
 def _jpeg(o: WriterOptions) -> LabelWriter:
@@ -34,7 +37,9 @@ def _jpeg(o: WriterOptions) -> LabelWriter:
     from beian.label.carriers.jpeg import JpegCarrier
     from beian.label.explicit.image import ImageExplicit
 
-    return LabelWriter("image/jpeg", JpegCarrier(), ImageExplicit("JPEG"), o)
+    return LabelWriter(
+        "image/jpeg", JpegCarrier(), ImageExplicit("JPEG", o.figures().min_glyph_ratio), o
+    )
 
 
 def _webp(o: WriterOptions) -> LabelWriter:
@@ -42,7 +47,9 @@ def _webp(o: WriterOptions) -> LabelWriter:
     from beian.label.carriers.webp import WebpCarrier
     from beian.label.explicit.image import ImageExplicit
 
-    return LabelWriter("image/webp", WebpCarrier(), ImageExplicit("WEBP"), o)
+    return LabelWriter(
+        "image/webp", WebpCarrier(), ImageExplicit("WEBP", o.figures().min_glyph_ratio), o
+    )
 
 
 def _mp3(o: WriterOptions) -> LabelWriter:
@@ -54,7 +61,7 @@ def _mp3(o: WriterOptions) -> LabelWriter:
 
 
 def _wav(o: WavOptions) -> LabelWriter:
-    """WAV: RIFF AIGC chunk (or LIST/INFO); Morse-rhythm cue at the start."""
+    """WAV: LIST/INFO AIGC (or a RIFF AIGC chunk, or _PMX XMP); Morse-rhythm cue at the start."""
     from beian.label.carriers.riff import WavCarrier
     from beian.label.explicit.audio import AudioExplicit
 
@@ -66,7 +73,9 @@ def _video(media_type: str) -> Callable[[WriterOptions], LabelWriter]:
         from beian.label.carriers.mp4 import Mp4Carrier
         from beian.label.explicit.video import VideoExplicit
 
-        return LabelWriter(media_type, Mp4Carrier(), VideoExplicit(), o)
+        fig = o.figures()
+        explicit = VideoExplicit(fig.min_glyph_ratio, fig.min_video_seconds)
+        return LabelWriter(media_type, Mp4Carrier(), explicit, o)
 
     factory.__doc__ = f"{media_type}: moov/udta/meta keys AIGC (ffmpeg); opening-frame prompt."
     return factory

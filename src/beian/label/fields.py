@@ -2,7 +2,8 @@
 
 Validation follows REGULATION.md §8.7: L-10 (fields, ``Label`` values), L-11 (charset), L-12
 (one label per file, checked by the caller that counts carriers) and L-13 (TC260-PG-20252A
-provider codes with an embedded GB 32100 Unified Social Credit Code).
+provider codes with an embedded GB 32100 Unified Social Credit Code; a provider *name* is a
+warning, because Labeling Measures Art 5 allows "名称或者编码").
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from beian.label.rules import FIELDS, LABEL_VALUES, REQUIRED_FIELDS
 
 PROVIDER_CODE_RE = re.compile(r"^00[0-9A-Z]{20}[0-9A-Z]{5}$")
 """L-13: 27 characters of 0-9A-Z starting with the format code ``00``."""
+CODE_LIKE_RE = re.compile(r"^00[0-9A-Z]{10,}$")
+"""A value meant as a provider code (``00`` + many code characters) but of the wrong length."""
 
 
 def allowed_char(ch: str) -> bool:
@@ -111,11 +114,19 @@ def _check_value(name: str, value: Any) -> list[Problem]:
 def check_provider_code(code: str, name: str = "ContentProducer", role: str = "1") -> list[Problem]:
     """L-13 problems of a TC260-PG-20252A provider code (``role`` "1" generation, "2" dissemination)."""
     if not PROVIDER_CODE_RE.match(code):
+        if CODE_LIKE_RE.match(code):
+            msg = (
+                f"{name} {code!r} looks like a TC260-PG-20252A code but has {len(code)} "
+                "characters (27 expected)"
+            )
+            return [Problem("bad-provider-code", msg, "L-13")]
+        # Labeling Measures Art 5 asks for the provider's "名称或者编码"; the 27-character code
+        # is PG-20252A, a recommended guide, so a (charset-valid) name is accepted with a warning.
         msg = (
-            f"{name} {code!r} is not a TC260-PG-20252A code "
-            "(27 characters 0-9A-Z starting with 00); names are not accepted"
+            f"{name} {code!r} is a name, not a TC260-PG-20252A code; Labeling Measures Art 5 "
+            "allows a name or a code, the recommended guide PG-20252A prefers the code"
         )
-        return [Problem("bad-provider-code", msg, "L-13")]
+        return [Problem("provider-name", msg, "L-13", "warning")]
     problems: list[Problem] = []
     subject, uscc, service = code[2:4], code[4:22], code[22:]
     if subject == "11":

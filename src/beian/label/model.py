@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from beian.label.rules import FIELDS, MIN_GLYPH_RATIO, MIN_VIDEO_SECONDS
+from beian.label.rules import FIELDS
 
 Severity = Literal["error", "warning", "info"]
 Position = Literal[
@@ -22,13 +22,17 @@ ExplicitState = Literal["detected", "declared", "absent", "not_checked", "not_ap
 
 
 class AigcFields(BaseModel):
-    """The seven Annex E fields of one implicit label (all strings; empty = not set)."""
+    """The seven Annex E fields of one implicit label (all strings; empty = not set).
+
+    An empty ``ContentProducer`` in a ``LabelSpec`` means "none given": the writer then only adds
+    propagation fields to the label the file already has.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     Label: str = "1"
-    ContentProducer: str
-    ProduceID: str
+    ContentProducer: str = ""
+    ProduceID: str = ""
     ReservedCode1: str = ""
     ContentPropagator: str = ""
     PropagateID: str = ""
@@ -51,10 +55,13 @@ class LabelSpec(BaseModel):
     """Explicit wording; ``None`` = the media type's default (it must pass L-01)."""
     position: Position | None = None
     """Where the explicit label goes; ``None`` = start (text, audio) or bottom-right (images)."""
-    height_ratio: float = Field(default=MIN_GLYPH_RATIO, ge=MIN_GLYPH_RATIO, le=0.5)
-    """Glyph height of the image / video prompt as a share of the shortest side."""
-    seconds: float = Field(default=3.0, ge=MIN_VIDEO_SECONDS, le=60.0)
-    """How long the video prompt stays on screen from the first frame."""
+    height_ratio: float | None = Field(default=None, gt=0.0, le=0.5)
+    """Glyph height of the image / video prompt as a share of the shortest side (``None`` = the
+    profile's minimum; a smaller value is refused by the writer, which knows the profile)."""
+    seconds: float = Field(default=3.0, gt=0.0, le=60.0)
+    """How long the video prompt stays on screen from the first frame (≥ the profile's minimum)."""
+    force: bool = False
+    """Replace another producer's (or an unreadable) implicit label; the writer audits it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +115,8 @@ class LabelResult:
     explicit: str = ""
     """Short description of the explicit label written ("" = none)."""
     notes: tuple[str, ...] = ()
+    audit: str = ""
+    """Audit log the replacement of an existing label was recorded in ("" = none replaced)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -118,6 +127,7 @@ class LabelResult:
             "implicit": self.implicit,
             "explicit": self.explicit,
             "notes": list(self.notes),
+            "audit": self.audit,
         }
 
 

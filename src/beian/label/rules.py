@@ -1,27 +1,54 @@
 """GB 45438-2025 figures and wording rules used by the label writers and the verifier.
 
-The labeling figures are data: thresholds of clause 7.d of the default standard profile
-(taken from GB 45438 §5.2 and §5.4; REGULATION.md §8.7).
+The labeling figures are data: thresholds of clause 7.d of a standard profile (taken from
+GB 45438 §5.2 and §5.4; REGULATION.md §8.7). ``label_figures(profile)`` reads them from the
+profile a workspace is assessed against; the module constants hold the default profile's values
+for callers without a profile.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from beian.standard import DEFAULT_PROFILE, load_profile
+from beian.standard import DEFAULT_PROFILE, Profile, load_profile
 
 LABEL_CLAUSE = "7.d"
 
 
-def _figure(key: str) -> float:
-    return load_profile(DEFAULT_PROFILE).quota(LABEL_CLAUSE, key).value
+@dataclass(frozen=True, slots=True)
+class LabelFigures:
+    """The explicit-label figures of one profile."""
+
+    min_glyph_ratio: float
+    """L-03 / L-05: explicit text height ≥ this share of the shortest side of image or frame."""
+    min_video_seconds: float
+    """L-05: the opening-frame prompt is shown for at least this long."""
 
 
-MIN_GLYPH_RATIO = _figure("explicit_label_height_min")
-"""L-03 / L-05: explicit text height ≥ 5 % of the shortest side of the image or frame."""
+def label_figures(profile: Profile | None = None) -> LabelFigures:
+    """Figures of ``profile`` (default: the default profile); a profile without clause 7.d
+    (e.g. a companion-standard sub-profile) falls back to the default profile's figures."""
+    chosen = profile or load_profile(DEFAULT_PROFILE)
+    if LABEL_CLAUSE not in {c.id for c in chosen.clauses}:
+        chosen = load_profile(DEFAULT_PROFILE)
+    return LabelFigures(
+        min_glyph_ratio=chosen.quota(LABEL_CLAUSE, "explicit_label_height_min").value,
+        min_video_seconds=chosen.quota(LABEL_CLAUSE, "video_label_seconds_min").value,
+    )
 
-MIN_VIDEO_SECONDS = _figure("video_label_seconds_min")
-"""L-05: the opening-frame prompt is shown for at least 2 s."""
+
+def figure_options(profile: Profile) -> dict[str, float]:
+    """``Writers(**figure_options(profile))``: label writers judging by ``profile``'s figures."""
+    fig = label_figures(profile)
+    return {"min_glyph_ratio": fig.min_glyph_ratio, "min_video_seconds": fig.min_video_seconds}
+
+
+_DEFAULT = label_figures()
+MIN_GLYPH_RATIO = _DEFAULT.min_glyph_ratio
+"""The default profile's L-03 / L-05 glyph ratio (5 %)."""
+MIN_VIDEO_SECONDS = _DEFAULT.min_video_seconds
+"""The default profile's L-05 opening-prompt duration (2 s)."""
 
 LABEL_VALUES = ("1", "2", "3")
 """L-10: ``Label`` is "1" (is AIGC), "2" (possibly AIGC) or "3" (suspected AIGC)."""

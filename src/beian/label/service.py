@@ -45,14 +45,14 @@ class Writers:
 def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
     """``(file, path relative to the argument it came from)`` for files and folder contents.
 
-    Folders are walked in sorted order; beian's own scratch folders are left out. A path that
-    does not exist raises :class:`InputError`.
+    Folders are walked in sorted order; beian's own scratch folders and audit logs are left
+    out. A path that does not exist raises :class:`InputError`.
     """
     for root in paths:
         if root.is_dir():
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith(".beian-label-"))
-                for name in sorted(filenames):
+                for name in sorted(n for n in filenames if not n.startswith(".beian-label-")):
                     full = Path(dirpath) / name
                     yield full, full.relative_to(root)
         elif root.exists():
@@ -61,16 +61,25 @@ def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
             raise InputError(f"no such file or folder: {root}")
 
 
+UNSUPPORTED = (
+    "not a format beian labels (PNG, JPEG, WebP, MP3, WAV, MP4/MOV, PDF, OOXML, MD, HTML, TXT); "
+    "its labels cannot be verified"
+)
+
+
 def verify_file(path: Path, writers: Writers) -> LabelStatus:
-    """Verify one file; unreadable or unsupported files become a status with the reason."""
+    """Verify one file; empty, unreadable or unsupported files fail with the reason (L5)."""
     try:
-        media = writers.media_type(path)
+        empty = path.stat().st_size == 0
+        media = None if empty else writers.media_type(path)
     except OSError as exc:
         problem = Problem("unreadable", f"cannot read the file: {exc.strerror or exc}")
         return LabelStatus(path, "unknown", problems=(problem,))
+    if empty:
+        problem = Problem("empty", "the file is empty (0 bytes): nothing was generated or saved")
+        return LabelStatus(path, "unknown", problems=(problem,))
     if media is None:
-        msg = "not a format beian labels (PNG, JPEG, WebP, MP3, WAV, MP4/MOV, PDF, OOXML, MD, HTML, TXT)"
-        return LabelStatus(path, "unknown", problems=(Problem("unsupported", msg, "", "warning"),))
+        return LabelStatus(path, "unknown", problems=(Problem("unsupported", UNSUPPORTED),))
     return writers.get(media).verify(path)
 
 

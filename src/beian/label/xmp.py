@@ -30,13 +30,14 @@ class XmpError(FormatError):
     """The XMP packet is not well-formed XML."""
 
 
-def packet(payload: str, extras: dict[str, str] | None = None) -> str:
-    """A fresh XMP packet holding only the AIGC label (and beian's own ``extras``)."""
+def packet(payload: str | None, extras: dict[str, str] | None = None) -> str:
+    """A fresh XMP packet holding only the AIGC label (if any) and beian's own ``extras``."""
     extra = "".join(f"<beian:{k}>{escape(v)}</beian:{k}>" for k, v in (extras or {}).items())
+    label = f"<TC260:AIGC>{escape(payload)}</TC260:AIGC>" if payload is not None else ""
     return (
         f'{_HEADER}<x:xmpmeta xmlns:x="{X_NS}"><rdf:RDF xmlns:rdf="{RDF_NS}">'
         f'<rdf:Description rdf:about="" xmlns:TC260="{TC260_NS}" xmlns:beian="{BEIAN_NS}">'
-        f"<TC260:AIGC>{escape(payload)}</TC260:AIGC>{extra}"
+        f"{label}{extra}"
         f"</rdf:Description></rdf:RDF></x:xmpmeta>{_TRAILER}"
     )
 
@@ -73,14 +74,18 @@ def read(text: str) -> tuple[list[tuple[str, bool]], dict[str, str]]:
     return found, extras
 
 
-def merge(existing: str | None, payload: str, extras: dict[str, str] | None = None) -> str:
-    """``existing`` with every AIGC label removed and this one (plus extras) added."""
+def merge(existing: str | None, payload: str | None, extras: dict[str, str] | None = None) -> str:
+    """``existing`` with this label (plus extras) in place of every AIGC label and beian extra.
+
+    ``payload`` None keeps the AIGC labels there are and replaces only beian's extras.
+    """
     if not existing or not existing.strip():
         return packet(payload, extras)
     root = _parse(existing)
-    rdf = _remove_labels(root)
+    rdf = _remove_labels(root, labels=payload is not None)
     desc = ET.SubElement(rdf, f"{{{RDF_NS}}}Description", {f"{{{RDF_NS}}}about": ""})
-    ET.SubElement(desc, f"{{{TC260_NS}}}AIGC").text = payload
+    if payload is not None:
+        ET.SubElement(desc, f"{{{TC260_NS}}}AIGC").text = payload
     for key, value in (extras or {}).items():
         ET.SubElement(desc, f"{{{BEIAN_NS}}}{key}").text = value
     return _HEADER + ET.tostring(root, encoding="unicode") + _TRAILER
@@ -93,18 +98,19 @@ def strip(existing: str) -> str:
     return _HEADER + ET.tostring(root, encoding="unicode") + _TRAILER
 
 
-def _remove_labels(root: ET.Element) -> ET.Element:
-    """Remove AIGC elements/attributes and beian extras in place; return the rdf:RDF element."""
+def _remove_labels(root: ET.Element, labels: bool = True) -> ET.Element:
+    """Remove beian extras (and AIGC elements/attributes if ``labels``) in place; return rdf:RDF."""
     rdf = root if _split(root.tag) == (RDF_NS, "RDF") else root.find(f".//{{{RDF_NS}}}RDF")
     if rdf is None:
         raise XmpError("XMP packet has no rdf:RDF element")
     for el in list(root.iter()):
         for child in list(el):
             ns, local = _split(child.tag)
-            if local == "AIGC" or ns == BEIAN_NS:
+            if (labels and local == "AIGC") or ns == BEIAN_NS:
                 el.remove(child)
-        for key in [k for k in el.attrib if _split(k)[1] == "AIGC" and _split(k)[0]]:
-            del el.attrib[key]
+        if labels:
+            for key in [k for k in el.attrib if _split(k)[1] == "AIGC" and _split(k)[0]]:
+                del el.attrib[key]
     return rdf
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from beian.library.cadence import Cadence, check_cadence
 from beian.library.dedup import exact_duplicates, near_duplicates, normalise
 from beian.library.history import Event, update_dates
+from beian.library.kinds import is_multiple_choice
 from beian.library.precision import BenignHit, benign_hits
 from beian.library.records import Bank, KeywordEntry, Question
 from beian.standard.schema import Clause, Profile, Threshold
@@ -157,10 +158,25 @@ def _cadence(
     return None, []
 
 
+def _text_of(item: KeywordEntry | Question) -> str:
+    return item.term if isinstance(item, KeywordEntry) else item.text
+
+
 def _tally(items: Sequence[KeywordEntry] | Sequence[Question]) -> Counts:
-    risks = Counter(i.risk for i in items if i.risk)
-    topics = Counter(i.topic for i in items if isinstance(i, Question) and i.topic)
-    return Counts(total=len(items), per_risk=dict(sorted(risks.items())), per_topic=dict(topics))
+    """Counts of distinct items by normalised text (the matcher's normaliser): 10,000 copies of
+    one keyword are one keyword toward 8.1 a. A text filed under two risks counts once in the
+    total and once for each risk."""
+    pairs: list[tuple[str, KeywordEntry | Question]] = [
+        (normalise(_text_of(i)) or _text_of(i), i) for i in items
+    ]
+    keys = [k for k, _i in pairs]
+    risks = Counter(r for _k, r in {(k, i.risk) for k, i in pairs if i.risk})
+    topics = Counter(
+        t for _k, t in {(k, i.topic) for k, i in pairs if isinstance(i, Question) and i.topic}
+    )
+    return Counts(
+        total=len(set(keys)), per_risk=dict(sorted(risks.items())), per_topic=dict(topics)
+    )
 
 
 def _unknown(
@@ -269,6 +285,14 @@ def check_questions(
         if bank not in wanted:
             continue
         members = [q for q in originals if q.bank == bank]
+        if bank == "test":  # 8.2 counts prompts that make the model generate (kinds.py)
+            choice = [q for q in members if is_multiple_choice(q.text)]
+            members = [q for q in members if not is_multiple_choice(q.text)]
+            if choice:
+                notes.append(
+                    f"test bank: {len(choice)} multiple-choice classification items not "
+                    "counted as generated-content test questions (8.2 a)"
+                )
         counts = banks[bank] = _tally(members)
         for clause in _clauses(profile, clause_ids):
             shortfalls += _count_shortfalls(clause, counts, labels[bank], profile)

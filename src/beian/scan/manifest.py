@@ -9,6 +9,7 @@ so everything downstream sees absolute, sorted, de-duplicated file lists.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import glob
 import hashlib
 import io
@@ -29,6 +30,21 @@ _LIST_SEP = (";", "|")
 """Separators of list cells in a CSV manifest (a comma would clash with the CSV itself)."""
 
 
+class Record(BaseModel):
+    """A provenance document named with what makes it evidence (§5.1 c): the document itself
+    (a file relative to the manifest, or a URL), the other party, the date and what it covers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    document: str = Field(min_length=1)
+    party: str = Field(min_length=1)
+    """Licensor, counterparty, collecting team or consenting users."""
+    date: dt.date
+    """Date signed, granted or collected."""
+    scope: str = Field(min_length=1)
+    """What the document covers: data, uses (training), period."""
+
+
 class Source(BaseModel):
     """One corpus source as the provider registers it (§5.1 b, c)."""
 
@@ -39,12 +55,12 @@ class Source(BaseModel):
     languages: list[str] = Field(min_length=1)
     modality: Modality = "text"
     origin: Origin
-    licence: str | None = None
-    """Licence or authorisation file (path relative to the manifest) or URL."""
-    contract: str | None = None
-    """Contract or cooperation agreement: a file, or a reference such as a contract number."""
-    collection_record: str | None = None
-    consent_record: str | None = None
+    licence: str | Record | None = None
+    """Licence or authorisation: a file (path relative to the manifest) or a :class:`Record`."""
+    contract: Record | str | None = None
+    """Contract or cooperation agreement: a :class:`Record` (a bare number is not a contract)."""
+    collection_record: str | Record | None = None
+    consent_record: str | Record | None = None
     robots_honoured: bool | None = None
     """Self-collected data: robots.txt and other opt-outs were honoured."""
     files: list[str] = Field(min_length=1)
@@ -181,5 +197,9 @@ def _csv_rows(data: bytes, path: Path) -> list[dict[str, Any]]:
                 row.pop(key, None)
         if "reader_options" in row:
             row["reader_options"] = yaml.safe_load(row["reader_options"]) or {}
+        for key in ("licence", "contract", "collection_record", "consent_record"):
+            # A structured record in a CSV cell is a YAML flow mapping: {document: …, party: …}
+            if str(row.get(key, "")).startswith("{"):
+                row[key] = yaml.safe_load(row[key])
         rows.append(row)
     return rows

@@ -2,9 +2,9 @@
 
 Traceability asks, per source type, for the document that makes the source usable: a licence
 for open-source corpora, a collection record (and robots/opt-outs honoured) for self-collected
-ones, a contract for commercial ones, a consent record for user input. A reference that names
-a file must point at an existing file; a URL or a contract number is accepted as a reference
-and marked as not verifiable offline. Diversity counts sources per (language, modality)
+ones, a contract for commercial ones, a consent record for user input. Each is an existing file
+or a structured record (document, party, date, scope); a contract is always a structured record.
+A bare word, licence name or contract number is not a document and fails. Diversity counts sources per (language, modality)
 against the profile's minimum and looks at the domestic/foreign mix.
 """
 
@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from pydantic import BaseModel
 
-from beian.scan.manifest import Manifest, Source
+from beian.scan.manifest import Manifest, Record, Source
 from beian.standard import Profile
 
 DIVERSITY_CLAUSE = "5.1.b"
@@ -49,7 +49,8 @@ class SourceStatus(BaseModel):
     files: int
     bytes: int
     records: dict[str, str]
-    """Evidence field → ``file`` (exists), ``reference`` (URL or number) for the fields set."""
+    """Evidence field → ``file`` (an existing document) or ``record`` (document, party, date,
+    scope) for the fields set; bare words and numbers are issues, not references."""
     traceable: bool
 
 
@@ -91,36 +92,47 @@ class SourcesReport(BaseModel):
         return not self.issues
 
 
-def _looks_like_reference(value: str) -> bool:
-    # A URL, or a bare identifier such as "HT-2024-017" with no path separator or extension.
-    if "://" in value:
-        return True
-    return "/" not in value and "\\" not in value and "." not in value
+RECORD_FIELDS = ("licence", "contract", "collection_record", "consent_record")
+STRUCTURED_ONLY = frozenset({"contract"})
+"""A contract must say who the counterparty is, when it was signed and what it covers (5.1 c 3):
+a file name alone does not, so commercial sources need the structured form."""
 
 
-def _record_kind(manifest: Manifest, value: str) -> str | None:
-    """``file`` when ``value`` names an existing file, ``reference`` for a URL/number, else None."""
-    if manifest.resolve(value).is_file():
-        return "file"
-    return "reference" if _looks_like_reference(value) else None
+def _record_kind(manifest: Manifest, field: str, value: str | Record) -> str | None:
+    """``file`` for an existing document, ``record`` for a complete structured record whose
+    document exists (or is a URL), else None: a bare word or number is not a document."""
+    if isinstance(value, Record):
+        doc = value.document
+        return "record" if "://" in doc or manifest.resolve(doc).is_file() else None
+    if field in STRUCTURED_ONLY:
+        return None
+    return "file" if manifest.resolve(value).is_file() else None
+
+
+def _record_issue(field: str, value: str | Record) -> str:
+    if isinstance(value, Record):
+        return f"{field} document not found: {value.document}"
+    shown = f"{field} {value!r}"
+    if field in STRUCTURED_ONLY:
+        return f"{shown} is not a contract: give {{document, party, date, scope}}"
+    if "/" in value or "\\" in value or "." in value:  # meant as a file: say which one is gone
+        return f"{field} file not found: {value}"
+    return f"{shown} is not an existing document: give a file, or {{document, party, date, scope}}"
 
 
 def _check_source(manifest: Manifest, source: Source) -> tuple[SourceStatus, list[Issue]]:
     issues: list[Issue] = []
     records: dict[str, str] = {}
-    for field in ("licence", "contract", "collection_record", "consent_record"):
+    for field in RECORD_FIELDS:
         value = getattr(source, field)
         if value is None:
             continue
-        kind = _record_kind(manifest, value)
+        kind = _record_kind(manifest, field, value)
         if kind is None:
-            issues.append(
-                Issue(
-                    clause=TRACE_CLAUSE,
-                    source=source.name,
-                    message=f"{field} file not found: {value}",
-                )
+            issue = Issue(
+                clause=TRACE_CLAUSE, source=source.name, message=_record_issue(field, value)
             )
+            issues.append(issue)
         else:
             records[field] = kind
     field, what = REQUIRED_RECORD[source.type]

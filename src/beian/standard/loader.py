@@ -2,7 +2,8 @@
 
 A profile file is either complete, or names a base with ``extends:`` and patches it:
 ``clauses_patch`` / ``risks_patch`` map ids to changed fields (thresholds merge by ``key``),
-``clauses_remove`` drops clauses. ``export_profile`` writes the resolved, complete form, which is
+``clauses_remove`` drops clauses. ``includes`` merges clause sets (``profiles/sets/<name>.yaml``
+or a file): their clauses, chapters, sources and questions are added. ``export_profile`` writes the resolved, complete form, which is
 what a user copies to make their own profile.
 """
 
@@ -20,7 +21,11 @@ from beian.errors import ConfigError
 from beian.standard.schema import Profile
 
 DEFAULT_PROFILE = "tc260-003-2024"
-_PATCH_KEYS = {"extends", "clauses_patch", "risks_patch", "clauses_remove"}
+_PATCH_KEYS = {
+    "extends", "clauses_patch", "risks_patch", "clauses_remove", "includes", "terminology"
+}  # fmt: skip
+_WORDED = ("title_zh", "title_en", "evidence_zh", "evidence_en")
+_SET_LISTS = ("sources", "chapters", "questions")
 # libyaml's safe loader parses a profile about ten times faster than the pure-Python one,
 # and profiles are read on every CLI start.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -77,19 +82,81 @@ def _merge_thresholds(clause: dict[str, Any], patches: list[dict[str, Any]]) -> 
     clause["thresholds"] = list(current.values())
 
 
+def builtin_sets() -> list[str]:
+    """Names of the clause sets (sub-profiles) shipped with beian."""
+    folder = resources.files("beian.standard").joinpath("profiles", "sets")
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
+
+
+def _set_data(name_or_path: str, base_dir: Path | None) -> dict[str, Any]:
+    if name_or_path in builtin_sets():
+        ref = resources.files("beian.standard").joinpath("profiles", "sets", f"{name_or_path}.yaml")
+        return _read_yaml(ref.read_text(encoding="utf-8"), name_or_path)
+    path = Path(name_or_path)
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    if not path.is_file():
+        known = ", ".join(builtin_sets())
+        raise ConfigError(f"clause set {name_or_path!r} is neither a built-in ({known}) nor a file")
+    return _read_yaml(path.read_text(encoding="utf-8"), str(path))
+
+
+def _include(merged: dict[str, Any], names: list[str], base_dir: Path | None) -> None:
+    """Add the clause sets ``names`` to ``merged``; a clause id defined twice is an error."""
+    ids = {str(c["id"]) for c in merged.get("clauses", [])}
+    for name in names:
+        part = _set_data(str(name), base_dir)
+        for key in _SET_LISTS:
+            have = {str(item["id"]) for item in merged.get(key, [])}
+            extra = [dict(i) for i in part.get(key) or [] if str(i["id"]) not in have]
+            merged[key] = [*merged.get(key, []), *extra]
+        for clause in part.get("clauses") or []:
+            if str(clause["id"]) in ids:
+                raise ConfigError(f"clause set {name!r} defines clause {clause['id']} again")
+            ids.add(str(clause["id"]))
+            merged["clauses"].append(dict(clause))
+        merged["includes"] = [*merged.get("includes", []), str(name)]
+
+
+def _apply_terms(merged: dict[str, Any], terms: list[dict[str, str]]) -> None:
+    """Replace terms (``{from, to}``, in order) in clause and chapter wording."""
+    items = [*merged.get("clauses", []), *merged.get("chapters", [])]
+    for item in items:
+        for key in _WORDED:
+            text = item.get(key)
+            if isinstance(text, str):
+                for term in terms:
+                    text = text.replace(str(term["from"]), str(term["to"]))
+                item[key] = text
+
+
 def resolve_profile_data(name_or_path: str, base_dir: Path | None = None) -> dict[str, Any]:
-    """The complete (extends and patches applied) profile mapping."""
+    """The complete (extends, patches, terminology and includes applied) profile mapping."""
     data, here = _raw(name_or_path, base_dir)
+    own_includes = [str(n) for n in data.get("includes") or []]
+    terms = list(data.get("terminology") or [])
     if "extends" not in data:
-        return data
+        merged = {k: v for k, v in data.items() if k not in {"includes", "terminology"}}
+        merged["clauses"] = [dict(c) for c in data.get("clauses") or []]
+        _apply_terms(merged, terms)
+        _include(merged, own_includes, here)
+        return merged
     base = resolve_profile_data(str(data["extends"]), here)
     merged = {**base, **{k: v for k, v in data.items() if k not in _PATCH_KEYS}}
     merged["clauses"] = [dict(c) for c in base["clauses"]]
     merged["risks"] = [dict(r) for r in base["risks"]]
+    for key in _SET_LISTS:  # a child's chapter/source/question replaces the base's of that id
+        mine = {str(i["id"]): dict(i) for i in data.get(key) or []}
+        kept = [mine.pop(str(i["id"]), dict(i)) for i in base.get(key) or []]
+        merged[key] = [*kept, *mine.values()]
     _merge_by(merged["clauses"], data.get("clauses_patch") or {}, "id", "clause")
     _merge_by(merged["risks"], data.get("risks_patch") or {}, "id", "risk")
     removed = {str(c) for c in data.get("clauses_remove") or []}
     merged["clauses"] = [c for c in merged["clauses"] if str(c["id"]) not in removed]
+    _apply_terms(merged, terms)
+    _include(merged, own_includes, here)
     return merged
 
 
@@ -112,5 +179,7 @@ def _load_cached(name_or_path: str, base_dir: str | None) -> Profile:
 def export_profile(name_or_path: str, base_dir: Path | None = None) -> str:
     """The resolved profile as YAML, ready to copy and edit."""
     profile = load_profile(name_or_path, base_dir)
-    data = profile.model_dump(mode="json", exclude_defaults=True)
+    # The clauses of included sets are already in the dump; listing the sets again would add
+    # them twice when the export is loaded.
+    data = profile.model_dump(mode="json", exclude_defaults=True, exclude={"includes"})
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)

@@ -5,20 +5,28 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-Confidence = Literal["V", "S", "U"]
+from beian.standard._base import Confidence
+from beian.standard._base import Frozen as _Frozen
+from beian.standard.forms import EvidenceField, Interval, Record
+from beian.standard.refs import Chapter, ClauseRef, Question, Source
+
 ClauseKind = Literal["automatic", "attestation", "review"]
 Modal = Literal["shall", "should"]
 Op = Literal[">=", "<=", "=="]
+ScopeCondition = Literal["trains", "non_text_media"]
+"""What a clause needs of the service to apply: ``trains`` = the provider trains or fine-tunes
+a model on its own corpus; ``non_text_media`` = the service generates images, audio or video.
+A workspace declares its scope in ``beian.toml`` ``[scope]``; an undeclared scope applies all."""
 
 RISK_ID = re.compile(r"^A\.[1-9]\.[a-z]$")
 CATEGORY_ID = re.compile(r"^A\.[1-9]$")
-CLAUSE_ID = re.compile(r"^[5-9](\.[0-9]+)?\.[a-z]$|^[5-9]\.[0-9]+$")
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+CLAUSE_ID = re.compile(
+    r"^[5-9](\.[0-9]+)?\.[a-z]$|^[5-9]\.[0-9]+$"
+    # Clauses of sub-profiles (companion standards, statutory obligations): PREFIX-item.
+    r"|^[A-Z][A-Z0-9]*-[0-9A-Za-z]+(\.[0-9a-z]+)*$"
+)
 
 
 class Category(_Frozen):
@@ -62,7 +70,10 @@ class Threshold(_Frozen):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     value: float
     op: Op
-    unit: Literal["items", "share", "days", "seconds", "sources", "clicks", "people", "risks"]
+    unit: Literal[
+        "items", "share", "days", "working_days", "seconds", "sources", "clicks", "people", "risks",
+        "confidence",
+    ]
     modal: Modal = "shall"
     per: Literal["total", "risk", "topic", "source", "sample"] = "total"
     applies_to: tuple[str, ...] = ()
@@ -91,6 +102,23 @@ class Clause(_Frozen):
     evidence_zh: str = ""
     evidence_en: str = ""
     """What evidence the clause needs, in our own words."""
+    refs: tuple[ClauseRef, ...] = ()
+    """The clause's number in other sources (GB/T 45654, an article of a regulation)."""
+    applies_if: str = ""
+    """An applicability question id (``not:<id>`` for the negation); see :class:`Question`."""
+    fields: tuple[EvidenceField, ...] = ()
+    """Structured evidence; a clause with fields is concluded by the obligations section."""
+    intervals: tuple[Interval, ...] = ()
+    record: Record | None = None
+
+    @property
+    def chapter(self) -> str:
+        """The report chapter: ``5`` for ``5.1``, ``IM15`` for ``IM15``."""
+        return self.section.split(".")[0]
+
+    scope_if: tuple[ScopeCondition, ...] = ()
+    """Conditions of the workspace's declared ``[scope]`` that must all hold for the clause to
+    apply (see ``ScopeCondition``); ``applies_if`` is the answered-question counterpart."""
 
     def threshold(self, key: str) -> Threshold:
         """The threshold named ``key``; KeyError names the clause when it is absent."""
@@ -112,6 +140,49 @@ class Profile(_Frozen):
     risks: tuple[Risk, ...]
     topics: tuple[Topic, ...]
     clauses: tuple[Clause, ...]
+    scope_zh: str = ""
+    scope_en: str = ""
+    sources: tuple[Source, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    """Chapter titles that override the built-in ones (§5 …) or name new chapters."""
+    questions: tuple[Question, ...] = ()
+    includes: tuple[str, ...] = ()
+    """Clause sets merged in (``profiles/sets/<name>.yaml``), recorded for the report."""
+
+    @model_validator(mode="after")
+    def _references(self) -> Profile:
+        sources = {s.id for s in self.sources}
+        questions = {q.id for q in self.questions}
+        for c in self.clauses:
+            bad = [r.source for r in c.refs if r.source not in sources]
+            if bad:
+                raise ValueError(f"clause {c.id} cites unknown sources {bad}")
+            if c.applies_if and c.applies_if.removeprefix("not:") not in questions:
+                raise ValueError(f"clause {c.id} applies_if names unknown question")
+            keys = {f.key for f in c.fields}
+            for i in c.intervals:
+                if not {i.start, i.end} <= keys:
+                    raise ValueError(f"clause {c.id}: interval names unknown fields")
+            named = [f.threshold for f in c.fields if f.threshold]
+            named += [i.threshold for i in c.intervals if i.threshold]
+            known = {t.key for t in c.thresholds}
+            if any(n not in known for n in named):
+                raise ValueError(f"clause {c.id}: a field names an unknown threshold")
+        return self
+
+    def chapter_info(self, chapter: str) -> Chapter | None:
+        """The profile's own title and layout for ``chapter``, if it gives one."""
+        for ch in self.chapters:
+            if ch.id == chapter:
+                return ch
+        return None
+
+    def question(self, question_id: str) -> Question:
+        """The applicability question ``question_id``; KeyError when absent."""
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(f"profile {self.profile} has no question {question_id!r}")
 
     @model_validator(mode="after")
     def _consistent(self) -> Profile:

@@ -11,6 +11,8 @@ from .conftest import Rendered
 ALLOWED = {
     "beian", "demo", "corpus", "filter", "sample", "verdicts", "import", "docs", "accuracy",
     "AIGC", "SHA", "unlabelled", "cold", "novels", "poetry",
+    "attestations", "yaml", "measurements", "classifier", "eval", "json", "monitoring_staff",
+    "explicit_labels", "roster", "explanation", "evidence", "alternative",
 }  # fmt: skip
 _HEX = re.compile(r"^[0-9a-f-]+$")
 

@@ -1,9 +1,12 @@
-"""§8 assets: the keyword library (8.1) and the question banks (8.2, 8.3; also 9.3 a, 9.4 a).
+"""§8 assets: the keyword library (8.1) and the question banks (8.2, 8.3).
 
 Runs the same checks as ``beian library check`` / ``beian bank check`` over the workspace's
 ``keywords/`` and ``banks/`` folders and writes their JSON next to the run as evidence.
 A quota that is measured and missed is *nonconforms* with the figures; a folder with no library
-file leaves its clauses *pending*.
+file leaves its clauses *pending*. Counts are of distinct items (the matcher's normaliser), and
+multiple-choice items do not count as generated-content test questions (``library/check.py``).
+9.3 a / 9.4 a ("built as 8.2 / 8.3 require") are concluded in ``assess/derived.py`` from every
+sub-clause, the attested procedure (8.2 c) included.
 """
 
 from __future__ import annotations
@@ -35,9 +38,6 @@ from beian.standard import Profile
 
 _FOLDER_ZH = {"keywords": "关键词库", "banks": "测试题库"}
 """How the Chinese report names the workspace folders it checked."""
-
-BANK_BUILT = {"9.3.a": ("8.2.a", "8.2.b"), "9.4.a": ("8.3.a", "8.3.b")}
-"""Clauses that conclude 'the bank is built as §8 requires' from the §8 results."""
 
 
 def _bank_clauses() -> list[str]:
@@ -116,7 +116,7 @@ class AssetsSection:
 
     def clauses(self, profile: Profile) -> list[str]:
         known = {c.id for c in profile.clauses}
-        ids = [*KEYWORD_CLAUSES, *_bank_clauses(), *BANK_BUILT]
+        ids = [*KEYWORD_CLAUSES, *_bank_clauses()]
         return [c for c in ids if c in known]
 
     def build(self, ctx: AssessContext) -> list[ClauseEvidence]:
@@ -137,9 +137,6 @@ class AssetsSection:
             run_dir / "banks-check.json",
         )
         by_id = {r.clause: r for r in results}
-        for clause, needs in BANK_BUILT.items():
-            parts = [by_id[c] for c in needs if c in by_id]
-            by_id[clause] = _built(clause, parts)
         return [by_id[c] for c in self.clauses(ctx.profile) if c in by_id]
 
     def _part(
@@ -151,6 +148,8 @@ class AssetsSection:
         out: Path,
     ) -> list[ClauseEvidence]:
         folder = ctx.workspace.path(folder_name)
+        known = {c.id for c in ctx.profile.clauses}  # a profile may remove clauses
+        clauses = [c for c in clauses if c in known]
         ctx.on_progress(f"{self.name}: {folder_name}")
         try:
             report = check(folder)
@@ -181,23 +180,6 @@ def _banks(folder: Path, profile: Profile, today: date) -> CheckReport:
         loaded.items, profile, as_of=today, events=read_history(folder),
         empty_rows=loaded.empty_rows, banks_required=list(BANK_CLAUSES),
     )  # fmt: skip
-
-
-def _built(clause: str, parts: list[ClauseEvidence]) -> ClauseEvidence:
-    if not parts or any(p.status == "pending" for p in parts):
-        return pending(clause, "assets", Msg(zh="题库尚未核查", en="bank not checked yet"))
-    missing = [m for p in parts for m in p.missing]
-    return ClauseEvidence(
-        clause=clause,
-        status="nonconforms" if missing else "conforms",
-        section="assets",
-        summary=Msg(
-            zh="依据 " + "、".join(p.clause for p in parts) + " 的核查结果",
-            en="from the results of " + ", ".join(p.clause for p in parts),
-        ),
-        evidence=parts[0].evidence[:1],
-        missing=missing,
-    )
 
 
 @registry.register("report_section", "assets", version="1")

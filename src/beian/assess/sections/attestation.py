@@ -18,7 +18,8 @@ class AttestationSection:
     order = 90
 
     def clauses(self, profile: Profile) -> list[str]:
-        return [c.id for c in profile.clauses if c.kind != "automatic"]
+        # clauses with structured fields are concluded by the obligations section
+        return [c.id for c in profile.clauses if c.kind != "automatic" and not c.fields]
 
     def build(self, ctx: AssessContext) -> list[ClauseEvidence]:
         folder = ctx.workspace.path("attestations")

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from beian.assess import messages
+from beian.assess import messages, source_share
 from beian.assess.context import AssessContext
 from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.digest import sha256_file
@@ -159,60 +159,106 @@ def _issue(source: str | None, message: str) -> str:
     return f"{source}: {message}" if source else message
 
 
-def _assess_clauses(run: RunRow) -> list[ClauseEvidence]:
-    s = run.summary
-    refs = _run_refs(run, ASSESS_KIND)
-    excluded = [x for x in s["sources"] if x["verdict"] != "usable"]
-    per_source = ClauseEvidence(
+def _source_rows(run: RunRow, rule: source_share.Rule) -> tuple[list[dict[str, Any]], bool]:
+    """Source rows re-judged by the profile's rule, and whether the counts are A.1-A.4 only."""
+    path = run.summary.get("summary_file")
+    run_dir = Path(path).parent if isinstance(path, str) else None
+    counts = source_share.illegal_counts(run_dir, rule) if run_dir else None
+    rows = []
+    for x in run.summary["sources"]:
+        # Without traced outputs every flagged item counts: an upper bound of the illegal count.
+        illegal = int(x.get("flagged") or 0) if counts is None else counts.get(x["name"], 0)
+        rows.append(source_share.judge(x, illegal, rule))
+    return rows, counts is not None
+
+
+def _source_missing(x: dict[str, Any], rule: source_share.Rule) -> Msg:
+    if x["verdict"] == "exclude":
+        return _msg(
+            zh=f"{x['name']}：违法不良信息（A.1–A.4）占比 {x['illegal_share']:.1%}，超过限值 "
+            f"{rule.limit:.0%}，不得使用",
+            en=f"{x['name']}: illegal (A.1–A.4) share {x['illegal_share']:.1%} above the limit "
+            f"{rule.limit:.0%}; do not use it",
+        )
+    if x["verdict"] == "insufficient":
+        return _msg(
+            zh=f"{x['name']}：抽检 {x['sampled']} 条、违法 {x['illegal']} 条，占比上限 "
+            f"{x['upper']:.1%}（{rule.confidence:.0%} 置信）超过 {rule.limit:.0%}，样本不足以证明"
+            f"可用；零检出时至少需 {rule.n_needed()} 条",
+            en=f"{x['name']}: {x['illegal']} of {x['sampled']} sampled; upper bound "
+            f"{x['upper']:.1%} at {rule.confidence:.0%} is above {rule.limit:.0%}, so the sample "
+            f"cannot show the source usable; with no finding it needs ≥ {rule.n_needed()} items",
+        )
+    if x.get("unreadable"):
+        return _msg(
+            zh=f"{x['name']}：无法读取（{'；'.join(x.get('unreadable', []))}），没有可抽检的数据，不得使用",
+            en=f"{x['name']}: could not be read ({'; '.join(x.get('unreadable', []))}); "
+            "no data could be sampled; do not use it",
+        )
+    return _msg(
+        zh=f"{x['name']}：没有可抽检的数据，不得使用",
+        en=f"{x['name']}: no data could be sampled; do not use it",
+    )
+
+
+def _per_source(run: RunRow, profile: Profile, refs: list[EvidenceRef]) -> ClauseEvidence:
+    rule = source_share.Rule.of(profile)
+    rows, exact = _source_rows(run, rule)
+    bad = [x for x in rows if x["verdict"] != "usable"]
+    status: Any = "conforms"
+    if any(x["verdict"] != "insufficient" for x in bad):
+        status = "nonconforms"
+    elif bad:
+        status = "pending"
+    missing = [_source_missing(x, rule) for x in bad]
+    if not exact:
+        missing.append(
+            _msg(
+                zh="该次抽检没有逐条记录，违法占比按全部检出计（含 A.5 与仅含个人信息的条目）",
+                en="the scan kept no traced items: every flagged item is counted, A.5 and "
+                "PII-only ones included",
+            )
+        )
+    keys = ("name", "sampled", "flagged", "illegal", "illegal_share", "upper", "ci", "verdict")
+    return ClauseEvidence(
         clause="5.1.a",
-        status=_status(not excluded),
+        status=status,
         section=SECTION,
         summary=_msg(
-            zh=f"逐来源技术抽检：{len(s['sources'])} 个来源",
-            en=f"per-source technical scan of {len(s['sources'])} sources",
+            zh=f"逐来源技术抽检：{len(rows)} 个来源，按 A.1–A.4 占比的 {rule.confidence:.0%} "
+            "置信上限判定",
+            en=f"per-source technical scan of {len(rows)} sources, judged on the "
+            f"{rule.confidence:.0%} upper bound of the A.1–A.4 share",
         ),
         figures={
-            "limit": s["thresholds"].get("5.1.a.per_source_illegal_share_max"),
-            "sources": [
-                {k: x[k] for k in ("name", "sampled", "flagged", "flagged_rate", "ci", "verdict")}
-                for x in s["sources"]
-            ],
+            "limit": rule.limit,
+            "confidence": rule.confidence,
+            "sources": [{k: x[k] for k in keys if k in x} for x in rows],
             # one rate chart per source against the per-source limit (design/report-model.md)
             "rates": [
                 {
-                    "rate": x["flagged_rate"],
+                    "rate": x["illegal_share"],
                     "ci": x["ci"],
                     "n": x["sampled"],
                     "key": "per_source_illegal_share_max",
                     "label": {
                         "zh": f"{x['name']} 违法不良信息占比",
-                        "en": f"{x['name']} flagged share",
+                        "en": f"{x['name']} illegal share",
                     },
                 }
-                for x in s["sources"]
-                if x["sampled"]
+                for x in rows
+                if "illegal_share" in x
             ],
         },
         evidence=refs,
-        missing=[
-            _msg(
-                zh=f"{x['name']}：违法不良信息占比 {x['flagged_rate']:.1%}，超过限值，不得使用",
-                en=f"{x['name']}: flagged share {x['flagged_rate']:.1%} above the limit; do not use it",
-            )
-            if x["sampled"]
-            else _msg(
-                zh=f"{x['name']}：无法读取（{'；'.join(x.get('unreadable', []))}），没有可抽检的数据，不得使用",
-                en=f"{x['name']}: could not be read ({'; '.join(x.get('unreadable', []))}); "
-                "no data could be sampled; do not use it",
-            )
-            if x.get("unreadable")
-            else _msg(
-                zh=f"{x['name']}：没有可抽检的数据，不得使用",
-                en=f"{x['name']}: no data could be sampled; do not use it",
-            )
-            for x in excluded
-        ],
+        missing=missing,
     )
+
+
+def _assess_clauses(run: RunRow, profile: Profile) -> list[ClauseEvidence]:
+    s = run.summary
+    refs = _run_refs(run, ASSESS_KIND)
+    per_source = _per_source(run, profile, refs)
     technical = ClauseEvidence(
         clause="9.2.b",
         status=_status(bool(s["pass"])),
@@ -364,7 +410,7 @@ class CorpusSection:
                 for c in ("5.1.a", "9.2.b")
             ]
         else:
-            out += _assess_clauses(assess)
+            out += _assess_clauses(assess, ctx.profile)
         verdicts, v_stale = _latest(store, VERDICTS_KIND, sha)
         if verdicts is None:
             command = "beian corpus sample / beian corpus verdicts import"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -32,9 +33,18 @@ class Carrier(Protocol):
         """Every AIGC label in ``path``, in any carrier the format allows."""
         ...
 
-    def write(self, src: Path, dst: Path, payload: str, extras: dict[str, str]) -> None:
-        """Copy ``src`` to ``dst`` with exactly one label ``payload`` (old labels removed)."""
+    def write(self, src: Path, dst: Path, payload: str | None, extras: dict[str, str]) -> None:
+        """Copy ``src`` to ``dst`` with exactly one label ``payload`` (old labels removed).
+
+        ``payload`` None keeps the file's AIGC labels as they are and only stores ``extras``
+        (explicit-only labelling must never remove a label already there).
+        """
         ...
+
+
+def copy_unchanged(src: Path, dst: Path) -> None:
+    """``dst`` = ``src`` byte for byte (a carrier with nothing to change)."""
+    shutil.copyfile(src, dst)
 
 
 class FormatError(ValueError):

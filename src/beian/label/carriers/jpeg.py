@@ -72,8 +72,11 @@ class JpegCarrier:
             out.extras.update(extras)
         return out
 
-    def write(self, src: Path, dst: Path, payload: str, extras: dict[str, str]) -> None:
-        """Replace the XMP packet(s) by one merged packet placed after APP0/APP1 Exif."""
+    def write(self, src: Path, dst: Path, payload: str | None, extras: dict[str, str]) -> None:
+        """Replace the XMP packet(s) by one merged packet placed after APP0/APP1 Exif.
+
+        ``payload`` None keeps the AIGC labels there are and only replaces beian's records.
+        """
         data = src.read_bytes()
         packets = xmp_packets(data)
         merged = xmp.merge(packets[0] if packets else None, payload, extras)
@@ -93,3 +96,25 @@ class JpegCarrier:
             last = end
         parts.append(data[last:])
         dst.write_bytes(b"".join(parts))
+
+
+_APP14 = 0xEE
+"""Adobe segment: it describes the colour transform of the *new* encoding, so it is not copied."""
+
+
+def _is_metadata(marker: int) -> bool:
+    return (0xE0 <= marker <= 0xEF and marker != _APP14) or marker == 0xFE
+
+
+def keep_segments(original: bytes, encoded: bytes) -> bytes:
+    """``encoded`` (a re-encoded JPEG) with every APPn / COM segment of ``original`` instead of
+    its own, in the original order: EXIF, XMP (and its AIGC label), ICC, IPTC, MPF, comments."""
+    meta = [original[s:e] for m, _b, s, e in segments(original) if _is_metadata(m)]
+    parts = [b"\xff\xd8", *meta]
+    last = 2
+    for marker, _body, start, end in segments(encoded):
+        if not _is_metadata(marker):
+            parts.append(encoded[start:end])
+        last = end
+    parts.append(encoded[last:])
+    return b"".join(parts)

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from beian.label.carriers.base import FormatError, Reading
+from beian.label.carriers.base import FormatError, Reading, copy_unchanged
 from beian.label.model import Found
 from beian.label.rules import FIELDS
 
@@ -95,8 +95,11 @@ class MarkdownCarrier:
             out.labels.append(Found("Markdown front matter AIGC", payload))
         return out
 
-    def write(self, src: Path, dst: Path, payload: str, extras: dict[str, str]) -> None:
+    def write(self, src: Path, dst: Path, payload: str | None, extras: dict[str, str]) -> None:
         """Replace any ``AIGC:`` block; create the front matter when there is none."""
+        if payload is None:  # nothing but AIGC labels is stored here: keep them
+            copy_unchanged(src, dst)
+            return
         del extras
         text = read_text(src)
         newline = "\r\n" if "\r\n" in text else "\n"
@@ -175,8 +178,11 @@ class HtmlCarrier:
         scan = scan_html(read_text(path))
         return Reading([Found("HTML meta AIGC", c) for c, _s, _e in scan.metas], scan.extras)
 
-    def write(self, src: Path, dst: Path, payload: str, extras: dict[str, str]) -> None:
+    def write(self, src: Path, dst: Path, payload: str | None, extras: dict[str, str]) -> None:
         """Remove old AIGC meta tags; insert one right after ``<head>`` (or ``<html>``)."""
+        if payload is None:  # nothing but AIGC labels is stored here: keep them
+            copy_unchanged(src, dst)
+            return
         del extras
         text = read_text(src)
         scan = scan_html(text)

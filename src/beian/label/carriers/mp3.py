@@ -12,7 +12,7 @@ from typing import Any
 
 from mutagen import id3 as _id3
 
-from beian.label.carriers.base import Reading
+from beian.label.carriers.base import Reading, copy_unchanged
 from beian.label.model import Found
 
 # mutagen ships py.typed but leaves these calls unannotated; going through Any keeps mypy strict
@@ -45,8 +45,11 @@ class Mp3Carrier:
                 out.extras["ExplicitLabel"] = str(frame.text[0])
         return out
 
-    def write(self, src: Path, dst: Path, payload: str, extras: dict[str, str]) -> None:
+    def write(self, src: Path, dst: Path, payload: str | None, extras: dict[str, str]) -> None:
         """Copy ``src`` and set exactly one TXXX:AIGC frame on the copy."""
+        if payload is None:  # nothing but AIGC labels is stored here: keep them
+            copy_unchanged(src, dst)
+            return
         del extras
         shutil.copyfile(src, dst)
         tags = _load(dst) or id3.ID3()

@@ -130,11 +130,14 @@ class Mp4Carrier:
                 out.labels += [Found("MP4 uuid XMP TC260:AIGC", p, False) for p, _ in labels]
         return out
 
-    def write(self, src: Path, dst: Path, payload: str, extras: dict[str, str]) -> None:
-        """Copy all streams with ffmpeg, setting the AIGC key (and beian's stamp record)."""
+    def write(self, src: Path, dst: Path, payload: str | None, extras: dict[str, str]) -> None:
+        """Copy all streams with ffmpeg, setting the AIGC key (and beian's stamp record).
+
+        ``payload`` None keeps the AIGC label there is and only replaces beian's record.
+        """
         args = [tool("ffmpeg"), "-v", "error", "-y", "-i", str(src), "-map", "0", "-c", "copy"]
         args += ["-map_metadata", "0", "-movflags", "use_metadata_tags"]
-        args += ["-metadata", f"AIGC={payload}"]
+        args += ["-metadata", f"AIGC={payload}"] if payload is not None else []
         args += ["-metadata", f"{EXPLICIT_KEY}={extras.get('ExplicitLabel', '')}"]
         fmt = "mov" if src.suffix.lower() == ".mov" else "mp4"
         run([*args, "-f", fmt, str(dst)], what=f"ffmpeg (label {src.name})")

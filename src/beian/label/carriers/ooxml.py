@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from beian.label.carriers.base import FormatError, Reading
+from beian.label.carriers.base import FormatError, Reading, copy_unchanged
 from beian.label.model import Found
 
 CUSTOM_PART = "docProps/custom.xml"
@@ -73,8 +73,11 @@ class OoxmlCarrier:
                 out.extras["ExplicitLabel"] = value
         return out
 
-    def write(self, src: Path, dst: Path, payload: str, extras: dict[str, str]) -> None:
+    def write(self, src: Path, dst: Path, payload: str | None, extras: dict[str, str]) -> None:
         """Rewrite the package with one ``AIGC`` custom property."""
+        if payload is None:  # nothing but AIGC labels is stored here: keep them
+            copy_unchanged(src, dst)
+            return
         del extras
         with open_package(src) as zin:
             part = _custom_part(zin)

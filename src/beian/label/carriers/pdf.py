@@ -14,7 +14,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
 from beian.label import xmp
-from beian.label.carriers.base import FormatError, Reading
+from beian.label.carriers.base import FormatError, Reading, copy_unchanged
 from beian.label.model import Found
 
 EXPLICIT_KEY = "/BeianExplicitLabel"
@@ -61,8 +61,11 @@ class PdfCarrier:
             out.labels += [Found("PDF XMP TC260:AIGC", p, False) for p, _ in labels]
         return out
 
-    def write(self, src: Path, dst: Path, payload: str, extras: dict[str, str]) -> None:
+    def write(self, src: Path, dst: Path, payload: str | None, extras: dict[str, str]) -> None:
         """Append an incremental update whose Info dictionary holds one ``/AIGC``."""
+        if payload is None:  # nothing but AIGC labels is stored here: keep them
+            copy_unchanged(src, dst)
+            return
         del extras
         open_pdf(src)
         try:

@@ -84,21 +84,26 @@ class PngCarrier:
                 out.extras["ExplicitLabel"] = text
         return out
 
-    def write(self, src: Path, dst: Path, payload: str, extras: dict[str, str]) -> None:
-        """Drop old AIGC chunks (and TC260:AIGC in XMP), add one tEXt chunk after IHDR."""
+    def write(self, src: Path, dst: Path, payload: str | None, extras: dict[str, str]) -> None:
+        """Drop old AIGC chunks (and TC260:AIGC in XMP), add one tEXt chunk after IHDR.
+
+        ``payload`` None keeps the AIGC labels there are and only replaces beian's records.
+        Every other chunk is copied byte for byte.
+        """
         data = src.read_bytes()
         parts = [SIGNATURE]
         for ctype, body, start, end in chunks(data):
             if ctype in (b"tEXt", b"zTXt", b"iTXt"):
                 key = body.partition(b"\0")[0]
-                if key.upper() == b"AIGC" or key == _BEIAN_KEY:
+                if key == _BEIAN_KEY or (payload is not None and key.upper() == b"AIGC"):
                     continue
-                if key == _XMP_KEY:
+                if key == _XMP_KEY and payload is not None:
                     parts.append(self._strip_xmp(ctype, body))
                     continue
             parts.append(data[start:end])
             if ctype == b"IHDR":
-                parts.append(make_chunk(b"tEXt", b"AIGC\0" + payload.encode("latin-1")))
+                if payload is not None:
+                    parts.append(make_chunk(b"tEXt", b"AIGC\0" + payload.encode("latin-1")))
                 for value in extras.values():
                     parts.append(make_chunk(b"tEXt", _BEIAN_KEY + b"\0" + value.encode("latin-1")))
         dst.write_bytes(b"".join(parts))

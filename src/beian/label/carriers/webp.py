@@ -72,8 +72,11 @@ class WebpCarrier:
                 out.extras.update(extras)
         return out
 
-    def write(self, src: Path, dst: Path, payload: str, extras: dict[str, str]) -> None:
-        """One merged ``XMP `` chunk at the end; VP8X added or its XMP flag set."""
+    def write(self, src: Path, dst: Path, payload: str | None, extras: dict[str, str]) -> None:
+        """One merged ``XMP `` chunk at the end; VP8X added or its XMP flag set.
+
+        ``payload`` None keeps the AIGC labels there are and only replaces beian's records.
+        """
         parts = chunks(src.read_bytes())
         old = [b.decode("utf-8", "replace") for f, b in parts if f == b"XMP "]
         merged = xmp.merge(old[0] if old else None, payload, extras).encode("utf-8")

@@ -1,8 +1,8 @@
 """Audible labels: the rhythm "short-long-short-short" (Morse "AI", GB 45438 §5.3, L-04).
 
 The cue is generated here (1 kHz tones, 100 ms unit, 5 ms fades) and put before the audio. WAV
-samples are edited directly (every other RIFF chunk is kept); MP3 is decoded and re-encoded
-with ffmpeg. The detector decodes the first and last seconds, finds tonal bursts from a 10 ms
+samples are kept byte for byte after the cue (every other RIFF chunk is kept); MP3 is decoded
+and re-encoded with ffmpeg. The detector decodes the first and last seconds, finds tonal bursts from a 10 ms
 RMS envelope and looks for four consecutive bursts whose lengths read short-long-short-short.
 """
 
@@ -169,7 +169,11 @@ class AudioExplicit:
         if self.kind == "wav":
             x, rate, parts, (tag, channels, _r, bits) = read_wav(src)
             c = np.repeat(cue(rate)[:, None], channels, axis=1)
-            pcm = _encode(np.vstack([c, x]), tag, bits)
+            # Only the cue is encoded; the original sample bytes follow untouched (a decode /
+            # encode round trip shifted 8-bit samples by one step, reliability.md L4).
+            original = next(b for f, b in parts if f == b"data")
+            width = max(1, bits // 8) * channels
+            pcm = _encode(c, tag, bits) + original[: len(original) // width * width]
             frames = len(c) + len(x)
             parts = [(f, pcm if f == b"data" else b) for f, b in parts]
             parts = [(f, struct.pack("<I", frames) if f == b"fact" else b) for f, b in parts]

@@ -64,7 +64,9 @@ def status_chart(
     for i, (chapter, counts) in enumerate(by_chapter.items()):
         y = top + i * row_h
         body.append(
-            _text(label_w - 8, y + 15, f"§{chapter} {chapter_titles[chapter]}", anchor="end")
+            _text(
+                label_w - 8, y + 15, _chapter_label(chapter, chapter_titles[chapter]), anchor="end"
+            )
         )
         x = float(label_w)
         for status, color in COLORS.items():
@@ -216,3 +218,17 @@ def rate_caption(r: Rate, lang: Lang) -> str:
     if r.threshold is not None:
         parts.append(f"({t('threshold', lang)} {r.op or ''} {pct(r.threshold)})")
     return " ".join(parts)
+
+
+def _chapter_label(chapter: str, title: str) -> str:
+    """``§5 title``; a sub-profile chapter by its title, cut to fit the label column."""
+    if chapter.isdigit():
+        return f"§{chapter} {title}"
+    cut = title.split("（")[0].split(" (")[0]
+    width, out = 0, ""
+    for ch in cut:  # a CJK character is about twice as wide as a Latin one
+        width += 2 if ord(ch) > 0x2E80 else 1
+        if width > 24:
+            return out + "…"
+        out += ch
+    return out

@@ -15,11 +15,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from beian.assess import Assessment, attestations
+from beian.assess import Assessment, attestations, obligations
 from beian.assess.evidence import STATUS_LABELS, ClauseEvidence, EvidenceRef, Msg
 from beian.digest import sha256_file
 from beian.records import ClauseStatus
 from beian.report.render.i18n import msg
+from beian.report.render.refs import ref_text
 from beian.standard import Profile
 from beian.workspace import CONFIG_NAME, Workspace
 
@@ -37,10 +38,42 @@ class Ref(BaseModel):
     note: str = ""
 
 
+class AttestedRow(BaseModel):
+    """One structured evidence field as given by the provider (empty = not given)."""
+
+    key: str
+    label: Msg
+    value: str
+
+
+class QuestionRow(BaseModel):
+    """An applicability question and the workspace's answer."""
+
+    id: str
+    text: Msg
+    answer: Msg
+    basis: str
+    confidence: str
+    answered: bool
+
+
+Layout = Literal["standard", "obligation", "standalone"]
+
+
+class ChapterInfo(BaseModel):
+    """A chapter's title and where the report puts it."""
+
+    title: Msg
+    layout: Layout = "standard"
+
+
 class ClauseRow(BaseModel):
     """One clause of the report: the requirement and the conclusion on it."""
 
     id: str
+    refs: list[Msg] = []
+    """The clause's numbers in other sources (GB/T 45654, an article), with confidence."""
+    attested: list[AttestedRow] = []
     chapter: str
     section: str
     title: Msg
@@ -100,6 +133,15 @@ class ReportDoc(BaseModel):
     signatories: list[SignatoryRow]
     signed: int
     signatories_required: int
+    scope: Msg = Msg(zh="", en="")
+    questions: list[QuestionRow] = []
+    layout: dict[str, str] = {}
+    """Chapter id → ``standard`` / ``obligation`` / ``standalone`` (see :class:`ChapterInfo`)."""
+
+    @property
+    def questions_open(self) -> int:
+        """Applicability questions without an answer (they keep the report a draft)."""
+        return sum(1 for q in self.questions if not q.answered)
 
     def to_json(self) -> dict[str, Any]:
         """The document as JSON data (``schema`` spelled without the underscore)."""
@@ -132,10 +174,24 @@ def stable_ref(e: EvidenceRef, ws: Workspace, run_id: str, section: str) -> Ref:
     return Ref(kind="file", ref=_stable_path(e.ref, ws, run_id, base), sha256=e.sha256, note=e.note)
 
 
+def _attested(ev: ClauseEvidence, profile: Profile) -> list[AttestedRow]:
+    given = ev.figures.get("attested")
+    if not isinstance(given, dict):
+        return []
+    return [
+        AttestedRow(
+            key=f.key, label=Msg(zh=f.label_zh, en=f.label_en), value=str(given.get(f.key) or "")
+        )
+        for f in profile.clause(ev.clause).fields
+    ]
+
+
 def _row(ev: ClauseEvidence, profile: Profile, ws: Workspace, run_id: str) -> ClauseRow:
     clause = profile.clause(ev.clause)
     return ClauseRow(
         id=clause.id,
+        refs=[ref_text(r, profile) for r in clause.refs],
+        attested=_attested(ev, profile),
         chapter=clause.section.split(".")[0],
         section=clause.section,
         title=Msg(zh=clause.title_zh, en=clause.title_en),
@@ -147,7 +203,7 @@ def _row(ev: ClauseEvidence, profile: Profile, ws: Workspace, run_id: str) -> Cl
         status_label=Msg(**STATUS_LABELS[ev.status]),
         concluded_by=ev.section,
         summary=ev.summary,
-        figures=ev.figures,
+        figures={k: v for k, v in ev.figures.items() if k != "attested"},
         evidence=[stable_ref(e, ws, run_id, ev.section) for e in ev.evidence],
         missing=list(ev.missing),
         alternative=ev.alternative,
@@ -214,12 +270,25 @@ def _conclusion(totals: dict[str, int]) -> Msg:
     return msg("verdict.conforms")
 
 
+def _questions(ws: Workspace, profile: Profile) -> list[QuestionRow]:
+    answers = obligations.load(ws.path("attestations")).scope
+    rows = []
+    for q in profile.questions:
+        a = answers.get(q.id, obligations.ScopeAnswer())
+        key = {True: "answer.yes", False: "answer.no", None: "answer.none"}[a.answer]
+        rows.append(QuestionRow(id=q.id, text=Msg(zh=q.text_zh, en=q.text_en), answer=msg(key),
+                                basis=a.basis, confidence=q.confidence,
+                                answered=a.answer is not None))  # fmt: skip
+    return rows
+
+
 def build_document(outcome: Assessment, ws: Workspace, profile: Profile) -> ReportDoc:
     """The report document of ``outcome``; free of run ids, timestamps and absolute paths."""
     rows = [_row(ev, profile, ws, outcome.run_id) for ev in outcome.clauses]
     totals: dict[str, int] = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
     by_chapter: dict[str, dict[str, int]] = {}
-    for chapter in sorted({r.chapter for r in rows}, key=_chapter_key):
+    order = [c.id for c in profile.chapters]
+    for chapter in sorted({r.chapter for r in rows}, key=lambda c: _chapter_key(c, order)):
         counts = Counter(r.status for r in rows if r.chapter == chapter)
         by_chapter[chapter] = {s: counts.get(s, 0) for s in STATUSES}
     signatories, signed, required = _signatories(ws, profile)
@@ -234,7 +303,10 @@ def build_document(outcome: Assessment, ws: Workspace, profile: Profile) -> Repo
         conclusion=_conclusion(totals),
         totals=totals,
         by_chapter=by_chapter,
-        chapters={c: _chapter_title(c) for c in by_chapter},
+        chapters={c: _chapter(c, profile).title for c in by_chapter},
+        layout={c: _chapter(c, profile).layout for c in by_chapter},
+        scope=Msg(zh=profile.scope_zh, en=profile.scope_en),
+        questions=_questions(ws, profile),
         clauses=rows,
         manifest=_manifest(rows, ws),
         components=sorted(outcome.sections, key=lambda s: (s.get("kind", ""), s.get("name", ""))),
@@ -244,15 +316,24 @@ def build_document(outcome: Assessment, ws: Workspace, profile: Profile) -> Repo
     )
 
 
-def _chapter_key(chapter: str) -> tuple[int, str]:
-    return (int(chapter), chapter) if chapter.isdigit() else (99, chapter)
+def _chapter_key(chapter: str, order: list[str]) -> tuple[int, int, str]:
+    if chapter.isdigit():
+        return (int(chapter), 0, chapter)
+    # Sub-profile chapters follow the standard, in the order their profile lists them.
+    return (99, order.index(chapter) if chapter in order else len(order), chapter)
 
 
-def _chapter_title(chapter: str) -> Msg:
+def _chapter(chapter: str, profile: Profile) -> ChapterInfo:
+    info = profile.chapter_info(chapter)
+    if info is not None:
+        layout: Layout = (
+            "standalone" if info.standalone else "obligation" if info.obligation else "standard"
+        )
+        return ChapterInfo(title=Msg(zh=info.title_zh, en=info.title_en), layout=layout)
     try:
-        return msg(f"ch.{chapter}")
+        return ChapterInfo(title=msg(f"ch.{chapter}"))
     except KeyError:
-        return Msg(zh=f"第{chapter}章", en=f"Chapter {chapter}")
+        return ChapterInfo(title=Msg(zh=f"第{chapter}章", en=f"Chapter {chapter}"))
 
 
 def run_facts(outcome: Assessment, generated_at: str) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def _cover(doc: ReportDoc, lang: Lang, page: PageInfo) -> str:
         rows.append(("run", page.run_id))
     meta = "".join(f"<dt>{_e(t(k, lang))}</dt><dd>{_e(v)}</dd>" for k, v in rows)
     draft = ""
-    if doc.totals.get("pending", 0) or doc.signed < doc.signatories_required:
+    if is_draft(doc):
         draft = f'<div class="draft" role="note">{_e(t("draft", lang))}</div>'
     tiles = "".join(
         f'<div class="tile s-{s}"><div class="n">{n}</div><div class="l">'
@@ -58,8 +58,41 @@ def _cover(doc: ReportDoc, lang: Lang, page: PageInfo) -> str:
     return (
         f'<header class="cover"><div class="doc-kind">{_e(t("att.report", lang))}</div>'
         f'<h1>{_e(t("title", lang))}<span class="sub">{_e(t("subtitle", lang))}</span></h1>'
-        f'<dl class="meta">{meta}</dl>{draft}<div class="tiles">{tiles}</div></header>'
+        f'<dl class="meta">{meta}</dl>{draft}<div class="tiles">{tiles}</div>{_scope(doc, lang)}'
+        "</header>"
     )
+
+
+def is_draft(doc: ReportDoc) -> bool:
+    """Pending clauses, missing signatures or an unanswered applicability question."""
+    return bool(
+        doc.totals.get("pending", 0) or doc.signed < doc.signatories_required or doc.questions_open
+    )
+
+
+def chapter_name(chapter: str, title: str) -> str:
+    """``§5 语料安全要求`` for the standard's chapters; a sub-profile chapter by its title."""
+    return f"§{chapter} {title}" if chapter.isdigit() else title
+
+
+def _scope(doc: ReportDoc, lang: Lang) -> str:
+    out = ""
+    if doc.scope.get(lang):
+        out += f'<p class="scope"><strong>{_e(t("scope", lang))}</strong>：{_e(doc.scope.get(lang))}</p>'
+    if doc.questions:
+        head = "".join(
+            f"<th>{_e(t(k, lang))}</th>" for k in ("question", "answer", "basis_col", "confidence")
+        )
+        rows = "".join(
+            f'<tr class="{"" if q.answered else "s-pending"}"><td>{_e(q.text.get(lang))}</td>'
+            f"<td>{_e(q.answer.get(lang))}</td><td>{_e(q.basis)}</td><td>{_e(q.confidence)}</td></tr>"
+            for q in doc.questions
+        )
+        out += (
+            f'<table class="questions"><caption>{_e(t("questions", lang))}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        )
+    return out
 
 
 def doc_label(status: str, lang: Lang) -> str:
@@ -67,15 +100,22 @@ def doc_label(status: str, lang: Lang) -> str:
     return STATUS_LABELS[status][lang]
 
 
-def _toc(lang: Lang) -> str:
-    items = [
-        ("overview", "overview"),
-        ("clauses", "clauses"),
+def _toc(doc: ReportDoc, lang: Lang) -> str:
+    items = [("overview", "overview"), ("clauses", "clauses")]
+    li_extra = "".join(
+        f'<li><a href="#ch-{_e(c)}">{_e(doc.chapters[c].get(lang))}</a></li>'
+        for c, layout in doc.layout.items()
+        if layout == "standalone"
+    )
+    if "obligation" in doc.layout.values():
+        li_extra += f'<li><a href="#obligations">{_e(t("obligations", lang))}</a></li>'
+    tail = [
         ("manifest", "manifest"),
         ("signatures", "signatures"),
         ("attachments", "attachments"),
     ]
-    li = "".join(f'<li><a href="#{a}">{_e(t(k, lang))}</a></li>' for a, k in items)
+    li = "".join(f'<li><a href="#{a}">{_e(t(k, lang))}</a></li>' for a, k in items) + li_extra
+    li += "".join(f'<li><a href="#{a}">{_e(t(k, lang))}</a></li>' for a, k in tail)
     return f'<nav class="toc"><strong>{_e(t("toc", lang))}</strong><ul>{li}</ul></nav>'
 
 
@@ -83,7 +123,8 @@ def _overview(doc: ReportDoc, lang: Lang) -> str:
     titles = {c: m.get(lang) for c, m in doc.chapters.items()}
     chart = charts.status_chart(doc.by_chapter, titles, lang)
     rows = "".join(
-        f'<tr class="s-{r.status}"><td class="id"><a href="#c-{_e(r.id)}">{_e(r.id)}</a></td>'
+        f'<tr class="s-{r.status}"><td class="id"><a href="#c-{_e(r.id)}">{_e(r.id)}</a>'
+        f"{_refs_small(r, lang)}</td>"
         f'<td>{_e(r.title.get(lang))}</td><td class="st">{_e(_kind(r.kind, lang))}</td>'
         f'<td class="st">{_badge(r.status, r.status_label.get(lang))}</td></tr>'
         for r in doc.clauses
@@ -100,6 +141,12 @@ def _overview(doc: ReportDoc, lang: Lang) -> str:
         f'<table class="summary"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
         "</section>"
     )
+
+
+def _refs_small(row: ClauseRow, lang: Lang) -> str:
+    if not row.refs:
+        return ""
+    return "".join(f'<div class="ref">{_e(m.get(lang))}</div>' for m in row.refs)
 
 
 def _kind(kind: str, lang: Lang) -> str:
@@ -170,6 +217,15 @@ def _list(items: list[str], css: str = "") -> str:
 
 def _clause(row: ClauseRow, profile: Profile, lang: Lang) -> str:
     facts: list[tuple[str, str]] = []
+    if row.refs:
+        facts.append((t("refs", lang), _list([_e(m.get(lang)) for m in row.refs])))
+    if row.attested:
+        sep = "：" if lang == "zh" else ": "
+        given = [
+            f"{_e(a.label.get(lang))}{sep}{_e(a.value or t('not_given', lang))}"
+            for a in row.attested
+        ]
+        facts.append((t("attested", lang), _list(given)))
     if row.needs.get(lang):
         facts.append((t("needs", lang), _e(row.needs.get(lang))))
     if row.evidence:
@@ -208,11 +264,34 @@ def _clauses(doc: ReportDoc, profile: Profile, lang: Lang) -> str:
         f'<section id="clauses"><h2>{_e(t("clauses", lang))}</h2>'
         f'<p class="note legend">{_e(t("confidence.legend", lang))}</p>'
     ]
-    for chapter, title in doc.chapters.items():
-        out.append(f'<h3 id="ch-{_e(chapter)}">§{_e(chapter)} {_e(title.get(lang))}</h3>')
-        out.extend(_clause(r, profile, lang) for r in doc.clauses if r.chapter == chapter)
+    out += _chapters(doc, profile, lang, "standard")
     out.append("</section>")
+    for chapter, layout in doc.layout.items():
+        if layout == "standalone":  # e.g. the Art 17 security assessment: a section of its own
+            out.append(
+                f'<section id="ch-{_e(chapter)}"><h2>{_e(doc.chapters[chapter].get(lang))}</h2>'
+            )
+            out.extend(_clause(r, profile, lang) for r in doc.clauses if r.chapter == chapter)
+            out.append("</section>")
+    if "obligation" in doc.layout.values():
+        out.append(
+            f'<section id="obligations"><h2>{_e(t("obligations", lang))}</h2>'
+            f'<p class="note">{_e(t("obligations.note", lang))}</p>'
+        )
+        out += _chapters(doc, profile, lang, "obligation")
+        out.append("</section>")
     return "".join(out)
+
+
+def _chapters(doc: ReportDoc, profile: Profile, lang: Lang, layout: str) -> list[str]:
+    out: list[str] = []
+    for chapter, title in doc.chapters.items():
+        if doc.layout.get(chapter, "standard") != layout:
+            continue
+        name = chapter_name(chapter, title.get(lang))
+        out.append(f'<h3 id="ch-{_e(chapter)}">{_e(name)}</h3>')
+        out.extend(_clause(r, profile, lang) for r in doc.clauses if r.chapter == chapter)
+    return out
 
 
 def _manifest(doc: ReportDoc, lang: Lang) -> str:
@@ -295,7 +374,7 @@ def render_html(doc: ReportDoc, profile: Profile, lang: Lang, page: PageInfo | N
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<link rel="icon" href="data:,"><title>{_e(title)}</title>'
         f"<style>{CSS}{page.extra_css}</style></head><body>"
-        f"{_cover(doc, lang, page)}{_toc(lang)}{_overview(doc, lang)}"
+        f"{_cover(doc, lang, page)}{_toc(doc, lang)}{_overview(doc, lang)}"
         f"{_clauses(doc, profile, lang)}{_manifest(doc, lang)}{_signatures(doc, lang)}"
         f"{_attachments(page, lang)}"
         f"<footer>{_e(t('generated_by', lang, v=doc.tool_version))}</footer></body></html>\n"

@@ -9,6 +9,7 @@ from beian.report.render.charts import rate_caption
 from beian.report.render.document import ClauseRow, ReportDoc
 from beian.report.render.html import (
     PageInfo,
+    chapter_name,
     component_name,
     doc_label,
     explanation_text,
@@ -49,8 +50,29 @@ def _cover(doc: ReportDoc, lang: Lang, page: PageInfo) -> list[str]:
     if page.run_id:
         meta.append((t("run", lang), f"`{page.run_id}`"))
     out += [f"- **{k}**: {v}" for k, v in meta] + [""]
-    if doc.totals.get("pending", 0) or doc.signed < doc.signatories_required:
+    if is_draft(doc):  # same rule as the HTML cover
         out += [f"> **{t('draft', lang)}**", ""]
+    return out + _scope(doc, lang)
+
+
+def is_draft(doc: ReportDoc) -> bool:
+    """Pending clauses, missing signatures or an unanswered applicability question."""
+    return bool(
+        doc.totals.get("pending", 0) or doc.signed < doc.signatories_required or doc.questions_open
+    )
+
+
+def _scope(doc: ReportDoc, lang: Lang) -> list[str]:
+    out: list[str] = []
+    if doc.scope.get(lang):
+        out += [f"**{t('scope', lang)}**: {doc.scope.get(lang)}", ""]
+    if doc.questions:
+        out += [f"**{t('questions', lang)}**", ""]
+        head = [t("question", lang), t("answer", lang), t("basis_col", lang), t("confidence", lang)]
+        rows = [
+            [q.text.get(lang), q.answer.get(lang), q.basis, q.confidence] for q in doc.questions
+        ]
+        out += _table(head, rows)
     return out
 
 
@@ -61,16 +83,25 @@ def _overview(doc: ReportDoc, lang: Lang) -> list[str]:
     statuses = list(doc.totals)
     head = [t("clause", lang), *(doc_label(s, lang) for s in statuses), t("total", lang)]
     rows = [
-        [f"§{c} {doc.chapters[c].get(lang)}", *(str(n[s]) for s in statuses), str(sum(n.values()))]
+        [
+            chapter_name(c, doc.chapters[c].get(lang)),
+            *(str(n[s]) for s in statuses),
+            str(sum(n.values())),
+        ]
         for c, n in doc.by_chapter.items()
     ]
     rows.append([t("total", lang), *(str(doc.totals[s]) for s in statuses), str(len(doc.clauses))])
     out += _table(head, rows)
     head = [t("clause", lang), t("requirement", lang), t("kind", lang), t("status", lang)]
-    rows = [
-        [r.id, r.title.get(lang), _kind(r.kind, lang), r.status_label.get(lang)]
-        for r in doc.clauses
-    ]
+    with_refs = any(r.refs for r in doc.clauses)
+    if with_refs:
+        head.insert(1, t("refs", lang))
+    rows = []
+    for r in doc.clauses:
+        row = [r.id, r.title.get(lang), _kind(r.kind, lang), r.status_label.get(lang)]
+        if with_refs:
+            row.insert(1, "; ".join(m.get(lang) for m in r.refs))
+        rows.append(row)
     return out + _table(head, rows)
 
 
@@ -97,7 +128,16 @@ def _figures(row: ClauseRow, profile: Profile, lang: Lang) -> list[str]:
 def _clause(row: ClauseRow, profile: Profile, lang: Lang) -> list[str]:
     out = [f"#### {row.id} {row.title.get(lang)} — **{row.status_label.get(lang)}**", ""]
     out += [f"*{meta_line(row, lang)}*"]
+    if row.refs:
+        out += ["", f"{t('refs', lang)}: " + "; ".join(m.get(lang) for m in row.refs)]
     out += ["", row.summary.get(lang), ""]
+    if row.attested:
+        sep = "：" if lang == "zh" else ": "
+        out += [f"**{t('attested', lang)}**", ""]
+        out += [
+            f"- {a.label.get(lang)}{sep}{a.value or t('not_given', lang)}" for a in row.attested
+        ]
+        out += [""]
     figures = _figures(row, profile, lang)
     if figures:
         out += [f"**{t('figures', lang)}**", "", *figures, ""]
@@ -151,6 +191,24 @@ def _signatures(doc: ReportDoc, lang: Lang) -> list[str]:
     return [*out, *_table(head, rows), t("sign_note", lang), ""]
 
 
+def _chapter_rows(doc: ReportDoc, profile: Profile, lang: Lang, chapter: str) -> list[str]:
+    out: list[str] = []
+    for row in doc.clauses:
+        if row.chapter == chapter:
+            out += _clause(row, profile, lang)
+    return out
+
+
+def _chapters(doc: ReportDoc, profile: Profile, lang: Lang, layout: str, level: str) -> list[str]:
+    out: list[str] = []
+    for chapter, title in doc.chapters.items():
+        if doc.layout.get(chapter, "standard") != layout:
+            continue
+        out += [f"{level} {chapter_name(chapter, title.get(lang))}", ""]
+        out += _chapter_rows(doc, profile, lang, chapter)
+    return out
+
+
 def render_markdown(
     doc: ReportDoc, profile: Profile, lang: Lang, page: PageInfo | None = None
 ) -> str:
@@ -158,11 +216,14 @@ def render_markdown(
     page = page or PageInfo()
     out = _cover(doc, lang, page) + _overview(doc, lang)
     out += [f"## {t('clauses', lang)}", "", t("confidence.legend", lang), ""]
-    for chapter, title in doc.chapters.items():
-        out += [f"### §{chapter} {title.get(lang)}", ""]
-        for row in doc.clauses:
-            if row.chapter == chapter:
-                out += _clause(row, profile, lang)
+    out += _chapters(doc, profile, lang, "standard", "###")
+    for chapter, layout in doc.layout.items():
+        if layout == "standalone":  # e.g. the Art 17 security assessment: a section of its own
+            out += [f"## {doc.chapters[chapter].get(lang)}", ""]
+            out += _chapter_rows(doc, profile, lang, chapter)
+    if "obligation" in doc.layout.values():
+        out += [f"## {t('obligations', lang)}", "", t("obligations.note", lang), ""]
+        out += _chapters(doc, profile, lang, "obligation", "###")
     out += _manifest(doc, lang) + _signatures(doc, lang)
     if page.attachments:
         out += [f"## {t('attachments', lang)}", ""]

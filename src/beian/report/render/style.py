@@ -79,6 +79,9 @@ svg.chart text { font-family: FONTS; }
 .sig dl { display: grid; grid-template-columns: 5em 1fr; gap: 2px 8px; margin: 0; font-size: 13px; }
 .sig dt { color: var(--muted); } .sig dd { margin: 0; }
 .note { color: var(--muted); font-size: 12.5px; }
+td.id .ref { font-family: inherit; font-size: 11px; color: var(--muted); white-space: normal; }
+p.scope { margin: 14px 0 6px; }
+table.questions caption { text-align: left; font-weight: 600; padding: 4px 0; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule);
   padding-top: 8px; }
 @media print {
