@@ -107,3 +107,34 @@ def test_report_and_filing_draft_show_the_base_model(tmp_path: Path) -> None:
     assert "四、调用已备案模型情况" in paths["filing_md"].read_text(encoding="utf-8")
     report = paths["json"].read_text(encoding="utf-8")
     assert "备案登记簿与备案名单" in report or "filing" in report
+
+
+def test_display_check_concludes_fil_2_when_the_obligations_set_is_included(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "my-profile.yaml").write_text(
+        "extends: tc260-003-2024\nprofile: mine\nversion: '1'\nincludes: [cn-genai-obligations]\n",
+        encoding="utf-8",
+    )
+    cfg = WorkspaceConfig(provider="某公司", service=SERVICE, profile="my-profile.yaml")
+    ws = init_workspace(root, config=cfg, force=True)
+    store = open_store(ws.store_url())
+    _service(store, "星河对话大模型", "Beijing-XingHeDuiHua-202405100007")
+
+    def fil_2() -> ClauseEvidence:
+        return next(c for c in assess(ws, store).clauses if c.clause == "FIL-2")
+
+    assert fil_2().section == "obligations"  # never checked: the structured answer decides
+    check = {"ok": False, "name_found": True, "number_found": False, "source": "about.html",
+             "checked_at": "2026-12-03T00:00:00+00:00", "sha256": "0" * 64}  # fmt: skip
+    save_display_check(store, 1, check)
+    result = fil_2()
+    assert (result.status, result.section) == ("nonconforms", "filing")
+    assert (
+        result.summary.en
+        == "the page does not show the number: about.html (2026-12-03T00:00:00+00:00)"
+    )
+    save_display_check(store, 1, check | {"ok": True, "number_found": True})
+    assert fil_2().status == "conforms"

@@ -5,8 +5,8 @@
   public list and the own register. Found → conforms with the list batch (file digest) or the
   register record as evidence; number malformed or listed for another model → does not
   conform; not found → pending (the imported list may be older than the filing).
-- Display duty (name + number shown): the newest display check of the service's record, as a
-  bilingual note (the profile has no clause for it; see docs/filing.md).
+- Display duty (name + number shown, clause FIL-2 of the cn-genai-obligations set): the newest
+  display check of the service's record; also a bilingual note for profiles without FIL-2.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from beian.store import Store
 from beian.store.filing_models import FilingListBatchRow
 
 CLAUSE = "6.a"
+DISPLAY_CLAUSE = "FIL-2"
+"""Display of the filed model name and number (companion set cn-genai-obligations)."""
 SECTION = "filing"
 
 
@@ -136,4 +138,62 @@ def display_note(store: Store, service: str) -> str | None:
         f"备案信息展示核查{state[0]}（{check.get('source')}，{check.get('checked_at')}） / "
         f"filed model name and number {state[1]} on {check.get('source')} "
         f"({check.get('checked_at')})"
+    )
+
+
+def display_evidence(store: Store, service: str) -> ClauseEvidence | None:
+    """FIL-2 from the newest display check of the service, or None when it was never checked
+    (then the structured obligation answer decides)."""
+    rec = service_record(store, service)
+    check = rec.data.get("display_check") if rec else None
+    if not check:
+        return None
+    where = f"{check.get('source')} ({check.get('checked_at')})"
+    ref = EvidenceRef(
+        kind="run",
+        ref=f"filing-display:{check.get('source')}",
+        sha256=str(check.get("sha256", "")),
+        note=str(check.get("checked_at", "")),
+    )
+    figures = {
+        k: check.get(k)
+        for k in (
+            "expected_name",
+            "expected_number",
+            "name_found",
+            "number_found",
+            "source",
+            "checked_at",
+        )
+    }
+    if check.get("ok"):
+        summary = Msg(
+            zh=f"页面展示了模型名称与备案号：{where}",
+            en=f"the page shows the model name and number: {where}",
+        )
+        return ClauseEvidence(
+            clause=DISPLAY_CLAUSE,
+            status="conforms",
+            section=SECTION,
+            summary=summary,
+            figures=figures,
+            evidence=[ref],
+        )
+    lacking = [
+        x
+        for x, k in (("模型名称 model name", "name_found"), ("备案号 number", "number_found"))
+        if not check.get(k)
+    ]
+    why = Msg(
+        zh=f"页面未展示{'、'.join(x.split()[0] for x in lacking)}：{where}",
+        en=f"the page does not show the {' and '.join(x.split()[1] for x in lacking)}: {where}",
+    )
+    return ClauseEvidence(
+        clause=DISPLAY_CLAUSE,
+        status="nonconforms",
+        section=SECTION,
+        summary=why,
+        figures=figures,
+        evidence=[ref],
+        missing=[why],
     )

@@ -1,8 +1,14 @@
-"""Report section ``filing``: concludes on 6.a from the register and the imported list.
+"""Report sections from the filing register.
 
-It runs before the attestation section (order 85 < 90), so its conclusion wins when the
-register knows the service's base model; otherwise it returns nothing and the provider's
-attestation decides as before. The provider's attestation files for 6.a are kept as evidence.
+``filing`` concludes on 6.a from the register and the imported list. It runs before the
+attestation section (order 85 < 90), so its conclusion wins when the register knows the
+service's base model; otherwise it returns nothing and the provider's attestation decides as
+before. The provider's attestation files for 6.a are kept as evidence.
+
+``filing-display`` concludes on FIL-2 (display of the filed model name and number, in the
+cn-genai-obligations set) from the newest ``beian filing check-display``. It runs before the
+obligations section (order 4 < 5) and only when a check was made; FIL-2 has no applicability
+question, so nothing is bypassed.
 """
 
 from __future__ import annotations
@@ -12,7 +18,13 @@ from pathlib import PurePosixPath
 from beian.assess import attestations
 from beian.assess.context import AssessContext
 from beian.assess.evidence import ClauseEvidence, EvidenceRef
-from beian.filing.evidence import CLAUSE, base_model_evidence, display_note
+from beian.filing.evidence import (
+    CLAUSE,
+    DISPLAY_CLAUSE,
+    base_model_evidence,
+    display_evidence,
+    display_note,
+)
 from beian.registry import registry
 from beian.standard import Profile
 
@@ -58,3 +70,25 @@ def _with_attestation(result: ClauseEvidence, ctx: AssessContext) -> ClauseEvide
 def _factory(_options: object) -> FilingSection:
     """6.a (base model filed) from the filing register and the imported CAC list."""
     return FilingSection()
+
+
+class FilingDisplaySection:
+    """FIL-2 from the register's display check."""
+
+    name = "filing-display"
+    order = 4
+
+    def clauses(self, profile: Profile) -> list[str]:
+        return [c.id for c in profile.clauses if c.id == DISPLAY_CLAUSE]
+
+    def build(self, ctx: AssessContext) -> list[ClauseEvidence]:
+        if not self.clauses(ctx.profile):
+            return []
+        result = display_evidence(ctx.store, ctx.workspace.config.service)
+        return [] if result is None else [result]
+
+
+@registry.register("report_section", "filing-display", version="1")
+def _display_factory(_options: object) -> FilingDisplaySection:
+    """FIL-2 (filed model name and number displayed) from beian filing check-display."""
+    return FilingDisplaySection()
