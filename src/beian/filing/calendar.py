@@ -73,8 +73,9 @@ class WorkCalendar:
                 )
             elif info.confidence != "V":
                 out.append(
-                    f"{year} 年节假日数据为暂定（置信度 {info.confidence}） / {year} "
-                    f"holiday data is provisional ({info.confidence}): {info.note}"
+                    f"{year} 年节假日数据为暂定（置信度 {info.confidence}，未含调休），期限可能相差数日 / "
+                    f"{year} holiday data is provisional ({info.confidence}, no adjusted days): "
+                    "deadlines may be off by a few days"
                 )
         return out
 

@@ -113,10 +113,11 @@ def base_model_evidence(store: Store, service: str) -> ClauseEvidence | None:
             en=f"base model {hit.name!r} is filed under {hit.number} ({hit.ref})",
         )
         return _result("conforms", summary, rec, evidence=[_ref(store, h) for h in hits])
+    label = " ".join(x for x in (rec.base_model, rec.base_model_number) if x)
     why = Msg(
-        zh=f"基础模型“{query}”未在已导入的备案名单或登记簿中找到：请导入最新名单"
+        zh=f"基础模型“{label}”未在已导入的备案名单或登记簿中找到：请导入最新名单"
         "（beian filing import-list）或核实其备案情况；未备案则不符合",
-        en=f"base model {query!r} is not in the imported list or the register: import the "
+        en=f"base model {label!r} is not in the imported list or the register: import the "
         "newest list (beian filing import-list) or check its filing; unfiled = not conforming",
     )
     return _result("pending", why, rec, missing=[why])
