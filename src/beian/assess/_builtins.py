@@ -12,6 +12,7 @@ _MODULES = (
     "beian.assess.sections.labels",
     "beian.assess.sections.model_eval",
     "beian.assess.sections.obligations",
+    "beian.filing.section",
 )
 
 for _module in _MODULES:

@@ -62,6 +62,8 @@ class FilingDraft(BaseModel):
     algorithm_filing: list[FilingField]
     dossier: list[DossierItem]
     test_channel: list[FilingField]
+    base_model: list[FilingField] = []
+    """The filed base model the service uses, from the filing register (6.a); empty without."""
 
 
 def _field(key: str, zh: str, en: str, value: str, hint: Msg | None = None) -> FilingField:
@@ -190,6 +192,34 @@ def _test_channel(ws: Workspace) -> list[FilingField]:
     ]  # fmt: skip
 
 
+def _base_model(clauses: dict[str, ClauseEvidence]) -> list[FilingField]:
+    """调用已备案模型情况: name and number from the register's 6.a conclusion, if any."""
+    c = clauses.get("6.a")
+    if c is None or c.section != "filing":
+        return []
+    found = Msg(
+        zh=f"6.a {STATUS_LABELS[c.status]['zh']}：{c.summary.zh}",
+        en=f"6.a {STATUS_LABELS[c.status]['en']}: {c.summary.en}",
+    )
+    refs = ", ".join(e.ref for e in c.evidence if e.ref.startswith("filing-"))
+    return [
+        _field(
+            "base_model",
+            "调用的已备案模型名称",
+            "Filed base model used",
+            str(c.figures.get("base_model", "")),
+        ),
+        _field(
+            "base_model_number",
+            "该模型备案号",
+            "Its filing number",
+            str(c.figures.get("base_model_number", "")),
+            found,
+        ),
+        _field("base_model_listed", "名单/登记簿核对", "Checked against list / register", refs),
+    ]
+
+
 def build_filing(
     outcome: Assessment, ws: Workspace, report_files: list[str], attachments: dict[str, str]
 ) -> FilingDraft:
@@ -210,6 +240,7 @@ def build_filing(
         algorithm_filing=_algorithm(outcome, report, state[1]),
         dossier=_dossier(outcome, ws, report_files, attachments, state, signers),
         test_channel=_test_channel(ws),
+        base_model=_base_model({c.clause: c for c in outcome.clauses}),
     )
 
 
@@ -255,4 +286,7 @@ def filing_markdown(draft: FilingDraft, lang: Lang) -> str:
     out += ["", f"## {'三、测试通道' if zh else '3. Test channel'}", ""] + _rows(
         draft.test_channel, lang
     )
+    if draft.base_model:
+        title = "四、调用已备案模型情况" if zh else "4. Filed base model used"
+        out += [f"## {title}", ""] + _rows(draft.base_model, lang)
     return "\n".join(out)

@@ -146,6 +146,8 @@ _TABLE: dict[str, tuple[str, str]] = {
     "section.corpus": ("语料核查", "corpus checks"),
     "section.assets": ("关键词库与题库核查", "keyword library and question bank checks"),
     "section.attestations": ("提供者声明", "provider attestations"),
+    "section.filing": ("备案登记簿与备案名单", "filing register and public list"),
+    "section.filing-display": ("备案信息展示核查", "filing display check"),
     "section.classifier": ("分类模型核查", "classifier check"),
     "section.labels": ("内容标识核验", "content label verification"),
     "section.model-eval": ("模型评估", "model evaluation"),
