@@ -151,6 +151,8 @@ def test_filing_deadline_in_working_days(run: Run) -> None:
     assert dl.figures["filing_working_days_max_actual"] == 12
     assert dl.status == "nonconforms"
     assert working_days(date(2026, 3, 2), date(2026, 3, 16)) == 10
+    # across the 2026 Spring Festival: holidays and 调休 count as the calendar says
+    assert working_days(date(2026, 2, 12), date(2026, 3, 4)) == 10
 
 
 def test_complaints_overdue_in_gateway_register_fail_art_15(run: Run) -> None:

@@ -12,7 +12,7 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -191,12 +191,11 @@ def _check_document(f: EvidenceField, path: Path, out: FieldCheck) -> None:
 
 
 def working_days(start: date, end: date) -> int:
-    """Monday–Friday days after ``start`` up to and including ``end`` (no holiday calendar)."""
-    days, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        days += day.weekday() < 5
-    return days
+    """Working days after ``start`` up to and including ``end``: mainland China's calendar with
+    public holidays and 调休 (``beian.filing.calendar``; Monday–Friday outside its years)."""
+    from beian.filing.calendar import load_calendar
+
+    return load_calendar().working_days_between(start, end)
 
 
 def check_interval(

@@ -46,6 +46,13 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         ("beian standard export > my-profile.yaml", "复制配置后修改阈值 / copy, then edit"),
     ),
     "standard list": (("beian standard list", "内置标准配置 / the built-in profiles"),),
+    "standard obligations-template": (
+        (
+            "beian standard obligations-template -p gb-t-45654-2025 > my-service/attestations/"
+            "obligations.yaml",
+            "法定义务证据模板 / the structured-evidence template to fill",
+        ),
+    ),
     "library import": (
         (
             "beian library import 拦截关键词列表.xlsx --into my-service/keywords",
