@@ -24,10 +24,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from beian.detect.base import Detector
+from beian.detect.decoded import with_decoded
 from beian.detect.keyword.engine import make_matcher
 from beian.records import ComponentSpec, Finding
 from beian.registry import Registry, registry
 from beian.text.batch import JOIN, PreparedBatch, fold_texts, normalise_many
+from beian.text.decode import decoded_view
 from beian.text.normalise import normalise
 
 KEYWORD_DETECTORS = frozenset({"keyword"})
@@ -271,6 +273,8 @@ class DetectorSet:
 
     def check(self, text: str) -> TextVerdict:
         """Verdict for one text."""
+        if decoded_view(text) is not None:  # base64 / HTML / %XX inside: screen both readings
+            return self.check_batch([text])[0]
         findings = [f for d in self.detectors for f in d.detect(text)]
         allowed = self._allow.spans([text])[0] if self._allow is not None and findings else []
         return self._verdict(text, findings, allowed)
@@ -281,6 +285,16 @@ class DetectorSet:
         Detectors with ``detect_prepared`` (:class:`~beian.detect.base.PreparedDetector`) share
         one :class:`PreparedBatch`: the keyword detector's fold is reused by PII's pre-check.
         """
+        per_text = with_decoded(texts, self._findings)
+        allowed: list[list[tuple[int, int]]] = [[] for _ in texts]
+        if self._allow is not None:  # only texts with findings can lose any
+            todo = [i for i, found in enumerate(per_text) if found]
+            for i, spans in zip(todo, self._allow.spans([texts[i] for i in todo]), strict=True):
+                allowed[i] = spans
+        return [self._verdict(t, f, a) for t, f, a in zip(texts, per_text, allowed, strict=True)]
+
+    def _findings(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Every detector's findings for each text (one shared :class:`PreparedBatch`)."""
         per_text: list[list[Finding]] = [[] for _ in texts]
         batch = PreparedBatch(texts)
         for d in self.detectors:
@@ -288,12 +302,7 @@ class DetectorSet:
             found = prepared(batch) if prepared is not None else d.detect_batch(texts)
             for i, f in enumerate(found):
                 per_text[i].extend(f)
-        allowed: list[list[tuple[int, int]]] = [[] for _ in texts]
-        if self._allow is not None:  # only texts with findings can lose any
-            todo = [i for i, found in enumerate(per_text) if found]
-            for i, spans in zip(todo, self._allow.spans([texts[i] for i in todo]), strict=True):
-                allowed[i] = spans
-        return [self._verdict(t, f, a) for t, f, a in zip(texts, per_text, allowed, strict=True)]
+        return per_text
 
     def _verdict(
         self, text: str, findings: list[Finding], allowed: Sequence[tuple[int, int]]

@@ -1,0 +1,75 @@
+"""Screen the decoded view of texts that wrap content in an encoding (base64, HTML, %XX).
+
+A request sent as base64 or HTML character references reads as noise to every detector, but a
+model decodes it. :func:`with_decoded` runs the detectors once over the texts plus the decoded
+views of those that have one (:func:`beian.text.decode.decoded_view`), in the same batch, and
+adds the view's findings to the original text's:
+
+- a span finding on the view counts only when it covers a decoded character (one that does
+  not was found on the original already); its span and evidence become the original encoded
+  segment, and its ``why`` says which encoding was undone;
+- a document-level finding (a model score) replaces the original's for the same detector and
+  risk when it is higher, so the two are not counted twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from beian.records import Finding
+from beian.text.decode import DecodedView, decoded_view
+
+Run = Callable[[Sequence[str]], list[list[Finding]]]
+
+
+def decoded_views(texts: Sequence[str]) -> dict[int, DecodedView]:
+    """Index → decoded view, for the texts that hold an encoded segment."""
+    views: dict[int, DecodedView] = {}
+    for i, text in enumerate(texts):
+        view = decoded_view(text)
+        if view is not None:
+            views[i] = view
+    return views
+
+
+def with_decoded(texts: Sequence[str], run: Run) -> list[list[Finding]]:
+    """``run(texts)`` with the findings of decoded views merged in (see module docstring)."""
+    views = decoded_views(texts)
+    if not views:
+        return run(texts)
+    order = list(views)
+    found = run([*texts, *(views[i].text for i in order)])
+    out, extra = found[: len(texts)], found[len(texts) :]
+    for i, view_findings in zip(order, extra, strict=True):
+        out[i] = _merge(out[i], [_mapped(f, views[i]) for f in view_findings])
+    return out
+
+
+def _mapped(f: Finding, view: DecodedView) -> Finding | None:
+    how = "decoded " + "+".join(view.kinds)
+    why = f"{f.why}; {how}" if f.why else how
+    if f.start is None or f.end is None:
+        return replace(f, why=why)
+    if f.end <= f.start or not view.touches_decoded(f.start, f.end):
+        return None
+    lo, hi = view.span(f.start, f.end)
+    return replace(f, start=lo, end=hi, evidence=view.original[lo:hi], why=why)
+
+
+def _merge(own: list[Finding], more: list[Finding | None]) -> list[Finding]:
+    doc = {(f.detector, f.risk): k for k, f in enumerate(own) if f.start is None}
+    merged = list(own)
+    for f in more:
+        if f is None:
+            continue
+        if f.start is None:
+            k = doc.get((f.detector, f.risk))
+            if k is None:
+                doc[(f.detector, f.risk)] = len(merged)
+                merged.append(f)
+            elif f.score > merged[k].score:
+                merged[k] = f
+            continue
+        merged.append(f)
+    return merged
