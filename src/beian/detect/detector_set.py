@@ -24,13 +24,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from beian.detect.base import Detector
-from beian.detect.decoded import with_decoded
+from beian.detect.readings import with_readings
 from beian.detect.keyword.engine import make_matcher
 from beian.records import ComponentSpec, Finding
 from beian.registry import Registry, registry
 from beian.text.batch import JOIN, PreparedBatch, fold_texts, normalise_many
-from beian.text.decode import decoded_view
 from beian.text.normalise import normalise
+from beian.text.reading import evasion_reading
 
 KEYWORD_DETECTORS = frozenset({"keyword"})
 """Detectors whose hits need corroboration unless strong."""
@@ -273,7 +273,7 @@ class DetectorSet:
 
     def check(self, text: str) -> TextVerdict:
         """Verdict for one text."""
-        if decoded_view(text) is not None:  # base64 / HTML / %XX inside: screen both readings
+        if evasion_reading(text) is not None:  # a disguise: screen its reading too
             return self.check_batch([text])[0]
         findings = [f for d in self.detectors for f in d.detect(text)]
         allowed = self._allow.spans([text])[0] if self._allow is not None and findings else []
@@ -285,7 +285,7 @@ class DetectorSet:
         Detectors with ``detect_prepared`` (:class:`~beian.detect.base.PreparedDetector`) share
         one :class:`PreparedBatch`: the keyword detector's fold is reused by PII's pre-check.
         """
-        per_text = with_decoded(texts, self._findings)
+        per_text = with_readings(texts, self._findings)
         allowed: list[list[tuple[int, int]]] = [[] for _ in texts]
         if self._allow is not None:  # only texts with findings can lose any
             todo = [i for i, found in enumerate(per_text) if found]

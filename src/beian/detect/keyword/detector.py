@@ -50,6 +50,9 @@ class KeywordOptions(BaseModel):
     """Fold width, case, script, homoglyphs, zero-width and inserted separators before matching."""
     pinyin: bool = False
     """Also match terms of 3+ characters written in pinyin or with homophones (slower, noisier)."""
+    evasion: bool = True
+    """Match specific terms (3+ characters) spelled with common homophones (发轮功) or in pinyin
+    (falungong), scoring as the term (:mod:`beian.detect.keyword.evasion`)."""
 
 
 def load_entries(library: str | None) -> list[KeywordEntry]:
@@ -94,11 +97,12 @@ class KeywordDetector(BaseDetector):
         *,
         normalise: bool = True,
         pinyin: bool = False,
+        evasion: bool = True,
         engine: Engine = "auto",
     ) -> None:
         self._normalise = normalise
         self._compiled: Compiled = compile_entries(
-            entries, normalise=normalise, pinyin=pinyin, engine=engine
+            entries, normalise=normalise, pinyin=pinyin, evasion=evasion, engine=engine
         )
         c = self._compiled
         rules = c.exact_rules + c.homophone_rules
@@ -115,7 +119,10 @@ class KeywordDetector(BaseDetector):
     def from_options(cls, options: KeywordOptions) -> KeywordDetector:
         """Build from validated options, loading the library they name."""
         return cls(
-            load_entries(options.library), normalise=options.normalise, pinyin=options.pinyin
+            load_entries(options.library),
+            normalise=options.normalise,
+            pinyin=options.pinyin,
+            evasion=options.evasion,
         )
 
     @property
@@ -225,6 +232,8 @@ def _why(rule: Rule, evidence: str) -> str:
         parts.append(f"pinyin {rule.form}")
     elif rule.how == "homophone":
         parts.append(f"homophone of {rule.form}")
+    elif rule.how == "soundalike":
+        parts.append(f"soundalike {rule.form}")
     if rule.how != "homophone" and evidence != rule.form and evidence.lower() != rule.form:
         parts.append("normalised")
     return "; ".join(parts)

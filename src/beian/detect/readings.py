@@ -1,13 +1,14 @@
-"""Screen the decoded view of texts that wrap content in an encoding (base64, HTML, %XX).
+"""Screen the evasion reading of texts that disguise themselves (encodings, interleaving).
 
-A request sent as base64 or HTML character references reads as noise to every detector, but a
-model decodes it. :func:`with_decoded` runs the detectors once over the texts plus the decoded
-views of those that have one (:func:`beian.text.decode.decoded_view`), in the same batch, and
-adds the view's findings to the original text's:
+A request sent as base64, as HTML character references or with an emoji between its characters
+reads as noise to a detector, but a model reads straight through it. :func:`with_readings` runs
+the detectors once over the texts plus the readings of those that have one
+(:func:`beian.text.reading.evasion_reading`), in the same batch, and adds the reading's findings
+to the original text's:
 
-- a span finding on the view counts only when it covers a decoded character (one that does
-  not was found on the original already); its span and evidence become the original encoded
-  segment, and its ``why`` says which encoding was undone;
+- a span finding on the reading counts only when it covers a changed character (one that does
+  not was found on the original already); its span and evidence become the original's, and
+  its ``why`` says what was undone;
 - a document-level finding (a model score) replaces the original's for the same detector and
   risk when it is higher, so the two are not counted twice.
 """
@@ -18,24 +19,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from beian.records import Finding
-from beian.text.decode import DecodedView, decoded_view
+from beian.text.reading import Reading, evasion_reading
 
 Run = Callable[[Sequence[str]], list[list[Finding]]]
 
 
-def decoded_views(texts: Sequence[str]) -> dict[int, DecodedView]:
-    """Index → decoded view, for the texts that hold an encoded segment."""
-    views: dict[int, DecodedView] = {}
+def readings(texts: Sequence[str]) -> dict[int, Reading]:
+    """Index → evasion reading, for the texts that have one."""
+    views: dict[int, Reading] = {}
     for i, text in enumerate(texts):
-        view = decoded_view(text)
+        view = evasion_reading(text)
         if view is not None:
             views[i] = view
     return views
 
 
-def with_decoded(texts: Sequence[str], run: Run) -> list[list[Finding]]:
-    """``run(texts)`` with the findings of decoded views merged in (see module docstring)."""
-    views = decoded_views(texts)
+def with_readings(texts: Sequence[str], run: Run) -> list[list[Finding]]:
+    """``run(texts)`` with the findings of evasion readings merged in (see module docstring)."""
+    views = readings(texts)
     if not views:
         return run(texts)
     order = list(views)
@@ -46,12 +47,12 @@ def with_decoded(texts: Sequence[str], run: Run) -> list[list[Finding]]:
     return out
 
 
-def _mapped(f: Finding, view: DecodedView) -> Finding | None:
-    how = "decoded " + "+".join(view.kinds)
+def _mapped(f: Finding, view: Reading) -> Finding | None:
+    how = "reading: " + "+".join(view.kinds)
     why = f"{f.why}; {how}" if f.why else how
     if f.start is None or f.end is None:
         return replace(f, why=why)
-    if f.end <= f.start or not view.touches_decoded(f.start, f.end):
+    if f.end <= f.start or not view.touches_change(f.start, f.end):
         return None
     lo, hi = view.span(f.start, f.end)
     return replace(f, start=lo, end=hi, evidence=view.original[lo:hi], why=why)
