@@ -112,8 +112,10 @@ class KeywordDetector(BaseDetector):
         self._rules = [tuple((r, _why(r, r.form)) for r in rs if not r.allow) for rs in rules]
         self._screen = Screen.build(rules)
         # window kept around a filler for the second scan (see .gaps): the longest pattern
+        # (only patterns with a CJK character can span a gap between two CJK characters; the
+        # long ASCII phrases and pinyin spellings would only widen the windows)
         self._longest = max((len(p.encode("utf-16-le", "surrogatepass")) // 2
-                             for p in c.exact_patterns), default=0)  # fmt: skip
+                             for p in c.exact_patterns if not p.isascii()), default=0)  # fmt: skip
 
     @classmethod
     def from_options(cls, options: KeywordOptions) -> KeywordDetector:
