@@ -37,9 +37,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from transforms import TRANSFORMS  # noqa: E402
+from transforms import TRANSFORMS
 
-from beian.detect.detector_set import DetectorSet  # noqa: E402
+from beian.detect.detector_set import DetectorSet
 
 SHARED = Path(os.environ.get("BEIAN_SHARED", Path(__file__).parents[3] / "shared"))
 DATA = SHARED / "data"
@@ -55,7 +55,10 @@ def _pick(items: list[str], n: int) -> list[str]:
 
 def harmful_sets(per_set: int) -> dict[str, list[tuple[str, str | None]]]:
     """Set name → ``(zh prompt, English original or None)``."""
-    seval = [json.loads(line)["prompt"] for line in (DATA / "s-eval/S-Eval_base_risk_zh_full.jsonl").open()]
+    seval = [
+        json.loads(line)["prompt"]
+        for line in (DATA / "s-eval/S-Eval_base_risk_zh_full.jsonl").open()
+    ]
     xs: list[str] = []
     for name in ("Crimes_And_Illegal_Activities", "Physical_Harm", "Insult",
                  "Unfairness_And_Discrimination", "Privacy_And_Property"):  # fmt: skip
@@ -69,8 +72,9 @@ def harmful_sets(per_set: int) -> dict[str, list[tuple[str, str | None]]]:
     return {
         "s-eval": [(t, None) for t in _pick(seval, per_set)],
         "xsafety": [(t, None) for t in _pick(xs, per_set)],
-        "multijail": [(t, en[t.strip()] if t.strip() in en else None)
-                      for t in _pick([z for z, _ in mj], per_set)],  # fmt: skip
+        "multijail": [
+            (t, en.get(t.strip())) for t in _pick([z for z, _ in mj], per_set)
+        ],  # fmt: skip
         "jade": [(t, None) for t in _pick(jade, per_set)],
     }
 
@@ -119,7 +123,13 @@ def flag_rates(
 def _count(ds: DetectorSet, variants: Sequence[str], plain: Sequence[bool]) -> Counts:
     flags = [v.flagged for v in ds.check_batch(list(variants))]
     kept = sum(1 for f, p in zip(flags, plain, strict=True) if f and p)
-    return len(variants), sum(flags), sum(plain), kept, sum(1 for f, p in zip(flags, plain, strict=True) if f and not p)
+    return (
+        len(variants),
+        sum(flags),
+        sum(plain),
+        kept,
+        sum(1 for f, p in zip(flags, plain, strict=True) if f and not p),
+    )
 
 
 def table(title: str, rates: dict[str, Counts], n: int, plain: int) -> list[str]:
@@ -135,7 +145,9 @@ def table(title: str, rates: dict[str, Counts], n: int, plain: int) -> list[str]
     for name, (m, flagged, base, still, new) in rates.items():
         r = (flagged / m) / (base / m) if base else 0.0
         k = still / base if base else 0.0
-        lines.append(f"| {name} | {flagged / m:.1%} | {r:.0%} | {k:.0%} | {new / max(m - base, 1):.1%} |")
+        lines.append(
+            f"| {name} | {flagged / m:.1%} | {r:.0%} | {k:.0%} | {new / max(m - base, 1):.1%} |"
+        )
         if not name.endswith("*"):
             rel.append(min(r, 1.0))
             kept.append(k)
@@ -167,7 +179,9 @@ def _write(path: Path, lines: list[str]) -> None:
     doc = path.read_text(encoding="utf-8")
     head, _, rest = doc.partition(MARK_START)
     _, _, tail = rest.partition(MARK_END)
-    path.write_text(head + MARK_START + "\n" + "\n".join(lines) + "\n" + MARK_END + tail, encoding="utf-8")
+    path.write_text(
+        head + MARK_START + "\n" + "\n".join(lines) + "\n" + MARK_END + tail, encoding="utf-8"
+    )
 
 
 def benign_sets(limit: int) -> dict[str, list[str]]:
@@ -177,7 +191,10 @@ def benign_sets(limit: int) -> dict[str, list[str]]:
             for item in row if isinstance(row, list) else [row]:
                 law.append(str(item.get("query") or item.get("instruction") or ""))
                 law.append(str(item.get("response") or item.get("output") or ""))
-    alpaca = [str(json.loads(line).get("output", "")) for line in (DATA / "alpaca-zh/alpaca_zh_translated.jsonl").open()]
+    alpaca = [
+        str(json.loads(line).get("output", ""))
+        for line in (DATA / "alpaca-zh/alpaca_zh_translated.jsonl").open()
+    ]
     tnews = [json.loads(line)["sentence"] for line in (DATA / "tnews/test.json").open()]
     with (DATA / "waimai-10k/waimai_10k.csv").open(encoding="utf-8") as fh:
         waimai = [r["review"] for r in csv.DictReader(fh)]
@@ -198,9 +215,13 @@ def run_benign(args: argparse.Namespace) -> None:
             print(f"  {name:18} {flagged:5}/{len(texts):5} = {flagged / max(len(texts), 1):.2%}")
         if args.transformed:  # the same disguises on benign text must not make it "harmful"
             base = sum(v.flagged for v in ds.check_batch(mixed))
-            print(f"  transformed benign ({len(mixed)} texts, first 300 characters): plain {base / len(mixed):.1%}")
+            print(
+                f"  transformed benign ({len(mixed)} texts, first 300 characters): plain {base / len(mixed):.1%}"
+            )
             for tname, fn in TRANSFORMS.items():
-                got = sum(v.flagged for v in ds.check_batch([fn(t, key_term(ds, t)) for t in mixed]))
+                got = sum(
+                    v.flagged for v in ds.check_batch([fn(t, key_term(ds, t)) for t in mixed])
+                )
                 print(f"    {tname:22} {got / len(mixed):6.1%}")
 
 
@@ -245,7 +266,9 @@ def run_speed(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = ap.add_subparsers(dest="cmd", required=True)
     ev = sub.add_parser("evasion")
     ev.add_argument("--per-set", type=int, default=250)

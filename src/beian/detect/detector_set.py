@@ -24,8 +24,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from beian.detect.base import Detector
-from beian.detect.readings import with_readings
 from beian.detect.keyword.engine import make_matcher
+from beian.detect.readings import with_readings
 from beian.records import ComponentSpec, Finding
 from beian.registry import Registry, registry
 from beian.text.batch import JOIN, PreparedBatch, fold_texts, normalise_many

@@ -39,7 +39,9 @@ PASSES = 2
 """Decoding rounds: the second undoes one layer of nesting."""
 
 _HTML = re.compile(r"&#[0-9]{2,7};|&#[xX][0-9a-fA-F]{2,6};|&[a-zA-Z]{2,8};")
-_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2}){3,}")
+_URL_WORD = "A-Za-z0-9._~+-"
+_PERCENT = re.compile(rf"%[0-9A-Fa-f]{{2}}(?:[{_URL_WORD}]*%[0-9A-Fa-f]{{2}}){{2,}}[{_URL_WORD}]*")
+"""Three or more escapes, with the URL-safe characters between them (How%20to%20make%20…)."""
 _ESCAPE = re.compile(r"(?:\\u[0-9a-fA-F]{4})+")
 _STARTERS = {ord("&"): ("html", _HTML), ord("%"): ("percent", _PERCENT),
              ord("\\"): ("escape", _ESCAPE)}  # fmt: skip
@@ -82,7 +84,11 @@ def candidates(text: str) -> list[tuple[int, int, str]]:
         group, rx = _STARTERS[ord(text[at])]
         m = rx.match(text, at)
         if m is not None:
-            found.append((at, m.end(), group))
+            start = at
+            if group == "percent":  # the segment starts with the word before its first escape
+                while start > end and start > 0 and re.match(f"[{_URL_WORD}]", text[start - 1]):
+                    start -= 1
+            found.append((start, m.end(), group))
             end = m.end()
     if len(found) < 2:
         return found
@@ -162,7 +168,8 @@ def _percent(seg: str) -> str | None:
         out = unquote(seg, errors="strict")
     except UnicodeDecodeError:
         return None
-    return out if not out.isascii() and _plausible(out, strict=False) else None
+    readable = not out.isascii() or " " in out  # CJK, or words once %20 is undone
+    return out if readable and _plausible(out, strict=False) else None
 
 
 def _escape(seg: str) -> str | None:

@@ -187,7 +187,9 @@ def _chain_starts(cls: npt.NDArray[np.uint8]) -> list[int]:
     one = useful[:-1] & useful[1:] & (space == 1)
     tight = ok[:-1] & ok[1:] & (space == 1)  # any fillers, punctuation included
     five = tight[:-3] & tight[1:-2] & tight[2:-1] & tight[3:] if len(tight) >= 4 else tight[:0]
-    first = np.flatnonzero(pair | np.r_[one[:-1] & one[1:], False] | np.r_[five, [False] * 3][: len(pair)])
+    first = np.flatnonzero(
+        pair | np.r_[one[:-1] & one[1:], False] | np.r_[five, [False] * 3][: len(pair)]
+    )
     found: list[int] = (starts[first] - 1).tolist()
     return found
 
@@ -202,8 +204,7 @@ def interleaved(text: str, cls: npt.NDArray[np.uint8] | None = None) -> list[tup
     out: list[tuple[int, int]] = []
     pos = 0
     for start in _chain_starts(cls):
-        if start < pos:
-            continue
+        start = max(start, pos)  # a walk stops just before the gap that broke its chain
         found, pos = _chains_from(text, start, start + 2)
         out += found
     return out
@@ -221,18 +222,16 @@ def _chains_from(text: str, start: int, past: int) -> tuple[list[tuple[int, int]
             out += _closed(text, chain, shape)
             chain = []
             if m.start() >= past:
-                return out, m.start()
+                return out, m.start() - 1
         elif not chain and m.start() >= past:
-            return out, m.start()
+            return out, m.start() - 1
         if this is not None:
             chain.append((m.start(), m.end()))
         shape = this
     return out + _closed(text, chain, shape), len(text)
 
 
-def _closed(
-    text: str, chain: list[tuple[int, int]], shape: str | None
-) -> list[tuple[int, int]]:
+def _closed(text: str, chain: list[tuple[int, int]], shape: str | None) -> list[tuple[int, int]]:
     need = MIN_STRONG_GAPS if shape == "strong" else MIN_NEUTRAL_GAPS
     if shape is not None and _ONLY_PUNCT.fullmatch(shape):
         need = MIN_PUNCT_GAPS
@@ -279,7 +278,7 @@ def _dropped(
         kept = np.flatnonzero(~drop)
         squeezed, sq_cls = codes[kept].tobytes().decode("utf-32-le"), cls[kept]
     for lo, hi in interleaved(squeezed, sq_cls):
-        drop[lo:hi if kept is None else lo] = True
+        drop[lo : hi if kept is None else lo] = True
         if kept is not None:
             drop[kept[lo:hi]] = True
         kinds.add("interleaved")
@@ -353,13 +352,13 @@ def evasion_readings(texts: Sequence[str]) -> dict[int, Reading]:
     """
     if not texts:
         return {}
-    joined = "\x00".join(texts)
+    joined = "\x00".join(texts) + "\x00"  # every text, even an empty last one, owns a cell
     codes = np.frombuffer(joined.encode("utf-32-le", "replace"), np.uint32)
     cls = reading_classes()[codes]
     lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.intp, count=len(texts))
     offsets = np.r_[0, np.cumsum(lengths)[:-1]]
-    bits = np.bitwise_or.reduceat(cls, offsets) if len(cls) else np.zeros(len(texts), np.uint8)
-    maybe = (bits & (INVISIBLE | RADICAL | ENCODED)) != 0
+    bits = np.bitwise_or.reduceat(cls, offsets)
+    maybe = (bits & (RADICAL | ENCODED)) != 0
     b64 = [a for a, b in _base64_runs(cls) if _mixed(joined[a:b])]
     for found in (_chain_starts(cls), b64):
         if len(found):
@@ -369,9 +368,10 @@ def evasion_readings(texts: Sequence[str]) -> dict[int, Reading]:
         n_trad = np.add.reduceat((cls & TRADITIONAL) != 0, offsets)
         n_han = np.add.reduceat((cls & HAN) != 0, offsets)
         trad = (n_trad >= MIN_TRADITIONAL) & (10 * n_trad >= n_han)
-    # only invisible characters (and perhaps traditional script): folded from the batch arrays
-    simple = ((bits & INVISIBLE) != 0) & ((bits & (RADICAL | ENCODED)) == 0)
-    maybe &= ~simple
+    # only invisible characters (and perhaps traditional script): folded from the batch arrays.
+    # Not with symbols or emoji about: a chain may only appear once the invisible ones are gone.
+    simple = ((bits & INVISIBLE) != 0) & ((bits & (RADICAL | ENCODED | STRONG)) == 0) & ~maybe
+    maybe |= ((bits & INVISIBLE) != 0) & ~simple
     out: dict[int, Reading] = {}
     for i, text in enumerate(texts):
         if maybe[i] or _asks_backwards(text):
@@ -416,4 +416,3 @@ def evasion_reading(text: str) -> Reading | None:
     if text.isascii():
         return None
     return _cleaned(text)
-

@@ -144,7 +144,9 @@ def _add_evasions(exact: _Table, entry: KeywordEntry, form: str, term_score: flo
         exact.add(spelling, _rule(entry, spelling, "soundalike", term_score))
     for latin in pinyin_spellings(form):
         letters = sum(c.isalpha() for c in latin)
-        exact.add(latin, _rule(entry, latin, "pinyin", term_score if letters >= SPECIFIC_PINYIN else 0))
+        exact.add(
+            latin, _rule(entry, latin, "pinyin", term_score if letters >= SPECIFIC_PINYIN else 0)
+        )
 
 
 def compile_entries(

@@ -50,6 +50,9 @@ class KeywordOptions(BaseModel):
     """Fold width, case, script, homoglyphs, zero-width and inserted separators before matching."""
     pinyin: bool = False
     """Also match terms of 3+ characters written in pinyin or with homophones (slower, noisier)."""
+    english: bool = True
+    """Also match the built-in English harmful-request set (``data/english_requests.jsonl``),
+    whatever the library: requests sent in English reach a model as easily as Chinese ones."""
     evasion: bool = True
     """Match specific terms (3+ characters) spelled with common homophones (发轮功) or in pinyin
     (falungong), scoring as the term (:mod:`beian.detect.keyword.evasion`)."""
@@ -72,6 +75,20 @@ def load_entries(library: str | None) -> list[KeywordEntry]:
             "is installed)"
         ) from None
     return list(starter_keywords())
+
+
+ENGLISH_FILE = Path(__file__).with_name("data") / "english_requests.jsonl"
+
+
+def english_entries() -> list[KeywordEntry]:
+    """The built-in English harmful-request entries, mapped to the risks of Appendix A.
+
+    Written by the beian developers (not taken from a dataset); each carries its figures
+    measured on the benign and harmful tuning sets (``bench/evasion/measure_english.py``).
+    """
+    from beian.library.io import load_keywords
+
+    return list(load_keywords(ENGLISH_FILE))
 
 
 def _is_word_unit(unit: int) -> bool:
@@ -120,8 +137,11 @@ class KeywordDetector(BaseDetector):
     @classmethod
     def from_options(cls, options: KeywordOptions) -> KeywordDetector:
         """Build from validated options, loading the library they name."""
+        entries = load_entries(options.library)
+        if options.english:
+            entries += english_entries()
         return cls(
-            load_entries(options.library),
+            entries,
             normalise=options.normalise,
             pinyin=options.pinyin,
             evasion=options.evasion,

@@ -54,7 +54,9 @@ def homophone_spellings(form: str) -> list[str]:
     for i in places:
         out += [form[:i] + s + form[i + 1 :] for s in table[form[i]]]
     for i, j in combinations(places, 2):
-        out.append(form[:i] + table[form[i]][0] + form[i + 1 : j] + table[form[j]][0] + form[j + 1 :])
+        out.append(
+            form[:i] + table[form[i]][0] + form[i + 1 : j] + table[form[j]][0] + form[j + 1 :]
+        )
     unique = list(dict.fromkeys(s for s in out if s != form))
     return unique[:MAX_SPELLINGS]
 
