@@ -1,23 +1,26 @@
 """Screen the evasion reading of texts that disguise themselves (encodings, interleaving).
 
 A request sent as base64, as HTML character references or with an emoji between its characters
-reads as noise to a detector, but a model reads straight through it. :func:`with_readings` runs
-the detectors once over the texts plus the readings of those that have one
-(:func:`beian.text.reading.evasion_reading`), in the same batch, and adds the reading's findings
-to the original text's:
+reads as noise to a detector, but a model reads straight through it. :func:`screen` runs the
+detectors once over the texts plus the readings of those that have one
+(:func:`beian.text.reading.evasion_readings`), in the same batch. The ``DetectorSet`` then
+scores a reading on its own text (so corroboration windows and distinct terms are counted where
+the words are, not over the encoded original) and reports its findings mapped back:
 
-- a span finding on the reading counts only when it covers a changed character (one that does
-  not was found on the original already); its span and evidence become the original's, and
-  its ``why`` says what was undone;
+- a span finding on the reading is reported when it covers a changed character (one that does
+  not was found on the original already); its span and evidence become the original's, and its
+  ``why`` says what was undone;
 - document-level findings (model scores) are taken on the reading only: the reading is what
   the text says, and a model's score on the disguise itself (zero-width characters, brackets
-  around every character) measures the disguise, not the content.
+  around every character) measures the disguise, not the content;
+- a reading that only folds or writes out characters (:attr:`Reading.replaces`) replaces the
+  text; one that removes or rewrites text is screened as well as the original.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from beian.records import Finding
 from beian.text.reading import Reading, evasion_readings
@@ -25,22 +28,44 @@ from beian.text.reading import Reading, evasion_readings
 Run = Callable[[Sequence[str]], list[list[Finding]]]
 
 
-def with_readings(texts: Sequence[str], run: Run) -> list[list[Finding]]:
-    """``run(texts)`` with the findings of evasion readings merged in (see module docstring)."""
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """One text's findings: on the original (``None`` when the reading replaces it) and, when
+    it has a reading, on the reading (in the reading's positions)."""
+
+    own: list[Finding] | None
+    reading: Reading | None = None
+    on_reading: tuple[Finding, ...] = ()
+
+    def reported(self) -> list[Finding]:
+        """The findings to report, all in the original's positions."""
+        own = [] if self.own is None else self.own
+        if self.reading is None:
+            return own
+        every = self.own is None
+        mapped = (_mapped(f, self.reading, every=every) for f in self.on_reading)
+        kept = [f for f in own if f.start is not None]  # model scores: the reading's
+        return kept + [f for f in mapped if f is not None]
+
+
+def screen(texts: Sequence[str], run: Run) -> list[Screened]:
+    """Findings of ``run`` on every text and on the readings of those that have one."""
     views = evasion_readings(texts)
     if not views:
-        return run(texts)
-    # A reading that only folds characters or drops invisible ones keeps every word of the
-    # text, so it replaces the text; one that removes or decodes content is screened as well.
+        return [Screened(found) for found in run(texts)]
     alone = {i for i, v in views.items() if v.replaces}
     extra = [i for i in views if i not in alone]
     batch = [views[i].text if i in alone else t for i, t in enumerate(texts)]
     found = run([*batch, *(views[i].text for i in extra)])
-    out = found[: len(texts)]
-    for i in alone:
-        out[i] = [m for m in (_mapped(f, views[i], every=True) for f in out[i]) if m is not None]
-    for i, view_findings in zip(extra, found[len(texts) :], strict=True):
-        out[i] = _merge(out[i], [_mapped(f, views[i]) for f in view_findings])
+    out: list[Screened] = []
+    on_extra = dict(zip(extra, found[len(texts) :], strict=True))
+    for i, own in enumerate(found[: len(texts)]):
+        if i in alone:
+            out.append(Screened(None, views[i], tuple(own)))
+        elif i in on_extra:
+            out.append(Screened(own, views[i], tuple(on_extra[i])))
+        else:
+            out.append(Screened(own))
     return out
 
 
@@ -56,8 +81,3 @@ def _mapped(f: Finding, view: Reading, *, every: bool = False) -> Finding | None
     if every and not view.touches_change(f.start, f.end):
         why = f.why  # the original says exactly this here
     return replace(f, start=lo, end=hi, evidence=view.original[lo:hi], why=why)
-
-
-def _merge(own: list[Finding], more: list[Finding | None]) -> list[Finding]:
-    merged = [f for f in own if f.start is not None]
-    return merged + [f for f in more if f is not None]

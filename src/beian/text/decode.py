@@ -130,7 +130,7 @@ class DecodedView:
 
 def _plausible(text: str, *, strict: bool) -> bool:
     """Decoded text a person wrote: printable, and (``strict``) CJK or mostly letters."""
-    if not text or not all(c.isprintable() or c in "\n\r\t" for c in text):
+    if not text or not all(c.isprintable() or c.isspace() for c in text):
         return False
     if not strict:
         return True

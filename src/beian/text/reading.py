@@ -6,17 +6,20 @@ in order:
 
 0. a text that asks to be read backwards (……（请倒着读）) is read backwards;
 1. encodings (:mod:`beian.text.decode`: base64, HTML character references, %XX, ``\\uXXXX``);
-2. invisible characters and combining marks (the normaliser's ``DELETE`` class), and radicals
-   and compatibility ideographs that stand for a common character (Kangxi ``⼤`` → ``大``);
+2. invisible characters and combining marks (the normaliser's ``DELETE`` class), radicals and
+   compatibility ideographs that stand for a common character (Kangxi ``⼤`` → ``大``), and
+   traditional script when at least a tenth of the CJK characters are traditional;
 3. interleaving: fillers between single CJK characters along a chain (法😀轮😀大, 法\\n轮\\n大,
-   (法)(轮)(大)). A chain counts when each filler holds an emoji, a symbol or a letter and it
-   links at least ``MIN_CHAIN`` characters, or, for digits, brackets, punctuation and line
-   breaks (which also sit in dates: 5月6日), when every filler is the same and it links at
-   least ``MIN_NEUTRAL_CHAIN`` characters.
+   (法)(轮)(大)). Emoji and symbols make a chain from :data:`MIN_STRONG_GAPS` fillers at most
+   :data:`MAX_STRONG_SPAN` characters apart; other fillers (a digit, a letter, a bracket pair,
+   a line break) from :data:`MIN_NEUTRAL_GAPS` of the same shape one character apart, and
+   sentence punctuation from :data:`MIN_PUNCT_GAPS`; dates (5月6日), lists (会、济、汶) and
+   ``x 和 y`` stay as they are.
 
-:func:`evasion_reading` returns ``None`` when nothing applies (nearly all text: one regular
-expression search and one table look-up), so the reading costs nothing where there is no
-disguise. Every reading character maps back to the original ``[start, end)`` it came from.
+:func:`evasion_readings` looks at a whole batch at once (one encode, one table look-up, chain
+candidates found in numpy) and only reads the texts that may hold a disguise one by one; it
+equals :func:`evasion_reading` on each text. Every reading character maps back to the original
+``[start, end)`` it came from.
 """
 
 from __future__ import annotations
