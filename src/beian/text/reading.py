@@ -53,7 +53,7 @@ MIN_TRADITIONAL = 2
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u2e80-\u2fdf"
 _GAP = re.compile(f"(?<=[{_CJK}])[^{_CJK}]{{1,4}}(?=[{_CJK}])")
 _STRONG = re.compile("[\u2190-\u2bff\U0001f000-\U0001faff]")
-_P = "、，。！？…；：,.!?;:"
+_P = "、，。！？…；：,.!?;:“”‘’「」『』\"'"
 """Sentence punctuation: a filler made only of it is a list or prose (会、济、汶), not a disguise."""
 _LETTERS = re.compile("[A-Za-z]")
 _DIGITS = re.compile("[0-9]")
@@ -67,9 +67,6 @@ _READ_BACKWARDS = re.compile(
     "倒着读|倒过来读|反着读|反过来读|倒序读|从右往左读|从后往前读|读倒序|倒序阅读|"
     "(?i:read (?:it |this |the text )?(?:backwards|in reverse|from right to left))"
 )
-
-_BACKWARDS_HINTS = ("倒着", "倒过来", "反着", "反过来", "倒序", "往左读", "往前读", "everse",
-                    "ackward", "ight to left")  # fmt: skip
 
 # Radicals that stand for a whole character; NFKC already maps the Kangxi block, the
 # supplement needs the few that have a character of the same shape.
@@ -321,7 +318,13 @@ def _compose(first: DecodedView, second: Reading | None) -> Reading:
 
 def _asks_backwards(text: str) -> bool:
     # substring tests first: far cheaper than the expression on text that has none of them
-    return any(k in text for k in _BACKWARDS_HINTS) and bool(_READ_BACKWARDS.search(text))
+    # every trigger holds 读 or "read": look only around those (novels have 读 now and then)
+    at = text.find("读")
+    while at >= 0:
+        if _READ_BACKWARDS.search(text, max(0, at - 6), at + 4):
+            return True
+        at = text.find("读", at + 1)
+    return ("read" in text or "Read" in text) and bool(_READ_BACKWARDS.search(text))
 
 
 def _reversed(text: str) -> Reading:

@@ -15,6 +15,7 @@ from typing import Literal
 from beian.detect.keyword.engine import Engine, Matcher, make_matcher
 from beian.detect.keyword.evasion import (
     MIN_HAN,
+    MIN_STRONG_PINYIN,
     SPECIFIC_PINYIN,
     homophone_spellings,
     pinyin_spellings,
@@ -142,11 +143,16 @@ def _add_evasions(exact: _Table, entry: KeywordEntry, form: str, term_score: flo
     """The soundalike and pinyin spellings of a specific term (see :mod:`.evasion`)."""
     for spelling in homophone_spellings(form):
         exact.add(spelling, _rule(entry, spelling, "soundalike", term_score))
+    _add_pinyin(exact, entry, form, term_score)
+
+
+def _add_pinyin(exact: _Table, entry: KeywordEntry, form: str, term_score: float) -> None:
+    """Pinyin spellings; long ones score as the term, short ones as weak hits. A strong
+    two-character term (a measured-precise insult: 傻逼 → shabi) scores as itself."""
     for latin in pinyin_spellings(form):
         letters = sum(c.isalpha() for c in latin)
-        exact.add(
-            latin, _rule(entry, latin, "pinyin", term_score if letters >= SPECIFIC_PINYIN else 0)
-        )
+        specific = letters >= SPECIFIC_PINYIN or (entry.strong and letters >= MIN_STRONG_PINYIN)
+        exact.add(latin, _rule(entry, latin, "pinyin", term_score if specific else 0))
 
 
 def compile_entries(
@@ -184,8 +190,11 @@ def compile_entries(
             if len(form) >= 2 or entry.allow:
                 floor = term_score if how == "variant" else 0.0
                 exact.add(form, _rule(entry, form, how, floor))
-            if evasion and not (entry.weak or entry.allow) and _han_count(form) >= MIN_HAN:
-                _add_evasions(exact, entry, form, term_score)
+            if evasion and not (entry.weak or entry.allow):
+                if _han_count(form) >= MIN_HAN:
+                    _add_evasions(exact, entry, form, term_score)
+                elif entry.strong and _han_count(form) == len(form) == 2:
+                    _add_pinyin(exact, entry, form, STRONG_SCORE)
             if pinyin and _han_count(form) >= MIN_PINYIN_HAN:
                 for latin in latin_pinyin(form), latin_pinyin(form, sep=" "):
                     if latin.isascii() and latin != form:

@@ -2,7 +2,8 @@
 
 Both are compiled into the keyword automaton next to the term, so matching them costs no extra
 pass over the text. Only terms of :data:`MIN_HAN` or more Chinese characters get them: a
-two-character term has too many innocent homophones (大麻 → 打麻, as in 打麻将).
+two-character term has too many innocent homophones (大麻 → 打麻, as in 打麻将); a two-character
+entry marked ``strong`` (a measured-precise insult) gets its pinyin only.
 
 - **Homophones** come from a small data file (``data/homophones.txt``) of the substitutions
   seen in evasions (法 → 发, 药 → 要), not from every character of the same reading, which would
@@ -28,6 +29,9 @@ MAX_SPELLINGS = 24
 """At most this many homophone spellings per term (bounds the automaton)."""
 MAX_PINYIN = 4
 """At most this many readings of a term are spelled in pinyin."""
+MIN_STRONG_PINYIN = 5
+"""A ``strong`` two-character term (傻逼) also gets its pinyin (shabi, sha bi) when it has this
+many letters: shorter ones (niu) are English or other words too often."""
 SPECIFIC_PINYIN = 8
 """Pinyin spellings this long (letters) score as their term; shorter ones as weak hits."""
 
