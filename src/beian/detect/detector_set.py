@@ -25,10 +25,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from beian.detect.base import Detector
 from beian.detect.keyword.engine import make_matcher
+from beian.detect.readings import Screened, screen
 from beian.records import ComponentSpec, Finding
 from beian.registry import Registry, registry
 from beian.text.batch import JOIN, PreparedBatch, fold_texts, normalise_many
 from beian.text.normalise import normalise
+from beian.text.reading import evasion_reading
 
 KEYWORD_DETECTORS = frozenset({"keyword"})
 """Detectors whose hits need corroboration unless strong."""
@@ -271,6 +273,8 @@ class DetectorSet:
 
     def check(self, text: str) -> TextVerdict:
         """Verdict for one text."""
+        if evasion_reading(text) is not None:  # a disguise: screen its reading too
+            return self.check_batch([text])[0]
         findings = [f for d in self.detectors for f in d.detect(text)]
         allowed = self._allow.spans([text])[0] if self._allow is not None and findings else []
         return self._verdict(text, findings, allowed)
@@ -281,6 +285,36 @@ class DetectorSet:
         Detectors with ``detect_prepared`` (:class:`~beian.detect.base.PreparedDetector`) share
         one :class:`PreparedBatch`: the keyword detector's fold is reused by PII's pre-check.
         """
+        screened = screen(texts, self._findings)
+        return [self._screened_verdict(t, s) for t, s in zip(texts, screened, strict=True)]
+
+    def _allowed(self, text: str, findings: Sequence[Finding]) -> list[tuple[int, int]]:
+        return self._allow.spans([text])[0] if self._allow is not None and findings else []
+
+    def _screened_verdict(self, text: str, s: Screened) -> TextVerdict:
+        """The verdict on the text and, when it has a reading, on the reading (its own words,
+        its own positions): a risk flagged on either is flagged; evidence is reported on the
+        original."""
+        own = s.own if s.reading is None else [f for f in s.own or [] if f.start is not None]
+        mine = self._verdict(text, own, self._allowed(text, own)) if own else None
+        if s.reading is None:
+            return mine or self._verdict(text, [], [])
+        found = list(s.on_reading)
+        theirs = self._verdict(s.reading.text, found, self._allowed(s.reading.text, found))
+        scores = dict(theirs.scores)
+        for risk, score in (mine.scores if mine else {}).items():
+            scores[risk] = max(score, scores.get(risk, 0.0))
+        risks = tuple(sorted({*theirs.risks, *(mine.risks if mine else ())}))
+        reported = s.reported()
+        return TextVerdict(
+            verdict="unqualified" if risks else "qualified",
+            risks=risks,
+            findings=tuple(merge_findings(reported, text)) if reported else (),
+            scores=scores,
+        )
+
+    def _findings(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Every detector's findings for each text (one shared :class:`PreparedBatch`)."""
         per_text: list[list[Finding]] = [[] for _ in texts]
         batch = PreparedBatch(texts)
         for d in self.detectors:
@@ -288,12 +322,7 @@ class DetectorSet:
             found = prepared(batch) if prepared is not None else d.detect_batch(texts)
             for i, f in enumerate(found):
                 per_text[i].extend(f)
-        allowed: list[list[tuple[int, int]]] = [[] for _ in texts]
-        if self._allow is not None:  # only texts with findings can lose any
-            todo = [i for i, found in enumerate(per_text) if found]
-            for i, spans in zip(todo, self._allow.spans([texts[i] for i in todo]), strict=True):
-                allowed[i] = spans
-        return [self._verdict(t, f, a) for t, f, a in zip(texts, per_text, allowed, strict=True)]
+        return per_text
 
     def _verdict(
         self, text: str, findings: list[Finding], allowed: Sequence[tuple[int, int]]

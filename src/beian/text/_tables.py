@@ -57,6 +57,12 @@ ZERO_WIDTH = (
     + "".join(chr(c) for c in range(0xFE00, 0xFE10))
 )
 
+# Combining marks stacked on characters to dodge filters (法\u0301轮\u0301功, "Zalgo" text). For
+# keyword matching an accent never matters (café and cafe are the same word), so they go like
+# invisible characters. Precomposed letters (é) are not touched: NFKC keeps them.
+COMBINING_RANGES = ((0x0300, 0x0370), (0x1AB0, 0x1B00), (0x1DC0, 0x1E00), (0x20D0, 0x2100),
+                    (0xFE20, 0xFE30))  # fmt: skip
+
 # Separators inserted between CJK characters to dodge filters. Sentence punctuation
 # (，。、；：！？ and their ASCII forms) is NOT here: gluing across it would join words that
 # belong to different clauses and create false positives. Newlines are real boundaries too.
@@ -169,6 +175,8 @@ def tables() -> Tables:
         classes[ord(ch)] = DELETE
     for ch in SEPARATORS:
         classes[ord(ch)] |= SEP
+    for lo, hi in COMBINING_RANGES:
+        classes[lo:hi] = DELETE
     for cp in range(0xE0000, 0xE0080):  # Unicode tag characters, also invisible
         classes[cp] = DELETE
     for cp in range(0xE0100, 0xE01F0):  # variation selectors supplement

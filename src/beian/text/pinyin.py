@@ -51,3 +51,27 @@ def latin_pinyin(term: str, sep: str = "") -> str:
     from pypinyin import Style, lazy_pinyin
 
     return sep.join(lazy_pinyin(term, style=Style.NORMAL, v_to_u=False)).lower()
+
+
+MAX_READINGS = 2
+"""Readings kept per character by :func:`readings` (西藏 needs 藏's second, zang)."""
+
+
+@cache
+def _readings_table() -> dict[int, tuple[str, ...]]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out: dict[int, tuple[str, ...]] = {}
+    for cp, value in pinyin_dict.items():
+        toneless = [_syllable(r) for r in value.split(",")]
+        out[cp] = tuple(dict.fromkeys(toneless))[:MAX_READINGS]
+    return out
+
+
+def readings(ch: str) -> tuple[str, ...]:
+    """Toneless readings of one character, most common first (empty when it has none).
+
+    A dictionary look-up per character: far faster than ``latin_pinyin`` (phrase matching),
+    for compiling thousands of keywords; heteronyms keep their first two readings.
+    """
+    return _readings_table().get(ord(ch), ()) if len(ch) == 1 else ()

@@ -62,9 +62,11 @@ def test_why_says_variant_and_normalised() -> None:
 
 
 def test_pinyin_and_homophones_only_when_enabled() -> None:
-    plain = KeywordDetector(ENTRIES)
+    # (evasion=False: the common soundalike and pinyin spellings are on by default, see
+    # test_evasion_spellings.py; ``pinyin`` adds every homophone as a weak hit)
+    plain = KeywordDetector(ENTRIES, evasion=False)
     assert plain.detect("falungong") == []
-    det = KeywordDetector(ENTRIES, pinyin=True)
+    det = KeywordDetector(ENTRIES, pinyin=True, evasion=False)
     assert [f.why for f in det.detect("练 falungong 的人")] == ["term 法轮功; pinyin falungong"]
     (homo,) = det.detect("发伦工")
     assert homo.why == "term 法轮功; homophone of 法轮功"

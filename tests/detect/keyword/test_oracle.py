@@ -61,7 +61,8 @@ def _boundary_ok(text: str, start: int, end: int) -> bool:
 
 def _why(rule: Rule, evidence: str) -> str:
     parts = [f"term {rule.term}"]
-    extra = {"variant": "variant ", "pinyin": "pinyin ", "homophone": "homophone of "}
+    extra = {"variant": "variant ", "pinyin": "pinyin ", "homophone": "homophone of ",
+             "soundalike": "soundalike "}  # fmt: skip
     if rule.how in extra:
         parts.append(extra[rule.how] + rule.form)
     if rule.how != "homophone" and evidence != rule.form and evidence.lower() != rule.form:

@@ -13,11 +13,18 @@ from dataclasses import dataclass
 from typing import Literal
 
 from beian.detect.keyword.engine import Engine, Matcher, make_matcher
+from beian.detect.keyword.evasion import (
+    MIN_HAN,
+    MIN_STRONG_PINYIN,
+    SPECIFIC_PINYIN,
+    homophone_spellings,
+    pinyin_spellings,
+)
 from beian.library.records import KeywordEntry
 from beian.text.batch import JOIN, normalise_many
 from beian.text.pinyin import fold_homophones, latin_pinyin
 
-How = Literal["term", "variant", "pinyin", "homophone"]
+How = Literal["term", "variant", "pinyin", "homophone", "soundalike"]
 
 UNMAPPED_RISK = "A.1.h"
 """Risk of entries that name none: A.1.h is the standard's catch-all (其他法律、行政法规禁止的内容)."""
@@ -59,6 +66,8 @@ def strength(form: str, how: How) -> float:
         return 0.4
     if how == "pinyin":
         return 0.5
+    if how == "soundalike":
+        return 0.4
     han = _han_count(form)
     size = han + sum(1 for c in form if c.isascii() and c.isalnum()) / 2
     if size >= 4:
@@ -130,14 +139,35 @@ def _surfaces(entry: KeywordEntry) -> list[tuple[str, How]]:
     return [(entry.term, "term"), *((v, "variant") for v in entry.variants)]
 
 
+def _add_evasions(exact: _Table, entry: KeywordEntry, form: str, term_score: float) -> None:
+    """The soundalike and pinyin spellings of a specific term (see :mod:`.evasion`)."""
+    for spelling in homophone_spellings(form):
+        exact.add(spelling, _rule(entry, spelling, "soundalike", term_score))
+    _add_pinyin(exact, entry, form, term_score)
+
+
+def _add_pinyin(exact: _Table, entry: KeywordEntry, form: str, term_score: float) -> None:
+    """Pinyin spellings; long ones score as the term, short ones as weak hits. A strong
+    two-character term (a measured-precise insult: 傻逼 → shabi) scores as itself."""
+    for latin in pinyin_spellings(form):
+        letters = sum(c.isalpha() for c in latin)
+        specific = letters >= SPECIFIC_PINYIN or (entry.strong and letters >= MIN_STRONG_PINYIN)
+        exact.add(latin, _rule(entry, latin, "pinyin", term_score if specific else 0))
+
+
 def compile_entries(
     entries: Iterable[KeywordEntry],
     *,
     normalise: bool = True,
     pinyin: bool = False,
+    evasion: bool = True,
     engine: Engine = "auto",
 ) -> Compiled:
-    """Compile ``entries`` (entries with ``removed`` set are left out)."""
+    """Compile ``entries`` (entries with ``removed`` set are left out).
+
+    ``pinyin`` adds pinyin and every-homophone forms as weak hits; ``evasion`` adds the common
+    homophone and pinyin spellings of specific terms (:mod:`.evasion`) scoring as the term.
+    """
     live = [e for e in entries if e.removed is None]
     raw = [s for e in live for s, _ in _surfaces(e)]
     # One batch fold for every form: the same normalisation as texts get, without paying
@@ -160,6 +190,11 @@ def compile_entries(
             if len(form) >= 2 or entry.allow:
                 floor = term_score if how == "variant" else 0.0
                 exact.add(form, _rule(entry, form, how, floor))
+            if evasion and not (entry.weak or entry.allow):
+                if _han_count(form) >= MIN_HAN:
+                    _add_evasions(exact, entry, form, term_score)
+                elif entry.strong and _han_count(form) == len(form) == 2:
+                    _add_pinyin(exact, entry, form, STRONG_SCORE)
             if pinyin and _han_count(form) >= MIN_PINYIN_HAN:
                 for latin in latin_pinyin(form), latin_pinyin(form, sep=" "):
                     if latin.isascii() and latin != form:

@@ -50,6 +50,12 @@ class KeywordOptions(BaseModel):
     """Fold width, case, script, homoglyphs, zero-width and inserted separators before matching."""
     pinyin: bool = False
     """Also match terms of 3+ characters written in pinyin or with homophones (slower, noisier)."""
+    english: bool = True
+    """Also match the built-in English harmful-request set (``data/english_requests.jsonl``),
+    whatever the library: requests sent in English reach a model as easily as Chinese ones."""
+    evasion: bool = True
+    """Match specific terms (3+ characters) spelled with common homophones (发轮功) or in pinyin
+    (falungong), scoring as the term (:mod:`beian.detect.keyword.evasion`)."""
 
 
 def load_entries(library: str | None) -> list[KeywordEntry]:
@@ -69,6 +75,20 @@ def load_entries(library: str | None) -> list[KeywordEntry]:
             "is installed)"
         ) from None
     return list(starter_keywords())
+
+
+ENGLISH_FILE = Path(__file__).with_name("data") / "english_requests.jsonl"
+
+
+def english_entries() -> list[KeywordEntry]:
+    """The built-in English harmful-request entries, mapped to the risks of Appendix A.
+
+    Written by the beian developers (not taken from a dataset); each carries its figures
+    measured on the benign and harmful tuning sets (``bench/evasion/measure_english.py``).
+    """
+    from beian.library.io import load_keywords
+
+    return list(load_keywords(ENGLISH_FILE))
 
 
 def _is_word_unit(unit: int) -> bool:
@@ -94,11 +114,12 @@ class KeywordDetector(BaseDetector):
         *,
         normalise: bool = True,
         pinyin: bool = False,
+        evasion: bool = True,
         engine: Engine = "auto",
     ) -> None:
         self._normalise = normalise
         self._compiled: Compiled = compile_entries(
-            entries, normalise=normalise, pinyin=pinyin, engine=engine
+            entries, normalise=normalise, pinyin=pinyin, evasion=evasion, engine=engine
         )
         c = self._compiled
         rules = c.exact_rules + c.homophone_rules
@@ -108,14 +129,22 @@ class KeywordDetector(BaseDetector):
         self._rules = [tuple((r, _why(r, r.form)) for r in rs if not r.allow) for rs in rules]
         self._screen = Screen.build(rules)
         # window kept around a filler for the second scan (see .gaps): the longest pattern
+        # (only patterns with a CJK character can span a gap between two CJK characters; the
+        # long ASCII phrases and pinyin spellings would only widen the windows)
         self._longest = max((len(p.encode("utf-16-le", "surrogatepass")) // 2
-                             for p in c.exact_patterns), default=0)  # fmt: skip
+                             for p in c.exact_patterns if not p.isascii()), default=0)  # fmt: skip
 
     @classmethod
     def from_options(cls, options: KeywordOptions) -> KeywordDetector:
         """Build from validated options, loading the library they name."""
+        entries = load_entries(options.library)
+        if options.english:
+            entries += english_entries()
         return cls(
-            load_entries(options.library), normalise=options.normalise, pinyin=options.pinyin
+            entries,
+            normalise=options.normalise,
+            pinyin=options.pinyin,
+            evasion=options.evasion,
         )
 
     @property
@@ -225,6 +254,8 @@ def _why(rule: Rule, evidence: str) -> str:
         parts.append(f"pinyin {rule.form}")
     elif rule.how == "homophone":
         parts.append(f"homophone of {rule.form}")
+    elif rule.how == "soundalike":
+        parts.append(f"soundalike {rule.form}")
     if rule.how != "homophone" and evidence != rule.form and evidence.lower() != rule.form:
         parts.append("normalised")
     return "; ".join(parts)
