@@ -46,6 +46,7 @@ _GROUPS: tuple[tuple[str, str, str], ...] = (
     ("beian.cli.eval", "register", ""),
     ("beian.cli.report", "register", ""),
     ("beian.cli.gateway", "register", ""),
+    ("beian.cli.web", "register", ""),
 )
 
 
