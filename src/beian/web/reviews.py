@@ -70,10 +70,10 @@ def _check_review(rows: list[WebReviewRow], queue: Queue, user: User) -> None:
 def _check_adjudication(rows: list[WebReviewRow], user: User) -> None:
     if not user.has("adjudicator"):
         raise Forbidden("forbidden")
-    if any(r.user_id == user.id and r.verdict != SKIPPED for r in rows):
-        raise Forbidden("separation")
     if not disputed([(r.role, r.verdict) for r in rows]):
         raise Conflict("decided")
+    if any(r.user_id == user.id and r.verdict != SKIPPED for r in rows):
+        raise Forbidden("separation")
 
 
 def record(
