@@ -84,9 +84,7 @@ def sample_run(store: Store, profile: Profile, texts: list[str]) -> str:
         for i, t in enumerate(texts)
     ]  # fmt: skip
     summary = {"n": len(entries), "manifest_sha256": "0" * 64}
-    run_id, _rows = record_sample(
-        store, entries, profile, workspace="", config={}, summary=summary
-    )
+    run_id, _rows = record_sample(store, entries, profile, workspace="", config={}, summary=summary)
     return run_id
 
 
@@ -114,9 +112,7 @@ class Bench:
     def login(self, name: str, password: str = PASSWORD) -> Person:
         c = self.client()
         page = c.get("/login")
-        r = c.post(
-            "/login", data={"csrf": csrf_of(page.text), "name": name, "password": password}
-        )
+        r = c.post("/login", data={"csrf": csrf_of(page.text), "name": name, "password": password})
         assert r.status_code == 303, r.text
         return Person(name, c)
 

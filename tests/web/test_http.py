@@ -84,7 +84,7 @@ def test_reviewer_of_an_item_cannot_adjudicate_it(bench: Bench) -> None:
     item = carol.review(q, "qualified")
     assert bob.review(q, "unqualified", risk="A.1.f") == item  # a dispute
     # carol holds the adjudicator role, but she reviewed this item: the server refuses
-    assert str(item) not in carol.http.get(f"/q/{q}/adjudicate").text.split("name=\"item\"")[-1][:20]
+    assert str(item) not in carol.http.get(f"/q/{q}/adjudicate").text.split('name="item"')[-1][:20]
     r = carol.post(f"/q/{q}/adjudicate", item=str(item), verdict="qualified")
     assert r.status_code == 403 and "§5.3" in r.text
     r = bob.post(f"/q/{q}/adjudicate", item=str(item), verdict="qualified")

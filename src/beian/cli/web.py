@@ -53,8 +53,8 @@ def _password(env: str | None) -> str:
         return value
     if not sys.stdin.isatty():
         raise UserError("no terminal to ask the password on: use --password-env VAR")
-    value: str = typer.prompt("密码 / password", hide_input=True, confirmation_prompt=True)
-    return value
+    typed: str = typer.prompt("密码 / password", hide_input=True, confirmation_prompt=True)
+    return typed
 
 
 @users_app.command("add")

@@ -125,6 +125,7 @@ def create_app(
     routes = [
         *pages.routes(),
         Route("/lang", switch_language),
+        Route("/favicon.ico", lambda _r: Response(status_code=204)),
         Mount("/static", StaticFiles(directory=str(package / "static")), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={WebError: _refused})
@@ -134,4 +135,3 @@ def create_app(
 
 def not_found(request: Request) -> Response:
     return render(request, "error.html", status=404, message_key="not_found")
-

@@ -17,7 +17,9 @@ from beian.store import Store
 
 
 @contextmanager
-def action(store: Store, kind: str, who: str, **payload: Any) -> Iterator[tuple[Session, dict[str, Any]]]:
+def action(
+    store: Store, kind: str, who: str, **payload: Any
+) -> Iterator[tuple[Session, dict[str, Any]]]:
     """A locked session; on success the link ``kind`` (e.g. ``web.verdict``) is appended with
     ``who`` and ``payload`` plus whatever the caller added to the yielded dict."""
     extra: dict[str, Any] = {}

@@ -71,7 +71,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "同一人不得在同一条目上担任两个角色（§5.3）",
         "One person may not hold two roles on the same item (§5.3)",
     ),
-    "decided": ("该条目已有定论或已由他人完成", "This item is already decided or done by others"),
+    "already_decided": (
+        "该条目已有定论或已由他人完成",
+        "This item is already decided or done by others",
+    ),
     "nothing_to_undo": ("没有可撤销的操作", "Nothing to undo"),
     "home": ("首页", "Home"),
     "final": ("定论", "Decision"),

@@ -35,9 +35,7 @@ def _evidence(states: list[ItemState], ov: Overview, queue: Queue) -> dict[str, 
         "reviewers_required": queue.reviewers_required,
         "reviewers": names,
         "disputed": ov.disputed,
-        "agreement": [
-            {**asdict(k), "pair": list(k.pair)} for k in ov.kappas if not k.risk
-        ],
+        "agreement": [{**asdict(k), "pair": list(k.pair)} for k in ov.kappas if not k.risk],
     }
 
 
@@ -49,8 +47,12 @@ def _corpus(store: Store, queue: Queue, states: list[ItemState], profile: Profil
             workspace: str, evidence: dict[str, Any]) -> str:  # fmt: skip
     rows = [
         {
-            "sample_id": st.key, "run_id": queue.run_id, "verdict": st.final,
-            "risk": final_risk(st), "reviewer": ", ".join(people(st)), "note": _note(st),
+            "sample_id": st.key,
+            "run_id": queue.run_id,
+            "verdict": st.final,
+            "risk": final_risk(st),
+            "reviewer": ", ".join(people(st)),
+            "note": _note(st),
         }  # fmt: skip
         for st in states
     ]

@@ -89,9 +89,7 @@ def create_queue(store: Store, run_id: str, required: int, blind: bool, who: str
         )  # fmt: skip
         s.add(queue)
         s.flush()
-        s.execute(
-            insert(WebQueueItemRow), [{"queue_id": queue.id, "item_id": i} for i in members]
-        )
+        s.execute(insert(WebQueueItemRow), [{"queue_id": queue.id, "item_id": i} for i in members])
         extra.update(queue=queue.id, items=len(members))
         return queue.id
 

@@ -64,14 +64,14 @@ def _check_review(rows: list[WebReviewRow], queue: Queue, user: User) -> None:
         raise Conflict("separation")
     done = sum(r.role == "reviewer" and r.verdict != SKIPPED for r in rows)
     if done >= queue.reviewers_required:
-        raise Conflict("decided")
+        raise Conflict("already_decided")
 
 
 def _check_adjudication(rows: list[WebReviewRow], user: User) -> None:
     if not user.has("adjudicator"):
         raise Forbidden("forbidden")
     if not disputed([(r.role, r.verdict) for r in rows]):
-        raise Conflict("decided")
+        raise Conflict("already_decided")
     if any(r.user_id == user.id and r.verdict != SKIPPED for r in rows):
         raise Forbidden("separation")
 
@@ -84,9 +84,10 @@ def record(
     if verdict not in VERDICTS or role not in ("reviewer", "adjudicator"):
         raise WebError("bad_input")
     kind = "web.verdict" if role == "reviewer" else "web.adjudicate"
-    with action(
-        store, kind, user.name, queue=queue.id, verdict=verdict, risk=risk, note=note
-    ) as (s, extra):
+    with action(store, kind, user.name, queue=queue.id, verdict=verdict, risk=risk, note=note) as (
+        s,
+        extra,
+    ):
         extra["item"] = _item_key(s, queue, item_id)
         rows = _reviews(s, queue, item_id)
         if role == "reviewer":
@@ -115,7 +116,7 @@ def skip(store: Store, queue: Queue, user: User, item_id: int) -> None:
     with action(store, "web.skip", user.name, queue=queue.id) as (s, extra):
         extra["item"] = _item_key(s, queue, item_id)
         if any(r.user_id == user.id for r in _reviews(s, queue, item_id)):
-            raise Conflict("decided")
+            raise Conflict("already_decided")
         s.add(_row(queue, item_id, user, "reviewer", SKIPPED, "", ""))
 
 
@@ -135,7 +136,7 @@ def undo(store: Store, queue: Queue, user: User) -> int | None:
             raise Conflict("nothing_to_undo")
         later = [r for r in _reviews(s, queue, last.item_id) if r.role == "adjudicator"]
         if last.role == "reviewer" and later:
-            raise Conflict("decided")
+            raise Conflict("already_decided")
         extra.update(item=_item_key(s, queue, last.item_id), verdict=last.verdict)
         item_id = last.item_id
         s.delete(last)
