@@ -110,11 +110,15 @@ class Bench:
         return c
 
     def login(self, name: str, password: str = PASSWORD) -> Person:
-        c = self.client()
-        page = c.get("/login")
-        r = c.post("/login", data={"csrf": csrf_of(page.text), "name": name, "password": password})
-        assert r.status_code == 303, r.text
-        return Person(name, c)
+        return sign_in(self.client(), name, password)
+
+
+def sign_in(c: httpx.Client, name: str, password: str = PASSWORD) -> Person:
+    """Sign in through the login form (with its CSRF cookie and field)."""
+    page = c.get("/login")
+    r = c.post("/login", data={"csrf": csrf_of(page.text), "name": name, "password": password})
+    assert r.status_code == 303, r.text
+    return Person(name, c)
 
 
 @dataclass

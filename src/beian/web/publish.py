@@ -29,7 +29,15 @@ from beian.web.states import ItemState, final_risk, item_states, people
 
 def _evidence(states: list[ItemState], ov: Overview, queue: Queue) -> dict[str, Any]:
     names = sorted({n for st in states for n in people(st)})
+    pairs = [k for k in ov.kappas if not k.risk]
+    kappa_text = "; ".join(
+        f"{a}·{b} κ={'—' if k.kappa is None else f'{k.kappa:.3f}'} (n={k.n})"
+        for k in pairs
+        for a, b in [k.pair]
+    )
     return {
+        "reviewer_names": ", ".join(names),
+        "agreement_kappa": kappa_text or "—",
         "source": "beian web",
         "web_queue": queue.id,
         "reviewers_required": queue.reviewers_required,

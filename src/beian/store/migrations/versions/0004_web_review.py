@@ -31,7 +31,9 @@ def upgrade() -> None:
         "web_sessions",
         sa.Column("token_sha256", sa.String(64), primary_key=True),
         sa.Column(
-            "user_id", sa.Integer(), sa.ForeignKey("web_users.id", ondelete="CASCADE"),
+            "user_id",
+            sa.Integer(),
+            sa.ForeignKey("web_users.id", ondelete="CASCADE"),
             nullable=False,
         ),  # fmt: skip
         sa.Column("csrf", sa.String(64), nullable=False),
@@ -54,11 +56,15 @@ def upgrade() -> None:
     op.create_table(
         "web_queue_items",
         sa.Column(
-            "queue_id", sa.Integer(), sa.ForeignKey("web_queues.id", ondelete="CASCADE"),
+            "queue_id",
+            sa.Integer(),
+            sa.ForeignKey("web_queues.id", ondelete="CASCADE"),
             primary_key=True,
         ),  # fmt: skip
         sa.Column(
-            "item_id", sa.Integer(), sa.ForeignKey("items.id", ondelete="CASCADE"),
+            "item_id",
+            sa.Integer(),
+            sa.ForeignKey("items.id", ondelete="CASCADE"),
             primary_key=True,
         ),  # fmt: skip
     )
@@ -66,7 +72,9 @@ def upgrade() -> None:
         "web_reviews",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column(
-            "queue_id", sa.Integer(), sa.ForeignKey("web_queues.id", ondelete="CASCADE"),
+            "queue_id",
+            sa.Integer(),
+            sa.ForeignKey("web_queues.id", ondelete="CASCADE"),
             nullable=False,
         ),  # fmt: skip
         sa.Column(
