@@ -168,9 +168,9 @@ def counts(store: Store, queue_id: int, user_id: int) -> tuple[int, int]:
     """(this person's verdicts, this person's skips) in the queue."""
     with store.session() as s:
         rows = s.execute(
-            select(WebReviewRow.verdict == SKIPPED, func.count())
+            select(WebReviewRow.verdict, func.count())
             .where(WebReviewRow.queue_id == queue_id, WebReviewRow.user_id == user_id)
-            .group_by(WebReviewRow.verdict == SKIPPED)
+            .group_by(WebReviewRow.verdict)
         ).all()
-    by = {bool(k): int(v) for k, v in rows}
-    return by.get(False, 0), by.get(True, 0)
+    skipped = sum(int(n) for v, n in rows if v == SKIPPED)
+    return sum(int(n) for _v, n in rows) - skipped, skipped
