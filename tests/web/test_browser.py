@@ -140,3 +140,45 @@ def test_two_reviewers_disagree_and_an_adjudicator_resolves(bench: Bench) -> Non
     assert "alice" in pace and "bob" in pace and "dave" in pace
     for shot in ("review.png", "adjudicate.png", "dashboard.png"):
         assert (SHOTS / shot).stat().st_size > 5_000
+
+
+@pytest.mark.slow
+def test_operator_answers_a_complaint_in_the_browser(bench: Bench) -> None:
+    from beian.gateway.audit import AuditLog
+    from beian.gateway.config import AuditConfig
+    from beian.web.auth import add_user
+
+    need_tool(CHROMIUM)
+    sync_api: Any = _playwright()
+    ticket = (
+        AuditLog(bench.store, AuditConfig())
+        .add_complaint(content="回答泄露了我的住址", contact="u9@example.com",
+                       category="privacy", request_id=None, user_id="u9", handling_days=15)
+        .id
+    )  # fmt: skip
+    add_user(bench.store, "olga", ["operator"], PASSWORD)
+    errors: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            _sign_in(page, bench.url, "olga")
+            with page.expect_navigation():
+                page.click("text=投诉举报")
+            with page.expect_navigation():
+                page.click(f"text={ticket}")
+            with page.expect_navigation():
+                page.click("button[value=handling]")
+            assert page.evaluate(UNLABELLED) == []
+            page.fill("#text", "您好，相关内容已删除。")
+            with page.expect_navigation():
+                page.click("button[value=answered]")
+            reply = page.inner_text("#reply")
+            history = page.inner_text("#history")
+            page.screenshot(path=str(SHOTS / "complaint.png"), full_page=True)
+        finally:
+            browser.close()
+    assert errors == []
+    assert reply == "您好，相关内容已删除。"
+    assert "处理中" in history and "已答复" in history and "olga" in history

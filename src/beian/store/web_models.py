@@ -86,3 +86,19 @@ class WebReviewRow(Base):
     risk: Mapped[str] = mapped_column(String(20), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebComplaintEventRow(Base):
+    """One step of a complaint's handling (the gateway's ``gateway_complaints`` row holds the
+    current status and the reply the complainant sees)."""
+
+    __tablename__ = "web_complaint_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    complaint_id: Mapped[str] = mapped_column(
+        ForeignKey("gateway_complaints.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    who: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")

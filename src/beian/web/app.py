@@ -117,13 +117,14 @@ def create_app(
     store: Store, profile: Profile, settings: WebSettings | None = None, *, workspace: str = ""
 ) -> Starlette:
     """The ``beian web`` application on ``store``."""
-    from beian.web import pages
+    from beian.web import complaint_pages, pages
 
     package = resources.files("beian.web")
     templates = Jinja2Templates(directory=str(package / "templates"))
     web = Web(store, profile, settings or WebSettings(), templates, workspace)
     routes = [
         *pages.routes(),
+        *complaint_pages.routes(),
         Route("/lang", switch_language),
         Route("/favicon.ico", lambda _r: Response(status_code=204)),
         Mount("/static", StaticFiles(directory=str(package / "static")), name="static"),

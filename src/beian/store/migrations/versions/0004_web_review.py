@@ -1,4 +1,4 @@
-"""beian web: accounts, sessions, review queues and per-person reviews.
+"""beian web: accounts, sessions, review queues, per-person reviews, complaint handling.
 
 Revision ID: 0004_web
 Revises: 0003
@@ -89,9 +89,27 @@ def upgrade() -> None:
     )
     op.create_index("ix_web_reviews_queue_item", "web_reviews", ["queue_id", "item_id"])
     op.create_index("ix_web_reviews_queue_user", "web_reviews", ["queue_id", "user_id"])
+    op.create_table(
+        "web_complaint_events",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column(
+            "complaint_id",
+            sa.String(40),
+            sa.ForeignKey("gateway_complaints.id", ondelete="CASCADE"),
+            nullable=False,
+        ),  # fmt: skip
+        sa.Column("at", _TZ, nullable=False),
+        sa.Column("who", sa.String(120), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+    )
+    op.create_index(
+        "ix_web_complaint_events_complaint_id", "web_complaint_events", ["complaint_id"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("web_complaint_events")
     op.drop_table("web_reviews")
     op.drop_table("web_queue_items")
     op.drop_table("web_queues")
