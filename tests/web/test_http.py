@@ -196,3 +196,29 @@ def test_english_on_request(bench: Bench) -> None:
     page = alice.http.get(f"/q/{bench.queue_id}").text
     assert "Qualified" in page and 'lang="en"' in page
     assert alice.http.get("/lang?to=en&next=//evil.example").headers["location"] == "/"
+
+
+def test_admin_requires_a_second_reviewer_later(bench: Bench) -> None:
+    q = bench.queue_id
+    root, alice, bob = bench.login("root"), bench.login("alice"), bench.login("bob")
+    assert root.post(f"/q/{q}/settings", reviewers="1", blind="on").status_code == 303
+    item = alice.review(q, "qualified")
+    assert bob.current_item(q) != item  # decided by one reviewer: not offered to bob
+    assert alice.post(f"/q/{q}/settings", reviewers="2").status_code == 403
+    assert root.post(f"/q/{q}/settings", reviewers="2", blind="on").status_code == 303
+    assert bob.current_item(q) == item  # back for a second review
+    assert root.post(f"/q/{q}/settings", reviewers="3").status_code == 400
+    assert "web.queue_set" in _kinds(bench)
+
+
+def test_repeated_wrong_passwords_lock_the_name(bench: Bench) -> None:
+    c = bench.client()
+    token = csrf_of(c.get("/login").text)
+    for _ in range(5):
+        r = c.post("/login", data={"csrf": token, "name": "bob", "password": "guess"})
+        assert r.status_code == 401
+    right = {"csrf": token, "name": "bob", "password": "correct horse 1"}
+    locked = c.post("/login", data=right)
+    assert locked.status_code == 429 and "密码错误次数过多" in locked.text
+    assert _kinds(bench)[-1] == "web.login_locked"
+    bench.login("alice")  # other names are not affected

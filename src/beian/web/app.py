@@ -20,6 +20,7 @@ from beian.web import auth
 from beian.web.config import WebSettings
 from beian.web.i18n import Lang, pick, text
 from beian.web.reviews import Forbidden, WebError
+from beian.web.throttle import Throttle
 
 SESSION_COOKIE = "beian_session"
 LOGIN_CSRF_COOKIE = "beian_login_csrf"
@@ -39,6 +40,7 @@ class Web:
     profile: Profile
     settings: WebSettings
     templates: Jinja2Templates
+    throttle: Throttle
     workspace: str = ""
 
 
@@ -121,7 +123,9 @@ def create_app(
 
     package = resources.files("beian.web")
     templates = Jinja2Templates(directory=str(package / "templates"))
-    web = Web(store, profile, settings or WebSettings(), templates, workspace)
+    settings = settings or WebSettings()
+    throttle = Throttle(settings.login_max_failures, settings.login_window_seconds)
+    web = Web(store, profile, settings, templates, throttle, workspace)
     routes = [
         *pages.routes(),
         *complaint_pages.routes(),

@@ -18,3 +18,6 @@ class WebSettings(BaseModel):
     idle_cap_seconds: float = Field(default=300.0, gt=0)
     """A gap between two verdicts longer than this counts as a break, not as review time."""
     max_form_bytes: int = Field(default=64 * 1024, gt=0)
+    login_max_failures: int = Field(default=5, ge=1)
+    """Wrong passwords for one name within ``login_window_seconds`` before it is refused."""
+    login_window_seconds: float = Field(default=900.0, gt=0)

@@ -23,6 +23,7 @@ from beian.web.app import (
     signed_in,
     web_of,
 )
+from beian.web.audit import action
 from beian.web.publish import publish
 from beian.web.reviews import Forbidden, WebError
 from beian.web.states import item_states
@@ -41,12 +42,18 @@ async def login(request: Request) -> Response:
     if not auth.same_token(request.cookies.get(LOGIN_CSRF_COOKIE, ""), form.get("csrf")):
         raise Forbidden("csrf")
     web = web_of(request)
+    name = form.get("name", "")
+    if web.throttle.blocked(name):
+        with action(web.store, "web.login_locked", name):
+            pass
+        return render(request, "login.html", status=429, login_csrf=form["csrf"], failed="locked")
     token = await run_in_threadpool(
-        auth.login, web.store, form.get("name", ""), form.get("password", ""),
-        web.settings.session_hours,
-    )  # fmt: skip
+        auth.login, web.store, name, form.get("password", ""), web.settings.session_hours
+    )
     if token is None:
+        web.throttle.failed(name)
         return render(request, "login.html", status=401, login_csrf=form["csrf"], failed=True)
+    web.throttle.succeeded(name)
     response = redirect("/")
     response.set_cookie(
         SESSION_COOKIE, token, httponly=True, samesite="strict",
@@ -231,6 +238,21 @@ async def publish_queue(request: Request) -> Response:
     return redirect(f"/q/{queue.id}/dashboard")
 
 
+async def queue_settings(request: Request) -> Response:
+    sess, form = await checked_post(request)
+    if not sess.user.has("admin"):
+        raise Forbidden("forbidden")
+    queue = _queue(request)
+    try:
+        queues.configure(
+            web_of(request).store, queue.id, _int(form, "reviewers"), form.get("blind") == "on",
+            sess.user.name,
+        )  # fmt: skip
+    except BeianError:
+        raise WebError("bad_input") from None
+    return redirect(f"/q/{queue.id}/dashboard")
+
+
 def routes() -> list[Route]:
     return [
         Route("/", home),
@@ -246,6 +268,7 @@ def routes() -> list[Route]:
         Route("/q/{queue}/adjudicate", adjudicate, methods=["POST"]),
         Route("/q/{queue}/dashboard", dashboard, methods=["GET"]),
         Route("/q/{queue}/publish", publish_queue, methods=["POST"]),
+        Route("/q/{queue}/settings", queue_settings, methods=["POST"]),
         Route("/admin", admin_page, methods=["GET"]),
         Route("/admin/queues", add_queue, methods=["POST"]),
         Route("/404", not_found),

@@ -174,3 +174,19 @@ def counts(store: Store, queue_id: int, user_id: int) -> tuple[int, int]:
         ).all()
     skipped = sum(int(n) for v, n in rows if v == SKIPPED)
     return sum(int(n) for _v, n in rows) - skipped, skipped
+
+
+def configure(store: Store, queue_id: int, required: int, blind: bool, who: str) -> None:
+    """Change how many reviewers each item needs, and blindness. Raising 1 → 2 sends the
+    items decided by one reviewer back for a second review."""
+    if required not in (1, 2):
+        raise InputError("reviewers per item must be 1 or 2")
+    with action(store, "web.queue_set", who, queue=queue_id, reviewers=required, blind=blind) as (
+        s,
+        _,
+    ):
+        row = s.get(WebQueueRow, queue_id)
+        if row is None:
+            raise InputError(f"no review queue #{queue_id}")
+        row.reviewers_required = required
+        row.blind = blind
