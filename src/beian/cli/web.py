@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from beian.cli._common import err_console, print_json, workspace_option
+from beian.cli.examples import epilog
 from beian.errors import UserError
 
 if TYPE_CHECKING:
@@ -57,7 +58,18 @@ def _password(env: str | None) -> str:
     return typed
 
 
-@users_app.command("add")
+@users_app.command(
+    "add",
+    epilog=epilog(
+        (
+            (
+                "beian web users add -w my-service --name 张三 -r reviewer",
+                "询问两次密码 / asks for the password twice",
+            ),
+            ("beian web users add -w my-service --name lead -r admin --password-env PW", ""),
+        )
+    ),
+)
 def users_add(
     name: Annotated[str, typer.Option("--name", help="User name to sign in with.")],
     role: Annotated[
@@ -80,7 +92,10 @@ def users_add(
     _say(f"已添加用户 {name}（{', '.join(role)}）", f"user {name} added ({', '.join(role)})")
 
 
-@users_app.command("list")
+@users_app.command(
+    "list",
+    epilog=epilog((("beian web users list -w my-service", "账号与角色 / accounts and roles"),)),
+)
 def users_list(workspace: WorkspaceOpt, as_json: JsonOpt = False) -> None:
     """The accounts and their roles."""
     from beian.web.auth import list_users
@@ -94,7 +109,18 @@ def users_list(workspace: WorkspaceOpt, as_json: JsonOpt = False) -> None:
         typer.echo(f"{u['name']}\t{', '.join(u['roles'])}")
 
 
-@queue_app.command("add")
+@queue_app.command(
+    "add",
+    epilog=epilog(
+        (
+            (
+                "beian web queue add -w my-service --run RUN_ID --reviewers 2",
+                "双人审核 / two reviewers per item",
+            ),
+            ("beian web queue add -w my-service --run RUN_ID --show-auto", "非盲审 / not blind"),
+        )
+    ),
+)
 def queue_add(
     run: Annotated[str, typer.Option("--run", help="A corpus-sample or eval run id.")],
     workspace: WorkspaceOpt,
@@ -112,7 +138,9 @@ def queue_add(
     typer.echo(str(queue_id))
 
 
-@queue_app.command("list")
+@queue_app.command(
+    "list", epilog=epilog((("beian web queue list -w my-service", "审核队列 / review queues"),))
+)
 def queue_list(workspace: WorkspaceOpt, as_json: JsonOpt = False) -> None:
     """The review queues with their runs and sizes."""
     from dataclasses import asdict
@@ -128,7 +156,12 @@ def queue_list(workspace: WorkspaceOpt, as_json: JsonOpt = False) -> None:
         typer.echo(f"#{q['id']}\t{q['kind']}\t{q['run_id']}\t{q['items']}\t{q['published_run']}")
 
 
-@app.command("publish")
+@app.command(
+    "publish",
+    epilog=epilog(
+        (("beian web publish -w my-service --queue 1", "写入评估结果 / into the store"),)
+    ),
+)
 def publish_cmd(
     queue: Annotated[int, typer.Option("--queue", help="Queue id.")],
     workspace: WorkspaceOpt,
@@ -149,7 +182,18 @@ def publish_cmd(
     _say(f"队列 #{queue} 的结论已写入运行 {run}", f"queue #{queue} published as run {run}")
 
 
-@app.command("serve")
+@app.command(
+    "serve",
+    epilog=epilog(
+        (
+            ("beian web serve -w my-service", "http://127.0.0.1:8780/"),
+            (
+                "beian web serve -w my-service --host 0.0.0.0 --secure-cookies",
+                "HTTPS 反向代理之后 / behind HTTPS",
+            ),
+        )
+    ),
+)
 def serve_cmd(
     workspace: WorkspaceOpt,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
