@@ -30,7 +30,7 @@ def _rows(gw: Running) -> list[GatewayRequestRow]:
 
 def test_migration_0003_matches_models(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path}/m.db")
-    assert store.revision() == head_revision() == "0003"
+    assert store.revision() == head_revision()  # 0003 or a later migration on top of it
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         tables = set(inspect(conn).get_table_names())

@@ -47,6 +47,7 @@ _GROUPS: tuple[tuple[str, str, str], ...] = (
     ("beian.cli.report", "register", ""),
     ("beian.cli.gateway", "register", ""),
     ("beian.cli.filing", "register", ""),
+    ("beian.cli.web", "register", ""),
 )
 
 

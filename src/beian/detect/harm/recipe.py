@@ -177,6 +177,10 @@ def _add_own_seeds(recipe: HarmRecipe, seed: int) -> None:
     recipe.add("beian-contrast", "beian-contrast", contrast_examples(seed), None, contrast_digest())
     authored = [(text, risks) for text, risks, _kind in authored_rows(exclude=EXCLUDED_AUTHORED)]
     recipe.add("beian-authored", "beian-authored", authored, None, authored_digest())
+    from beian.detect.harm.romanised import romanised_benign, romanised_digest
+
+    rom = romanised_benign([t for t, risks in authored if not risks], seed)
+    recipe.add("beian-romanised", "beian-romanised", rom, None, romanised_digest(rom))
     try:
         from beian.detect.solicit.seed import load_seed as solicit_seed
         from beian.detect.solicit.seed import seed_digest as solicit_digest
