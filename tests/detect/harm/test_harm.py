@@ -97,3 +97,17 @@ def test_stricter_operating_point_lowers_the_decision() -> None:
     strict = HarmDetector(HarmOptions(threshold=0.999, report_from=0.0)).detect(text)
     assert strict and strict[0].score < own.score
     assert "operating point 1.00" in strict[0].why or "operating point 0.999" in strict[0].why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jin tian tian qi hen hao, wo men qu gong yuan wan ba",
+        "wo xiang qu chao shi mai dian shui guo he niu nai",
+        "ming tian xia wu san dian zai hui yi shi kai hui",
+    ],
+)
+def test_ordinary_pinyin_is_not_harm(text: str) -> None:
+    """Romanised everyday Chinese used to score as harm (p≈0.97): Latin letters only ever
+    appeared in training as pinyin spellings of sensitive terms (now: beian-romanised twins)."""
+    assert HarmDetector(HarmOptions()).detect(text) == []
