@@ -80,7 +80,14 @@ def test_a_good_python_target_conforms_through_assess(tmp_path: Path, profile: P
     store = open_store(ws.store_url())
     outcome = assess(ws, store)
     by_clause = {c.clause: c for c in outcome.clauses}
-    for clause in ("9.3.c", "9.3.d", "9.4.b", "9.4.c", "7.g"):
+    for clause in ("9.4.b", "9.4.c"):
         assert by_clause[clause].status == "conforms", (clause, by_clause[clause].summary.en)
         assert by_clause[clause].section == "model-eval"
+    # The keyword and classifier checks pass, but the starter library does not meet §8.1 and the
+    # classifier's per-risk recall is not measured (8.4), so their rates cannot carry 符合
+    # (regulatory §3.1 #8); 7.g also needs the monitoring-staff attestation (§3.1 #2).
+    for clause, needs in (("9.3.c", "8.1.a"), ("9.3.d", "8.4"), ("7.g", "monitoring")):
+        got = by_clause[clause]
+        assert got.status == "pending", (clause, got.summary.en)
+        assert needs in " ".join(m.en for m in got.missing), (clause, got.missing)
     assert by_clause["9.3.b"].status == "pending"  # never conforms without a manual review
