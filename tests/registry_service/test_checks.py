@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from beian.filing.dossier import collect
-from beian.registry_service.checks import Upload, check
+from beian.registry_service.checks import Finding, Upload, check
 
 
 def _uploads(run: Path) -> list[Upload]:
@@ -14,8 +14,8 @@ def _uploads(run: Path) -> list[Upload]:
     return [Upload(f.path.name, f.path.read_bytes(), f.sha256) for f in files]
 
 
-def _codes(found: list[dict[str, str]] | list[object], level: str) -> set[str]:
-    return {f.code for f in found if getattr(f, "level", "") == level}  # type: ignore[attr-defined]
+def _codes(found: list[Finding], level: str) -> set[str]:
+    return {f.code for f in found if f.level == level}
 
 
 def test_a_fresh_workspace_report_is_a_draft_without_a_service_name(draft_run: Path) -> None:

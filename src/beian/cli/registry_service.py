@@ -9,7 +9,6 @@ publishes the list).
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -211,11 +210,10 @@ def _report(found: dict[str, Any], as_json: bool) -> None:
         for c in checks:
             typer.echo(f"{c['level']}\t{c['zh']} / {c['en']}")
     errors = [c for c in checks if c["level"] == "error"]
-    if errors:
-        raise UserError(
-            f"自动检查发现 {len(errors)} 个错误 / the automatic check found "
-            f"{len(errors)} error(s): {json.dumps(errors[0]['en'], ensure_ascii=False)}"
-        )
+    if errors:  # submitted, but a reviewer cannot accept it: exit 1 (not a usage error)
+        _say(f"自动检查发现 {len(errors)} 个错误：{errors[0]['zh']}",
+             f"the automatic check found {len(errors)} error(s): {errors[0]['en']}")  # fmt: skip
+        raise typer.Exit(1)
 
 
 def register(root: typer.Typer) -> None:
