@@ -10,7 +10,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from beian.store.gateway_models import AuditEventRow
 from tests.registry_service.conftest import MODEL, Registry, assessed, beian, fix_and_reassess
 from tests.registry_service.flow import cli_submit, provider_picks_up
 from tests.web.conftest import Person, sign_in
@@ -40,13 +42,20 @@ def test_submit_return_fix_file_publish_and_pick_up(
     shen = _person(registry.url, "shen")
     refused = _post(shen, f"/dossiers/{dossier}/accept")
     assert refused.status_code == 400 and "automatic check found errors" in refused.text
+    comment = _post(shen, f"/dossiers/{dossier}/comment", text="附件4、附件5 请一并补充")
+    assert comment.status_code == 303
     assert _post(shen, f"/dossiers/{dossier}/return", reason=REASON).status_code == 303
 
     token = registry.token("xinghe")
     seen = httpx.get(f"{registry.url}/api/dossiers/{dossier}",
                      headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
     assert seen["status"] == "returned"
-    assert any(e["kind"] == "return" and e["text"] == REASON for e in seen["events"])
+    assert [(e["kind"], e["who"]) for e in seen["events"]] == [
+        ("submit", "xinghe"),
+        ("comment", "shen"),
+        ("return", "shen"),
+    ]
+    assert seen["events"][2]["text"] == REASON and seen["events"][2]["audit_seq"] > 0
 
     code, second = cli_submit(registry.url, fix_and_reassess(ws), dossier)
     assert code == 0 and second["status"] == "submitted"
@@ -68,8 +77,14 @@ def test_submit_return_fix_file_publish_and_pick_up(
     provider_picks_up(ws, registry.url, number, tmp_path)
     verify = beian("gateway", "audit", "verify", "--store", store_url, "--json")
     assert json.loads(verify.stdout)["ok"] is True
-    kinds = [e["kind"] for e in seen["events"]] + ["resubmit", "accept", "publish"]
-    assert kinds[:2] == ["submit", "return"]
+    with registry.store.session() as s:
+        links = [(r.kind, json.loads(r.payload)) for r in s.scalars(select(AuditEventRow))]
+    steps = [(k, p.get("who")) for k, p in links if k.startswith("registry.")]
+    assert steps == [("registry.submit", "xinghe"), ("registry.comment", "shen"),
+                     ("registry.return", "shen"), ("registry.resubmit", "xinghe"),
+                     ("registry.accept", "shen"), ("registry.publish", "guan")]  # fmt: skip
+    accepted = next(p for k, p in links if k == "registry.accept")
+    assert accepted["number"] == number and accepted["version"] == 2
 
 
 def test_refusals(registry: Registry, draft_run: Path) -> None:
