@@ -38,6 +38,13 @@ def provider_picks_up(ws: Path, url: str, number: str, tmp: Path) -> None:
     counts = json.loads(done.stdout)["counts"]
     assert counts["imported"] == 1, done.stdout
     assert counts["rejected"] == counts["header_or_empty"] == 1, done.stdout  # the header row
+    planted = tmp / "transcribed.csv"  # a hand transcription with a bad date in one number
+    bad = number.replace(number[-12:-4], "20261399")
+    planted.write_text(csv_path.read_text("utf-8-sig") + f"2,北京,另一模型,某公司,{bad},2026-12-01\r\n",
+                       "utf-8")  # fmt: skip
+    flagged = json.loads(beian("filing", "import-list", "-w", ws, planted, "--json").stdout)
+    row = next(r for r in flagged["rows"] if r["values"].get("number") == bad)
+    assert row["outcome"] == "rejected" and "does not exist" in row["reason"], row
     found = beian("filing", "lookup", "-w", ws, MODEL, "--json")
     assert number in found.stdout
     beian("filing", "add", "-w", ws, "--type", "model_filing", "--name", MODEL,

@@ -14,8 +14,15 @@ MAX_FILES = 200
 
 
 async def read_form(request: Request, limit: int) -> FormData:
-    body = await request.body()
-    return parse(request.headers.get("content-type", ""), body, limit)
+    """The form of an upload, refused as soon as more than ``limit`` bytes arrived (the body
+    is not read whole first)."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise InputError(f"上传过大（上限 {limit} 字节） / upload larger than {limit} bytes")
+        chunks.append(chunk)
+    return parse(request.headers.get("content-type", ""), b"".join(chunks), limit)
 
 
 def uploads_of(form: FormData) -> list[Upload]:
