@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from beian.registry_service import tables as tables  # registers the registry service tables
 from beian.store import filing_models as filing_models  # registers the filing tables
 from beian.store import gateway_models as gateway_models  # registers the gateway tables
 from beian.store import web_models as web_models  # registers the beian web tables
-from beian.registry_service import tables as _registry_tables  # noqa: F401  (registry service)
 from beian.store.db import Store, open_store
 from beian.store.models import FindingRow, ItemRow, RunRow, VerdictRow
 
