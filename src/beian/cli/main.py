@@ -48,6 +48,7 @@ _GROUPS: tuple[tuple[str, str, str], ...] = (
     ("beian.cli.gateway", "register", ""),
     ("beian.cli.filing", "register", ""),
     ("beian.cli.web", "register", ""),
+    ("beian.cli.registry_service", "register", ""),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -42,6 +43,8 @@ class Web:
     templates: Jinja2Templates
     throttle: Throttle
     workspace: str = ""
+    texts: Callable[[str, Lang], str] = text
+    """The words of the pages (another app built on these helpers brings its own)."""
 
 
 def web_of(request: Request) -> Web:
@@ -60,9 +63,10 @@ def signed_in(request: Request) -> auth.SignedIn | None:
 def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
     lang = lang_of(request)
     sess = context.pop("sess", None) or signed_in(request)
+    words = web_of(request).texts
     context.update(
         lang=lang,
-        t=lambda key: text(key, lang),
+        t=lambda key: words(key, lang),
         user=sess.user if sess else None,
         csrf=sess.csrf if sess else "",
         path=request.url.path,

@@ -49,14 +49,17 @@ def _sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def add_user(store: Store, name: str, roles: list[str], password: str) -> int:
-    """Create an account; the password is kept as an Argon2id hash only."""
+def add_user(
+    store: Store, name: str, roles: list[str], password: str, allowed: tuple[str, ...] = ROLES
+) -> int:
+    """Create an account with roles among ``allowed``; the password is kept as an Argon2id
+    hash only."""
     name = name.strip()
     if not name or len(name) > 120:
         raise InputError("a user name of 1 to 120 characters is required")
-    bad = [r for r in roles if r not in ROLES]
+    bad = [r for r in roles if r not in allowed]
     if bad or not roles:
-        raise InputError(f"role {bad[0] if bad else '(none)'!r}: use one of {', '.join(ROLES)}")
+        raise InputError(f"role {bad[0] if bad else '(none)'!r}: use one of {', '.join(allowed)}")
     if len(password) < 8:
         raise InputError("the password needs at least 8 characters")
     with action(store, "web.user_add", "cli", name=name, roles=sorted(set(roles))) as (s, _):
