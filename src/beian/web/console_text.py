@@ -38,4 +38,24 @@ CONSOLE_TEXT: dict[str, tuple[str, str]] = {
     "set_state": ("登记", "Record"),
     "link": ("退出链接", "Opt-out link"),
     "no_optouts": ("暂无登记", "Nothing recorded"),
+    "refused": ("拒答", "Refused"),
+    "answered": ("未拒答", "Answered"),
+    "rate_refused": ("拒答率", "Refusal rate"),
+    "judge_agreement": ("与自动拒答判定一致", "Agreement with the refusal judge"),
+    "queue_kind": ("队列类型", "Queue kind"),
+    "kind_default": (
+        "按运行类型（语料 9.2 a / 生成内容 9.3 b）",
+        "by run kind (corpus 9.2 a / answers 9.3 b)",
+    ),
+    "kind_refusals": (
+        "拒答检查（9.4，应拒答/非拒答题库）",
+        "Refusal check (9.4, refuse/answer banks)",
+    ),
+    "kind_traffic": ("网关拦截与标记流量", "Blocked and flagged gateway traffic"),
+    "queue_traffic": ("将拦截与标记的请求加入审核队列", "Queue the blocked and flagged requests"),
+    "not_publishable": (
+        "该类队列的结论保留在审核台中，不写入评估运行",
+        "This kind of queue is kept in the workbench, not published to a run",
+    ),
+    "no_traffic": ("没有被拦截或标记的网关请求", "No blocked or flagged gateway request"),
 }
