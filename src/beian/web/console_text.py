@@ -57,5 +57,21 @@ CONSOLE_TEXT: dict[str, tuple[str, str]] = {
         "该类队列的结论保留在审核台中，不写入评估运行",
         "This kind of queue is kept in the workbench, not published to a run",
     ),
+    "sanctions": ("用户与处置", "Users and sanctions"),
+    "sanctions_intro": (
+        "根据网关审计日志统计：违规输入次数、警示与暂停服务；解除暂停须填写理由并记入审计。",
+        "From the gateway's audit log: blocked inputs, warnings and suspensions; lifting a "
+        "suspension needs a reason and is audited.",
+    ),
+    "requests": ("请求数", "Requests"),
+    "strikes": ("违规输入", "Blocked inputs"),
+    "warnings": ("警示", "Warnings"),
+    "suspensions": ("暂停次数", "Suspensions"),
+    "suspended": ("已暂停", "Suspended"),
+    "lifted": ("已解除", "Lifted"),
+    "lift": ("解除暂停", "Lift suspension"),
+    "lift_reason": ("解除理由", "Reason"),
+    "reason_needed": ("须填写解除理由", "A reason is required"),
+    "no_users": ("暂无网关用户记录", "No gateway user on record"),
     "no_traffic": ("没有被拦截或标记的网关请求", "No blocked or flagged gateway request"),
 }
