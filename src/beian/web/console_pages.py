@@ -7,14 +7,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from beian.errors import InputError
-from beian.web import optout_pages, sanction_pages
+from beian.web import minor_pages, optout_pages, sanction_pages
 from beian.web.app import checked_post, redirect, render, web_of
 from beian.web.optout_pages import operator
 from beian.web.queues import create_queue
 from beian.web.reviews import Forbidden, WebError
 from beian.web.traffic import record_traffic
 
-SECTIONS = (("/console/optouts", "optouts"), ("/console/users", "sanctions"))
+SECTIONS = (
+    ("/console/optouts", "optouts"),
+    ("/console/users", "sanctions"),
+    ("/console/minors", "minors"),
+)
 """(path, title key) of each console page, in the order the index lists them."""
 
 
@@ -44,4 +48,5 @@ def routes() -> list[Route]:
         Route("/admin/traffic", queue_traffic, methods=["POST"]),
         *optout_pages.routes(),
         *sanction_pages.routes(),
+        *minor_pages.routes(),
     ]

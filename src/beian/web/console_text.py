@@ -73,5 +73,19 @@ CONSOLE_TEXT: dict[str, tuple[str, str]] = {
     "lift_reason": ("解除理由", "Reason"),
     "reason_needed": ("须填写解除理由", "A reason is required"),
     "no_users": ("暂无网关用户记录", "No gateway user on record"),
+    "minors": ("未成年人模式", "Minors mode"),
+    "minors_intro": (
+        "为未成年人用户设置可用时段、每日次数上限与内容限制，网关在每次请求时执行；记录监护人联系方式。",
+        "Allowed hours, a daily limit and content restrictions for minor users, applied by the "
+        "gateway on every request; with the guardian's contact.",
+    ),
+    "minor_enabled": ("已开启未成年人模式", "Minors mode on"),
+    "start_hour": ("允许使用起始时刻（当地时间，时）", "Allowed from (local hour)"),
+    "end_hour": ("允许使用截止时刻（当地时间，时）", "Allowed until (local hour)"),
+    "utc_offset": ("时区（相对 UTC 小时数）", "Time zone (hours from UTC)"),
+    "daily_requests": ("每日请求上限（留空为不限）", "Requests per day (empty: no limit)"),
+    "restrict_flagged": ("拒绝被标记的输入", "Refuse flagged inputs"),
+    "guardian_contact": ("监护人联系方式", "Guardian contact"),
+    "hours": ("可用时段", "Allowed hours"),
     "no_traffic": ("没有被拦截或标记的网关请求", "No blocked or flagged gateway request"),
 }
