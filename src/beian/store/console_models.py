@@ -79,7 +79,10 @@ class IncidentRow(Base):
     source: Mapped[str] = mapped_column(String(20))
     """``manual`` or ``audit-burst`` (a burst of blocked output in the audit log)."""
     title: Mapped[str] = mapped_column(String(300))
+    level: Mapped[str] = mapped_column(String(20), default="")
     status: Mapped[str] = mapped_column(String(20), default="open")
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """When it was handled (the register's ``handled_on``)."""
+    reported_to: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     request_ids: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -7,7 +7,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from beian.errors import InputError
-from beian.web import minor_pages, optout_pages, sanction_pages
+from beian.standard import Profile
+from beian.web import incident_pages, minor_pages, optout_pages, sanction_pages
 from beian.web.app import checked_post, redirect, render, web_of
 from beian.web.optout_pages import operator
 from beian.web.queues import create_queue
@@ -15,16 +16,32 @@ from beian.web.reviews import Forbidden, WebError
 from beian.web.traffic import record_traffic
 
 SECTIONS = (
-    ("/console/optouts", "optouts"),
-    ("/console/users", "sanctions"),
-    ("/console/minors", "minors"),
+    ("/complaints", "complaints", ("IM15-1",)),
+    ("/console/optouts", "optouts", ("OPT-1",)),
+    ("/console/users", "sanctions", ()),
+    ("/console/minors", "minors", ("MIN-1", "MIN-2")),
+    ("/console/incidents", "incidents", ("EMG-1",)),
 )
-"""(path, title key) of each console page, in the order the index lists them."""
+"""(path, title key, report clauses using its record) of each console page, in order."""
+
+
+def _clauses(profile: Profile, ids: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(id, Chinese title, English title) of the clauses the profile has."""
+    out = []
+    for cid in ids:
+        try:
+            c = profile.clause(cid)
+        except KeyError:
+            continue
+        out.append((c.id, c.title_zh, c.title_en))
+    return out
 
 
 async def index(request: Request) -> Response:
     sess = operator(request)
-    return render(request, "console.html", sess=sess, sections=SECTIONS)
+    profile = web_of(request).profile
+    sections = [(path, key, _clauses(profile, ids)) for path, key, ids in SECTIONS]
+    return render(request, "console.html", sess=sess, sections=sections)
 
 
 async def queue_traffic(request: Request) -> Response:
@@ -49,4 +66,5 @@ def routes() -> list[Route]:
         *optout_pages.routes(),
         *sanction_pages.routes(),
         *minor_pages.routes(),
+        *incident_pages.routes(),
     ]

@@ -30,6 +30,7 @@ class Served:
 
     url: str
     gateway: Gateway
+    upstream: StreamingOpenAIServer
 
     def client(self, user: str) -> openai.OpenAI:
         return openai.OpenAI(
@@ -72,7 +73,7 @@ def gateway_on(store: Store, profile: Profile) -> Iterator[Callable[..., Served]
             assert time.monotonic() < deadline, "gateway did not start"
             time.sleep(0.01)
         running.append((server, thread))
-        return Served(f"http://127.0.0.1:{sock.getsockname()[1]}", gateway)
+        return Served(f"http://127.0.0.1:{sock.getsockname()[1]}", gateway, upstream)
 
     yield start
     for server, thread in running:

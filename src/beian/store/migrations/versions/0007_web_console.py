@@ -60,8 +60,10 @@ def upgrade() -> None:
         sa.Column("opened_by", sa.String(120), nullable=False),
         sa.Column("source", sa.String(20), nullable=False),
         sa.Column("title", sa.String(300), nullable=False),
+        sa.Column("level", sa.String(20), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("closed_at", _TZ, nullable=True),
+        sa.Column("reported_to", sa.String(300), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("request_ids", sa.JSON(), nullable=False),
     )
