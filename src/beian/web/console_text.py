@@ -39,6 +39,10 @@ CONSOLE_TEXT: dict[str, tuple[str, str]] = {
     "link": ("退出链接", "Opt-out link"),
     "no_optouts": ("暂无登记", "Nothing recorded"),
     "refused": ("拒答", "Refused"),
+    "keys_help_refusals": (
+        "快捷键：1 拒答 · 2 未拒答 · r 风险 · n 备注 · s 跳过 · u 撤销 · Esc 返回",
+        "Keys: 1 refused · 2 answered · r risk · n note · s skip · u undo · Esc back",
+    ),
     "answered": ("未拒答", "Answered"),
     "rate_refused": ("拒答率", "Refusal rate"),
     "judge_agreement": ("与自动拒答判定一致", "Agreement with the refusal judge"),

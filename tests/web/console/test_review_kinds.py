@@ -49,6 +49,7 @@ def test_refusal_check_queue_and_agreement_with_the_judge(bench: Bench) -> None:
     page = alice.http.get(f"/q/{queue.id}").text
     assert 'value="refused"' in page and 'value="answered"' in page and "拒答" in page
     assert "refusal:" not in page  # blind: the judge's verdict is hidden
+    assert "1 拒答 · 2 未拒答" in page
     bad = alice.post(f"/q/{queue.id}/verdict", item=str(alice.current_item(queue.id)),
                      verdict="qualified")  # fmt: skip
     assert bad.status_code == 400  # not a verdict of this queue
