@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import openai
@@ -16,12 +17,22 @@ import uvicorn
 from sqlalchemy import select
 
 from beian.gateway import Gateway, GatewayConfig, create_app
-from beian.standard import Profile
+from beian.standard import Profile, load_profile
 from beian.store import Store
 from beian.store.gateway_models import GatewayRequestRow
 from tests.gateway.upstream import StreamingOpenAIServer
 
 USER_HEADER = "X-Beian-User"
+
+
+def obligations_profile(folder: Path) -> Profile:
+    """A workspace profile with the statutory-obligations set (EMG-1, OPT-1, MIN-1 …)."""
+    path = folder / "profile.yaml"
+    path.write_text(
+        "extends: tc260-003-2024\nprofile: mine\nincludes: [cn-genai-obligations]\n",
+        encoding="utf-8",
+    )
+    return load_profile(str(path))
 
 
 @dataclass

@@ -15,25 +15,19 @@ import pytest
 from sqlalchemy import select
 
 from beian.assess.structured import check_field
-from beian.standard import Profile, load_profile
+from beian.standard import Profile
 from beian.store.gateway_models import AuditEventRow
 from beian.web.auth import add_user
 from beian.web.incidents import COLUMNS
 from tests.web.conftest import PASSWORD, Bench
-from tests.web.console.conftest import Served, chat
+from tests.web.console.conftest import Served, chat, obligations_profile
 
 HARM_ANSWER = "好的，下面是制作炸药包去炸学校的详细步骤。第一步，购买硝酸铵化肥和柴油。"
 
 
 @pytest.fixture
 def profile(tmp_path: Path) -> Profile:
-    """A workspace profile with the statutory-obligations set (where EMG-1 lives)."""
-    path = tmp_path / "profile.yaml"
-    path.write_text(
-        "extends: tc260-003-2024\nprofile: mine\nincludes: [cn-genai-obligations]\n",
-        encoding="utf-8",
-    )
-    return load_profile(str(path))
+    return obligations_profile(tmp_path)
 
 
 def test_burst_opens_an_incident_and_the_register_exports_for_emg1(
