@@ -59,6 +59,13 @@ def test_user_opts_out_and_the_gateway_records_it(
     second, again = chat(gw, "u-1")
     assert again == token
     assert audit_row(bench.store, second).data["training_opt_out"] is True
+    stream = gw.client("u-1").chat.completions.with_raw_response.create(
+        model="m", messages=[{"role": "user", "content": "长城有多长？"}], stream=True
+    )
+    assert stream.headers["x-beian-optout-token"] == token
+    streamed = stream.headers["x-request-id"]
+    assert list(stream.parse())  # read to the end: the row is finished when the stream ends
+    assert audit_row(bench.store, streamed).data["training_opt_out"] is True
     other, _ = chat(gw, "u-2")  # someone else is unaffected
     assert audit_row(bench.store, other).data["training_opt_out"] is False
     r = c.post(f"/optout/{token}", data={"csrf": csrf_of(page.text), "choice": "in"})
