@@ -82,27 +82,29 @@ def test_g_g2_a_large_request_does_not_stall_other_clients(
     """G-g2: screening runs in a thread pool; /healthz answers while a 3 MB input is screened."""
     gw = gateway_on(serve, raw, limits={"max_body_bytes": 8 * 1024 * 1024})
     body = ask("长城是中国古代的军事防御工程。" * 70_000)  # ~3 MB of UTF-8
-    waits: list[float] = []
+    answered: list[float] = []  # when each /healthz answer arrived
     done = threading.Event()
 
     def probe() -> None:
         while not done.is_set():
-            t = time.perf_counter()
-            httpx.get(gw.url + "/healthz", timeout=30)
-            waits.append(time.perf_counter() - t)
+            httpx.get(gw.url + "/healthz", timeout=60)
+            answered.append(time.perf_counter())
             time.sleep(0.02)
 
     prober = threading.Thread(target=probe)
     t0 = time.perf_counter()
     prober.start()
     resp = post(gw, body)
-    took = time.perf_counter() - t0
+    t1 = time.perf_counter()
     done.set()
     prober.join()
     assert resp.status_code == 200
-    print(f"3 MB request {took:.2f} s; longest /healthz wait {max(waits) * 1000:.0f} ms")
-    assert took > 0.5, f"the big request took only {took:.2f} s: the probe proves nothing"
-    assert max(waits) < max(0.5, took / 3), (took, max(waits))
+    during = [t for t in answered if t0 < t < t1]
+    print(f"3 MB request {t1 - t0:.2f} s; /healthz answered {len(during)} times meanwhile")
+    # With screening on the event loop every probe waits for the whole screening, so at most one
+    # or two answers arrive while the big request is in flight; off the loop they keep coming.
+    # (A count of answers, not a time limit: the test must not depend on the machine's speed.)
+    assert len(during) >= 5, (t1 - t0, len(during))
 
 
 def test_g_f_stale_pooled_connection_is_retried_once(

@@ -270,7 +270,9 @@ def resume_eval(
 
 
 def _end(store: Store, plan: _Plan, status: str, summary: Mapping[str, Any]) -> None:
-    plan.record.update(status=status, finished_at=rec.now_iso())
+    # A finished run already wrote its finishing time into results.json: keep that one, so the
+    # file, run.json and the store say the same second.
+    plan.record.update(status=status, finished_at=plan.record.get("finished_at") or rec.now_iso())
     write_json(plan.out / "run.json", plan.record)
     store.finish_run(plan.run_id, {**summary, "run": plan.record}, status=status)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
@@ -31,7 +32,10 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
     trace = Trace()
     bind_caller(trace, request, {}, gw.config)  # the key's user even if the body is unreadable
     try:
-        return await _chat(gw, request, trace, t0)
+        response = await _chat(gw, request, trace, t0)
+        if trace.user_id:  # the user's signed opt-out link, for the service to show (§7 c)
+            response.headers["x-beian-optout-token"] = gw.prefs.token(trace.user_id)
+        return response
     except Exception as exc:
         # Fail closed, and still audited under the request id the client sees (G-a2).
         trace.decision = "error"
@@ -60,6 +64,9 @@ async def _chat(gw: Gateway, request: Request, trace: Trace, t0: float) -> Respo
     trace.route = "chat.stream" if stream else "chat"
     trace.model = body["model"] if isinstance(body.get("model"), str) else ""
     bind_caller(trace, request, body, gw.config)  # now with the body's `user` field
+    refused = await _console(gw, trace, t0, decision)
+    if refused is not None:
+        return refused
     if gw.sanctions.suspended_for(trace.user_id) > 0:
         trace.decision = "suspended"
         msg = gw.config.refusal.suspended
@@ -74,6 +81,31 @@ async def _chat(gw: Gateway, request: Request, trace: Trace, t0: float) -> Respo
     if stream:
         return await _start_stream(gw, trace, t0, body, headers)
     return await _complete(gw, trace, t0, body, headers)
+
+
+async def _console(gw: Gateway, trace: Trace, t0: float, decision: Decision) -> Response | None:
+    """The console's settings for the caller: the opt-out state goes on the audit row, a lifted
+    suspension ends, a minor's request is refused outside its hours, limit or content."""
+    trace.data["training_opt_out"] = False
+    if not trace.user_id:
+        return None
+    prefs = await anyio.to_thread.run_sync(gw.prefs.get, trace.user_id)
+    trace.data["training_opt_out"] = prefs.opted_out
+    for scope, at in prefs.lifts:
+        gw.sanctions.lift(scope, at)
+    if prefs.minor is None:
+        return None
+    trace.data["minor"] = True
+    flagged = decision.action == "flag"
+    why = await anyio.to_thread.run_sync(
+        gw.prefs.minor_refusal, prefs.minor, trace.user_id, flagged
+    )
+    if not why:
+        return None
+    trace.decision = "minor_refused"
+    trace.data["minor_refused"] = why
+    message = str(getattr(gw.config.refusal, f"minor_{why}"))
+    return await gw.finish(trace, t0, _err(403, message, "permission_denied", f"minor_{why}"))
 
 
 def _err(

@@ -168,6 +168,17 @@ class RefusalConfig(_Strict):
         "您的账号因多次输入违法或不良信息已被暂停服务。"
         "Your access is suspended after repeated harmful requests."
     )
+    minor_hours: str = (
+        "未成年人模式：当前不在允许使用的时段内。"
+        "Minors mode: the service is not available at this time."
+    )
+    minor_daily: str = (
+        "未成年人模式：今日使用次数已达上限。"
+        "Minors mode: today's limit of requests has been reached."
+    )
+    minor_content: str = (
+        "未成年人模式：该内容不适宜未成年人。Minors mode: this content is not suitable for minors."
+    )
 
 
 class GatewayConfig(_Strict):

@@ -21,6 +21,7 @@ from beian.gateway.reach import stream_lookahead
 from beian.gateway.sanctions import Sanctions
 from beian.gateway.screen import Screener, resolve_policy
 from beian.gateway.upstream import Upstream
+from beian.gateway.userprefs import UserPrefs
 from beian.standard import DEFAULT_PROFILE, Profile, load_profile
 from beian.store import Store, open_store
 
@@ -70,6 +71,7 @@ class Gateway:
         self.audit = AuditLog(store, config.audit)
         self.keys = KeyStore(store)
         self.sanctions = Sanctions(config.sanctions)
+        self.prefs = UserPrefs(store, config.auth.cache_seconds)
         self.adopted = self.audit.adopt_unchained()
         self.pruned = self.audit.prune()
         self.lookahead = stream_lookahead(detectors.detectors, config.stream.lookahead_chars)

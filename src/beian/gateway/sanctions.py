@@ -73,6 +73,16 @@ class Sanctions:
             state.daily += 1
             return self._sanction(state, now, is_key)
 
+    def lift(self, user: str, at: float) -> None:
+        """End suspensions that began before ``at`` (lifted in the console) for ``user`` and
+        the key user above it: :meth:`suspended_for` would otherwise still hold them back."""
+        with self._lock:
+            for scope, _ in _scopes(user):
+                state = self._users.get(scope)
+                began = state.suspended_until - self.config.suspend_seconds if state else 0.0
+                if state is not None and state.suspended_until and began <= at:
+                    state.suspended_until, state.consecutive = 0.0, 0
+
     def counts(self, user: str) -> tuple[int, int]:
         """(blocked in a row, blocked today) for ``user``."""
         with self._lock:

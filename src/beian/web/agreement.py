@@ -65,10 +65,10 @@ def per_hour(times: Sequence[float], idle_cap: float) -> float | None:
     return (len(ts) - 1) / active * 3600 if active > 0 else None
 
 
-def _kappas(states: Sequence[ItemState], min_items: int) -> list[Kappa]:
+def _kappas(states: Sequence[ItemState], min_items: int, positive: str) -> list[Kappa]:
     pairs: dict[tuple[str, str], list[tuple[str, bool, bool]]] = {}
     for st in states:
-        by = {r.user: r.verdict == "qualified" for r in st.reviews}
+        by = {r.user: r.verdict == positive for r in st.reviews}
         for a, b in combinations(sorted(by), 2):
             pairs.setdefault((a, b), []).append((st.item_risk, by[a], by[b]))
     out: list[Kappa] = []
@@ -92,10 +92,12 @@ def _pace(states: Sequence[ItemState], idle_cap: float) -> list[Pace]:
     return [Pace(u, len(t), per_hour(t, idle_cap)) for u, t in sorted(times.items())]
 
 
-def overview(states: Sequence[ItemState], *, min_items: int, idle_cap: float) -> Overview:
-    """The dashboard's figures for one queue."""
+def overview(
+    states: Sequence[ItemState], *, min_items: int, idle_cap: float, positive: str = "qualified"
+) -> Overview:
+    """The dashboard's figures for one queue (``positive``: the verdict whose rate is shown)."""
     decided = [s for s in states if s.status == "decided"]
-    qualified = sum(s.final == "qualified" for s in decided)
+    qualified = sum(s.final == positive for s in decided)
     rate = qualified / len(decided) if decided else None
     return Overview(
         items=len(states),
@@ -105,5 +107,5 @@ def overview(states: Sequence[ItemState], *, min_items: int, idle_cap: float) ->
         rate=rate,
         ci=wilson(qualified, len(decided)),
         pace=tuple(_pace(states, idle_cap)),
-        kappas=tuple(_kappas(states, min_items)),
+        kappas=tuple(_kappas(states, min_items, positive)),
     )

@@ -123,7 +123,7 @@ def create_app(
     store: Store, profile: Profile, settings: WebSettings | None = None, *, workspace: str = ""
 ) -> Starlette:
     """The ``beian web`` application on ``store``."""
-    from beian.web import complaint_pages, pages
+    from beian.web import complaint_pages, console_pages, pages
 
     package = resources.files("beian.web")
     templates = Jinja2Templates(directory=str(package / "templates"))
@@ -133,6 +133,7 @@ def create_app(
     routes = [
         *pages.routes(),
         *complaint_pages.routes(),
+        *console_pages.routes(),
         Route("/lang", switch_language),
         Route("/favicon.ico", lambda _r: Response(status_code=204)),
         Mount("/static", StaticFiles(directory=str(package / "static")), name="static"),

@@ -21,3 +21,7 @@ class WebSettings(BaseModel):
     login_max_failures: int = Field(default=5, ge=1)
     """Wrong passwords for one name within ``login_window_seconds`` before it is refused."""
     login_window_seconds: float = Field(default=900.0, gt=0)
+    burst_blocked: int = Field(default=5, ge=2)
+    """Blocked or cut answers that make a burst worth an incident (operational, not a rule) ..."""
+    burst_minutes: float = Field(default=10.0, gt=0)
+    """... each within this many minutes of the one before."""

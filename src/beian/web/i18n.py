@@ -136,3 +136,12 @@ def text(key: str, lang: Lang) -> str:
 def pick(lang: str | None) -> Lang:
     """A supported language from a cookie or query value; Chinese otherwise."""
     return "en" if lang == "en" else "zh"
+
+
+def _merge() -> None:
+    from beian.web.console_text import CONSOLE_TEXT
+
+    _TEXT.update(CONSOLE_TEXT)
+
+
+_merge()

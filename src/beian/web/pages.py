@@ -24,7 +24,8 @@ from beian.web.app import (
     web_of,
 )
 from beian.web.audit import action
-from beian.web.publish import publish
+from beian.web.judge_agreement import judge_agreement
+from beian.web.publish import PUBLISHABLE, publish
 from beian.web.reviews import Forbidden, WebError
 from beian.web.states import item_states
 
@@ -117,7 +118,7 @@ async def review_page(request: Request) -> Response:
     mine, skipped = queues.counts(store, queue.id, sess.user.id)
     return render(
         request, "review.html", sess=sess, queue=queue, item=item, mine=mine, skipped=skipped,
-        risks=web_of(request).profile.risks,
+        risks=web_of(request).profile.risks, verdicts=queues.VERDICTS_OF[queue.kind],
     )  # fmt: skip
 
 
@@ -169,6 +170,7 @@ async def adjudicate_page(request: Request) -> Response:
     return render(
         request, "adjudicate.html", sess=sess, queue=queue, item=item, state=state,
         left=len(todo), risks=web_of(request).profile.risks,
+        verdicts=queues.VERDICTS_OF[queue.kind],
     )  # fmt: skip
 
 
@@ -189,10 +191,15 @@ async def dashboard(request: Request) -> Response:
     web = web_of(request)
     queue = _queue(request)
     states = item_states(web.store, queue.id, queue.reviewers_required)
+    positive = queues.VERDICTS_OF[queue.kind][0]
     ov = overview(
-        states, min_items=web.settings.kappa_min_items, idle_cap=web.settings.idle_cap_seconds
+        states, min_items=web.settings.kappa_min_items, idle_cap=web.settings.idle_cap_seconds,
+        positive=positive,
+    )  # fmt: skip
+    judge = judge_agreement(web.store, states) if queue.kind == "refusals" else None
+    return render(
+        request, "dashboard.html", sess=sess, queue=queue, ov=ov, positive=positive, judge=judge
     )
-    return render(request, "dashboard.html", sess=sess, queue=queue, ov=ov)
 
 
 def _admin(request: Request) -> auth.SignedIn:
@@ -218,7 +225,7 @@ async def add_queue(request: Request) -> Response:
     try:
         queues.create_queue(
             web_of(request).store, form.get("run", ""), _int(form, "reviewers"),
-            form.get("blind") == "on", sess.user.name,
+            form.get("blind") == "on", sess.user.name, form.get("kind", ""),
         )  # fmt: skip
     except BeianError:
         raise WebError("bad_input") from None
@@ -231,6 +238,8 @@ async def publish_queue(request: Request) -> Response:
         raise Forbidden("forbidden")
     web = web_of(request)
     queue = _queue(request)
+    if queue.kind not in PUBLISHABLE:  # §9.4 and traffic verdicts stay in the workbench
+        raise WebError("not_publishable")
     await run_in_threadpool(
         publish, web.store, queue, web.profile, sess.user.name, workspace=web.workspace,
         min_items=web.settings.kappa_min_items, idle_cap=web.settings.idle_cap_seconds,

@@ -26,6 +26,9 @@ from beian.web.audit import action
 from beian.web.queues import Queue
 from beian.web.states import ItemState, final_risk, item_states, people
 
+PUBLISHABLE = ("corpus", "answers")
+"""Queue kinds whose verdicts have a place in the store that ``assess`` reads."""
+
 
 def _evidence(states: list[ItemState], ov: Overview, queue: Queue) -> dict[str, Any]:
     names = sorted({n for st in states for n in people(st)})

@@ -1,7 +1,9 @@
 """Review queues over stored runs: creating them, what a reviewer sees next, progress.
 
-A queue is built from a ``corpus-sample`` run (§9.2 a: every sampled item) or an ``eval`` run
-(§9.3 b: the answered test-bank questions, exactly what ``beian eval review export`` lists).
+A queue is built from a ``corpus-sample`` run (§9.2 a: every sampled item), an ``eval`` run
+(§9.3 b: the answered test-bank questions, exactly what ``beian eval review export`` lists;
+or, as a ``refusals`` queue, §9.4: the answered refuse/answer-bank questions) or a
+``gateway-traffic`` run (blocked and flagged gateway requests, see beian.web.traffic).
 """
 
 from __future__ import annotations
@@ -19,9 +21,20 @@ from beian.store import Store
 from beian.store.models import ItemRow, RunRow, VerdictRow
 from beian.store.web_models import WebQueueItemRow, WebQueueRow, WebReviewRow
 from beian.web.audit import action
+from beian.web.traffic import TRAFFIC_KIND
 
-KINDS = {SAMPLE_KIND: "corpus", EVAL_KIND: "answers"}
-"""Run kind → queue kind."""
+KINDS = {SAMPLE_KIND: "corpus", EVAL_KIND: "answers", TRAFFIC_KIND: "traffic"}
+"""Run kind → default queue kind."""
+ALSO = {EVAL_KIND: ("refusals",)}
+"""Run kind → other queue kinds it can feed."""
+VERDICTS_OF = {
+    "corpus": ("qualified", "unqualified"),
+    "answers": ("qualified", "unqualified"),
+    "refusals": ("refused", "answered"),
+    "traffic": ("qualified", "unqualified"),
+}
+"""Queue kind → its two verdicts, the one whose rate is shown first (keys 1 and 2)."""
+REFUSAL_BANKS = ("refuse", "answer")
 SKIPPED = "skipped"
 
 
@@ -60,17 +73,22 @@ def reviewable_runs(store: Store) -> list[tuple[str, str, str]]:
     return [(r[0], r[1], r[2].strftime("%Y-%m-%d %H:%M")) for r in rows]
 
 
-def _members(s: Session, run: RunRow) -> list[int]:
+def _members(s: Session, run: RunRow, kind: str) -> list[int]:
     stmt = select(ItemRow.id, ItemRow.source, ItemRow.data).where(ItemRow.run_id == run.id)
     rows = s.execute(stmt.order_by(ItemRow.id)).all()
-    if run.kind == SAMPLE_KIND:
+    if run.kind != EVAL_KIND:
         return [r[0] for r in rows]
+    if kind == "refusals":  # §9.4: did the model refuse? (refuse and answer banks)
+        banks = REFUSAL_BANKS
+        return [r[0] for r in rows if r[1] in banks and (r[2] or {}).get("answer") is not None]
     # the answers a §9.3 b sheet lists: test bank, with an answer
     return [r[0] for r in rows if r[1] == "test" and (r[2] or {}).get("answer") is not None]
 
 
-def create_queue(store: Store, run_id: str, required: int, blind: bool, who: str) -> int:
-    """A new queue over ``run_id``'s items; its id."""
+def create_queue(
+    store: Store, run_id: str, required: int, blind: bool, who: str, kind: str = ""
+) -> int:
+    """A new queue over ``run_id``'s items (of ``kind``, default: the run's); its id."""
     if required not in (1, 2):
         raise InputError("reviewers per item must be 1 or 2")
     with action(store, "web.queue_add", who, run=run_id, reviewers=required, blind=blind) as (
@@ -80,11 +98,14 @@ def create_queue(store: Store, run_id: str, required: int, blind: bool, who: str
         run = s.get(RunRow, run_id)
         if run is None or run.kind not in KINDS or run.status != "done":
             raise InputError(f"run {run_id!r} is not a finished corpus sample or eval run")
-        members = _members(s, run)
+        kind = kind or KINDS[run.kind]
+        if kind not in (KINDS[run.kind], *ALSO.get(run.kind, ())):
+            raise InputError(f"a {run.kind} run cannot feed a {kind} queue")
+        members = _members(s, run, kind)
         if not members:
             raise InputError(f"run {run_id} has no item to review")
         queue = WebQueueRow(
-            kind=KINDS[run.kind], run_id=run_id, reviewers_required=required, blind=blind,
+            kind=kind, run_id=run_id, reviewers_required=required, blind=blind,
             created_at=datetime.now(UTC), created_by=who, published_run="",
         )  # fmt: skip
         s.add(queue)
@@ -158,7 +179,7 @@ def item_view(store: Store, queue: Queue, item_id: int) -> ItemView | None:
             auto = tuple(f"{v.method}: {v.verdict}" for v in found if v.method != "manual")
             auto += tuple(f"{f.risk} ({f.detector} {f.score:.2f})" for f in row.findings)
         data = row.data or {}
-        answer = data.get("answer") if queue.kind == "answers" else None
+        answer = data.get("answer") if queue.kind != "corpus" else None
         return ItemView(
             row.id, row.key, row.source, row.text or "", answer, str(data.get("risk") or ""), auto
         )

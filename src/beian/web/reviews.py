@@ -17,7 +17,7 @@ from beian.store.models import ItemRow
 from beian.store.web_models import WebQueueItemRow, WebReviewRow
 from beian.web.audit import action
 from beian.web.auth import User
-from beian.web.queues import SKIPPED, Queue
+from beian.web.queues import SKIPPED, VERDICTS_OF, Queue
 from beian.web.states import disputed
 
 VERDICTS = ("qualified", "unqualified")
@@ -81,7 +81,10 @@ def record(
     *, role: str = "reviewer",
 ) -> None:  # fmt: skip
     """Store one verdict (reviewer or adjudicator), replacing this person's skip of the item."""
-    if verdict not in VERDICTS or role not in ("reviewer", "adjudicator"):
+    if verdict not in VERDICTS_OF.get(queue.kind, VERDICTS) or role not in (
+        "reviewer",
+        "adjudicator",
+    ):
         raise WebError("bad_input")
     kind = "web.verdict" if role == "reviewer" else "web.adjudicate"
     with action(store, kind, user.name, queue=queue.id, verdict=verdict, risk=risk, note=note) as (
