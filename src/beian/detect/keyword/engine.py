@@ -109,12 +109,12 @@ class HyperscanMatcher:
 
 
 CACHE_ENV = "BEIAN_CACHE_DIR"
-"""Directory for compiled Hyperscan databases (default ``$XDG_CACHE_HOME/beian`` or
-``~/.cache/beian``); set it to an empty string to turn the cache off."""
-CACHE_MIN_PATTERNS = 5_000
-"""Libraries at least this large are cached: compiling 50,000 patterns takes ~2.5 s, 10,000
-(the starter library with its evasion spellings) ~0.9 s, loading the compiled database a few
-milliseconds."""
+"""Directory for compiled Hyperscan databases and keyword libraries (default
+``$XDG_CACHE_HOME/beian`` or ``~/.cache/beian``); set it to an empty string to turn caching off."""
+CACHE_MIN_PATTERNS = 1
+"""Libraries at least this large are cached. Every size is: compiling 50,000 patterns takes
+~2.5 s, 10,000 (the starter library with its evasion spellings) ~0.9 s, even a few hundred
+tens of milliseconds, and loading the compiled database a few milliseconds."""
 
 
 def _compile(hyperscan: Any, encoded: list[bytes]) -> Any:
@@ -128,13 +128,14 @@ def _compile(hyperscan: Any, encoded: list[bytes]) -> Any:
     return db
 
 
-def cache_dir() -> Path | None:
-    """Where compiled databases are cached (``None``: caching is off)."""
+def cache_dir(kind: str = "hyperscan") -> Path | None:
+    """Where compiled ``kind`` (``hyperscan`` databases, ``keyword`` libraries) are cached
+    (``None``: caching is off)."""
     configured = os.environ.get(CACHE_ENV)
     if configured is not None:
-        return Path(configured) / "hyperscan" if configured else None
+        return Path(configured) / kind if configured else None
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "beian" / "hyperscan"
+    return Path(base) / "beian" / kind
 
 
 def _cached_database(hyperscan: Any, encoded: list[bytes]) -> Any:
