@@ -14,7 +14,6 @@ off.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
 import unicodedata
@@ -23,8 +22,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from beian.cachedir import cache_dir, write_atomic
 from beian.detect.keyword.compile import Forms
-from beian.detect.keyword.engine import cache_dir
 from beian.detect.keyword.screen import Screen
 
 FORMAT = b"beian-keyword-forms-1"
@@ -90,11 +89,5 @@ def cached_forms(key: str, build: Callable[[], Forms]) -> tuple[Forms, Screen]:
     forms = build()
     screen = Screen.build(forms.exact_rules + forms.homophone_rules)
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps((forms, screen), protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(path)  # atomic: a concurrent reader sees no file or the whole file
-        except OSError:  # a read-only home: run without the cache
-            pass
+        write_atomic(path, pickle.dumps((forms, screen), protocol=pickle.HIGHEST_PROTOCOL))
     return forms, screen

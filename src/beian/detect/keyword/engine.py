@@ -27,6 +27,10 @@ import ahocorasick_rs
 import numpy as np
 import numpy.typing as npt
 
+from beian.cachedir import CACHE_ENV as CACHE_ENV
+from beian.cachedir import cache_dir as _cache_dir
+from beian.cachedir import write_atomic
+
 Engine = Literal["auto", "hyperscan", "aho-corasick"]
 ENGINE_ENV = "BEIAN_KEYWORD_ENGINE"
 """Environment variable forcing an engine (``hyperscan`` or ``aho-corasick``); default auto."""
@@ -108,9 +112,6 @@ class HyperscanMatcher:
         return pid, end - self._lengths[pid], end
 
 
-CACHE_ENV = "BEIAN_CACHE_DIR"
-"""Directory for compiled Hyperscan databases and keyword libraries (default
-``$XDG_CACHE_HOME/beian`` or ``~/.cache/beian``); set it to an empty string to turn caching off."""
 CACHE_MIN_PATTERNS = 1
 """Libraries at least this large are cached. Every size is: compiling 50,000 patterns takes
 ~2.5 s, 10,000 (the starter library with its evasion spellings) ~0.9 s, even a few hundred
@@ -130,12 +131,8 @@ def _compile(hyperscan: Any, encoded: list[bytes]) -> Any:
 
 def cache_dir(kind: str = "hyperscan") -> Path | None:
     """Where compiled ``kind`` (``hyperscan`` databases, ``keyword`` libraries) are cached
-    (``None``: caching is off)."""
-    configured = os.environ.get(CACHE_ENV)
-    if configured is not None:
-        return Path(configured) / kind if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "beian" / kind
+    (``None``: caching is off; see :mod:`beian.cachedir`)."""
+    return _cache_dir(kind)
 
 
 def _cached_database(hyperscan: Any, encoded: list[bytes]) -> Any:
@@ -152,13 +149,7 @@ def _cached_database(hyperscan: Any, encoded: list[bytes]) -> Any:
     except Exception:  # missing, unreadable, or built for another CPU or version: rebuild
         pass
     db = _compile(hyperscan, encoded)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(hyperscan.dumpb(db))
-        tmp.replace(path)  # atomic: a concurrent reader sees the old file or the whole new one
-    except OSError:  # a read-only home: run without the cache
-        pass
+    write_atomic(path, hyperscan.dumpb(db))
     return db
 
 
