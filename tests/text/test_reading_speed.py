@@ -61,3 +61,33 @@ def test_chain_candidates_on_prose_and_chains() -> None:
     ]:
         cls = _classes(text)
         assert r._chain_starts(cls) == _chain_starts_reference(cls), text
+
+
+_DISGUISES = st.sampled_from(
+    ["法", "轮", "功", "好", "頭", "髮", "說", "話", "輪", "學", "藥", "⼤", "⺠", "\u200b", "\u200d",
+     "\u0301", "\ufe0f", "😀", "1", "x", "(", ")", "，", " ", "\n", "&#27861;", "%E6%B3%95",
+     "5rOV6L2u", "倒着读", "ab"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_DISGUISES, max_size=16).map("".join), min_size=1, max_size=5))
+def test_a_skipped_reading_equals_the_plain_normalisation(texts: list[str]) -> None:
+    from beian.text.normalise import normalise
+
+    full = r.evasion_readings(texts)
+    kept = r.evasion_readings(texts, normalised=True)
+    for i, text in enumerate(texts):
+        one = r.evasion_reading(text, normalised=True)
+        assert (one is None) == (i not in kept), text  # one by one as in the batch
+        if i in kept:  # not skipped: the same reading as without the pre-check
+            assert (kept[i].text, kept[i].kinds) == (full[i].text, full[i].kinds)
+        elif i in full:  # skipped: the normaliser reads it the same way
+            assert normalise(full[i].text).text == normalise(text).text, text
+            assert set(full[i].kinds) <= r.NORMALISED_KINDS
+
+
+def test_traditional_and_invisible_only_texts_are_skipped() -> None:
+    texts = ["頭髮很長的人說話", "法\u200b轮\u200b功", "法😀轮😀功", "&#27861;&#36718;"]
+    assert sorted(r.evasion_readings(texts)) == [0, 1, 2, 3]
+    assert sorted(r.evasion_readings(texts, normalised=True)) == [2, 3]

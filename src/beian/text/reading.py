@@ -88,6 +88,10 @@ _RADICALS = {"⺁": "厂", "⺇": "几", "⺈": "刀", "⺊": "卜", "⺌": "小
 
 
 _REPLACING = frozenset({"traditional", "radical", "invisible", "html", "percent", "unicode-escape"})
+NORMALISED_KINDS = frozenset({"traditional", "invisible"})
+"""What :func:`beian.text.normalise.normalise` undoes itself, with the same tables (traditional
+characters folded, invisible ones dropped): for a detector that only sees normalised text, a
+reading that does nothing else holds nothing new, so ``normalised=True`` builds none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,8 +365,11 @@ def _mixed(run: str) -> bool:
     return not (run.islower() or run.isupper() or run.isdigit())
 
 
-def evasion_readings(texts: Sequence[str]) -> dict[int, Reading]:
+def evasion_readings(texts: Sequence[str], *, normalised: bool = False) -> dict[int, Reading]:
     """Index → reading, for the texts of ``texts`` that have one.
+
+    ``normalised``: the readings are for detectors that only see normalised text, so readings
+    that only undo :data:`NORMALISED_KINDS` are not built (most traditional-script texts).
 
     Equal to calling :func:`evasion_reading` on each text, but the texts are looked at together
     first (one encode, one table look-up, one chain search for the whole batch); only those
@@ -383,7 +390,7 @@ def evasion_readings(texts: Sequence[str]) -> dict[int, Reading]:
         if len(found):
             maybe[np.searchsorted(offsets, found, side="right") - 1] = True
     trad = np.zeros(len(texts), dtype=np.bool_)
-    if (bits & TRADITIONAL).any():
+    if not normalised and (bits & TRADITIONAL).any():
         n_trad = np.add.reduceat((cls & TRADITIONAL) != 0, offsets)
         n_han = np.add.reduceat((cls & HAN) != 0, offsets)
         trad = (n_trad >= MIN_TRADITIONAL) & (10 * n_trad >= n_han)
@@ -391,10 +398,12 @@ def evasion_readings(texts: Sequence[str]) -> dict[int, Reading]:
     # Not with symbols or emoji about: a chain may only appear once the invisible ones are gone.
     simple = ((bits & INVISIBLE) != 0) & ((bits & (RADICAL | ENCODED | STRONG)) == 0) & ~maybe
     maybe |= ((bits & INVISIBLE) != 0) & ~simple
+    if normalised:
+        simple[:] = False  # invisible characters and traditional script only: nothing new
     out: dict[int, Reading] = {}
     for i, text in enumerate(texts):
         if maybe[i] or _asks_backwards(text):
-            reading = evasion_reading(text)
+            reading = evasion_reading(text, normalised=normalised)
             if reading is not None:
                 out[i] = reading
         elif trad[i] or simple[i]:
@@ -425,8 +434,16 @@ def _folded(
                    tuple(sorted(kinds)))  # fmt: skip
 
 
-def evasion_reading(text: str) -> Reading | None:
-    """The reading of ``text`` (see module docstring), or ``None`` when it equals the text."""
+def evasion_reading(text: str, *, normalised: bool = False) -> Reading | None:
+    """The reading of ``text`` (see module docstring), or ``None`` when it equals the text
+    (``normalised``: or only undoes :data:`NORMALISED_KINDS`)."""
+    reading = _reading(text)
+    if normalised and reading is not None and set(reading.kinds) <= NORMALISED_KINDS:
+        return None
+    return reading
+
+
+def _reading(text: str) -> Reading | None:
     if _asks_backwards(text):
         return _reversed(text)
     decoded = decoded_view(text)

@@ -201,6 +201,11 @@ class KeywordDetector(BaseDetector):
         return cls.from_forms(forms, normalise=options.normalise, screen=screen)
 
     @property
+    def reads_normalised(self) -> bool:
+        """Whether the detector only ever sees normalised text (see ``DetectorSet``)."""
+        return self._normalise
+
+    @property
     def skipped(self) -> tuple[str, ...]:
         """Terms left out of the automaton (single characters)."""
         return self._compiled.skipped
