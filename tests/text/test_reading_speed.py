@@ -91,3 +91,14 @@ def test_traditional_and_invisible_only_texts_are_skipped() -> None:
     texts = ["頭髮很長的人說話", "法\u200b轮\u200b功", "法😀轮😀功", "&#27861;&#36718;"]
     assert sorted(r.evasion_readings(texts)) == [0, 1, 2, 3]
     assert sorted(r.evasion_readings(texts, normalised=True)) == [2, 3]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=20).map("".join), min_size=1, max_size=6))
+def test_batch_chain_candidates_are_each_texts_own(texts: list[str]) -> None:
+    joined = "\x00".join(texts) + "\x00"
+    offsets = np.r_[0, np.cumsum([len(t) + 1 for t in texts])[:-1]]
+    found = np.asarray(r._chain_starts(_classes(joined), offsets[1:] - 1), dtype=np.intp)
+    owner = np.searchsorted(offsets, found, side="right") - 1
+    for i, text in enumerate(texts):
+        assert (found[owner == i] - offsets[i]).tolist() == r._chain_starts(_classes(text)), text

@@ -168,12 +168,13 @@ def reading_classes() -> npt.NDArray[np.uint8]:
     return cls
 
 
-def _chain_starts(cls: npt.NDArray[np.uint8]) -> list[int]:
+def _chain_starts(cls: npt.NDArray[np.uint8], edges: IntArray | None = None) -> list[int]:
     """Where a chain may start, from the class bits of a text's code points (numpy only).
 
     A candidate is two strong fillers with at most two CJK characters between them, three
     fillers that are not only sentence punctuation, or five fillers of any kind, each one CJK
-    character apart.
+    character apart. ``edges``: positions of the separators between the texts of a batch; a
+    run holding one counts as a text's edge, so every text gets the candidates it gets alone.
     """
     han = (cls & HAN) != 0
     edge = np.diff(han.view(np.int8), prepend=np.int8(1), append=np.int8(1))
@@ -198,6 +199,8 @@ def _chain_starts(cls: npt.NDArray[np.uint8]) -> list[int]:
     strong[runs] = np.logical_or.reduceat((cls & STRONG) != 0, bounds)[::2]
     useful[runs] = np.logical_or.reduceat((cls & (PUNCT | HAN)) == 0, bounds)[::2]
     ok = (starts > 0) & (ends < len(cls)) & (ends - starts <= 4)
+    if edges is not None and len(edges):
+        ok[np.searchsorted(starts, edges, side="right") - 1] = False
     strong &= ok
     useful &= ok
     pair = strong[:-1] & strong[1:] & (space <= MAX_STRONG_SPAN)
@@ -211,16 +214,19 @@ def _chain_starts(cls: npt.NDArray[np.uint8]) -> list[int]:
     return found
 
 
-def interleaved(text: str, cls: npt.NDArray[np.uint8] | None = None) -> list[tuple[int, int]]:
+def interleaved(
+    text: str, cls: npt.NDArray[np.uint8] | None = None, starts: list[int] | None = None
+) -> list[tuple[int, int]]:
     """``[start, end)`` of the fillers of interleaving chains in ``text`` (see module doc).
 
-    ``cls``: the :func:`reading_classes` bits of ``text``'s code points, when already known.
+    ``cls``: the :func:`reading_classes` bits of ``text``'s code points, when already known;
+    ``starts``: its chain candidates (:func:`_chain_starts`), when already known.
     """
     if cls is None:
         cls = reading_classes()[np.frombuffer(text.encode("utf-32-le", "replace"), np.uint32)]
     out: list[tuple[int, int]] = []
     pos = 0
-    for start in _chain_starts(cls):
+    for start in _chain_starts(cls) if starts is None else starts:
         start = max(start, pos)  # a walk stops just before the gap that broke its chain
         found, pos = _chains_from(text, start, start + 2)
         out += found
@@ -266,9 +272,14 @@ def _closed(text: str, chain: list[tuple[int, int]], shape: str | None) -> list[
 
 
 def _dropped(
-    text: str, codes: npt.NDArray[np.uint32], cls: npt.NDArray[np.uint8], bits: int
+    text: str,
+    codes: npt.NDArray[np.uint32],
+    cls: npt.NDArray[np.uint8],
+    bits: int,
+    chains: list[int] | None = None,
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.uint32], set[str]]:
-    """Positions to remove, the code points folded 1:1, and what was done."""
+    """Positions to remove, the code points folded 1:1, and what was done (``chains``: the
+    text's chain candidates, when already known)."""
     kinds: set[str] = set()
     drop = (cls & INVISIBLE) != 0 if bits & INVISIBLE else np.zeros(len(cls), dtype=np.bool_)
     if bits & INVISIBLE:
@@ -294,7 +305,8 @@ def _dropped(
     if bits & INVISIBLE:
         kept = np.flatnonzero(~drop)
         squeezed, sq_cls = codes[kept].tobytes().decode("utf-32-le"), cls[kept]
-    for lo, hi in interleaved(squeezed, sq_cls):
+        chains = None  # the squeezed text has candidates of its own
+    for lo, hi in interleaved(squeezed, sq_cls, chains):
         drop[lo : hi if kept is None else lo] = True
         if kept is not None:
             drop[kept[lo:hi]] = True
@@ -302,11 +314,20 @@ def _dropped(
     return drop, folded, kinds
 
 
-def _cleaned(text: str) -> Reading | None:
-    codes = np.frombuffer(text.encode("utf-32-le", "replace"), dtype=np.uint32)
-    cls = reading_classes()[codes]
+def _cleaned(
+    text: str,
+    codes: npt.NDArray[np.uint32] | None = None,
+    cls: npt.NDArray[np.uint8] | None = None,
+    chains: list[int] | None = None,
+) -> Reading | None:
+    """The reading of a text holding no encoding; ``codes``, ``cls`` and ``chains`` (its code
+    points, their class bits and its chain candidates) when a batch has them already."""
+    if codes is None or cls is None:
+        codes = np.frombuffer(text.encode("utf-32-le", "replace"), dtype=np.uint32)
+        cls = reading_classes()[codes]
+        chains = None
     bits = int(np.bitwise_or.reduce(cls)) if len(cls) else 0
-    drop, folded, kinds = _dropped(text, codes, cls, bits)
+    drop, folded, kinds = _dropped(text, codes, cls, bits, chains)
     if not kinds:
         return None
     kept = np.flatnonzero(~drop)
@@ -386,9 +407,14 @@ def evasion_readings(texts: Sequence[str], *, normalised: bool = False) -> dict[
     bits = np.bitwise_or.reduceat(cls, offsets)
     maybe = (bits & (RADICAL | ENCODED)) != 0
     b64 = [a for a, b in _base64_runs(cls) if _mixed(joined[a:b])]
-    for found in (_chain_starts(cls), b64):
-        if len(found):
-            maybe[np.searchsorted(offsets, found, side="right") - 1] = True
+    # candidates per text, the same as each text alone (the separators count as text edges)
+    chains = np.asarray(_chain_starts(cls, offsets[1:] - 1), dtype=np.intp)
+    owner = np.searchsorted(offsets, chains, side="right") - 1
+    encoded = (bits & ENCODED) != 0  # may need decoding: read one by one from the start
+    if len(b64):
+        encoded[np.searchsorted(offsets, b64, side="right") - 1] = True
+    maybe |= encoded
+    maybe[owner] = True
     trad = np.zeros(len(texts), dtype=np.bool_)
     if not normalised and (bits & TRADITIONAL).any():
         n_trad = np.add.reduceat((cls & TRADITIONAL) != 0, offsets)
@@ -402,7 +428,15 @@ def evasion_readings(texts: Sequence[str], *, normalised: bool = False) -> dict[
         simple[:] = False  # invisible characters and traditional script only: nothing new
     out: dict[int, Reading] = {}
     for i, text in enumerate(texts):
-        if maybe[i] or _asks_backwards(text):
+        backwards = _asks_backwards(text)
+        if maybe[i] and not (backwards or encoded[i]):  # no encoding: straight from the batch
+            lo = int(offsets[i])
+            at = slice(lo, lo + len(text))
+            mine = (chains[owner == i] - lo).tolist()
+            reading = _without_normalised(_cleaned(text, codes[at], cls[at], mine), normalised)
+            if reading is not None:
+                out[i] = reading
+        elif maybe[i] or backwards:
             reading = evasion_reading(text, normalised=normalised)
             if reading is not None:
                 out[i] = reading
@@ -437,7 +471,10 @@ def _folded(
 def evasion_reading(text: str, *, normalised: bool = False) -> Reading | None:
     """The reading of ``text`` (see module docstring), or ``None`` when it equals the text
     (``normalised``: or only undoes :data:`NORMALISED_KINDS`)."""
-    reading = _reading(text)
+    return _without_normalised(_reading(text), normalised)
+
+
+def _without_normalised(reading: Reading | None, normalised: bool) -> Reading | None:
     if normalised and reading is not None and set(reading.kinds) <= NORMALISED_KINDS:
         return None
     return reading
