@@ -148,7 +148,11 @@ def _executor(name: str, workers: int | None, address: str | None, min_mb: float
 
 
 class _Bar:
-    """Rich progress: tasks done of total, items, items/s and MB/s."""
+    """Rich progress: tasks done of total, items, items/s and MB/s.
+
+    Drawn only on a terminal: piped or redirected, a live display would start a refresh
+    thread that wakes ten times a second for output nobody sees (and costs CPU at exit).
+    """
 
     def __init__(self, label: str) -> None:
         from rich.progress import (
@@ -169,6 +173,7 @@ class _Bar:
             TimeElapsedColumn(),
             console=err_console,
             transient=True,
+            disable=not err_console.is_terminal,
         )
         self.task = self.progress.add_task(label, total=None, items=0, ips=0.0, mbs=0.0)
         self.items = 0

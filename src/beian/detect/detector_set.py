@@ -254,6 +254,9 @@ class DetectorSet:
         self.scoring = scoring or ScoringOptions()
         self.specs = list(specs)
         self._allow = _AllowPhrases(self.scoring.allow) if self.scoring.allow else None
+        # Every detector sees only normalised text (``reads_normalised``): readings that only
+        # fold traditional script or drop invisible characters tell it nothing new.
+        self._normalised = all(getattr(d, "reads_normalised", False) for d in self.detectors)
 
     @classmethod
     def from_names(
@@ -273,7 +276,7 @@ class DetectorSet:
 
     def check(self, text: str) -> TextVerdict:
         """Verdict for one text."""
-        if evasion_reading(text) is not None:  # a disguise: screen its reading too
+        if evasion_reading(text, normalised=self._normalised) is not None:  # screen it too
             return self.check_batch([text])[0]
         findings = [f for d in self.detectors for f in d.detect(text)]
         allowed = self._allow.spans([text])[0] if self._allow is not None and findings else []
@@ -285,7 +288,7 @@ class DetectorSet:
         Detectors with ``detect_prepared`` (:class:`~beian.detect.base.PreparedDetector`) share
         one :class:`PreparedBatch`: the keyword detector's fold is reused by PII's pre-check.
         """
-        screened = screen(texts, self._findings)
+        screened = screen(texts, self._findings, normalised=self._normalised)
         return [self._screened_verdict(t, s) for t, s in zip(texts, screened, strict=True)]
 
     def _allowed(self, text: str, findings: Sequence[Finding]) -> list[tuple[int, int]]:

@@ -48,9 +48,13 @@ class Screened:
         return kept + [f for f in mapped if f is not None]
 
 
-def screen(texts: Sequence[str], run: Run) -> list[Screened]:
-    """Findings of ``run`` on every text and on the readings of those that have one."""
-    views = evasion_readings(texts)
+def screen(texts: Sequence[str], run: Run, *, normalised: bool = False) -> list[Screened]:
+    """Findings of ``run`` on every text and on the readings of those that have one.
+
+    ``normalised``: every detector in ``run`` sees only normalised text, so readings that only
+    fold what the normaliser folds are skipped (see :data:`beian.text.reading.NORMALISED_KINDS`).
+    """
+    views = evasion_readings(texts, normalised=normalised)
     if not views:
         return [Screened(found) for found in run(texts)]
     alone = {i for i, v in views.items() if v.replaces}

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import charset_normalizer
-
 from beian.errors import InputError
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl"}
@@ -93,6 +91,8 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # only for tables that are not UTF-8 (a 0.04 s import)
+
     guess = charset_normalizer.from_bytes(data).best()
     name = guess.encoding.lower() if guess is not None else "gb18030"
     codec = "gb18030" if name in _GB_FAMILY else name

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import charset_normalizer
-
 from beian.errors import MissingExtraError
 
 COMPRESSED = {".gz": "gzip", ".zst": "zstd", ".zstd": "zstd"}
@@ -156,6 +154,8 @@ def detect_encoding(sample: bytes, *, complete: bool = False) -> str:
             "uncertain encoding: neither UTF-8 nor GB18030 and too short to guess; "
             "name it with reader_options: {encoding: ...}"
         )
+    import charset_normalizer  # only for files that are neither UTF-8 nor GB (rare, 0.05 s import)
+
     guess = charset_normalizer.from_bytes(sample).best()
     name = guess.encoding.lower() if guess is not None else "gb18030"
     return "gb18030" if name in _GB_FAMILY else name

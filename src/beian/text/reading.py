@@ -88,6 +88,10 @@ _RADICALS = {"⺁": "厂", "⺇": "几", "⺈": "刀", "⺊": "卜", "⺌": "小
 
 
 _REPLACING = frozenset({"traditional", "radical", "invisible", "html", "percent", "unicode-escape"})
+NORMALISED_KINDS = frozenset({"traditional", "invisible"})
+"""What :func:`beian.text.normalise.normalise` undoes itself, with the same tables (traditional
+characters folded, invisible ones dropped): for a detector that only sees normalised text, a
+reading that does nothing else holds nothing new, so ``normalised=True`` builds none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,25 +168,41 @@ def reading_classes() -> npt.NDArray[np.uint8]:
     return cls
 
 
-def _chain_starts(cls: npt.NDArray[np.uint8]) -> list[int]:
+def _chain_starts(cls: npt.NDArray[np.uint8], edges: IntArray | None = None) -> list[int]:
     """Where a chain may start, from the class bits of a text's code points (numpy only).
 
     A candidate is two strong fillers with at most two CJK characters between them, three
     fillers that are not only sentence punctuation, or five fillers of any kind, each one CJK
-    character apart.
+    character apart. ``edges``: positions of the separators between the texts of a batch; a
+    run holding one counts as a text's edge, so every text gets the candidates it gets alone.
     """
     han = (cls & HAN) != 0
     edge = np.diff(han.view(np.int8), prepend=np.int8(1), append=np.int8(1))
     starts, ends = np.flatnonzero(edge == -1), np.flatnonzero(edge == 1)  # non-CJK runs
     if len(starts) < 2:
         return []
-    # sums over each run (the CJK characters after a run add nothing to either count)
-    strong = np.logical_or.reduceat((cls & STRONG) != 0, starts)
-    useful = np.logical_or.reduceat((cls & (PUNCT | HAN)) == 0, starts)
+    space = starts[1:] - ends[:-1]  # CJK characters between run k and run k + 1
+    # Every rule below needs two runs at most MAX_STRONG_SPAN CJK characters apart: the flags
+    # of the other runs never count, so they are only summed for runs next to such a gap (in
+    # prose, a few percent of the runs; summing all of them was most of the reading's cost).
+    near = np.flatnonzero(space <= MAX_STRONG_SPAN)
+    if not len(near):
+        return []
+    mark = np.zeros(len(starts), dtype=np.bool_)
+    mark[near] = mark[near + 1] = True
+    runs = np.flatnonzero(mark)
+    strong = np.zeros(len(starts), dtype=np.bool_)
+    useful = np.zeros(len(starts), dtype=np.bool_)
+    # [s0, e0, s1, e1, ...]: the even sums are the runs. A run that ends the text is clamped
+    # (reduceat wants indices inside the array); it is not ``ok`` below, so its sums never count.
+    bounds = np.minimum(np.stack([starts[runs], ends[runs]], axis=1).ravel(), len(cls) - 1)
+    strong[runs] = np.logical_or.reduceat((cls & STRONG) != 0, bounds)[::2]
+    useful[runs] = np.logical_or.reduceat((cls & (PUNCT | HAN)) == 0, bounds)[::2]
     ok = (starts > 0) & (ends < len(cls)) & (ends - starts <= 4)
+    if edges is not None and len(edges):
+        ok[np.searchsorted(starts, edges, side="right") - 1] = False
     strong &= ok
     useful &= ok
-    space = starts[1:] - ends[:-1]  # CJK characters between run k and run k + 1
     pair = strong[:-1] & strong[1:] & (space <= MAX_STRONG_SPAN)
     one = useful[:-1] & useful[1:] & (space == 1)
     tight = ok[:-1] & ok[1:] & (space == 1)  # any fillers, punctuation included
@@ -194,16 +214,19 @@ def _chain_starts(cls: npt.NDArray[np.uint8]) -> list[int]:
     return found
 
 
-def interleaved(text: str, cls: npt.NDArray[np.uint8] | None = None) -> list[tuple[int, int]]:
+def interleaved(
+    text: str, cls: npt.NDArray[np.uint8] | None = None, starts: list[int] | None = None
+) -> list[tuple[int, int]]:
     """``[start, end)`` of the fillers of interleaving chains in ``text`` (see module doc).
 
-    ``cls``: the :func:`reading_classes` bits of ``text``'s code points, when already known.
+    ``cls``: the :func:`reading_classes` bits of ``text``'s code points, when already known;
+    ``starts``: its chain candidates (:func:`_chain_starts`), when already known.
     """
     if cls is None:
         cls = reading_classes()[np.frombuffer(text.encode("utf-32-le", "replace"), np.uint32)]
     out: list[tuple[int, int]] = []
     pos = 0
-    for start in _chain_starts(cls):
+    for start in _chain_starts(cls) if starts is None else starts:
         start = max(start, pos)  # a walk stops just before the gap that broke its chain
         found, pos = _chains_from(text, start, start + 2)
         out += found
@@ -249,9 +272,14 @@ def _closed(text: str, chain: list[tuple[int, int]], shape: str | None) -> list[
 
 
 def _dropped(
-    text: str, codes: npt.NDArray[np.uint32], cls: npt.NDArray[np.uint8], bits: int
+    text: str,
+    codes: npt.NDArray[np.uint32],
+    cls: npt.NDArray[np.uint8],
+    bits: int,
+    chains: list[int] | None = None,
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.uint32], set[str]]:
-    """Positions to remove, the code points folded 1:1, and what was done."""
+    """Positions to remove, the code points folded 1:1, and what was done (``chains``: the
+    text's chain candidates, when already known)."""
     kinds: set[str] = set()
     drop = (cls & INVISIBLE) != 0 if bits & INVISIBLE else np.zeros(len(cls), dtype=np.bool_)
     if bits & INVISIBLE:
@@ -277,7 +305,8 @@ def _dropped(
     if bits & INVISIBLE:
         kept = np.flatnonzero(~drop)
         squeezed, sq_cls = codes[kept].tobytes().decode("utf-32-le"), cls[kept]
-    for lo, hi in interleaved(squeezed, sq_cls):
+        chains = None  # the squeezed text has candidates of its own
+    for lo, hi in interleaved(squeezed, sq_cls, chains):
         drop[lo : hi if kept is None else lo] = True
         if kept is not None:
             drop[kept[lo:hi]] = True
@@ -285,11 +314,20 @@ def _dropped(
     return drop, folded, kinds
 
 
-def _cleaned(text: str) -> Reading | None:
-    codes = np.frombuffer(text.encode("utf-32-le", "replace"), dtype=np.uint32)
-    cls = reading_classes()[codes]
+def _cleaned(
+    text: str,
+    codes: npt.NDArray[np.uint32] | None = None,
+    cls: npt.NDArray[np.uint8] | None = None,
+    chains: list[int] | None = None,
+) -> Reading | None:
+    """The reading of a text holding no encoding; ``codes``, ``cls`` and ``chains`` (its code
+    points, their class bits and its chain candidates) when a batch has them already."""
+    if codes is None or cls is None:
+        codes = np.frombuffer(text.encode("utf-32-le", "replace"), dtype=np.uint32)
+        cls = reading_classes()[codes]
+        chains = None
     bits = int(np.bitwise_or.reduce(cls)) if len(cls) else 0
-    drop, folded, kinds = _dropped(text, codes, cls, bits)
+    drop, folded, kinds = _dropped(text, codes, cls, bits, chains)
     if not kinds:
         return None
     kept = np.flatnonzero(~drop)
@@ -348,8 +386,11 @@ def _mixed(run: str) -> bool:
     return not (run.islower() or run.isupper() or run.isdigit())
 
 
-def evasion_readings(texts: Sequence[str]) -> dict[int, Reading]:
+def evasion_readings(texts: Sequence[str], *, normalised: bool = False) -> dict[int, Reading]:
     """Index → reading, for the texts of ``texts`` that have one.
+
+    ``normalised``: the readings are for detectors that only see normalised text, so readings
+    that only undo :data:`NORMALISED_KINDS` are not built (most traditional-script texts).
 
     Equal to calling :func:`evasion_reading` on each text, but the texts are looked at together
     first (one encode, one table look-up, one chain search for the whole batch); only those
@@ -366,11 +407,16 @@ def evasion_readings(texts: Sequence[str]) -> dict[int, Reading]:
     bits = np.bitwise_or.reduceat(cls, offsets)
     maybe = (bits & (RADICAL | ENCODED)) != 0
     b64 = [a for a, b in _base64_runs(cls) if _mixed(joined[a:b])]
-    for found in (_chain_starts(cls), b64):
-        if len(found):
-            maybe[np.searchsorted(offsets, found, side="right") - 1] = True
+    # candidates per text, the same as each text alone (the separators count as text edges)
+    chains = np.asarray(_chain_starts(cls, offsets[1:] - 1), dtype=np.intp)
+    owner = np.searchsorted(offsets, chains, side="right") - 1
+    encoded = (bits & ENCODED) != 0  # may need decoding: read one by one from the start
+    if len(b64):
+        encoded[np.searchsorted(offsets, b64, side="right") - 1] = True
+    maybe |= encoded
+    maybe[owner] = True
     trad = np.zeros(len(texts), dtype=np.bool_)
-    if (bits & TRADITIONAL).any():
+    if not normalised and (bits & TRADITIONAL).any():
         n_trad = np.add.reduceat((cls & TRADITIONAL) != 0, offsets)
         n_han = np.add.reduceat((cls & HAN) != 0, offsets)
         trad = (n_trad >= MIN_TRADITIONAL) & (10 * n_trad >= n_han)
@@ -378,10 +424,20 @@ def evasion_readings(texts: Sequence[str]) -> dict[int, Reading]:
     # Not with symbols or emoji about: a chain may only appear once the invisible ones are gone.
     simple = ((bits & INVISIBLE) != 0) & ((bits & (RADICAL | ENCODED | STRONG)) == 0) & ~maybe
     maybe |= ((bits & INVISIBLE) != 0) & ~simple
+    if normalised:
+        simple[:] = False  # invisible characters and traditional script only: nothing new
     out: dict[int, Reading] = {}
     for i, text in enumerate(texts):
-        if maybe[i] or _asks_backwards(text):
-            reading = evasion_reading(text)
+        backwards = _asks_backwards(text)
+        if maybe[i] and not (backwards or encoded[i]):  # no encoding: straight from the batch
+            lo = int(offsets[i])
+            at = slice(lo, lo + len(text))
+            mine = (chains[owner == i] - lo).tolist()
+            reading = _without_normalised(_cleaned(text, codes[at], cls[at], mine), normalised)
+            if reading is not None:
+                out[i] = reading
+        elif maybe[i] or backwards:
+            reading = evasion_reading(text, normalised=normalised)
             if reading is not None:
                 out[i] = reading
         elif trad[i] or simple[i]:
@@ -412,8 +468,19 @@ def _folded(
                    tuple(sorted(kinds)))  # fmt: skip
 
 
-def evasion_reading(text: str) -> Reading | None:
-    """The reading of ``text`` (see module docstring), or ``None`` when it equals the text."""
+def evasion_reading(text: str, *, normalised: bool = False) -> Reading | None:
+    """The reading of ``text`` (see module docstring), or ``None`` when it equals the text
+    (``normalised``: or only undoes :data:`NORMALISED_KINDS`)."""
+    return _without_normalised(_reading(text), normalised)
+
+
+def _without_normalised(reading: Reading | None, normalised: bool) -> Reading | None:
+    if normalised and reading is not None and set(reading.kinds) <= NORMALISED_KINDS:
+        return None
+    return reading
+
+
+def _reading(text: str) -> Reading | None:
     if _asks_backwards(text):
         return _reversed(text)
     decoded = decoded_view(text)

@@ -86,9 +86,6 @@ class _Table:
     def add(self, form: str, rule: Rule) -> None:
         self.forms.setdefault(form, []).append(rule)
 
-    def matcher(self, engine: Engine) -> Matcher | None:
-        return make_matcher(list(self.forms), engine) if self.forms else None
-
     def rules(self) -> tuple[tuple[Rule, ...], ...]:
         return tuple(tuple(rules) for rules in self.forms.values())
 
@@ -155,6 +152,22 @@ def _add_pinyin(exact: _Table, entry: KeywordEntry, form: str, term_score: float
         exact.add(latin, _rule(entry, latin, "pinyin", term_score if specific else 0))
 
 
+@dataclass(frozen=True, slots=True)
+class Forms:
+    """A compiled library before its matchers are built: every pattern and the rules behind it.
+
+    Plain data, so it can be cached on disk (:mod:`.cache`): building it normalises every
+    surface form and spells the evasions (pypinyin), which costs far more than loading it.
+    """
+
+    exact_patterns: tuple[str, ...]
+    exact_rules: tuple[tuple[Rule, ...], ...]
+    homophone_patterns: tuple[str, ...]
+    homophone_rules: tuple[tuple[Rule, ...], ...]
+    skipped: tuple[str, ...]
+    joinable: bool
+
+
 def compile_entries(
     entries: Iterable[KeywordEntry],
     *,
@@ -163,7 +176,34 @@ def compile_entries(
     evasion: bool = True,
     engine: Engine = "auto",
 ) -> Compiled:
-    """Compile ``entries`` (entries with ``removed`` set are left out).
+    """Compile ``entries`` (entries with ``removed`` set are left out); see :func:`compile_forms`."""
+    forms = compile_forms(entries, normalise=normalise, pinyin=pinyin, evasion=evasion)
+    return with_matchers(forms, engine)
+
+
+def with_matchers(forms: Forms, engine: Engine = "auto") -> Compiled:
+    """The matchers over ``forms``' patterns (Hyperscan databases come from their cache)."""
+    exact, homophone = forms.exact_patterns, forms.homophone_patterns
+    return Compiled(
+        exact=make_matcher(list(exact), engine) if exact else None,
+        exact_rules=forms.exact_rules,
+        homophone=make_matcher(list(homophone), engine) if homophone else None,
+        homophone_rules=forms.homophone_rules,
+        skipped=forms.skipped,
+        exact_patterns=exact,
+        homophone_patterns=homophone,
+        joinable=forms.joinable,
+    )
+
+
+def compile_forms(
+    entries: Iterable[KeywordEntry],
+    *,
+    normalise: bool = True,
+    pinyin: bool = False,
+    evasion: bool = True,
+) -> Forms:
+    """The patterns and rules of ``entries`` (entries with ``removed`` set are left out).
 
     ``pinyin`` adds pinyin and every-homophone forms as weak hits; ``evasion`` adds the common
     homophone and pinyin spellings of specific terms (:mod:`.evasion`) scoring as the term.
@@ -200,13 +240,11 @@ def compile_entries(
                     if latin.isascii() and latin != form:
                         exact.add(latin, _rule(entry, latin, "pinyin"))
                 homophone.add(fold_homophones(form), _rule(entry, form, "homophone"))
-    return Compiled(
-        exact=exact.matcher(engine),
+    return Forms(
+        exact_patterns=tuple(exact.forms),
         exact_rules=exact.rules(),
-        homophone=homophone.matcher(engine),
+        homophone_patterns=tuple(homophone.forms),
         homophone_rules=homophone.rules(),
         skipped=tuple(skipped),
-        exact_patterns=tuple(exact.forms),
-        homophone_patterns=tuple(homophone.forms),
         joinable=not any(JOIN in p for table in (exact, homophone) for p in table.forms),
     )

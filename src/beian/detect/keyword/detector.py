@@ -20,12 +20,20 @@ from collections.abc import Iterable, Sequence
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from beian.detect.base import BaseDetector
-from beian.detect.keyword.compile import Compiled, Rule, compile_entries
+from beian.detect.keyword.compile import (
+    Compiled,
+    Forms,
+    Rule,
+    compile_entries,
+    compile_forms,
+    with_matchers,
+)
 from beian.detect.keyword.context import straddling_units
 from beian.detect.keyword.engine import Engine, Hits
 from beian.detect.keyword.gaps import scan_gaps
@@ -77,6 +85,17 @@ def load_entries(library: str | None) -> list[KeywordEntry]:
     return list(starter_keywords())
 
 
+def _starter_dir() -> Path:
+    try:
+        from beian.library.starter import starter_dir
+    except ImportError:
+        raise ConfigError(
+            "the keyword detector needs a library: pass library=<path> (no starter library "
+            "is installed)"
+        ) from None
+    return starter_dir("keywords")
+
+
 ENGLISH_FILE = Path(__file__).with_name("data") / "english_requests.jsonl"
 
 
@@ -117,17 +136,22 @@ class KeywordDetector(BaseDetector):
         evasion: bool = True,
         engine: Engine = "auto",
     ) -> None:
-        self._normalise = normalise
-        self._compiled: Compiled = compile_entries(
-            entries, normalise=normalise, pinyin=pinyin, evasion=evasion, engine=engine
+        self._setup(
+            compile_entries(
+                entries, normalise=normalise, pinyin=pinyin, evasion=evasion, engine=engine
+            ),
+            normalise=normalise,
         )
-        c = self._compiled
+
+    def _setup(self, compiled: Compiled, *, normalise: bool, screen: Screen | None = None) -> None:
+        self._normalise = normalise
+        self._compiled = c = compiled
         rules = c.exact_rules + c.homophone_rules
         self._allow = [any(r.allow for r in rs) for rs in rules]
         self._any_allow = any(self._allow)
         # per pattern: its rules with their "why" prefix, built once rather than per finding
         self._rules = [tuple((r, _why(r, r.form)) for r in rs if not r.allow) for rs in rules]
-        self._screen = Screen.build(rules)
+        self._screen = screen if screen is not None else Screen.build(rules)
         # window kept around a filler for the second scan (see .gaps): the longest pattern
         # (only patterns with a CJK character can span a gap between two CJK characters; the
         # long ASCII phrases and pinyin spellings would only widen the windows)
@@ -135,17 +159,51 @@ class KeywordDetector(BaseDetector):
                              for p in c.exact_patterns if not p.isascii()), default=0)  # fmt: skip
 
     @classmethod
+    def from_forms(
+        cls,
+        forms: Forms,
+        *,
+        normalise: bool = True,
+        engine: Engine = "auto",
+        screen: Screen | None = None,
+    ) -> Self:
+        """A detector over an already compiled library (see :mod:`.cache`); ``screen``: the
+        :class:`Screen` of its rules, when already built."""
+        detector = cls.__new__(cls)
+        detector._setup(with_matchers(forms, engine), normalise=normalise, screen=screen)
+        return detector
+
+    @classmethod
     def from_options(cls, options: KeywordOptions) -> KeywordDetector:
-        """Build from validated options, loading the library they name."""
-        entries = load_entries(options.library)
+        """Build from validated options: the compiled library comes from the on-disk cache
+        when this library was compiled before with the same options and code (:mod:`.cache`)."""
+        from beian.detect.keyword.cache import cached_forms, library_key
+
+        sources = [Path(options.library) if options.library is not None else _starter_dir()]
+        if not sources[0].exists():
+            raise ConfigError(f"keyword library not found: {sources[0]}")
         if options.english:
-            entries += english_entries()
-        return cls(
-            entries,
-            normalise=options.normalise,
-            pinyin=options.pinyin,
-            evasion=options.evasion,
-        )
+            sources.append(ENGLISH_FILE)
+        flags = f"normalise={options.normalise} pinyin={options.pinyin} evasion={options.evasion}"
+
+        def build() -> Forms:
+            entries = load_entries(options.library)
+            if options.english:
+                entries += english_entries()
+            return compile_forms(
+                entries,
+                normalise=options.normalise,
+                pinyin=options.pinyin,
+                evasion=options.evasion,
+            )
+
+        forms, screen = cached_forms(library_key(sources, flags), build)
+        return cls.from_forms(forms, normalise=options.normalise, screen=screen)
+
+    @property
+    def reads_normalised(self) -> bool:
+        """Whether the detector only ever sees normalised text (see ``DetectorSet``)."""
+        return self._normalise
 
     @property
     def skipped(self) -> tuple[str, ...]:

@@ -27,6 +27,10 @@ import ahocorasick_rs
 import numpy as np
 import numpy.typing as npt
 
+from beian.cachedir import CACHE_ENV as CACHE_ENV
+from beian.cachedir import cache_dir as _cache_dir
+from beian.cachedir import write_atomic
+
 Engine = Literal["auto", "hyperscan", "aho-corasick"]
 ENGINE_ENV = "BEIAN_KEYWORD_ENGINE"
 """Environment variable forcing an engine (``hyperscan`` or ``aho-corasick``); default auto."""
@@ -108,13 +112,10 @@ class HyperscanMatcher:
         return pid, end - self._lengths[pid], end
 
 
-CACHE_ENV = "BEIAN_CACHE_DIR"
-"""Directory for compiled Hyperscan databases (default ``$XDG_CACHE_HOME/beian`` or
-``~/.cache/beian``); set it to an empty string to turn the cache off."""
-CACHE_MIN_PATTERNS = 5_000
-"""Libraries at least this large are cached: compiling 50,000 patterns takes ~2.5 s, 10,000
-(the starter library with its evasion spellings) ~0.9 s, loading the compiled database a few
-milliseconds."""
+CACHE_MIN_PATTERNS = 1
+"""Libraries at least this large are cached. Every size is: compiling 50,000 patterns takes
+~2.5 s, 10,000 (the starter library with its evasion spellings) ~0.9 s, even a few hundred
+tens of milliseconds, and loading the compiled database a few milliseconds."""
 
 
 def _compile(hyperscan: Any, encoded: list[bytes]) -> Any:
@@ -128,13 +129,10 @@ def _compile(hyperscan: Any, encoded: list[bytes]) -> Any:
     return db
 
 
-def cache_dir() -> Path | None:
-    """Where compiled databases are cached (``None``: caching is off)."""
-    configured = os.environ.get(CACHE_ENV)
-    if configured is not None:
-        return Path(configured) / "hyperscan" if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "beian" / "hyperscan"
+def cache_dir(kind: str = "hyperscan") -> Path | None:
+    """Where compiled ``kind`` (``hyperscan`` databases, ``keyword`` libraries) are cached
+    (``None``: caching is off; see :mod:`beian.cachedir`)."""
+    return _cache_dir(kind)
 
 
 def _cached_database(hyperscan: Any, encoded: list[bytes]) -> Any:
@@ -151,13 +149,7 @@ def _cached_database(hyperscan: Any, encoded: list[bytes]) -> Any:
     except Exception:  # missing, unreadable, or built for another CPU or version: rebuild
         pass
     db = _compile(hyperscan, encoded)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(hyperscan.dumpb(db))
-        tmp.replace(path)  # atomic: a concurrent reader sees the old file or the whole new one
-    except OSError:  # a read-only home: run without the cache
-        pass
+    write_atomic(path, hyperscan.dumpb(db))
     return db
 
 

@@ -1,0 +1,36 @@
+"""Where beian keeps what it compiled once and may reuse on the next run (per user, on disk).
+
+Compiled Hyperscan databases, compiled keyword libraries and the normalisation tables are
+cached under ``$BEIAN_CACHE_DIR`` (default ``$XDG_CACHE_HOME/beian`` or ``~/.cache/beian``),
+one folder per kind. Set ``BEIAN_CACHE_DIR`` to an empty string to turn caching off. Every
+entry is named by a digest of what it was built from, and a file that does not load is rebuilt.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CACHE_ENV = "BEIAN_CACHE_DIR"
+"""Environment variable naming the cache folder; an empty string turns caching off."""
+
+
+def cache_dir(kind: str) -> Path | None:
+    """The folder for cached ``kind`` (``None``: caching is off)."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured is not None:
+        return Path(configured) / kind if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "beian" / kind
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a concurrent reader sees no file or the whole file;
+    a read-only cache folder is no error (the run goes on without the cache)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError:
+        pass

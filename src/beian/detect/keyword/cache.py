@@ -1,0 +1,93 @@
+"""Compiled keyword libraries cached on disk, by the digest of everything they come from.
+
+Building a keyword detector reads the library (0.3 s for the starter one), normalises every
+surface form and spells its evasions with pypinyin (0.4 s and a 0.3 s import); loading the
+result (patterns, rules and the per-pattern context screen) takes a few tens of milliseconds.
+The cache key is a SHA-256 over the library's files (name, size and modification time of each),
+the options that change the compilation, and the code and data that compile it (the files of
+``beian.detect.keyword``, ``beian.text``, ``beian.library`` and ``beian.standard``, the
+pypinyin, OpenCC and Unicode versions): change any of them and the library is compiled again. A missing, unreadable or stale file is rebuilt, never trusted; the Hyperscan databases
+behind the matchers have their own cache (:mod:`.engine`). ``BEIAN_CACHE_DIR=""`` turns both
+off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from beian.cachedir import cache_dir, write_atomic
+from beian.detect.keyword.compile import Forms
+from beian.detect.keyword.screen import Screen
+
+FORMAT = b"beian-keyword-forms-1"
+_PACKAGE = Path(__file__).resolve().parents[2]
+_CODE = ("detect/keyword", "text", "library", "standard")
+"""Package folders whose files decide what a library compiles to."""
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def _update(digest: hashlib._Hash, files: Iterable[Path], base: Path) -> None:
+    # name, size and modification time, as make does: reading every byte of a large library
+    # on each start would cost more than the cache saves
+    for f in files:
+        st = f.stat()
+        name = str(f.relative_to(base)) if f != base else f.name
+        digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+
+
+@cache
+def code_digest() -> bytes:
+    """Digest of the code and data that compile a library (read once per process)."""
+    d = hashlib.sha256(FORMAT)
+    versions = [_version("pypinyin"), _version("opencc"), unicodedata.unidata_version]
+    d.update(f"{sys.version_info[:2]}\0{versions}".encode())
+    for sub in _CODE:
+        _update(d, (f for f in _files(_PACKAGE / sub) if f.suffix != ".pyc"), _PACKAGE)
+    return d.digest()
+
+
+def library_key(sources: Iterable[Path], options: str) -> str:
+    """The cache key of a library read from ``sources`` compiled with ``options``."""
+    d = hashlib.sha256(code_digest())
+    d.update(options.encode() + b"\0")
+    for src in sources:
+        _update(d, _files(src), src)
+    return d.hexdigest()
+
+
+def cached_forms(key: str, build: Callable[[], Forms]) -> tuple[Forms, Screen]:
+    """The forms and their screen cached under ``key``, else built (then cached for the next
+    run)."""
+    folder = cache_dir("keyword")
+    path = folder / f"{key}.pickle" if folder is not None else None
+    if path is not None:
+        try:
+            found = pickle.loads(path.read_bytes())  # our own cache folder, written below
+            if isinstance(found, tuple) and [type(x) for x in found] == [Forms, Screen]:
+                return found[0], found[1]
+        except Exception:  # missing, truncated or from another version: rebuild
+            pass
+    forms = build()
+    screen = Screen.build(forms.exact_rules + forms.homophone_rules)
+    if path is not None:
+        write_atomic(path, pickle.dumps((forms, screen), protocol=pickle.HIGHEST_PROTOCOL))
+    return forms, screen

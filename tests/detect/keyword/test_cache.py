@@ -1,0 +1,75 @@
+"""The compiled-library cache: a cached library finds exactly what a fresh compile finds, and
+any change to the library or the options compiles it again."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from beian.detect.keyword import engine
+from beian.detect.keyword.detector import KeywordDetector, KeywordOptions
+
+TEXTS = ["卖冰毒和大麻", "宣传法轮功", "fa lun gong 好", "今天天气很好", "冰😀毒"]
+
+
+def _found(det: KeywordDetector) -> list[list[tuple[int | None, int | None, str, float]]]:
+    return [[(f.start, f.end, f.risk, f.score) for f in fs] for fs in det.detect_batch(TEXTS)]
+
+
+def _library(path: Path, terms: list[str]) -> Path:
+    rows = [{"term": t, "risk": "A.1.h"} for t in terms]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    return path
+
+
+def test_cached_starter_library_finds_what_a_fresh_compile_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(engine.CACHE_ENV, "")
+    fresh = _found(KeywordDetector.from_options(KeywordOptions()))
+    monkeypatch.setenv(engine.CACHE_ENV, str(tmp_path))
+    first = _found(KeywordDetector.from_options(KeywordOptions()))
+    (stored,) = (tmp_path / "keyword").iterdir()
+    stamp = stored.stat().st_mtime_ns
+    second = _found(KeywordDetector.from_options(KeywordOptions()))  # loaded, not rebuilt
+    assert stored.stat().st_mtime_ns == stamp
+    assert fresh == first == second
+    assert any(second)
+
+
+def test_a_changed_library_or_option_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(engine.CACHE_ENV, str(tmp_path / "cache"))
+    lib = _library(tmp_path / "kw.jsonl", ["冰毒"])
+    det = KeywordDetector.from_options(KeywordOptions(library=str(lib)))
+    assert [f.evidence for f in det.detect("冰毒和大麻")] == ["冰毒"]
+    _library(lib, ["冰毒", "大麻"])
+    os.utime(lib, ns=(1, 1))  # even with an old time stamp: the size changed
+    det = KeywordDetector.from_options(KeywordOptions(library=str(lib)))
+    assert [f.evidence for f in det.detect("冰毒和大麻")] == ["冰毒", "大麻"]
+    KeywordDetector.from_options(KeywordOptions(library=str(lib), evasion=False))
+    assert len(list((tmp_path / "cache" / "keyword").iterdir())) == 3
+
+
+def test_a_broken_cache_file_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(engine.CACHE_ENV, str(tmp_path / "cache"))
+    lib = _library(tmp_path / "kw.jsonl", ["冰毒"])
+    KeywordDetector.from_options(KeywordOptions(library=str(lib)))
+    (stored,) = (tmp_path / "cache" / "keyword").iterdir()
+    stored.write_bytes(b"not a pickle")
+    det = KeywordDetector.from_options(KeywordOptions(library=str(lib)))
+    assert [f.evidence for f in det.detect("卖冰毒")] == ["冰毒"]
+    assert stored.read_bytes() != b"not a pickle"
+
+
+def test_cache_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(engine.CACHE_ENV, "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    lib = _library(tmp_path / "kw.jsonl", ["冰毒"])
+    KeywordDetector.from_options(KeywordOptions(library=str(lib)))
+    assert engine.cache_dir("keyword") is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kw.jsonl"]
