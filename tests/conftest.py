@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Compiled libraries built from the tests' temporary files would pile up in the user's
+# ~/.cache/beian: the suite (and the CLI subprocesses it starts) caches in a folder of its own.
+if "BEIAN_CACHE_DIR" not in os.environ:
+    _cache = tempfile.mkdtemp(prefix="beian-test-cache-")
+    os.environ["BEIAN_CACHE_DIR"] = _cache
+    atexit.register(shutil.rmtree, _cache, True)
 
 SHARED_REASON = "needs ../shared/data (set BEIAN_SHARED); CI makes this mandatory"
 """Why a test that reads ../shared did not run; CI sets BEIAN_REQUIRE_SHARED=1 so it cannot skip."""
