@@ -70,8 +70,7 @@ def _stream(text: str, size: int) -> bytes:
     done = b"data: [DONE]\n\n"
     events += [_event({}, "stop"), f"{len(done):x}\r\n".encode() + done + b"\r\n", b"0\r\n\r\n"]
     head = (
-        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-        b"Transfer-Encoding: chunked\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
     )
     return head + b"".join(events)
 
