@@ -191,16 +191,19 @@ async def batch(
 ) -> Result:
     """``total`` requests from ``conc`` concurrent clients spread over ``urls``."""
     out = Result()
-    per = max(1, conc // len(urls) + 1)
-    limits = httpx.Limits(max_connections=per, max_keepalive_connections=per)
+    # One client (one keep-alive connection) per simulated user: httpx scans its whole pool
+    # (a poll() per idle connection) on every request, so one shared pool of 256 connections
+    # makes the load generator itself the bottleneck.
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    auth = {"Authorization": f"Bearer {key}"}
     clients = [
-        httpx.AsyncClient(base_url=u, timeout=120, limits=limits, headers={
-            "Authorization": f"Bearer {key}"}) for u in urls
-    ]  # fmt: skip
+        httpx.AsyncClient(base_url=urls[w % len(urls)], timeout=120, limits=limits, headers=auth)
+        for w in range(conc)
+    ]
     counter = iter(range(total))
 
     async def worker(w: int) -> None:
-        client = clients[w % len(clients)]
+        client = clients[w]
         for i in counter:
             body = {
                 "model": "m",
