@@ -7,12 +7,15 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
 
 from beian.gateway.audit import AuditLog, Trace
+from beian.gateway.config import AuditConfig
+from beian.store import open_store
 from beian.store.gateway_models import AuditEventRow, GatewayRequestRow
 from tests.gateway.conftest import Running
 from tests.gateway.helpers import ask, gateway_on, post, row
@@ -138,3 +141,23 @@ def test_upstream_connections_are_reused(
             resp = client.post(gw.url + "/v1/chat/completions", json=ask("请介绍长城"))
             assert resp.status_code == 200
     assert len(threads) == connections
+
+
+def test_progress_is_due_only_when_a_link_would_be_written(tmp_path: Path) -> None:
+    """The relay asks on the event loop for every streamed chunk; only a due link costs a
+    thread hand-off and a chained write (the load test found one per chunk before)."""
+    log = AuditLog(open_store(f"sqlite:///{tmp_path}/a.db"), AuditConfig(progress_seconds=60))
+    trace = Trace()
+    assert not log.progress_due(trace, 5)  # not begun: nothing to attach a link to
+    log.begin(trace)
+    assert not log.progress_due(trace, 0)  # nothing released yet
+    assert log.progress_due(trace, 5)
+    assert log.progress(trace, "长城是中国")
+    assert not log.progress_due(trace, 9)  # within progress_seconds
+    assert not log.progress(trace, "长城是中国古代的军")
+    assert log.progress(trace, "长城是中国古代的军", force=True)
+    log.finish(trace)
+    assert not log.progress_due(trace, 20)
+    with log.store.session() as s:
+        kinds = list(s.scalars(select(AuditEventRow.kind).order_by(AuditEventRow.seq)))
+    assert kinds == ["begin", "progress", "progress", "finish"]

@@ -80,15 +80,25 @@ class AuditLog:
     def progress(self, trace: Trace, released: str, *, force: bool = False) -> bool:
         """Add a ``progress`` link with the digest of the text released so far, at most every
         ``progress_seconds``; whether a link was written."""
-        now = time.monotonic()
-        due = force or now - trace.progress_at >= self.config.progress_seconds
-        if not trace.begun or trace.finished or len(released) == trace.progress_chars or not due:
+        if not (force or self.progress_due(trace, len(released))):
             return False
-        trace.progress_at, trace.progress_chars = now, len(released)
+        if not trace.begun or trace.finished or len(released) == trace.progress_chars:
+            return False
+        trace.progress_at, trace.progress_chars = time.monotonic(), len(released)
         payload = {"released_chars": len(released), "released_sha256": sha256(released)}
         with chain.locked(self.store) as s:
             chain.append(s, "progress", trace.id, payload)
         return True
+
+    def progress_due(self, trace: Trace, released_chars: int) -> bool:
+        """Whether :meth:`progress` would write a link now (cheap: checked on the event loop
+        for every streamed chunk, so only a due link costs a thread hand-off)."""
+        return (
+            trace.begun
+            and not trace.finished
+            and released_chars != trace.progress_chars
+            and time.monotonic() - trace.progress_at >= self.config.progress_seconds
+        )
 
     def finish(self, trace: Trace) -> None:
         """Complete the row (insert it if it never began) and add its ``finish`` link."""

@@ -108,7 +108,7 @@ class Gateway:
 
     async def progress(self, trace: Trace, released: str) -> None:
         """Record the digest of the streamed text released so far (throttled by the config)."""
-        if trace.begun and not trace.finished:
+        if self.audit.progress_due(trace, len(released)):  # else no thread hop per chunk
             await anyio.to_thread.run_sync(self.audit.progress, trace, released)
 
     async def write(self, trace: Trace, t0: float) -> None:
