@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 
 from beian.gateway import chain
 from beian.gateway.chain import digest
@@ -21,6 +21,9 @@ from beian.store.gateway_models import ComplaintRow, GatewayRequestRow
 
 _REQUESTS = cast(Table, GatewayRequestRow.__table__)
 """Written with Core statements: the ORM's unit of work costs more than the write itself."""
+_ADD = insert(_REQUESTS)
+_COMPLETE = update(_REQUESTS).where(_REQUESTS.c.id == bindparam("row_id"))
+"""Built once, run on the session's connection (the SET columns come from the parameters)."""
 
 
 def sha256(text: str) -> str:
@@ -70,22 +73,32 @@ class AuditLog:
         text of the answer is released: a crash later still leaves the request on record."""
         values = self._values(trace, "started")
         with chain.locked(self.store) as s:
-            s.execute(insert(_REQUESTS), [values])
+            s.connection().execute(_ADD, values)
             chain.append(s, "begin", trace.id, _commitment(values))
         trace.begun = True
 
     def progress(self, trace: Trace, released: str, *, force: bool = False) -> bool:
         """Add a ``progress`` link with the digest of the text released so far, at most every
         ``progress_seconds``; whether a link was written."""
-        now = time.monotonic()
-        due = force or now - trace.progress_at >= self.config.progress_seconds
-        if not trace.begun or trace.finished or len(released) == trace.progress_chars or not due:
+        if not (force or self.progress_due(trace, len(released))):
             return False
-        trace.progress_at, trace.progress_chars = now, len(released)
+        if not trace.begun or trace.finished or len(released) == trace.progress_chars:
+            return False
+        trace.progress_at, trace.progress_chars = time.monotonic(), len(released)
         payload = {"released_chars": len(released), "released_sha256": sha256(released)}
         with chain.locked(self.store) as s:
             chain.append(s, "progress", trace.id, payload)
         return True
+
+    def progress_due(self, trace: Trace, released_chars: int) -> bool:
+        """Whether :meth:`progress` would write a link now (cheap: checked on the event loop
+        for every streamed chunk, so only a due link costs a thread hand-off)."""
+        return (
+            trace.begun
+            and not trace.finished
+            and released_chars != trace.progress_chars
+            and time.monotonic() - trace.progress_at >= self.config.progress_seconds
+        )
 
     def finish(self, trace: Trace) -> None:
         """Complete the row (insert it if it never began) and add its ``finish`` link."""
@@ -93,10 +106,10 @@ class AuditLog:
         with chain.locked(self.store) as s:
             done = 0
             if trace.begun:
-                stmt = update(_REQUESTS).where(_REQUESTS.c.id == trace.id).values(values)
-                done = int(getattr(s.execute(stmt), "rowcount", 0) or 0)
+                params = {k: v for k, v in values.items() if k != "id"} | {"row_id": trace.id}
+                done = int(getattr(s.connection().execute(_COMPLETE, params), "rowcount", 0) or 0)
             if not done:
-                s.execute(insert(_REQUESTS), [values])
+                s.connection().execute(_ADD, values)
             chain.append(s, "finish", trace.id, _commitment(values))
         trace.finished = True
 

@@ -86,11 +86,16 @@ def locked(store: Store) -> Iterator[Session]:
         yield s
 
 
+_LINKS = cast(Table, AuditEventRow.__table__)
+# Built once: on every request, building and cache-keying a statement and the ORM's execute
+# path cost more than the write itself (bench/gateway_load.py, profiled).
+_HEAD = select(_LINKS.c.seq, _LINKS.c.hash).order_by(_LINKS.c.seq.desc()).limit(1)
+_ADD_LINK = insert(_LINKS)
+
+
 def head(s: Session) -> tuple[int, str]:
     """(seq, hash) of the newest link; (0, GENESIS) for an empty chain."""
-    last = s.execute(
-        select(AuditEventRow.seq, AuditEventRow.hash).order_by(AuditEventRow.seq.desc()).limit(1)
-    ).first()
+    last = s.connection().execute(_HEAD).first()
     return (int(last[0]), str(last[1])) if last else (0, GENESIS)
 
 
@@ -108,8 +113,7 @@ def append(s: Session, kind: str, request_id: str, payload: dict[str, Any]) -> i
         "prev_hash": prev,
         "hash": link_hash(prev, seq + 1, now, kind, request_id, body),
     }
-    # A Core insert: the ORM's unit of work costs more than the write itself here.
-    s.execute(insert(cast(Table, AuditEventRow.__table__)), [link])
+    s.connection().execute(_ADD_LINK, link)
     return seq + 1
 
 

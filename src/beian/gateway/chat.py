@@ -76,7 +76,6 @@ async def _chat(gw: Gateway, request: Request, trace: Trace, t0: float) -> Respo
     trace.sanction = gw.sanctions.record(trace.user_id, decision.is_block)
     if decision.is_block:
         return await _refuse_input(gw, trace, t0, stream)
-    await gw.begin(trace)
     headers = gw.upstream.headers(request.headers)
     if stream:
         return await _start_stream(gw, trace, t0, body, headers)
@@ -144,7 +143,8 @@ async def _complete(
 ) -> Response:
     """Non-streaming: screen every carrier of each choice; a blocked one becomes the refusal."""
     try:
-        status, raw = await gw.upstream.chat(body, headers)
+        async with gw.beginning(trace):
+            status, raw = await gw.upstream.chat(body, headers)
         data = clean_response(raw)
     except UpstreamError as exc:
         return await _upstream_failed(gw, trace, t0, exc)
@@ -179,12 +179,16 @@ async def _start_stream(
     """Open the upstream stream first, so an upstream failure still gets its HTTP status."""
     upstream = gw.upstream.stream(body, headers)
     try:
-        first = await anext(upstream)
+        async with gw.beginning(trace):
+            first = await anext(upstream)
     except UpstreamError as exc:
         await upstream.aclose()
         return await _upstream_failed(gw, trace, t0, exc)
     except StopAsyncIteration:
         first = None
+    except BaseException:
+        await upstream.aclose()  # the start row could not be written: nothing is relayed
+        raise
     trace.upstream_status = 200
     trace.data["upstream_first_chunk_ms"] = round((time.perf_counter() - t0) * 1000, 3)
     events = relay(gw, trace, t0, first, upstream)

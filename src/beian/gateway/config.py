@@ -34,6 +34,15 @@ class UpstreamConfig(_Strict):
     timeout: float = Field(default=60.0, gt=0)
     """Seconds for a whole non-streaming call, and between two streamed chunks."""
     connect_timeout: float = Field(default=5.0, gt=0)
+    max_connections: int = Field(default=100, ge=1)
+    """Open connections to the upstream at most; more concurrent calls wait for one. Not
+    much higher: httpx checks every pooled connection on each call (a poll() per idle one)."""
+    keepalive_connections: int = Field(default=100, ge=0)
+    """Idle connections kept open for reuse. Fewer than the concurrent calls means a new
+    TCP connection (opened and closed) for most calls under load: httpx keeps 20 by default."""
+    keepalive_seconds: float = Field(default=4.0, ge=0)
+    """An idle connection is closed after this; below the 5 s idle timeout common servers
+    (uvicorn, many proxies) apply, so the gateway rarely reuses a connection they closed."""
 
 
 class PolicyConfig(_Strict):

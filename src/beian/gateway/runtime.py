@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from typing import TypeVar, TypeVarTuple
 
 import anyio
@@ -95,9 +97,20 @@ class Gateway:
         """Put the request on the audit chain before the upstream is called (G-e1)."""
         await anyio.to_thread.run_sync(self.audit.begin, trace)
 
+    @asynccontextmanager
+    async def beginning(self, trace: Trace) -> AsyncIterator[None]:
+        """Write the request's ``started`` row while the block (the upstream call) runs, and
+        leave the block only once it is written: the write no longer adds its time to every
+        request, and still no answer text leaves (and no ``finish`` is chained) before it."""
+        task = asyncio.ensure_future(self.begin(trace))
+        try:
+            yield
+        finally:
+            await task  # a failed write raises here: the request fails closed (500, audited)
+
     async def progress(self, trace: Trace, released: str) -> None:
         """Record the digest of the streamed text released so far (throttled by the config)."""
-        if trace.begun and not trace.finished:
+        if self.audit.progress_due(trace, len(released)):  # else no thread hop per chunk
             await anyio.to_thread.run_sync(self.audit.progress, trace, released)
 
     async def write(self, trace: Trace, t0: float) -> None:

@@ -76,7 +76,12 @@ class Upstream:
         self.base_url = config.base_url.rstrip("/")
         self._api_key = api_key
         timeout = httpx.Timeout(config.timeout, connect=config.connect_timeout)
-        self._client = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
+        limits = httpx.Limits(
+            max_connections=config.max_connections,
+            max_keepalive_connections=min(config.keepalive_connections, config.max_connections),
+            keepalive_expiry=config.keepalive_seconds,
+        )
+        self._client = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, limits=limits)
 
     def headers(self, incoming: Mapping[str, str]) -> dict[str, str]:
         """Headers for the upstream: the configured key, else the client's Authorization."""
