@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -20,8 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg
 from beian.digest import sha256_file
 from beian.errors import ConfigError, InputError
+from beian.library.io import cell_date
 from beian.records import ClauseStatus
 from beian.standard import Profile
+
+M = TypeVar("M", bound=BaseModel)
 
 FILE_NAME = "attestations.yaml"
 Role = Literal["legal_representative", "assessment_lead", "legality_lead"]
@@ -143,20 +146,23 @@ def write_template(folder: Path, profile: Profile) -> Path:
     return save(folder, template(profile))
 
 
-def load(folder: Path) -> Attestations | None:
-    """Read the attestation file of a workspace, or ``None`` when there is none."""
-    path = folder / FILE_NAME
-    if not path.is_file():
-        return None
+def read_model(path: Path, model: type[M]) -> M:
+    """``path`` (YAML) validated as ``model``; a ConfigError naming the file and the field."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return Attestations.model_validate(data)
+        return model.model_validate(data)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+
+
+def load(folder: Path) -> Attestations | None:
+    """Read the attestation file of a workspace, or ``None`` when there is none."""
+    path = folder / FILE_NAME
+    return read_model(path, Attestations) if path.is_file() else None
 
 
 def evidence_refs(folder: Path, paths: list[str]) -> tuple[list[EvidenceRef], list[Msg]]:
@@ -400,19 +406,6 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _signed_on(value: object, where: str) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise InputError(f"{where}: {value!r} is not a date (use YYYY-MM-DD)") from None
-
-
 def import_questionnaire(path: Path, folder: Path, profile: Profile | None = None) -> Path:
     """Read an XLSX questionnaire and write its answers to ``folder/attestations.yaml``.
 
@@ -449,7 +442,7 @@ def import_questionnaire(path: Path, folder: Path, profile: Profile | None = Non
         if role not in SIGNATORY_ROLES:
             raise InputError(f"{where}: role {role!r} is not one of {', '.join(SIGNATORY_ROLES)}")
         signatories[role] = Signatory(name=_text(row.get("name")), title=_text(row.get("title")),
-                                      signed_on=_signed_on(row.get("signed_on"), where),
+                                      signed_on=cell_date(row.get("signed_on"), where),
                                       note=_text(row.get("note")))  # fmt: skip
     book.close()
     return save(folder, Attestations(signatories=signatories, clauses=clauses))

@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from beian.errors import ConfigError
+from beian.assess.attestations import read_model
 from beian.standard import Profile
 
 FILE_NAME = "obligations.yaml"
@@ -44,17 +43,7 @@ class ObligationAnswers(BaseModel):
 def load(folder: Path) -> ObligationAnswers:
     """The answers in ``folder`` (empty when there is no file); a bad file is a ConfigError."""
     path = folder / FILE_NAME
-    if not path.is_file():
-        return ObligationAnswers()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return ObligationAnswers.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+    return read_model(path, ObligationAnswers) if path.is_file() else ObligationAnswers()
 
 
 def template(profile: Profile) -> str:

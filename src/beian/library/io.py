@@ -85,7 +85,8 @@ def _str(value: Any) -> str:
     return str(value).strip() if not isinstance(value, str) else value
 
 
-def _date(value: Any, where: str) -> date | None:
+def cell_date(value: Any, where: str) -> date | None:
+    """A table cell as a date (a datetime, a date or ``YYYY-MM-DD…``); empty → None."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -171,8 +172,8 @@ def _keyword(row: dict[str, Any], profile: Profile, where: str) -> KeywordEntry:
             harmful_hits=_number(c.get("harmful_hits"), where, int),
             precision=_number(c.get("precision"), where, float),
             source=_str(c.get("source")),
-            added=_date(c.get("added"), where),
-            removed=_date(c.get("removed"), where),
+            added=cell_date(c.get("added"), where),
+            removed=cell_date(c.get("removed"), where),
             note=_str(c.get("note")),
             derived_from=_str(c.get("derived_from")) or None,
         )
@@ -205,7 +206,7 @@ def _question(
             topic=topic,
             history=_history(c.get("history"), where),
             source=_str(c.get("source")),
-            added=_date(c.get("added"), where),
+            added=cell_date(c.get("added"), where),
             reference=_str(c.get("reference")) or None,
             note=_str(c.get("note")),
             derived_from=_str(c.get("derived_from")) or None,
