@@ -6,7 +6,9 @@ import atexit
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,31 @@ def postgres_url() -> str:
             pytest.fail("CI=true but BEIAN_TEST_POSTGRES_URL is not set")
         pytest.skip("no PostgreSQL server (set BEIAN_TEST_POSTGRES_URL)")
     return url
+
+
+@contextmanager
+def postgres_schema(base_url: str, prefix: str = "t") -> Iterator[str]:
+    """A store URL on ``base_url`` whose tables live in a fresh schema, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    schema = prefix + uuid.uuid4().hex[:10]
+    admin = create_engine(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in base_url else "?"
+    try:
+        yield f"{base_url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def sqlite_or_postgres_url(request: pytest.FixtureRequest, sqlite_file: Path) -> Iterator[str]:
+    """For a fixture parametrized ``sqlite``/``postgres``: a fresh SQLite file, or a fresh schema
+    on BEIAN_TEST_POSTGRES_URL (``yield from`` it)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{sqlite_file}"
+        return
+    with postgres_schema(request.getfixturevalue("postgres_url")) as url:
+        yield url

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from typer.testing import CliRunner
 
 from beian.cli import main
@@ -24,6 +24,7 @@ from beian.gateway.keys import KeyStore
 from beian.gateway.verify import Anchor
 from beian.store import Store, open_store
 from beian.store.gateway_models import AuditEventRow, GatewayRequestRow
+from tests.conftest import sqlite_or_postgres_url
 from tests.gateway.conftest import BENIGN_ANSWER, HARMFUL_INPUT, Running
 from tests.gateway.upstream import StreamingOpenAIServer
 
@@ -33,21 +34,7 @@ Tamper = Callable[[Store, list[Trace]], None]
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh SQLite file, or a fresh schema on BEIAN_TEST_POSTGRES_URL."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/chain.db"
-        return
-    base: str = request.getfixturevalue("postgres_url")
-    schema = "t" + uuid.uuid4().hex[:10]
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    yield from sqlite_or_postgres_url(request, tmp_path / "chain.db")
 
 
 def _populate(store: Store) -> list[Trace]:

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
+from tests.conftest import postgres_schema
 
 from beian.errors import ConfigError
 from beian.store import FindingRow, ItemRow, RunRow, Store, VerdictRow, open_store
@@ -101,13 +101,7 @@ def test_unreachable_postgres_is_a_config_error() -> None:
 
 @pytest.mark.postgres
 def test_postgres_store_roundtrip(postgres_url: str) -> None:
-    schema = "t" + uuid.uuid4().hex[:10]
-    admin = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        sep = "&" if "?" in postgres_url else "?"
-        url = f"{postgres_url}{sep}options=-csearch_path%3D{schema}"
+    with postgres_schema(postgres_url) as url:
         store = open_store(url)
         assert store.revision() == head_revision()
         _exercise(store)
@@ -115,7 +109,3 @@ def test_postgres_store_roundtrip(postgres_url: str) -> None:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == []
         store.engine.dispose()
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()

@@ -7,7 +7,6 @@ import re
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import create_engine, text
 
 from beian.scan.record import record_sample
 from beian.standard import Profile, load_profile
@@ -23,6 +21,7 @@ from beian.store import Store, open_store
 from beian.web.app import create_app
 from beian.web.auth import add_user
 from beian.web.queues import create_queue
+from tests.conftest import sqlite_or_postgres_url
 
 PASSWORD = "correct horse 1"
 PEOPLE = {
@@ -45,21 +44,7 @@ SAMPLE_TEXTS = [
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh SQLite file, or a fresh schema on BEIAN_TEST_POSTGRES_URL."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/web.db"
-        return
-    base: str = request.getfixturevalue("postgres_url")
-    schema = "w" + uuid.uuid4().hex[:10]
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    yield from sqlite_or_postgres_url(request, tmp_path / "web.db")
 
 
 @pytest.fixture
