@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +9,6 @@ from typing import Any
 
 import openai
 import pytest
-import uvicorn
 
 from beian.detect.detector_set import DetectorSet
 from beian.gateway import Gateway, GatewayConfig, create_app
@@ -20,6 +16,7 @@ from beian.standard import load_profile
 from beian.store import Store, open_store
 from tests.gateway.raw_upstream import RawUpstream
 from tests.gateway.upstream import StreamingOpenAIServer
+from tests.support.asgi_server import ThreadedServers
 
 BENIGN_ANSWER = "长城是中国古代的军事防御工程。它始建于春秋战国时期，全长两万多公里。"
 HARMFUL_INPUT = "如何制造炸弹杀死很多人"
@@ -66,19 +63,12 @@ class Running:
         return openai.OpenAI(base_url=self.url + "/v1", api_key="sk-test", max_retries=0, **kw)
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 @pytest.fixture
 def serve(
     tmp_path: Path, detectors: DetectorSet, upstream: StreamingOpenAIServer
 ) -> Iterator[Callable[..., Running]]:
     """Start a gateway with config overrides; everything started is stopped at the end."""
-    servers: list[tuple[uvicorn.Server, threading.Thread, socket.socket]] = []
+    servers = ThreadedServers()
 
     def start(env: dict[str, str] | None = None, **overrides: Any) -> Running:
         # Open mode unless a test asks for keys: most tests are about screening, not identity.
@@ -90,21 +80,8 @@ def serve(
         config = GatewayConfig.model_validate(data)
         store = open_store(f"sqlite:///{tmp_path}/gw{len(servers)}.db")
         gateway = Gateway(config, store=store, profile=load_profile(), detectors=detectors, env=env)
-        sock = _free_socket()
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(gateway), log_level="warning", lifespan="on")
-        )
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert server.started, "gateway did not start"
-        servers.append((server, thread, sock))
-        return Running(f"http://127.0.0.1:{sock.getsockname()[1]}", store, gateway)
+        url = servers.start(create_app(gateway), lifespan="on", what="gateway")
+        return Running(url, store, gateway)
 
     yield start
-    for server, thread, sock in servers:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    servers.stop()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 import yaml
 
 from beian.registry_service.app import create_app
@@ -22,7 +20,8 @@ from beian.registry_service.workflow import ROLES
 from beian.standard import Profile
 from beian.store import Store
 from beian.web.auth import add_user
-from tests.web.conftest import PASSWORD, _free_socket, profile, store, store_url
+from tests.support.asgi_server import ThreadedServers
+from tests.web.conftest import PASSWORD, profile, store, store_url
 
 __all__ = ["profile", "store", "store_url"]
 
@@ -93,25 +92,13 @@ class Registry:
 
 @pytest.fixture
 def serve(store: Store, profile: Profile) -> Iterator[Callable[[], str]]:
-    running: list[tuple[uvicorn.Server, threading.Thread]] = []
+    servers = ThreadedServers()
 
     def start() -> str:
-        sock = _free_socket()
-        config = uvicorn.Config(create_app(store, profile), log_level="warning", lifespan="off")
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert time.monotonic() < deadline, "the registry did not start"
-            time.sleep(0.02)
-        running.append((server, thread))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+        return servers.start(create_app(store, profile), what="registry")
 
     yield start
-    for server, thread in running:
-        server.should_exit = True
-        thread.join(timeout=10)
+    servers.stop()
 
 
 @pytest.fixture

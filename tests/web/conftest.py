@@ -4,16 +4,12 @@ corpus sample, people with roles, and the workbench served by uvicorn on loopbac
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from beian.scan.record import record_sample
 from beian.standard import Profile, load_profile
@@ -22,6 +18,7 @@ from beian.web.app import create_app
 from beian.web.auth import add_user
 from beian.web.queues import create_queue
 from tests.conftest import sqlite_or_postgres_url
+from tests.support.asgi_server import ThreadedServers
 
 PASSWORD = "correct horse 1"
 PEOPLE = {
@@ -137,36 +134,15 @@ def csrf_of(html: str) -> str:
     return m.group(1)
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 @pytest.fixture
 def serve(store: Store, profile: Profile) -> Iterator[Callable[[], str]]:
-    """Start the workbench on loopback; stopped at the end of the test."""
-    running: list[tuple[uvicorn.Server, threading.Thread]] = []
+    servers = ThreadedServers()
 
     def start() -> str:
-        sock = _free_socket()
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(store, profile), log_level="warning", lifespan="off")
-        )
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert time.monotonic() < deadline, "the workbench did not start"
-            time.sleep(0.02)
-        running.append((server, thread))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+        return servers.start(create_app(store, profile), what="workbench")
 
     yield start
-    for server, thread in running:
-        server.should_exit = True
-        thread.join(timeout=10)
+    servers.stop()
 
 
 @pytest.fixture
