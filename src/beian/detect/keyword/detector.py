@@ -66,6 +66,11 @@ class KeywordOptions(BaseModel):
     (falungong), scoring as the term (:mod:`beian.detect.keyword.evasion`)."""
 
 
+NO_STARTER = (
+    "the keyword detector needs a library: pass library=<path> (no starter library is installed)"
+)
+
+
 def load_entries(library: str | None) -> list[KeywordEntry]:
     """Entries from ``library`` (a path) or, when ``None``, the built-in starter library."""
     if library is not None:
@@ -78,10 +83,7 @@ def load_entries(library: str | None) -> list[KeywordEntry]:
     try:
         from beian.library.starter import starter_keywords
     except ImportError:
-        raise ConfigError(
-            "the keyword detector needs a library: pass library=<path> (no starter library "
-            "is installed)"
-        ) from None
+        raise ConfigError(NO_STARTER) from None
     return list(starter_keywords())
 
 
@@ -89,10 +91,7 @@ def _starter_dir() -> Path:
     try:
         from beian.library.starter import starter_dir
     except ImportError:
-        raise ConfigError(
-            "the keyword detector needs a library: pass library=<path> (no starter library "
-            "is installed)"
-        ) from None
+        raise ConfigError(NO_STARTER) from None
     return starter_dir("keywords")
 
 
