@@ -4,6 +4,6 @@
 Nothing else imports this module; importing it is the whole point.
 """
 
-from beian.scan.lifeline import tie_to_parent
+from beian.scan.lifeline import tie_fork_server_to_run
 
-tie_to_parent()
+tie_fork_server_to_run()

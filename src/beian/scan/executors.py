@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from beian.scan.engine import Progress, ScanConfig, ShardStats, engine_for, run_shard
 from beian.scan.io import compression_of
-from beian.scan.lifeline import mark_run, tie_to_parent
+from beian.scan.lifeline import mark_run, tie_worker_to_fork_server
 from beian.scan.plan import Task
 from beian.scan.ray_executor import RayExecutor as RayExecutor  # the Ray part lives there
 
@@ -69,7 +69,7 @@ _QUEUE: Any = None
 
 def _init_worker(progress_queue: Any, config: ScanConfig) -> None:
     global _QUEUE
-    tie_to_parent()  # K1: a worker dies with the fork server (or the run that spawned it)
+    tie_worker_to_fork_server()  # K1: a worker dies with the fork server, which dies with the run
     _QUEUE = progress_queue
     engine = engine_for(config)
     if config.mode != "sample":
