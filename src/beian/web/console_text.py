@@ -55,7 +55,7 @@ CONSOLE_TEXT: dict[str, tuple[str, str]] = {
     "ended_on": ("结束日期", "End date"),
     "end_monitor": ("离岗", "End"),
     "add_monitor": ("加入名册", "Add to the roster"),
-    "on_duty_today": ("今日在岗人数", "On duty today"),
+    "on_duty_today": ("今日在岗人数：", "On duty today: "),
     "no_monitors": ("名册为空", "The roster is empty"),
     "refused": ("拒答", "Refused"),
     "keys_help_refusals": (

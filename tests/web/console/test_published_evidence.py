@@ -5,9 +5,11 @@ and the report renderers (HTML in both languages, the ``--details`` table)."""
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from sqlalchemy import select
 
@@ -21,10 +23,12 @@ from beian.evaluate.storage import EVAL_KIND, load_run, write_items
 from beian.gateway.verify import verify
 from beian.report.render.document import build_document
 from beian.report.render.html import render_html
+from beian.report.render.pdf import write_pdf
 from beian.store import Store
 from beian.store.gateway_models import AuditEventRow
 from beian.web.queues import list_queues
 from beian.workspace import Workspace, WorkspaceConfig, init_workspace
+from tests.report.render.conftest import need_tool
 from tests.web.conftest import Bench
 from tests.web.console.conftest import Served, chat
 
@@ -63,10 +67,8 @@ def _details(outcome: Assessment, ws: Workspace, lang: str) -> str:
     return console.export_text()
 
 
-def test_refusal_verdicts_conclude_9_4_with_names_and_agreement(
-    bench: Bench, store_url: str, tmp_path: Path
-) -> None:
-    ws = _workspace(tmp_path, store_url)
+def _reviewed_refusals(bench: Bench, ws: Workspace, tmp_path: Path) -> str:
+    """A published two-reviewer §9.4 queue with one ruling; the eval run's id."""
     run_id = _eval_run(bench.store, ws, tmp_path / "eval-out")
     root = bench.login("root")
     r = root.post("/admin/queues", run=run_id, kind="refusals", reviewers="2", blind="on")
@@ -82,7 +84,14 @@ def test_refusal_verdicts_conclude_9_4_with_names_and_agreement(
     ruled = dave.post(f"/q/{queue.id}/adjudicate", item=item.group(1), verdict="answered")
     assert ruled.status_code == 303
     assert root.post(f"/q/{queue.id}/publish").status_code == 303
+    return run_id
 
+
+def test_refusal_verdicts_conclude_9_4_with_names_and_agreement(
+    bench: Bench, store_url: str, tmp_path: Path
+) -> None:
+    ws = _workspace(tmp_path, store_url)
+    run_id = _reviewed_refusals(bench, ws, tmp_path)
     reviews = (load_run(bench.store, run_id).config or {})["web_reviews"]
     assert set(reviews) == {"9.4.b", "9.4.c"}
     assert reviews["9.4.b"]["judge_agreement"] == {"n": 2, "agree": 1, "kappa": 0.0}
@@ -117,10 +126,28 @@ def test_refusal_verdicts_conclude_9_4_with_names_and_agreement(
     assert "κ alice · bob (all items): 1.000, n=2, 100.0% agree" in _details(outcome, ws, "en")
 
 
+@pytest.mark.slow
+def test_the_pdf_report_has_the_agreement_table(
+    bench: Bench, store_url: str, tmp_path: Path
+) -> None:
+    need_tool("pdftotext")
+    ws = _workspace(tmp_path, store_url)
+    _reviewed_refusals(bench, ws, tmp_path)
+    profile = ws.profile()
+    zh = render_html(build_document(assess(ws, bench.store), ws, profile), profile, "zh")
+    pdf = write_pdf(zh, tmp_path / "report.pdf")  # read back by poppler, not by beian
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert "审核一致性（Cohen κ）" in text and re.search(
+        r"alice · bob\s+全部条目\s+2\s+50.0%", text
+    )
+
+
 def _seven_g(ws: Workspace, store: Store) -> ClauseEvidence:
     return _clauses(assess(ws, store))["7.g"]
 
 
+@pytest.mark.slow  # three assessments and a gateway: ~10 s
 def test_roster_and_traffic_review_are_7g_monitoring_evidence(
     bench: Bench, store_url: str, tmp_path: Path, gateway_on: Callable[..., Served]
 ) -> None:
