@@ -22,10 +22,10 @@ from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg
 from beian.assess.monitoring import Monitoring, Roster
 
 NOT_STATED = Msg(
-    zh="监看人员尚未登记或声明（beian web 监看人员名册，或 attestations.yaml 7.g "
-    "monitoring_staff：人数、服务规模、名册）",
-    en="monitoring staff neither on the beian web roster nor attested (attestations.yaml 7.g "
-    "monitoring_staff: headcount, scale, roster)",
+    zh="监看人员尚未声明或登记（attestations.yaml 7.g monitoring_staff：人数、服务规模、名册；"
+    "或 beian web 监看人员名册）",
+    en="monitoring staff not attested nor on a roster (attestations.yaml 7.g monitoring_staff: "
+    "headcount, scale, roster; or the beian web monitoring roster)",
 )
 NO_ROSTER_FILE = Msg(
     zh="监看人员须附名册或排班文件（roster）", en="monitoring staff need a roster file"

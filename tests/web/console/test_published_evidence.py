@@ -153,7 +153,7 @@ def test_roster_and_traffic_review_are_7g_monitoring_evidence(
 ) -> None:
     ws = _workspace(tmp_path, store_url)
     before = _seven_g(ws, bench.store)
-    assert any("监看人员尚未登记或声明" in m.zh for m in before.missing)
+    assert any("监看人员尚未声明或登记" in m.zh for m in before.missing)
 
     root, alice = bench.login("root"), bench.login("alice")
     assert alice.http.get("/console/monitors").status_code == 403  # admins keep the roster
