@@ -19,6 +19,7 @@ from beian.cli.assess_view import details_table
 from beian.digest import sha256_file
 from beian.evaluate.judges import Judgement
 from beian.evaluate.results import EvalItem
+from beian.evaluate.review import export_sheet, import_sheet
 from beian.evaluate.storage import EVAL_KIND, load_run, write_items
 from beian.gateway.verify import verify
 from beian.report.render.document import build_document
@@ -243,3 +244,7 @@ def test_answer_review_shows_names_and_agreement_under_9_3_b(
     assert clause.figures["agreement"][0] == {
         "pair": ["alice", "bob"], "risk": "", "n": 2, "observed": 1.0, "kappa": 1.0,
     }  # fmt: skip
+    sheet = tmp_path / "review.xlsx"  # then reviewed offline: the web evidence no longer applies
+    export_sheet(bench.store, run_id, sheet)
+    import_sheet(bench.store, run_id, sheet, reviewer="offline")
+    assert (load_run(bench.store, run_id).config or {})["web_reviews"] == {}
