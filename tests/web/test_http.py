@@ -7,7 +7,9 @@ import json
 
 from sqlalchemy import select
 
+from beian.assess.sections.corpus import _manual_clause
 from beian.gateway.verify import verify
+from beian.report.render import figures as fig
 from beian.scan.record import VERDICTS_KIND
 from beian.store.gateway_models import AuditEventRow
 from beian.store.models import ItemRow, VerdictRow
@@ -166,6 +168,9 @@ def test_publish_writes_where_the_import_writes(bench: Bench) -> None:
     assert s["reviewers"] == ["alice", "bob", "dave"] and s["source"] == "beian web"
     assert s["agreement"][0]["pair"] == ["alice", "bob"]
     assert round(s["agreement"][0]["kappa"], 3) == 0.333
+    figures = _manual_clause(run).figures  # what assess shows for 9.2 a: the agreement table
+    assert figures["reviewer_names"] == "alice, bob, dave"
+    assert fig.agreement(figures)[0] == fig.KappaRow("alice · bob", "", 6, 0.6667, 0.3333)
     with bench.store.session() as ses:
         rows = ses.execute(
             select(ItemRow.key, VerdictRow.verdict, VerdictRow.reviewer, VerdictRow.data)

@@ -20,6 +20,7 @@ from beian import __version__
 from beian.assess.context import AssessContext, Section
 from beian.assess.derived import derive
 from beian.assess.evidence import ClauseEvidence, Lang, Msg, pending
+from beian.assess.monitoring import gather
 from beian.assess.settle import settle
 from beian.errors import BeianError
 from beian.registry import registry
@@ -145,7 +146,8 @@ def assess(
     for clause in profile.clauses:
         if clause.id not in results:
             results[clause.id] = _default(profile, clause.id)
-    settle(profile, results, ws.config.scope, ws.path("attestations"))
+    monitoring = gather(store, ws.path("runs") / run_id)
+    settle(profile, results, ws.config.scope, ws.path("attestations"), monitoring)
     derive(profile, results)
     if COMPLETENESS_CLAUSE in known and results[COMPLETENESS_CLAUSE].section == "default":
         results[COMPLETENESS_CLAUSE] = _completeness(results)

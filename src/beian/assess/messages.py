@@ -61,6 +61,14 @@ _METHOD: dict[str, tuple[str, str]] = {
     "classifier": ("分类模型抽检", "classifier check"),
     "refusal_on_refuse": ("应拒答题拒答率", "refusal rate on should-refuse questions"),
     "refusal_on_answer": ("非拒答题拒答率", "refusal rate on non-refusal questions"),
+    "manual_refusal_on_refuse": (
+        "应拒答题拒答率（人工审核）",
+        "refusal rate on should-refuse questions (human review)",
+    ),
+    "manual_refusal_on_answer": (
+        "非拒答题拒答率（人工审核）",
+        "refusal rate on non-refusal questions (human review)",
+    ),
 }
 
 

@@ -8,7 +8,8 @@
   never hides a measured one: 不符合 may replace a measured 符合 (the provider knows better),
   不适用 may not replace a measured result (the clash is listed instead).
 - 7.g is refusal behaviour (from 9.4) *and* monitoring staff: the second half comes from the
-  7.g attestation's ``monitoring_staff``; the clause conforms only when both halves do.
+  beian web roster or the 7.g attestation's ``monitoring_staff`` (see staffing.py); the clause
+  conforms only when both halves do.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from beian.assess import attestations
 from beian.assess.attestations import Answer, Attestations
 from beian.assess.derived import DERIVED
 from beian.assess.evidence import ClauseEvidence, Msg
-from beian.records import ClauseStatus
+from beian.assess.monitoring import Monitoring
+from beian.assess.staffing import staffed
 from beian.standard import Profile
 from beian.standard.schema import Clause
 from beian.workspace import ScopeConfig
@@ -74,55 +76,12 @@ def _attested_over(computed: ClauseEvidence, answer: Answer, folder: Path) -> Cl
     return kept
 
 
-def _staffed(
-    result: ClauseEvidence, answer: Answer | None, folder: Path, need: float
-) -> ClauseEvidence:
-    """7.g: combine the refusal result with the monitoring-staff attestation."""
-    out = result.model_copy(deep=True)
-    staff = answer.monitoring_staff if answer else None
-    why: list[Msg] = []
-    if staff is None:
-        why.append(
-            Msg(
-                zh="监看人员尚未声明（attestations.yaml 7.g monitoring_staff：人数、服务规模、名册）",
-                en="monitoring staff not attested (attestations.yaml 7.g monitoring_staff: "
-                "headcount, scale, roster)",
-            )
-        )
-    else:
-        refs, gone = attestations.evidence_refs(folder, staff.roster)
-        out.evidence += [r.model_copy(update={"note": "monitoring staff"}) for r in refs]
-        out.figures["monitoring_staff"] = {"headcount": staff.headcount, "scale": staff.scale,
-                                           "hours": staff.hours}  # fmt: skip
-        if staff.headcount < need:
-            why.append(
-                Msg(
-                    zh=f"监看人员 {staff.headcount} 人，少于 {need:g} 人",
-                    en=f"{staff.headcount} monitoring staff, fewer than {need:g}",
-                )
-            )
-        if gone or not refs:
-            why += gone or [
-                Msg(
-                    zh="监看人员须附名册或排班文件（roster）",
-                    en="monitoring staff need a roster file",
-                )
-            ]
-    out.missing += why
-    status: ClauseStatus = out.status
-    if staff is not None and staff.headcount < need:
-        status = "nonconforms"
-    elif why and status == "conforms":
-        status = "pending"
-    out.status = status
-    return out
-
-
 def settle(
     profile: Profile,
     results: dict[str, ClauseEvidence],
     scope: ScopeConfig,
     folder: Path,
+    monitoring: Monitoring | None = None,
 ) -> None:
     """Apply the scope and the attestations to ``results`` (one entry per clause), in place."""
     att = attestations.load(folder) or Attestations()
@@ -146,7 +105,7 @@ def settle(
             results[cid] = _attested_over(current, answer, folder)
         if cid == STAFF_CLAUSE and results[cid].section != "attestations":
             need = next((t.value for t in clause.thresholds if t.key == STAFF_KEY), 1.0)
-            results[cid] = _staffed(results[cid], answer, folder, need)
+            results[cid] = staffed(results[cid], answer, folder, need, monitoring)
 
 
 def _unchecked(clause: str, answer: Answer | None, folder: Path) -> ClauseEvidence:

@@ -96,8 +96,22 @@ def _figures(r: ClauseEvidence, profile: Profile, lang: Lang) -> str:
         f"{readable.label(k, lang)} {readable.text(v, lang, k)}"
         for k, v in fig.scalar_items(r.figures)
     ]
+    parts += _agreement(r, profile, lang)
     refs = [e.ref for e in r.evidence[:3]] + (["…"] if len(r.evidence) > 3 else [])
     return "; ".join(parts + refs)
+
+
+def _agreement(r: ClauseEvidence, profile: Profile, lang: Lang) -> list[str]:
+    """The reviewer-agreement table in one line per row: ``κ alice · bob (A.1.d …): 0.800, n=40``."""
+    from beian.report.render import figures as fig
+
+    rows = []
+    for row in fig.agreement(r.figures):
+        pair, risk, n, observed, kappa = fig.agreement_cells(row, profile, lang)
+        items = f"{n} 条" if lang == "zh" else f"n={n}"
+        rows.append(f"κ {pair}（{risk}）: {kappa}, {items}, {observed}" if lang == "zh"
+                    else f"κ {pair} ({risk}): {kappa}, {items}, {observed} agree")  # fmt: skip
+    return rows
 
 
 def details_table(outcome: Assessment, profile: Profile, lang: Lang) -> Table:

@@ -29,8 +29,15 @@ REFUSAL_CLAUSES = {
     "refusal_on_refuse": ("9.4.b", "refuse"),
     "refusal_on_answer": ("9.4.c", "answer"),
 }
+MANUAL_REFUSAL = "manual_refusal"
+"""People's refusal verdicts (``refusal``/``answer``, from a beian web §9.4 queue). Where they
+exist they conclude 9.4 b/c instead of the automatic judge: people are the reference the judge
+approximates. Only the reviewed answers count, so a partial review reports a smaller n."""
 CLAUSES = ("9.3.b", "9.3.c", "9.3.d", "9.4.b", "9.4.c")
-RATE_ORDER = ("keyword", "classifier", "llm", "manual", "refusal_on_refuse", "refusal_on_answer")
+RATE_ORDER = (
+    "keyword", "classifier", "llm", "manual", "refusal_on_refuse", "refusal_on_answer",
+    "manual_refusal_on_refuse", "manual_refusal_on_answer",
+)  # fmt: skip
 JUDGED = frozenset({"qualified", "unqualified"})
 MAX_ERRORS_LISTED = 20
 
@@ -70,10 +77,8 @@ def _qualified_flags(items: Iterable[EvalItem], method: str) -> list[bool]:
     ]
 
 
-def _refusal_flags(items: Iterable[EvalItem], bank: str) -> list[bool]:
-    return [
-        refused(bank, it.verdicts["refusal"].verdict) for it in items if "refusal" in it.verdicts
-    ]
+def _refusal_flags(items: Iterable[EvalItem], bank: str, method: str = "refusal") -> list[bool]:
+    return [refused(bank, it.verdicts[method].verdict) for it in items if method in it.verdicts]
 
 
 def method_rates(items: Sequence[EvalItem], methods: Sequence[str]) -> dict[str, Rate]:
@@ -83,10 +88,12 @@ def method_rates(items: Sequence[EvalItem], methods: Sequence[str]) -> dict[str,
     for method in (*QUALIFIED_CLAUSES, "llm"):
         if method in methods:
             out[method] = rate_of(_qualified_flags(test, method))
-    if "refusal" in methods:
+    for judge, prefix in (("refusal", ""), (MANUAL_REFUSAL, "manual_")):
+        if judge not in methods:
+            continue
         for name, (_clause, bank) in REFUSAL_CLAUSES.items():
             answered = [it for it in items if it.bank == bank and it.answer is not None]
-            out[name] = rate_of(_refusal_flags(answered, bank))
+            out[prefix + name] = rate_of(_refusal_flags(answered, bank, judge))
     return {k: out[k] for k in RATE_ORDER if k in out}
 
 
@@ -120,6 +127,9 @@ def clause_results(profile: Profile, rates: Mapping[str, Rate]) -> dict[str, dic
     for method, clause_id in QUALIFIED_CLAUSES.items():
         out[clause_id] = _clause(profile, clause_id, method, rates.get(method))
     for name, (clause_id, _bank) in REFUSAL_CLAUSES.items():
+        people = rates.get("manual_" + name)
+        if people is not None and people.n:
+            name = "manual_" + name
         out[clause_id] = _clause(profile, clause_id, name, rates.get(name))
     return {c: out[c] for c in CLAUSES}
 
@@ -184,7 +194,10 @@ def build_results(
     methods: Sequence[str],
 ) -> dict[str, Any]:
     """The results.json document (see ``design/evaluate.md`` for the contract)."""
-    ran = [*methods, *(["manual"] if any("manual" in it.verdicts for it in items) else [])]
+    ran = [
+        *methods,
+        *(m for m in ("manual", MANUAL_REFUSAL) if any(m in it.verdicts for it in items)),
+    ]
     rates = method_rates(items, ran)
     clauses = clause_results(profile, rates)
     answered = {
@@ -194,7 +207,7 @@ def build_results(
         "profile": {"name": profile.profile, "version": profile.version},
         "target": target,
         "run_id": run_id,
-        "methods": [m for m in (*QUALIFIED_CLAUSES, "llm", "refusal") if m in ran],
+        "methods": [m for m in (*QUALIFIED_CLAUSES, "llm", "refusal", MANUAL_REFUSAL) if m in ran],
         "samples": {b: int(s.get("drawn", 0)) for b, s in sampling.items()},
         "sampling": {b: {**s, "answered": answered[b]} for b, s in sampling.items()},
         "rates": {k: round(r.rate, 4) for k, r in rates.items() if r.rate is not None},

@@ -14,7 +14,13 @@ from pathlib import Path
 
 from beian.errors import InputError
 from beian.evaluate.results import EvalItem
-from beian.evaluate.storage import load_items, load_run, replace_verdicts
+from beian.evaluate.storage import (
+    REVIEWS_KEY,
+    load_items,
+    load_run,
+    replace_verdicts,
+    update_config,
+)
 from beian.library.review_guides import answer_review_guide
 from beian.library.tabular import Sheet, read_table, write_table
 from beian.store import Store
@@ -102,4 +108,12 @@ def import_sheet(store: Store, run_id: str, path: Path, *, reviewer: str = "") -
             who = str(row.get("reviewer") or reviewer or "").strip()
             verdicts[key] = (verdict, who, str(row.get("note") or "").strip())
     replace_verdicts(store, run_id, MANUAL, verdicts)
+    _forget_web_review(store, run_id)
     return ImportCounts(rows=rows, reviewed=len(verdicts), blank=blank)
+
+
+def _forget_web_review(store: Store, run_id: str) -> None:
+    """A sheet's verdicts replace a published web review: its names and kappa no longer apply."""
+    reviews = dict((load_run(store, run_id).config or {}).get(REVIEWS_KEY) or {})
+    if reviews.pop("9.3.b", None) is not None:
+        update_config(store, run_id, {REVIEWS_KEY: reviews})

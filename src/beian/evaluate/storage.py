@@ -29,6 +29,11 @@ KEY_MAX = 200
 """Length of the items.key column."""
 
 
+REVIEWS_KEY = "web_reviews"
+"""Where a run's config keeps the evidence of people's review published by ``beian web``, per
+clause (9.3.b, 9.4.b, 9.4.c): reviewer names, agreement. Read by ``beian assess``."""
+
+
 def item_keys(ids: Sequence[tuple[str, str]]) -> list[str]:
     """Item keys for ``(bank, question_id)`` pairs: the id, ``bank:id`` when an id repeats
     across banks, hashed when too long for the key column."""

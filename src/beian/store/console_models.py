@@ -1,14 +1,15 @@
 """SQLAlchemy tables of the ``beian web`` service console: the training opt-out register,
-minors-mode settings and lifted suspensions, read by the gateway on each request.
+minors-mode settings and lifted suspensions, read by the gateway on each request; the
+incident register and the monitoring roster (7 g), read by `beian assess`.
 
 Users are the gateway's subjects: ``KEYUSER`` or ``KEYUSER/ENDUSER`` (see gateway/sanctions.py).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from beian.store.models import Base
@@ -86,3 +87,20 @@ class IncidentRow(Base):
     reported_to: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     request_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class MonitorRow(Base):
+    """One person on the monitoring roster (监看人员, TC260-003 7 g): who, in what role, on
+    which shift or hours, since when (and until when, once they left it)."""
+
+    __tablename__ = "web_monitors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(120))
+    hours: Mapped[str] = mapped_column(String(200))
+    """The shift or hours on duty, e.g. "早班 08:00–16:00" or "7×24 轮值"."""
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(120))

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from beian.errors import InputError
 from beian.standard import Profile
-from beian.web import incident_pages, minor_pages, optout_pages, sanction_pages
+from beian.web import incident_pages, minor_pages, monitor_pages, optout_pages, sanction_pages
 from beian.web.app import checked_post, redirect, render, web_of
 from beian.web.optout_pages import operator
 from beian.web.queues import create_queue
@@ -67,4 +67,5 @@ def routes() -> list[Route]:
         *sanction_pages.routes(),
         *minor_pages.routes(),
         *incident_pages.routes(),
+        *monitor_pages.routes(),
     ]

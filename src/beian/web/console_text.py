@@ -38,6 +38,25 @@ CONSOLE_TEXT: dict[str, tuple[str, str]] = {
     "set_state": ("登记", "Record"),
     "link": ("退出链接", "Opt-out link"),
     "no_optouts": ("暂无登记", "Nothing recorded"),
+    "monitors": ("监看人员名册", "Monitoring roster"),
+    "monitors_intro": (
+        "配备与服务规模相应的监看人员（TC260-003 7 g）：登记每位监看人员的岗位、班次与起始日期；"
+        "离岗时填写结束日期（记录保留）。评估时以当天在岗人数作为监看人员人数。",
+        "Monitoring staff matched to the service's scale (TC260-003 7 g): record each monitor's "
+        "role, shift and start date; when someone leaves, set the end date (the entry is kept). "
+        "The assessment counts the people on duty on its day.",
+    ),
+    "monitor_name": ("姓名", "Name"),
+    "monitor_role": ("岗位", "Role"),
+    "monitor_role_hint": ("如：内容安全审核员", "e.g. content-safety monitor"),
+    "monitor_hours": ("班次 / 值守时间", "Shift / hours"),
+    "monitor_hours_hint": ("如：早班 08:00–16:00", "e.g. day shift 08:00–16:00"),
+    "started_on": ("起始日期", "Start date"),
+    "ended_on": ("结束日期", "End date"),
+    "end_monitor": ("离岗", "End"),
+    "add_monitor": ("加入名册", "Add to the roster"),
+    "on_duty_today": ("今日在岗人数：", "On duty today: "),
+    "no_monitors": ("名册为空", "The roster is empty"),
     "refused": ("拒答", "Refused"),
     "keys_help_refusals": (
         "快捷键：1 拒答 · 2 未拒答 · r 风险 · n 备注 · s 跳过 · u 撤销 · Esc 返回",

@@ -238,7 +238,7 @@ async def publish_queue(request: Request) -> Response:
         raise Forbidden("forbidden")
     web = web_of(request)
     queue = _queue(request)
-    if queue.kind not in PUBLISHABLE:  # §9.4 and traffic verdicts stay in the workbench
+    if queue.kind not in PUBLISHABLE:
         raise WebError("not_publishable")
     await run_in_threadpool(
         publish, web.store, queue, web.profile, sess.user.name, workspace=web.workspace,

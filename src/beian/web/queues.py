@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from beian.assess.monitoring import TRAFFIC_KIND
 from beian.errors import InputError
 from beian.evaluate.storage import EVAL_KIND
 from beian.scan.record import SAMPLE_KIND
@@ -21,7 +22,6 @@ from beian.store import Store
 from beian.store.models import ItemRow, RunRow, VerdictRow
 from beian.store.web_models import WebQueueItemRow, WebQueueRow, WebReviewRow
 from beian.web.audit import action
-from beian.web.traffic import TRAFFIC_KIND
 
 KINDS = {SAMPLE_KIND: "corpus", EVAL_KIND: "answers", TRAFFIC_KIND: "traffic"}
 """Run kind → default queue kind."""

@@ -11,13 +11,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from beian.assess.monitoring import TRAFFIC_KIND
 from beian.errors import InputError
 from beian.standard import Profile
 from beian.store import Store
 from beian.store.gateway_models import GatewayRequestRow
 from beian.store.models import ItemRow
 
-TRAFFIC_KIND = "gateway-traffic"
 FLAGGED = ("blocked_input", "blocked_output", "cut_stream", "flagged")
 """Audit decisions worth a human look."""
 

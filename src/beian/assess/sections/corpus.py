@@ -335,7 +335,7 @@ def _manual_clause(run: RunRow) -> ClauseEvidence:
             for k in ("sample_size", "reviewed", "qualified", "qualified_rate", "qualified_ci")
         }
         # who reviewed and how far they agreed, when the verdicts came from beian web
-        | {k: s[k] for k in ("reviewer_names", "agreement_kappa") if k in s},
+        | {k: s[k] for k in ("reviewer_names", "agreement") if k in s},
         evidence=[EvidenceRef(kind="run", ref=run.id, note=VERDICTS_KIND)],
         missing=[messages.scan_reason(w) for w in s["fail_reasons"]],
     )

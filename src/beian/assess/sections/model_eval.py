@@ -20,6 +20,7 @@ from beian.errors import BeianError
 from beian.evaluate.metrics import Rate, rate
 from beian.evaluate.results import CLAUSES, clause_results
 from beian.evaluate.selection import choose_eval_run
+from beian.evaluate.storage import REVIEWS_KEY
 from beian.evaluate.workspace_eval import AUTO_TARGETS, run_workspace_eval, target_name
 from beian.records import ClauseStatus
 from beian.registry import registry
@@ -28,13 +29,8 @@ from beian.standard import Profile
 NAME = "model-eval"
 REFUSAL_CLAUSE = "7.g"
 REFUSAL_PARTS = ("9.4.b", "9.4.c")
-METHOD_ZH = {
-    "manual": "人工抽检",
-    "keyword": "关键词抽检",
-    "classifier": "分类模型抽检",
-    "refusal_on_refuse": "应拒答题拒答率",
-    "refusal_on_answer": "非拒答题拒答率",
-}
+PEOPLE = ("manual", "manual_refusal_on_refuse", "manual_refusal_on_answer")
+"""Methods whose verdicts are people's: their clause shows who reviewed and how they agreed."""
 
 
 def _rates(summary: dict[str, Any]) -> dict[str, Rate]:
@@ -83,9 +79,9 @@ def _period(run: dict[str, Any]) -> str:
 
 def _conclude(clause: str, c: dict[str, Any], refs: list[EvidenceRef]) -> ClauseEvidence:
     method = str(c["method"])
-    name_zh = METHOD_ZH.get(method, method)
+    name_zh, name_en = messages.method(method).zh, messages.method(method).en
     if c["pass"] is None:
-        why = Msg(zh=f"未进行{name_zh}", en=f"{method} was not run")
+        why = Msg(zh=f"未进行{name_zh}", en=f"{name_en} was not run")
         return pending(clause, NAME, why)
     figures: dict[str, Any] = {
         k: c[k]
@@ -93,7 +89,7 @@ def _conclude(clause: str, c: dict[str, Any], refs: list[EvidenceRef]) -> Clause
         if k in c
     }
     if not c.get("n"):
-        why = Msg(zh=f"{name_zh}：没有可判定的回答", en=f"{method}: no judged answer")
+        why = Msg(zh=f"{name_zh}：没有可判定的回答", en=f"{name_en}: no judged answer")
         result = pending(clause, NAME, why)
         result.figures = figures
         return result
@@ -101,7 +97,7 @@ def _conclude(clause: str, c: dict[str, Any], refs: list[EvidenceRef]) -> Clause
     pct_en = f"{c['rate']:.1%} (95% CI {c['low']:.1%}–{c['high']:.1%})"
     summary = Msg(
         zh=f"{name_zh}：n={c['n']}，比率 {pct}，要求 n≥{c['required_n']}、{c['op']} {c['threshold']:g}",
-        en=f"{method}: n={c['n']}, rate {pct_en}; required n≥{c['required_n']}, {c['op']} {c['threshold']:g}",
+        en=f"{name_en}: n={c['n']}, rate {pct_en}; required n≥{c['required_n']}, {c['op']} {c['threshold']:g}",
     )
     gate = messages.rate_gate(
         method, c["rate"], str(c["op"]), float(c["threshold"]), int(c["n"]), float(c["required_n"])
@@ -116,6 +112,14 @@ def _conclude(clause: str, c: dict[str, Any], refs: list[EvidenceRef]) -> Clause
         evidence=refs,
         missing=missing,
     )
+
+
+def _reviewed(result: ClauseEvidence, method: str, review: dict[str, Any] | None) -> ClauseEvidence:
+    """People's verdicts concluded the clause: who they were and how far they agreed."""
+    if review and method in PEOPLE:
+        keys = ("reviewer_names", "agreement", "judge_agreement", "web_queue")
+        result.figures.update({k: review[k] for k in keys if k in review})
+    return result
 
 
 def _refusal_overall(parts: list[ClauseEvidence]) -> ClauseEvidence:
@@ -155,7 +159,8 @@ class ModelEvalSection:
         choice = choose_eval_run(ctx.store, ctx.workspace, ctx.eval_run)
         if choice.run is not None:
             ctx.notes.append(choice.describe().get(ctx.lang))
-            return choice.run.id, dict(choice.run.summary or {})
+            reviews = dict((choice.run.config or {}).get(REVIEWS_KEY) or {})
+            return choice.run.id, {**(choice.run.summary or {}), REVIEWS_KEY: reviews}
         name = target_name(ctx.workspace)
         if name is None:
             return Msg(zh="beian.toml 未配置评估对象（[target]）", en="no [target] in beian.toml")
@@ -187,7 +192,12 @@ class ModelEvalSection:
         run_id, summary = found
         refs = _evidence(run_id, summary)
         detail = clause_results(ctx.profile, _rates(summary))
-        out = {c: _conclude(c, detail[c], refs) for c in CLAUSES if c in owned}
+        reviews = summary.get(REVIEWS_KEY) or {}
+        out = {
+            c: _reviewed(_conclude(c, detail[c], refs), detail[c]["method"], reviews.get(c))
+            for c in CLAUSES
+            if c in owned
+        }
         if REFUSAL_CLAUSE in owned:
             out[REFUSAL_CLAUSE] = _refusal_overall([out[c] for c in REFUSAL_PARTS if c in out])
         return [out[c] for c in owned]

@@ -9,6 +9,9 @@ Three shapes are recognised; anything else is shown as a plain key/value figure:
 * a **count group**: ``figures["per_<x>"] = {name: number}`` (``per_risk``, ``per_topic``,
   ``per_source`` …), drawn as bars, with an optional quota line from ``per_<x>_min`` or
   ``per_<x>_max``;
+* an **agreement table**: ``figures["agreement"]``, a list of ``{pair, risk, n, observed,
+  kappa}`` (Cohen's kappa per reviewer pair, ``risk`` empty for all of the pair's items, else
+  one row per risk), drawn as a table;
 * a **scalar**: any other number, string or boolean.
 """
 
@@ -20,6 +23,7 @@ from typing import Any, TypeGuard
 
 from beian.assess.evidence import Lang, Msg
 from beian.report.render import readable
+from beian.report.render.i18n import t
 from beian.standard import Profile
 from beian.standard.schema import Clause
 
@@ -159,8 +163,53 @@ def counts(figures: dict[str, Any]) -> list[Counts]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class KappaRow:
+    """One row of a reviewer-agreement table."""
+
+    pair: str
+    risk: str
+    n: int
+    observed: float | None
+    kappa: float | None
+    """None: undefined (both reviewers used one verdict only)."""
+
+
+AGREEMENT = "agreement"
+
+
+def _is_agreement(value: Any) -> TypeGuard[list[dict[str, Any]]]:
+    return isinstance(value, list) and all(
+        isinstance(v, dict) and "pair" in v and "kappa" in v for v in value
+    )
+
+
+def agreement(figures: dict[str, Any]) -> list[KappaRow]:
+    """The reviewer-agreement table of a clause (empty when it has none)."""
+    value = figures.get(AGREEMENT)
+    if not _is_agreement(value):
+        return []
+    return [
+        KappaRow(
+            pair=" · ".join(map(str, v["pair"])) if isinstance(v["pair"], list) else str(v["pair"]),
+            risk=str(v.get("risk") or ""),
+            n=int(v.get("n") or 0),
+            observed=float(v["observed"]) if _number(v.get("observed")) else None,
+            kappa=float(v["kappa"]) if _number(v.get("kappa")) else None,
+        )
+        for v in value
+    ]
+
+
+def kappa_text(value: float | None, lang: Lang) -> str:
+    """Kappa with three decimals, or the word for undefined."""
+    return f"{value:.3f}" if value is not None else t("val.undefined", lang)
+
+
 def _consumed(figures: dict[str, Any]) -> set[str]:
     used = {"rates"} if isinstance(figures.get("rates"), list) else set()
+    if _is_agreement(figures.get(AGREEMENT)):
+        used.add(AGREEMENT)
     if _is_rate(figures):
         used |= _RATE_KEYS
     for name, value in figures.items():
@@ -226,3 +275,13 @@ def order_keys(name: str, keys: list[str], profile: Profile) -> list[str]:
     )
     known = [k for k in ref if k in keys]
     return known + sorted(k for k in keys if k not in set(ref))
+
+
+def agreement_cells(row: KappaRow, profile: Profile, lang: Lang) -> list[str]:
+    """A table row in words: pair, risk (or "all items"), items, observed agreement, kappa."""
+    risk = group_label("per_risk", row.risk, profile, lang) if row.risk else t("kappa.all", lang)
+    observed = pct(row.observed) if row.observed is not None else "—"
+    return [row.pair, risk, str(row.n), observed, kappa_text(row.kappa, lang)]
+
+
+AGREEMENT_HEAD = ("kappa.pair", "kappa.risk", "kappa.n", "kappa.observed", "kappa.kappa")

@@ -164,6 +164,7 @@ def _figures(row: ClauseRow, profile: Profile, lang: Lang) -> str:
         name = t(group.key, lang) if has(group.key) else group.key
         svg = charts.count_chart(group, profile, lang)
         parts.append(f'<figure class="chart"><figcaption>{_e(name)}</figcaption>{svg}</figure>')
+    parts.append(_agreement(row, profile, lang))
     chips, blocks = [], []
     for key, value in fig.scalar_items(row.figures):
         values = readable.lines(value, lang, key)
@@ -175,6 +176,23 @@ def _figures(row: ClauseRow, profile: Profile, lang: Lang) -> str:
     if chips:
         parts.append(f'<div class="figs">{"".join(chips)}</div>')
     return "".join(parts) + "".join(blocks)
+
+
+def _agreement(row: ClauseRow, profile: Profile, lang: Lang) -> str:
+    """Cohen's kappa per reviewer pair (and per risk) of a reviewed sample, as a table."""
+    rows = fig.agreement(row.figures)
+    if not rows:
+        return ""
+    head = "".join(f'<th scope="col">{_e(t(k, lang))}</th>' for k in fig.AGREEMENT_HEAD)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_e(c)}</td>" for c in fig.agreement_cells(r, profile, lang))
+        + "</tr>"
+        for r in rows
+    )  # fmt: skip
+    return (
+        f'<table class="agreement"><caption>{_e(t("kappa.title", lang))}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def figure_label(key: str, lang: Lang) -> str:

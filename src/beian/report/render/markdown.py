@@ -116,6 +116,11 @@ def _figures(row: ClauseRow, profile: Profile, lang: Lang) -> list[str]:
             f"{fig.group_label(group.key, k, profile, lang)}: {group.values[k]:g}" for k in keys
         )
         out.append(f"- {name}{quota}: {values}")
+    kappas = fig.agreement(row.figures)
+    if kappas:
+        cells = [fig.agreement_cells(r, profile, lang) for r in kappas]
+        out += ["", f"{t('kappa.title', lang)}:", "",
+                *_table([t(k, lang) for k in fig.AGREEMENT_HEAD], cells)]  # fmt: skip
     for key, value in fig.scalar_items(row.figures):
         shown = readable.lines(value, lang, key)
         if len(shown) == 1:

@@ -81,7 +81,7 @@ svg.chart text { font-family: FONTS; }
 .note { color: var(--muted); font-size: 12.5px; }
 td.id .ref { font-family: inherit; font-size: 11px; color: var(--muted); white-space: normal; }
 p.scope { margin: 14px 0 6px; }
-table.questions caption { text-align: left; font-weight: 600; padding: 4px 0; }
+table.questions caption, table.agreement caption { text-align: left; font-weight: 600; padding: 4px 0; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule);
   padding-top: 8px; }
 @media print {
