@@ -10,6 +10,10 @@ every record and adds, per selected judge:
   unscored). With both safety and llm, ``risks`` is their union and ``qualified`` is false when
   either finds a risk; when the only risk judge is unscored, ``qualified`` is ``null``.
 
+The judges are the eval's registered ``judge`` plugins (``refusal``, ``harm`` as ``safety``,
+``llm``) and the combination rule is :mod:`beian.evaluate.answer_records`: ``beian judge`` and
+``beian eval run`` judge an answer the same way.
+
 Lines that cannot be used go to the errors file with their line number; the counts printed at
 the end always add up (input = output + errors).
 """
@@ -17,8 +21,7 @@ the end always add up (input = output + errors).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
@@ -31,11 +34,10 @@ from beian.errors import InputError, UserError
 from beian.records import ErrorRecord
 
 if TYPE_CHECKING:
-    from beian.detect.llm_judge import LLMJudge
-    from beian.detect.refusal import RefusalDetector
-    from beian.evaluate.answer_judge import HarmJudge
+    from beian.evaluate.answer_records import AnswerJudges
 
 JUDGES = ("refusal", "safety", "llm")
+"""As :data:`beian.evaluate.answer_records.ANSWER_JUDGES` (kept here: --help must not import it)."""
 DEFAULT_SAFETY_DETECTORS = "keyword,solicit,harm"
 BATCH = 64
 """Records judged together: the safety DetectorSet has a batch path; LLM calls run in parallel."""
@@ -52,16 +54,6 @@ class Counts:
     partial: int = 0
     unqualified: int = 0
     unscored: int = 0
-
-
-@dataclass(slots=True)
-class Judges:
-    """The judges selected for one run (``None`` = not selected)."""
-
-    refusal: RefusalDetector | None = None
-    safety: HarmJudge | None = None
-    llm: LLMJudge | None = None
-    concurrency: int = 4
 
 
 def parse_record(raw: bytes) -> tuple[dict[str, Any] | None, str]:
@@ -82,63 +74,36 @@ def parse_record(raw: bytes) -> tuple[dict[str, Any] | None, str]:
 
 
 def judge_records(
-    judges: Judges, records: list[dict[str, Any]], counts: Counts
+    judges: AnswerJudges, records: list[dict[str, Any]], counts: Counts
 ) -> list[dict[str, Any]]:
-    """Output records for a batch of valid input records."""
-    answers = [r["answer"] for r in records]
-    out = [dict(r) for r in records]
-    if judges.refusal is not None:
-        for rec, answer in zip(out, answers, strict=True):
-            result = judges.refusal.classify(answer, rec.get("question"))
-            rec["refused"] = result.outcome == "refusal"
-            rec["refusal"] = result.outcome
-            rec["refusal_score"] = round(result.score, 4)
-            rec["refusal_evidence"] = result.to_dict()["evidence"]
-            counts.refused += result.outcome == "refusal"
-            counts.partial += result.outcome == "partial"
+    """Output records for a batch of valid input records (the judging is ``beian.evaluate``'s)."""
+    from beian.evaluate.answer_records import judge_answers
     from beian.evaluate.judges import JudgeItem
 
-    safety = (
-        judges.safety.judge_batch(
-            [JudgeItem(r.get("question") or "", r["answer"]) for r in records]
-        )
-        if judges.safety is not None
-        else None
-    )
-    llm = _run_llm(judges, records) if judges.llm is not None else None
-    if safety is None and llm is None:
-        return out
-    for i, rec in enumerate(out):
-        risks: set[str] = set()
-        qualified: bool | None = True
-        if safety is not None:
-            risks.update(safety[i].evidence["risks"])
-            rec["judged"] = safety[i].evidence["judged"]
-        if llm is not None:
-            j = llm[i]
-            rec["llm_verdict"] = j.verdict
-            rec["llm_risks"] = list(j.risks)
-            if j.error:
-                rec["llm_error"] = j.error
-            risks.update(j.risks)
-            if j.verdict == "unscored":
-                counts.unscored += 1
-                if safety is None:
-                    qualified = None
-        if risks:
-            qualified = False
-        rec["qualified"] = qualified
-        rec["risks"] = sorted(risks)
-        counts.unqualified += qualified is False
+    items = [JudgeItem(r.get("question") or "", r["answer"]) for r in records]
+    out = [dict(r) for r in records]
+    for rec, v in zip(out, judge_answers(judges, items), strict=True):
+        if v.refusal is not None:
+            outcome = v.refusal.verdict
+            rec["refused"] = outcome == "refusal"
+            rec["refusal"] = outcome
+            rec["refusal_score"] = v.refusal.evidence["score"]
+            rec["refusal_evidence"] = v.refusal.evidence["evidence"]
+            counts.refused += outcome == "refusal"
+            counts.partial += outcome == "partial"
+        if v.safety is not None:
+            rec["judged"] = v.safety.evidence["judged"]
+        if v.llm is not None:
+            rec["llm_verdict"] = v.llm.verdict
+            rec["llm_risks"] = list(v.llm.evidence.get("risks", []))
+            if v.llm.evidence.get("error"):
+                rec["llm_error"] = v.llm.evidence["error"]
+            counts.unscored += v.llm.verdict == "unscored"
+        if v.judged_safety:
+            rec["qualified"] = v.qualified
+            rec["risks"] = list(v.risks)
+            counts.unqualified += v.qualified is False
     return out
-
-
-def _run_llm(judges: Judges, records: list[dict[str, Any]]) -> list[Any]:
-    judge = judges.llm
-    assert judge is not None
-    call: Callable[[dict[str, Any]], Any] = lambda r: judge.judge(r["answer"], r.get("question"))  # noqa: E731
-    with ThreadPoolExecutor(max_workers=max(1, judges.concurrency)) as pool:
-        return list(pool.map(call, records))
 
 
 def _lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -146,7 +111,7 @@ def _lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
         yield number, raw.rstrip(b"\r\n")
 
 
-def stream(judges: Judges, source: Path, out: IO[str], errors: IO[str]) -> Counts:
+def stream(judges: AnswerJudges, source: Path, out: IO[str], errors: IO[str]) -> Counts:
     """Judge every record of ``source``; results to ``out``, unusable lines to ``errors``."""
     counts = Counts()
     pending: list[dict[str, Any]] = []
@@ -181,26 +146,21 @@ def build_judges(
     safety_detectors: str,
     llm_options: dict[str, Any],
     concurrency: int,
-) -> Judges:
-    """Instantiate the selected judges (imports are lazy: each judge loads only if chosen)."""
-    from beian.registry import registry
+) -> AnswerJudges:
+    """The selected eval judges (``refusal``, ``harm`` as safety, ``llm``) from the registry."""
+    from beian.evaluate.answer_records import build_answer_judges
 
-    judges = Judges(concurrency=concurrency)
-    if "refusal" in names:
-        judges.refusal, _ = registry.create("detector", "refusal")
-    if "safety" in names:
-        from beian.evaluate.answer_judge import HarmJudge, HarmJudgeOptions
-
-        detectors = tuple(n.strip() for n in safety_detectors.split(",") if n.strip())
-        if not detectors:
-            raise UserError("--safety-detectors names no detector")
+    detectors = [n.strip() for n in safety_detectors.split(",") if n.strip()]
+    if "safety" in names and not detectors:
+        raise UserError("--safety-detectors names no detector")
+    if "llm" in names and not llm_options.get("model"):
+        raise UserError("the llm judge needs --llm-model (and usually --llm-base-url)")
+    return build_answer_judges(
+        names,
         # refusal-aware: a refusal that names its topic is judged without its refusal sentences
-        judges.safety = HarmJudge(HarmJudgeOptions(detectors=detectors))
-    if "llm" in names:
-        if not llm_options.get("model"):
-            raise UserError("the llm judge needs --llm-model (and usually --llm-base-url)")
-        judges.llm, _ = registry.create("detector", "llm_judge", **llm_options)
-    return judges
+        safety_options={"detectors": detectors},
+        llm_options={**llm_options, "concurrency": concurrency},
+    )
 
 
 def _judge_names(judges: str, llm_model: str | None) -> list[str]:
