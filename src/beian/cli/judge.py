@@ -28,7 +28,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from beian.cli._common import err_console, progress
+from beian.cli._common import err_console, progress, workspace_option
 from beian.cli._jsonl import parse_object_line
 from beian.errors import InputError, UserError
 from beian.records import ErrorRecord
@@ -146,8 +146,10 @@ def build_judges(
     safety_detectors: str,
     llm_options: dict[str, Any],
     concurrency: int,
+    workspace: Path | None = None,
 ) -> AnswerJudges:
-    """The selected eval judges (``refusal``, ``harm`` as safety, ``llm``) from the registry."""
+    """The selected eval judges (``refusal``, ``harm`` as safety, ``llm``) from the registry;
+    with ``workspace``, the safety judge uses its keyword library and harm model, as its eval."""
     from beian.evaluate.answer_records import build_answer_judges
 
     detectors = [n.strip() for n in safety_detectors.split(",") if n.strip()]
@@ -158,9 +160,28 @@ def build_judges(
     return build_answer_judges(
         names,
         # refusal-aware: a refusal that names its topic is judged without its refusal sentences
-        safety_options={"detectors": detectors},
+        safety_options={"detectors": detectors, **_workspace_safety(workspace)},
         llm_options={**llm_options, "concurrency": concurrency},
     )
+
+
+def _workspace_safety(workspace: Path | None) -> dict[str, Any]:
+    """The safety judge's library and harm model from the workspace's detection setup."""
+    if workspace is None:
+        return {}
+    import os
+
+    from beian.cli._common import check_workspace_path
+    from beian.detect.setup import resolve_setup
+    from beian.workspace import load_workspace
+
+    setup = resolve_setup(load_workspace(check_workspace_path(workspace), os.environ))
+    out: dict[str, Any] = {}
+    if setup.library is not None:
+        out["library"] = setup.library
+    if setup.options.get("harm", {}).get("model"):
+        out["harm_model"] = setup.options["harm"]["model"]
+    return out
 
 
 def _judge_names(judges: str, llm_model: str | None) -> list[str]:
@@ -180,6 +201,8 @@ EXAMPLES = """示例 / Examples:
       拒答、合格与风险 / refused, qualified and risks per answer
   beian judge -i qa.jsonl -o judged.jsonl -j refusal
       只判拒答 / the refusal judge only
+  beian judge -w my-service -i qa.jsonl -o judged.jsonl
+      用工作区的关键词库 / with the workspace's keyword library
   beian judge -i qa.jsonl -o judged.jsonl --llm-model M --llm-base-url URL
       再加 LLM 判官 / add an OpenAI-compatible LLM judge
   beian judge calibrate -i labelled.jsonl -j refusal,classifier
@@ -236,6 +259,9 @@ def judge(
     llm_timeout: Annotated[float, typer.Option("--llm-timeout", help="Seconds per call.")] = 60.0,
     llm_retries: Annotated[int, typer.Option("--llm-retries", help="Retries on 429/5xx.")] = 2,
     concurrency: Annotated[int, typer.Option("--concurrency", help="Parallel LLM calls.")] = 4,
+    workspace: Annotated[
+        Path | None, workspace_option("The safety judge uses its keyword library and harm model.")
+    ] = None,
 ) -> None:
     """Add refused/refusal, qualified and risks to every question/answer record of a JSONL file."""
     if ctx.invoked_subcommand is not None:
@@ -254,7 +280,11 @@ def judge(
     if llm_api_key_env is not None:
         llm_options["api_key_env"] = llm_api_key_env
     built = build_judges(
-        names, safety_detectors=safety_detectors, llm_options=llm_options, concurrency=concurrency
+        names,
+        safety_detectors=safety_detectors,
+        llm_options=llm_options,
+        concurrency=concurrency,
+        workspace=workspace,
     )
     errors = errors or output.with_name(output.name.removesuffix(".jsonl") + ".errors.jsonl")
     with output.open("w", encoding="utf-8") as out, errors.open("w", encoding="utf-8") as err:
