@@ -12,8 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from beian.assess import messages, source_share
 from beian.assess.context import AssessContext
 from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg, pending
@@ -57,16 +55,8 @@ def _file_ref(path: Path, note: str) -> EvidenceRef:
 def _latest(store: Store, kind: str, sha: str) -> tuple[RunRow | None, bool]:
     """The newest finished run of ``kind`` on the register with hash ``sha``, and whether any
     run of that kind exists at all (to tell 'never run' from 'stale')."""
-    with store.session() as s:
-        runs = s.scalars(
-            select(RunRow)
-            .where(RunRow.kind == kind, RunRow.status == "done")
-            .order_by(RunRow.started_at.desc())
-        ).all()
-    for run in runs:
-        if run.summary.get("manifest_sha256") == sha:
-            return run, True
-    return None, bool(runs)
+    run = store.latest_run(kind, manifest_sha256=sha)
+    return run, run is not None or store.latest_run(kind) is not None
 
 
 def _chosen(ctx: AssessContext, sha: str) -> tuple[RunRow | None, bool]:
@@ -74,8 +64,7 @@ def _chosen(ctx: AssessContext, sha: str) -> tuple[RunRow | None, bool]:
     if ctx.scan_run is None:
         run, stale = _latest(ctx.store, ASSESS_KIND, sha)
     else:
-        with ctx.store.session() as s:
-            run, stale = s.get(RunRow, ctx.scan_run), False
+        run, stale = ctx.store.get_run(ctx.scan_run), False
     if run is not None:
         setup = ScanSummary.load(run.summary).detection_setup or "—"
         ctx.notes.append(
