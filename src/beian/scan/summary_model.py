@@ -4,8 +4,8 @@ A scan writes one of these models (``model_dump`` by alias) into ``summary.json`
 store's ``runs.summary``; ``beian assess`` and the CLI read them back through
 :func:`ScanSummary.load` / :func:`FilterSummary.load`, so a renamed field is a type error, not a
 ``KeyError`` at assessment time. Stored summaries of earlier versions still load: fields added
-since then have defaults, and keys this version does not know are kept (``extra="allow"``), so a
-summary read and written again loses nothing.
+since then have defaults, and keys this version does not know are kept (``extra="allow"``); the
+JSON form holds the keys that were set, so a summary read and written again is the same JSON.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ class Stored(BaseModel):
         return cls.model_validate(dict(data or {}))
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON form written to ``summary.json`` and the store (``pass`` by its name)."""
-        return self.model_dump(mode="json", by_alias=True)
+        """The JSON form written to ``summary.json`` and the store: the keys that were set
+        (a readable source has no ``unreadable`` key), ``pass`` by its name."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
 class TracedFinding(BaseModel):
@@ -91,7 +92,9 @@ class ScanCommon(Stored):
 
     def file_json(self) -> dict[str, Any]:
         """The ``summary.json`` form: the stored one without the path of that file itself."""
-        return self.model_dump(mode="json", by_alias=True, exclude={"summary_file"})
+        return self.model_dump(
+            mode="json", by_alias=True, exclude_unset=True, exclude={"summary_file"}
+        )
 
     def detector_names(self) -> set[str]:
         """Names of the detectors the scan ran (its components of kind ``detector``)."""
