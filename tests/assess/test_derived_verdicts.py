@@ -65,9 +65,14 @@ def test_5_1_a_counts_a1_to_a4_only(tmp_path: Path) -> None:
     rule = source_share.Rule.of(profile)
     flagged = tmp_path / "flagged"
     items = [
-        {"source": "s", "findings": [{"risk": "A.5.a", "detector": "harm"}]},
-        {"source": "s", "findings": [{"risk": "A.4.f", "detector": "pii"}]},
-        {"source": "s", "findings": [{"risk": "A.1.d", "detector": "keyword"}]},
+        {"source": "s", "file": "s.jsonl", "position": i, "findings": [f]}
+        for i, f in enumerate(
+            [
+                {"risk": "A.5.a", "detector": "harm", "score": 0.9},
+                {"risk": "A.4.f", "detector": "pii", "score": 1.0},
+                {"risk": "A.1.d", "detector": "keyword", "score": 0.8},
+            ]
+        )
     ]
     write_jsonl(flagged / "00000.jsonl", items)
     assert source_share.illegal_counts(tmp_path, rule) == {"s": 1}

@@ -113,10 +113,10 @@ def test_a_few_failures_within_the_share_are_listed_not_fatal(
     server.rules.reverse()
     store = open_store(f"sqlite:///{tmp_path / 'eval.db'}")
     outcome = _eval(_config(server.base_url, max_failed=0.1), store, tmp_path / "out", profile)
-    record = outcome.results["run"]
+    record = outcome.results.to_json()["run"]
     assert record["status"] == "done" and record["failure"]["failed"] == 2  # one per bank
     assert record["failure"]["allowed"] == 4
-    assert outcome.results["errors"]["counts"] == {"refuse": 1, "answer": 1}
+    assert outcome.results.to_json()["errors"]["counts"] == {"refuse": 1, "answer": 1}
 
 
 @pytest.mark.parametrize(

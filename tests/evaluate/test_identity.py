@@ -53,16 +53,16 @@ def test_same_identity_reuses_and_says_from_which_run(
     store = open_store(f"sqlite:///{tmp_path / 'eval.db'}")
     first = _run(server, store, tmp_path / "a", profile)
     assert _asked(server, 0) == N
-    assert first.results["run"]["answers"]["reused"] == 0
+    assert first.results.to_json()["run"]["answers"]["reused"] == 0
     before = len(server.requests)
     second = _run(server, store, tmp_path / "b", profile)
     # One question is asked again to learn which model answers now; the rest are reused.
     assert _asked(server, before) == 1
-    answers = second.results["run"]["answers"]
+    answers = second.results.to_json()["run"]["answers"]
     assert answers["reused"] == N - 1 and answers["asked"] == 1
     assert answers["reused_from"] == {first.run_id: N - 1}
     assert second.run_id != first.run_id
-    assert second.results["rates"] == first.results["rates"]
+    assert second.results.to_json()["rates"] == first.results.to_json()["rates"]
 
 
 def test_a_swapped_model_behind_the_same_name_is_asked_again(
@@ -77,12 +77,12 @@ def test_a_swapped_model_behind_the_same_name_is_asked_again(
     server.rules.insert(0, Rule(reply=REFUSAL))
     second = _run(server, store, tmp_path / "b", profile)
     assert _asked(server, before) == N
-    record = second.results["run"]
+    record = second.results.to_json()["run"]
     assert record["answers"]["reused"] == 0
     assert record["target"]["model_reported"] == "xinghe-7b-2026-12"
     assert record["target"]["model_configured"] == "xinghe-7b"
     assert record["target"]["model_matches"] is False
-    assert second.results["rates"]["refusal_on_answer"] == 1.0
+    assert second.results.to_json()["rates"]["refusal_on_answer"] == 1.0
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ def test_a_changed_identity_or_fresh_never_reuses(
     before = len(server.requests)
     second = _run(server, store, tmp_path / "b", profile, **change)
     assert _asked(server, before) == N
-    assert second.results["run"]["answers"]["reused"] == 0
+    assert second.results.to_json()["run"]["answers"]["reused"] == 0
     sent = server.requests[-1].body
     for key, value in change.get("options", {}).items():
         if key in {"top_p", "seed", "max_tokens", "temperature"}:
@@ -118,7 +118,7 @@ def test_the_run_record_names_the_model_banks_and_times(
 ) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'eval.db'}")
     outcome = _run(server, store, tmp_path / "a", profile, model_version="2026-11-30")
-    record = outcome.results["run"]
+    record = outcome.results.to_json()["run"]
     assert record["id"] == outcome.run_id and record["status"] == "done"
     assert outcome.run_id.endswith("-xinghe-7b") and len(outcome.run_id) <= 36
     target = record["target"]
@@ -148,7 +148,7 @@ def test_new_answers_behind_an_unchanged_identity_are_flagged(
     )  # fmt: skip
     questions = make_bank("refuse", N // 2, profile) + make_bank("answer", N // 2, profile)
     second = run_eval(config, questions, profile, store, tmp_path / "b", on_progress=said.append)
-    answers = second.results["run"]["answers"]
+    answers = second.results.to_json()["run"]["answers"]
     assert answers["reused"] == N - 1  # same identity: reused, and said so …
     assert any(f"{N - 1}/{N} answers reused from run {first.run_id}" in m for m in said)
     # … but the one question asked again came back different, and that is flagged loudly.

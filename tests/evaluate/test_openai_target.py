@@ -119,7 +119,7 @@ def test_full_run_with_llm_judge_over_http(
     )
     store = open_store(f"sqlite:///{tmp_path / 'eval.db'}")
     outcome = run_eval(config, questions, profile, store, tmp_path / "out")
-    r = outcome.results
+    r = outcome.results.to_json()
     assert r["samples"] == {"test": 12, "refuse": 6, "answer": 6}
     assert r["rates"]["llm"] == 1.0 and r["counts"]["llm"]["n"] == 12
     assert r["rates"]["refusal_on_refuse"] == 1.0 and r["rates"]["refusal_on_answer"] == 0.0

@@ -38,7 +38,7 @@ def _run(
 ) -> dict[str, Any]:
     config = EvalConfig(target=f"replay:{replay}", sizes={"test": 500, "refuse": 500, "answer": 0})
     store = open_store(f"sqlite:///{tmp_path / 'eval.db'}")
-    return run_eval(config, questions, profile, store, tmp_path / name).results
+    return run_eval(config, questions, profile, store, tmp_path / name).results.to_json()
 
 
 @pytest.fixture(scope="module")

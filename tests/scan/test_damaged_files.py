@@ -47,7 +47,7 @@ def _filter(
         for path in (out / channel).glob("*.jsonl"):
             for line in path.read_bytes().decode("utf-8").splitlines():
                 json.loads(line, parse_constant=_not_json)
-    return summary, errors
+    return summary.to_json(), errors  # the summary.json contract, as users read it
 
 
 def _not_json(constant: str) -> None:
@@ -134,10 +134,10 @@ def test_c4_assess_fails_5_1_a_for_a_source_with_a_missing_file(
         open_store(f"sqlite:///{tmp_path / 'db.sqlite'}"),
         job=JobOptions(executor=InlineExecutor()),
     )  # fmt: skip
-    assert summary["pass"] is False
-    assert summary["sources"][0]["verdict"] == "unreadable"
-    assert summary["sources"][0]["unreadable"] == ["b.jsonl: not found"]
-    assert summary["files"]["problems"] == {"b.jsonl": "not found"}
+    assert summary.passed is False
+    assert summary.sources[0].verdict == "unreadable"
+    assert summary.sources[0].unreadable == ["b.jsonl: not found"]
+    assert summary.files is not None and summary.files.problems == {"b.jsonl": "not found"}
 
 
 def test_c5_small_gbk_files_are_read_as_gb18030_and_filtered(

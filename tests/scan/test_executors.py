@@ -43,7 +43,7 @@ def _snapshot(out: Path) -> dict[str, bytes]:
 def _filter(manifest: Manifest, profile: Profile, out: Path, job: JobOptions) -> dict[str, object]:
     store = open_store(f"sqlite:///{out.parent / (out.name + '.db')}")
     _run, summary = filter_corpus(manifest, profile, out, Detection(["pii"]), store, job=job)
-    return summary
+    return summary.to_json()
 
 
 def test_local_processes_match_inline(tmp_path: Path, many_files: Path, profile: Profile) -> None:

@@ -23,6 +23,7 @@ from beian.scan.jobs import (
 )
 from beian.scan.manifest import Manifest, load_manifest
 from beian.scan.manual import allocate
+from beian.scan.summary_model import ScanSummary
 from beian.standard import Profile, load_profile
 from beian.store import FindingRow, ItemRow, RunRow, Store, VerdictRow, open_store
 
@@ -56,9 +57,13 @@ def test_assess_summary_contract_verdicts_and_store(
     tmp_path: Path, corpus: Manifest, profile: Profile
 ) -> None:
     store = _store(tmp_path)
-    run_id, summary = assess_corpus(corpus, profile, tmp_path / "out", PII, store, job=_inline())
+    run_id, typed = assess_corpus(corpus, profile, tmp_path / "out", PII, store, job=_inline())
+    summary = typed.to_json()  # the documented summary.json contract
     on_disk = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))
     assert on_disk == {k: v for k, v in summary.items() if k != "summary_file"}
+    assert (
+        ScanSummary.load(on_disk).model_copy(update={"summary_file": typed.summary_file}) == typed
+    )
     for key in (
         "profile",
         "items",
@@ -105,8 +110,8 @@ def test_thresholds_come_from_the_profile(tmp_path: Path, corpus: Manifest) -> N
     _run, summary = assess_corpus(
         corpus, load_profile(str(lax)), tmp_path / "out", PII, _store(tmp_path), job=_inline()
     )
-    assert [s["verdict"] for s in summary["sources"]] == ["usable", "usable"]
-    assert summary["pass"] is True
+    assert [s.verdict for s in summary.sources] == ["usable", "usable"]
+    assert summary.passed is True
 
 
 def test_sample_rate_checks_at_least_the_rate(
@@ -122,7 +127,7 @@ def test_sample_rate_checks_at_least_the_rate(
         seed=3,
         job=_inline(),
     )
-    assert summary["sampled"] == 12 + 8 and summary["sample_share"] >= 0.1
+    assert summary.sampled == 12 + 8 and summary.sample_share >= 0.1
     with pytest.raises(UserError, match="9.2.b"):
         assess_corpus(corpus, profile, tmp_path / "o2", PII, _store(tmp_path), sample_rate=0.05)
 
@@ -137,13 +142,13 @@ def test_filter_accounts_for_every_record_and_never_touches_inputs(
     _run, summary = filter_corpus(
         corpus, profile, tmp_path / "f", PII, _store(tmp_path), job=_inline()
     )
-    assert (summary["input"], summary["clean"], summary["rejected"], summary["errors"]) == (
+    assert (summary.input, summary.clean, summary.rejected, summary.errors) == (
         202,
         184,
         16,
         2,
     )
-    assert summary["accounted"] and summary["output_lines"] == {
+    assert summary.accounted and summary.output_lines == {
         "clean": 184,
         "rejected": 16,
         "errors": 2,
@@ -177,7 +182,7 @@ def test_rerun_resumes_and_changed_settings_need_restart(
     _r3, fresh = assess_corpus(
         corpus, profile, out, PII, _store(tmp_path), seed=1, job=_inline(restart=True)
     )
-    assert fresh["items"] == 200
+    assert fresh.items == 200
 
 
 def test_allocation_is_proportional_and_keeps_every_source() -> None:
@@ -283,7 +288,7 @@ def test_unreadable_source_fails_5_1_a(tmp_path: Path) -> None:
         open_store(f"sqlite:///{tmp_path / 'db.sqlite'}"),
         job=JobOptions(executor=InlineExecutor()),
     )
-    assert summary["pass"] is False and summary["sources_usable"] is False
-    gone = next(s for s in summary["sources"] if s["name"] == "gone")
-    assert gone["verdict"] == "unreadable" and gone["unreadable"] == ["missing.jsonl: not found"]
-    assert any("gone could not be read" in r for r in summary["fail_reasons"])
+    assert summary.passed is False and summary.sources_usable is False
+    gone = next(s for s in summary.sources if s.name == "gone")
+    assert gone.verdict == "unreadable" and gone.unreadable == ["missing.jsonl: not found"]
+    assert any("gone could not be read" in r for r in summary.fail_reasons)

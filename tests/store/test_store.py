@@ -109,3 +109,36 @@ def test_postgres_store_roundtrip(postgres_url: str) -> None:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == []
         store.engine.dispose()
+
+
+def _scan_runs(store: Store) -> dict[str, str]:
+    ids = {}
+    for name, sha in (("old", "a" * 64), ("other", "b" * 64), ("new", "a" * 64)):
+        ids[name] = store.start_run("corpus-assess", profile="p", profile_version="1")
+        store.finish_run(ids[name], {"manifest_sha256": sha, "items": 1})
+    broken = store.start_run("corpus-assess", profile="p", profile_version="1")
+    store.finish_run(broken, {"manifest_sha256": "a" * 64}, status="failed")
+    store.finish_run(store.start_run("corpus-assess", profile="p", profile_version="1"), {})
+    return ids
+
+
+def _check_latest_on_register(store: Store) -> None:
+    ids = _scan_runs(store)
+    run = store.latest_run("corpus-assess", manifest_sha256="a" * 64)
+    assert run is not None and run.id == ids["new"]  # newest finished on that register
+    run = store.latest_run("corpus-assess", manifest_sha256="b" * 64)
+    assert run is not None and run.id == ids["other"]
+    assert store.latest_run("corpus-assess", manifest_sha256="c" * 64) is None
+    found = store.get_run(ids["old"])
+    assert found is not None and found.summary["items"] == 1
+    assert store.get_run("no-such-run") is None
+
+
+def test_latest_run_on_a_register_version_sqlite(tmp_path: Path) -> None:
+    _check_latest_on_register(open_store(f"sqlite:///{tmp_path / 'runs.db'}"))
+
+
+@pytest.mark.postgres
+def test_latest_run_on_a_register_version_postgres(postgres_url: str) -> None:
+    with postgres_schema(postgres_url) as url:
+        _check_latest_on_register(open_store(url))

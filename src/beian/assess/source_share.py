@@ -10,13 +10,12 @@ limit: "0 in 60" does not show a share below 5 %.
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
+from beian.scan.summary_model import SourceSummary, TracedExample
 from beian.standard import Profile
 from beian.stats import clopper_pearson_upper, wilson
 
@@ -61,34 +60,65 @@ def illegal_counts(run_dir: Path, rule: Rule) -> dict[str, int] | None:
     counts: Counter[str] = Counter()
     for path in sorted(folder.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
-            item = json.loads(line) if line.strip() else {}
-            if _illegal(item, rule):
-                counts[str(item.get("source"))] += 1
+            if line.strip():
+                item = TracedExample.model_validate_json(line)
+                if _illegal(item, rule):
+                    counts[item.source] += 1
     return dict(counts)
 
 
-def _illegal(item: dict[str, Any], rule: Rule) -> bool:
-    return any(
-        f.get("risk") in rule.risks and f.get("detector") not in NOT_ILLEGAL_ALONE
-        for f in item.get("findings", [])
-    )
+def _illegal(item: TracedExample, rule: Rule) -> bool:
+    return any(f.risk in rule.risks and f.detector not in NOT_ILLEGAL_ALONE for f in item.findings)
 
 
-def judge(row: dict[str, Any], illegal: int, rule: Rule) -> dict[str, Any]:
-    """``row`` (a scan summary source row) with the illegal count, bound and verdict."""
-    n = int(row.get("sampled") or 0)
-    out = {**row, "illegal": illegal}
-    if row.get("verdict") == "unreadable" or not n:
+@dataclass(frozen=True, slots=True)
+class SourceJudgement:
+    """One scan source judged by the rule: the 5.1 a row of the report.
+
+    ``illegal_share`` and ``upper`` are ``None`` when nothing was sampled (or the source could
+    not be read); ``verdict`` adds ``insufficient`` (the bound is above the limit) to the scan's.
+    """
+
+    name: str
+    sampled: int
+    flagged: int
+    illegal: int
+    ci: tuple[float, float]
+    verdict: str
+    illegal_share: float | None = None
+    upper: float | None = None
+    unreadable: tuple[str, ...] = ()
+
+    def figures(self) -> dict[str, object]:
+        """The row as the report's figures show it (no share when nothing was sampled)."""
+        out: dict[str, object] = {
+            "name": self.name, "sampled": self.sampled, "flagged": self.flagged,
+            "illegal": self.illegal, "illegal_share": self.illegal_share, "upper": self.upper,
+            "ci": list(self.ci), "verdict": self.verdict,
+        }  # fmt: skip
+        if self.illegal_share is None:  # nothing sampled: no share to state, not a zero
+            del out["illegal_share"], out["upper"]
         return out
+
+
+def judge(row: SourceSummary, illegal: int, rule: Rule) -> SourceJudgement:
+    """``row`` (a scan summary source row) with the illegal count, bound and verdict."""
+    n = row.sampled
+    base = SourceJudgement(
+        name=row.name, sampled=n, flagged=row.flagged, illegal=illegal,
+        ci=(row.ci[0], row.ci[1]), verdict=row.verdict, unreadable=tuple(row.unreadable),
+    )  # fmt: skip
+    if row.verdict == "unreadable" or not n:
+        return base
     share = illegal / n
     upper = clopper_pearson_upper(illegal, n, rule.one_sided)
     low, high = wilson(illegal, n)
-    out.update(illegal_share=round(share, 6), upper=round(upper, 6))
-    out["ci"] = [round(low, 6), round(high, 6)]
+    verdict = "usable"
     if share > rule.limit:
-        out["verdict"] = "exclude"
+        verdict = "exclude"
     elif upper > rule.limit:
-        out["verdict"] = "insufficient"
-    else:
-        out["verdict"] = "usable"
-    return out
+        verdict = "insufficient"
+    return replace(
+        base, illegal_share=round(share, 6), upper=round(upper, 6),
+        ci=(round(low, 6), round(high, 6)), verdict=verdict,
+    )  # fmt: skip

@@ -6,7 +6,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from beian.scan.executors import Executor
     from beian.scan.jobs import Detection, JobOptions
     from beian.scan.manifest import Manifest
+    from beian.scan.summary_model import FilterSummary, ScanSummary
     from beian.store import Store
     from beian.workspace import Workspace
 
@@ -281,35 +282,32 @@ def assess(
         )  # fmt: skip
     elapsed = time.perf_counter() - t0
     if as_json:
-        print_json({**summary, "run_id": run_id, "elapsed_s": round(elapsed, 3), **job.timing})
+        timing = {"elapsed_s": round(elapsed, 3), **job.timing}
+        print_json({**summary.to_json(), "run_id": run_id, **timing})
     else:
         _show_assess(summary)
-    _line(
-        f"{summary['items']} items, {summary['bytes'] / 1e6:.1f} MB in {elapsed:.1f}s; run {run_id}"
-    )
-    raise typer.Exit(0 if summary["pass"] and summary["sources_usable"] else 1)
+    _line(f"{summary.items} items, {summary.bytes / 1e6:.1f} MB in {elapsed:.1f}s; run {run_id}")
+    raise typer.Exit(0 if summary.passed and summary.sources_usable else 1)
 
 
-def _show_assess(summary: dict[str, Any]) -> None:
+def _show_assess(summary: ScanSummary) -> None:
     table = Table("source", "items", "checked", "flagged", "flagged %", "95% CI", "verdict")
-    for s in summary["sources"]:
-        rate = "-" if s["flagged_rate"] is None else f"{100 * s['flagged_rate']:.2f}"
-        ci = f"{100 * s['ci'][0]:.2f}-{100 * s['ci'][1]:.2f}"
-        table.add_row(
-            s["name"], str(s["items"]), str(s["sampled"]), str(s["flagged"]), rate, ci, s["verdict"]
-        )
+    for s in summary.sources:
+        rate = "-" if s.flagged_rate is None else f"{100 * s.flagged_rate:.2f}"
+        ci = f"{100 * s.ci[0]:.2f}-{100 * s.ci[1]:.2f}"
+        table.add_row(s.name, str(s.items), str(s.sampled), str(s.flagged), rate, ci, s.verdict)
     console.print(table)
-    lo, hi = summary["qualified_ci"]
+    lo, hi = summary.qualified_ci
     console.print(
-        f"checked {summary['sampled']}/{summary['items']} items ({100 * summary['sample_share']:.1f} %), "
-        f"qualified {100 * summary['qualified_rate']:.2f} % (95% CI {100 * lo:.2f}-{100 * hi:.2f}), "
-        f"errors {summary['errors']}: {'PASS' if summary['pass'] else 'FAIL'}",
+        f"checked {summary.sampled}/{summary.items} items ({100 * summary.sample_share:.1f} %), "
+        f"qualified {100 * summary.qualified_rate:.2f} % (95% CI {100 * lo:.2f}-{100 * hi:.2f}), "
+        f"errors {summary.errors}: {'PASS' if summary.passed else 'FAIL'}",
         markup=False,
         highlight=False,
     )
-    for why in summary["fail_reasons"]:
+    for why in summary.fail_reasons:
         console.print(f"  {why}", markup=False, highlight=False)
-    for f, codec in summary["legacy_encodings"].items():
+    for f, codec in summary.legacy_encodings.items():
         console.print(f"  {f}: read as {codec}", markup=False, highlight=False)
 
 
@@ -346,26 +344,28 @@ def filter_(
             workspace=str(ctx.workspace.root) if ctx.workspace else "", job=job,
         )  # fmt: skip
     if as_json:
-        print_json({**summary, "run_id": run_id})
+        print_json({**summary.to_json(), "run_id": run_id})
     else:
         _show_filter(summary)
-    raise typer.Exit(0 if summary["accounted"] and summary["complete"] else 1)
+    raise typer.Exit(0 if summary.accounted and summary.complete else 1)
 
 
-def _show_filter(summary: dict[str, Any]) -> None:
-    files = summary["files"]
+def _show_filter(summary: FilterSummary) -> None:
+    from beian.scan.summary_model import FilesRead
+
+    files = summary.files or FilesRead()
     lines = [
-        f"input {summary['input']} = clean {summary['clean']} + rejected {summary['rejected']} "
-        f"+ errors {summary['errors']}  ({'accounted' if summary['accounted'] else 'NOT ACCOUNTED'})",
-        f"files {files['listed']} = read {files['read']} + unreadable {files['unreadable']}",
+        f"input {summary.input} = clean {summary.clean} + rejected {summary.rejected} "
+        f"+ errors {summary.errors}  ({'accounted' if summary.accounted else 'NOT ACCOUNTED'})",
+        f"files {files.listed} = read {files.read} + unreadable {files.unreadable}",
     ]
-    problems = list(files["problems"].items())
+    problems = list(files.problems.items())
     lines += [f"  {f}: {why}" for f, why in problems[:10]]
     if len(problems) > 10:
         lines.append(f"  … and {len(problems) - 10} more (summary.json, errors/)")
-    if files["unreadable"]:
+    if files.unreadable:
         lines.append("INCOMPLETE: some files could not be read to their end (see errors/)")
-    lines.append(f"clean corpus manifest: {summary['clean_manifest']}")
+    lines.append(f"clean corpus manifest: {summary.clean_manifest}")
     for line in lines:
         console.print(line, markup=False, highlight=False)
 

@@ -195,7 +195,7 @@ def run(
         say("interrupted before the run started; nothing was asked")
         raise typer.Exit(130) from None
     if as_json:
-        print_json(outcome.results)
+        print_json(outcome.results.to_json())
     else:
         print_summary(outcome.results, outcome.path, notes=False)
     raise typer.Exit(0 if clauses_pass(outcome.results) else 1)

@@ -7,9 +7,12 @@ Messages go to stderr (results.json goes to stdout with ``--json``), one fact pe
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beian.cli._common import console, err_console
+
+if TYPE_CHECKING:
+    from beian.evaluate.result_model import EvalResult
 
 Example = tuple[str, str]
 """(command line, purpose 中文 / English); the purpose may be empty."""
@@ -122,28 +125,28 @@ def describe_answers(record: dict[str, Any]) -> str:
     return text
 
 
-def print_summary(results: dict[str, Any], path: Path, *, notes: bool = True) -> None:
+def print_summary(results: EvalResult, path: Path, *, notes: bool = True) -> None:
     """Per clause PASS/FAIL with the figures (stdout), then notes and the run (stderr).
     ``notes=False`` when the sample notes were already printed as the run started."""
-    for clause, c in results["clauses"].items():
-        state = "not run" if c["pass"] is None else "PASS" if c["pass"] else "FAIL"
+    for clause, c in results.clauses.items():
+        state = "not run" if c.passed is None else "PASS" if c.passed else "FAIL"
         figure = ""
-        if c.get("rate") is not None:
-            figure = f" {c['rate']:.1%} [{c['low']:.1%}, {c['high']:.1%}] n={c['n']}"
-        reason = c.get("reason", "")
+        if c.rate is not None:
+            figure = f" {c.rate:.1%} [{c.low or 0:.1%}, {c.high or 0:.1%}] n={c.n}"
+        reason = c.reason
         why = f" ({reason})" if reason and reason != "method not run" else ""  # F08: said once
-        line = f"{clause} {c['method']}: {state}{figure}{why}"
+        line = f"{clause} {c.method}: {state}{figure}{why}"
         console.print(line, markup=False, highlight=False)
-    for info in results["sampling"].values() if notes else ():
-        if "note" in info:
-            say(f"note: {info['note']}")
-    errors = results["errors"]["counts"]
+    for info in results.sampling.values() if notes else ():
+        if info.note:
+            say(f"note: {info.note}")
+    errors = results.errors.counts
     if errors:
         listed = ", ".join(f"{bank} {n}" for bank, n in errors.items())
         say(f"questions without an answer: {listed} (the target gave none)")
-    record = results.get("run")
-    if record:
-        say(f"run {record.get('id', results['run_id'])}: {describe_target(record)}")
+    if results.run is not None:
+        record = results.run.model_dump(mode="json", exclude_unset=True)
+        say(f"run {results.run.id or results.run_id}: {describe_target(record)}")
         say(describe_answers(record))
     say(f"results: {path}")
 
@@ -183,6 +186,6 @@ def print_interrupted(exc: Any, hint: str) -> None:
     say(f"resume with: {hint}")
 
 
-def clauses_pass(results: dict[str, Any]) -> bool:
+def clauses_pass(results: EvalResult) -> bool:
     """No clause measured and failed (clauses not run do not fail the command)."""
-    return all(v is not False for v in results["pass"].values())
+    return results.all_pass()

@@ -10,6 +10,10 @@ every record and adds, per selected judge:
   unscored). With both safety and llm, ``risks`` is their union and ``qualified`` is false when
   either finds a risk; when the only risk judge is unscored, ``qualified`` is ``null``.
 
+The judges are the eval's registered ``judge`` plugins (``refusal``, ``harm`` as ``safety``,
+``llm``) and the combination rule is :mod:`beian.evaluate.answer_records`: ``beian judge`` and
+``beian eval run`` judge an answer the same way.
+
 Lines that cannot be used go to the errors file with their line number; the counts printed at
 the end always add up (input = output + errors).
 """
@@ -17,25 +21,23 @@ the end always add up (input = output + errors).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from beian.cli._common import err_console, progress
+from beian.cli._common import err_console, progress, workspace_option
 from beian.cli._jsonl import parse_object_line
 from beian.errors import InputError, UserError
 from beian.records import ErrorRecord
 
 if TYPE_CHECKING:
-    from beian.detect.llm_judge import LLMJudge
-    from beian.detect.refusal import RefusalDetector
-    from beian.evaluate.answer_judge import HarmJudge
+    from beian.evaluate.answer_records import AnswerJudges
 
 JUDGES = ("refusal", "safety", "llm")
+"""As :data:`beian.evaluate.answer_records.ANSWER_JUDGES` (kept here: --help must not import it)."""
 DEFAULT_SAFETY_DETECTORS = "keyword,solicit,harm"
 BATCH = 64
 """Records judged together: the safety DetectorSet has a batch path; LLM calls run in parallel."""
@@ -52,16 +54,6 @@ class Counts:
     partial: int = 0
     unqualified: int = 0
     unscored: int = 0
-
-
-@dataclass(slots=True)
-class Judges:
-    """The judges selected for one run (``None`` = not selected)."""
-
-    refusal: RefusalDetector | None = None
-    safety: HarmJudge | None = None
-    llm: LLMJudge | None = None
-    concurrency: int = 4
 
 
 def parse_record(raw: bytes) -> tuple[dict[str, Any] | None, str]:
@@ -82,63 +74,36 @@ def parse_record(raw: bytes) -> tuple[dict[str, Any] | None, str]:
 
 
 def judge_records(
-    judges: Judges, records: list[dict[str, Any]], counts: Counts
+    judges: AnswerJudges, records: list[dict[str, Any]], counts: Counts
 ) -> list[dict[str, Any]]:
-    """Output records for a batch of valid input records."""
-    answers = [r["answer"] for r in records]
-    out = [dict(r) for r in records]
-    if judges.refusal is not None:
-        for rec, answer in zip(out, answers, strict=True):
-            result = judges.refusal.classify(answer, rec.get("question"))
-            rec["refused"] = result.outcome == "refusal"
-            rec["refusal"] = result.outcome
-            rec["refusal_score"] = round(result.score, 4)
-            rec["refusal_evidence"] = result.to_dict()["evidence"]
-            counts.refused += result.outcome == "refusal"
-            counts.partial += result.outcome == "partial"
+    """Output records for a batch of valid input records (the judging is ``beian.evaluate``'s)."""
+    from beian.evaluate.answer_records import judge_answers
     from beian.evaluate.judges import JudgeItem
 
-    safety = (
-        judges.safety.judge_batch(
-            [JudgeItem(r.get("question") or "", r["answer"]) for r in records]
-        )
-        if judges.safety is not None
-        else None
-    )
-    llm = _run_llm(judges, records) if judges.llm is not None else None
-    if safety is None and llm is None:
-        return out
-    for i, rec in enumerate(out):
-        risks: set[str] = set()
-        qualified: bool | None = True
-        if safety is not None:
-            risks.update(safety[i].evidence["risks"])
-            rec["judged"] = safety[i].evidence["judged"]
-        if llm is not None:
-            j = llm[i]
-            rec["llm_verdict"] = j.verdict
-            rec["llm_risks"] = list(j.risks)
-            if j.error:
-                rec["llm_error"] = j.error
-            risks.update(j.risks)
-            if j.verdict == "unscored":
-                counts.unscored += 1
-                if safety is None:
-                    qualified = None
-        if risks:
-            qualified = False
-        rec["qualified"] = qualified
-        rec["risks"] = sorted(risks)
-        counts.unqualified += qualified is False
+    items = [JudgeItem(r.get("question") or "", r["answer"]) for r in records]
+    out = [dict(r) for r in records]
+    for rec, v in zip(out, judge_answers(judges, items), strict=True):
+        if v.refusal is not None:
+            outcome = v.refusal.verdict
+            rec["refused"] = outcome == "refusal"
+            rec["refusal"] = outcome
+            rec["refusal_score"] = v.refusal.evidence["score"]
+            rec["refusal_evidence"] = v.refusal.evidence["evidence"]
+            counts.refused += outcome == "refusal"
+            counts.partial += outcome == "partial"
+        if v.safety is not None:
+            rec["judged"] = v.safety.evidence["judged"]
+        if v.llm is not None:
+            rec["llm_verdict"] = v.llm.verdict
+            rec["llm_risks"] = list(v.llm.evidence.get("risks", []))
+            if v.llm.evidence.get("error"):
+                rec["llm_error"] = v.llm.evidence["error"]
+            counts.unscored += v.llm.verdict == "unscored"
+        if v.judged_safety:
+            rec["qualified"] = v.qualified
+            rec["risks"] = list(v.risks)
+            counts.unqualified += v.qualified is False
     return out
-
-
-def _run_llm(judges: Judges, records: list[dict[str, Any]]) -> list[Any]:
-    judge = judges.llm
-    assert judge is not None
-    call: Callable[[dict[str, Any]], Any] = lambda r: judge.judge(r["answer"], r.get("question"))  # noqa: E731
-    with ThreadPoolExecutor(max_workers=max(1, judges.concurrency)) as pool:
-        return list(pool.map(call, records))
 
 
 def _lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -146,7 +111,7 @@ def _lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
         yield number, raw.rstrip(b"\r\n")
 
 
-def stream(judges: Judges, source: Path, out: IO[str], errors: IO[str]) -> Counts:
+def stream(judges: AnswerJudges, source: Path, out: IO[str], errors: IO[str]) -> Counts:
     """Judge every record of ``source``; results to ``out``, unusable lines to ``errors``."""
     counts = Counts()
     pending: list[dict[str, Any]] = []
@@ -181,26 +146,42 @@ def build_judges(
     safety_detectors: str,
     llm_options: dict[str, Any],
     concurrency: int,
-) -> Judges:
-    """Instantiate the selected judges (imports are lazy: each judge loads only if chosen)."""
-    from beian.registry import registry
+    workspace: Path | None = None,
+) -> AnswerJudges:
+    """The selected eval judges (``refusal``, ``harm`` as safety, ``llm``) from the registry;
+    with ``workspace``, the safety judge uses its keyword library and harm model, as its eval."""
+    from beian.evaluate.answer_records import build_answer_judges
 
-    judges = Judges(concurrency=concurrency)
-    if "refusal" in names:
-        judges.refusal, _ = registry.create("detector", "refusal")
-    if "safety" in names:
-        from beian.evaluate.answer_judge import HarmJudge, HarmJudgeOptions
-
-        detectors = tuple(n.strip() for n in safety_detectors.split(",") if n.strip())
-        if not detectors:
-            raise UserError("--safety-detectors names no detector")
+    detectors = [n.strip() for n in safety_detectors.split(",") if n.strip()]
+    if "safety" in names and not detectors:
+        raise UserError("--safety-detectors names no detector")
+    if "llm" in names and not llm_options.get("model"):
+        raise UserError("the llm judge needs --llm-model (and usually --llm-base-url)")
+    return build_answer_judges(
+        names,
         # refusal-aware: a refusal that names its topic is judged without its refusal sentences
-        judges.safety = HarmJudge(HarmJudgeOptions(detectors=detectors))
-    if "llm" in names:
-        if not llm_options.get("model"):
-            raise UserError("the llm judge needs --llm-model (and usually --llm-base-url)")
-        judges.llm, _ = registry.create("detector", "llm_judge", **llm_options)
-    return judges
+        safety_options={"detectors": detectors, **_workspace_safety(workspace)},
+        llm_options={**llm_options, "concurrency": concurrency},
+    )
+
+
+def _workspace_safety(workspace: Path | None) -> dict[str, Any]:
+    """The safety judge's library and harm model from the workspace's detection setup."""
+    if workspace is None:
+        return {}
+    import os
+
+    from beian.cli._common import check_workspace_path
+    from beian.detect.setup import resolve_setup
+    from beian.workspace import load_workspace
+
+    setup = resolve_setup(load_workspace(check_workspace_path(workspace), os.environ))
+    out: dict[str, Any] = {}
+    if setup.library is not None:
+        out["library"] = setup.library
+    if setup.options.get("harm", {}).get("model"):
+        out["harm_model"] = setup.options["harm"]["model"]
+    return out
 
 
 def _judge_names(judges: str, llm_model: str | None) -> list[str]:
@@ -220,6 +201,8 @@ EXAMPLES = """示例 / Examples:
       拒答、合格与风险 / refused, qualified and risks per answer
   beian judge -i qa.jsonl -o judged.jsonl -j refusal
       只判拒答 / the refusal judge only
+  beian judge -w my-service -i qa.jsonl -o judged.jsonl
+      用工作区的关键词库 / with the workspace's keyword library
   beian judge -i qa.jsonl -o judged.jsonl --llm-model M --llm-base-url URL
       再加 LLM 判官 / add an OpenAI-compatible LLM judge
   beian judge calibrate -i labelled.jsonl -j refusal,classifier
@@ -276,6 +259,9 @@ def judge(
     llm_timeout: Annotated[float, typer.Option("--llm-timeout", help="Seconds per call.")] = 60.0,
     llm_retries: Annotated[int, typer.Option("--llm-retries", help="Retries on 429/5xx.")] = 2,
     concurrency: Annotated[int, typer.Option("--concurrency", help="Parallel LLM calls.")] = 4,
+    workspace: Annotated[
+        Path | None, workspace_option("The safety judge uses its keyword library and harm model.")
+    ] = None,
 ) -> None:
     """Add refused/refusal, qualified and risks to every question/answer record of a JSONL file."""
     if ctx.invoked_subcommand is not None:
@@ -294,7 +280,11 @@ def judge(
     if llm_api_key_env is not None:
         llm_options["api_key_env"] = llm_api_key_env
     built = build_judges(
-        names, safety_detectors=safety_detectors, llm_options=llm_options, concurrency=concurrency
+        names,
+        safety_detectors=safety_detectors,
+        llm_options=llm_options,
+        concurrency=concurrency,
+        workspace=workspace,
     )
     errors = errors or output.with_name(output.name.removesuffix(".jsonl") + ".errors.jsonl")
     with output.open("w", encoding="utf-8") as out, errors.open("w", encoding="utf-8") as err:

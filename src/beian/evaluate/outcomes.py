@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from beian.errors import BeianError
+from beian.evaluate.result_model import EvalResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +21,7 @@ class EvalOutcome:
     """A finished run: its id, results.json content and where it was written."""
 
     run_id: str
-    results: dict[str, Any]
+    results: EvalResult
     path: Path
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from beian.evaluate.result_model import EvalResult
 from beian.evaluate.results import EvalItem
 
 
@@ -17,9 +18,9 @@ def write_json(path: Path, data: Mapping[str, Any]) -> Path:
     return path
 
 
-def write_outputs(out_dir: Path, results: Mapping[str, Any], items: Sequence[EvalItem]) -> Path:
+def write_outputs(out_dir: Path, results: EvalResult, items: Sequence[EvalItem]) -> Path:
     """results.json and answers.jsonl (each answer with every verdict and its evidence)."""
-    path = write_json(out_dir / "results.json", results)
+    path = write_json(out_dir / "results.json", results.to_json())
     with (out_dir / "answers.jsonl").open("w", encoding="utf-8") as fh:
         for it in items:
             row = {

@@ -32,6 +32,7 @@ from beian.evaluate.outcomes import (
     allowed_failures,
 )
 from beian.evaluate.outputs import write_json, write_outputs
+from beian.evaluate.result_model import RunRecord
 from beian.evaluate.results import EvalItem, build_results
 from beian.evaluate.runid import start_readable_run
 from beian.evaluate.runner import Answer, AnswerSet, Reuse, RunnerOptions, answer_all
@@ -380,10 +381,10 @@ def _execute(
         methods=plan.methods,
     )  # fmt: skip
     plan.record.update(status="done", finished_at=rec.now_iso())
-    results["run"] = plan.record
-    results["detection_setup"] = config.detection_setup
+    results.run = RunRecord.model_validate(plan.record)
+    results.detection_setup = config.detection_setup
     path = write_outputs(plan.out, results, items)
-    _end(store, plan, "done", {**results, "path": str(path)})
+    _end(store, plan, "done", {**results.to_json(), "path": str(path)})
     return EvalOutcome(plan.run_id, results, path)
 
 
@@ -402,9 +403,9 @@ def rebuild_results(
     )  # fmt: skip
     record = (run.summary or {}).get("run") or cfg.get("run")
     if record:
-        results["run"] = record
-    results["detection_setup"] = (cfg.get("eval") or {}).get("detection_setup", "")
+        results.run = RunRecord.model_validate(record)
+    results.detection_setup = (cfg.get("eval") or {}).get("detection_setup", "")
     where = out_dir or Path(str(cfg.get("out", "")))
     path = write_outputs(where, results, items)
-    store.finish_run(run_id, {**results, "path": str(path)}, status=run.status)
+    store.finish_run(run_id, {**results.to_json(), "path": str(path)}, status=run.status)
     return EvalOutcome(run_id, results, path)

@@ -4,8 +4,11 @@ A keyword that matches ordinary, harmless text (网络, 招聘, 病毒感染 …
 buries real hits. The shipped reference corpus (``library/data/benign_reference.txt``) is a
 small sample of shippable benign texts — CValues prompts, COLD comments labelled safe and
 SafetyBench texts whose gold answer is "not offensive" — built by
-``scripts/build_starter_assets.py``. Matching is a lower-cased substring check (variants
-included); a hit inside an allow-listed term (三黄片 for 黄片) does not count.
+``scripts/build_starter_assets.py``. Matching is the keyword detector itself
+(:class:`beian.detect.keyword.KeywordDetector`: the same normalisation, allow-lists and context
+rules as detection), so the warning measures the matcher that runs: 大麻 does not "fire" on
+大麻烦 here when it never fires there, and a full-width or traditional spelling counts here as it
+does there.
 """
 
 from __future__ import annotations
@@ -15,8 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-
-import ahocorasick_rs
 
 from beian.library.records import KeywordEntry
 
@@ -39,46 +40,36 @@ def benign_reference() -> tuple[str, ...]:
     return tuple(line for line in ref.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
-def _automaton(patterns: list[str]) -> ahocorasick_rs.AhoCorasick:
-    return ahocorasick_rs.AhoCorasick(patterns, store_patterns=False)
-
-
 def benign_hits(
-    entries: Sequence[KeywordEntry], texts: Sequence[str] | None = None, min_texts: int = 1
+    entries: Sequence[KeywordEntry],
+    texts: Sequence[str] | None = None,
+    min_texts: int = 1,
+    *,
+    evasion: bool = True,
 ) -> list[BenignHit]:
-    """Deny-list terms that fire on at least ``min_texts`` benign texts, most frequent first."""
+    """Deny-list terms that fire on at least ``min_texts`` benign texts, most frequent first.
+
+    ``evasion``: as the detector's option of that name (on by default, as in detection)."""
     corpus = list(benign_reference() if texts is None else texts)
-    deny = [e for e in entries if not e.allow and e.removed is None]
-    surface: list[tuple[str, int]] = []  # (pattern, index into deny)
-    for i, e in enumerate(deny):
-        for form in {e.term, *e.variants}:
-            if form.strip():
-                surface.append((form.lower(), i))
-    allow = sorted({e.term.lower() for e in entries if e.allow and e.term.strip()})
-    if not surface or not corpus:
+    live = [e for e in entries if e.removed is None and e.term.strip()]
+    deny: dict[str, KeywordEntry] = {}
+    for e in live:  # a term listed twice is one term to fix: reported once, first risk
+        if not e.allow:
+            deny.setdefault(e.term, e)
+    if not deny or not corpus:
         return []
-    deny_ac = _automaton([p for p, _ in surface])
-    allow_ac = _automaton(allow) if allow else None
-    counts: Counter[int] = Counter()
-    examples: dict[int, str] = {}
-    for text in corpus:
-        low = text.lower()
-        shields = (
-            [(s, t) for _, s, t in allow_ac.find_matches_as_indexes(low, overlapping=True)]
-            if allow_ac
-            else []
-        )
-        fired: set[int] = set()
-        for pat, start, end in deny_ac.find_matches_as_indexes(low, overlapping=True):
-            if any(s <= start and end <= t for s, t in shields):
-                continue
-            fired.add(surface[pat][1])
-        for i in fired:
-            counts[i] += 1
-            examples.setdefault(i, text[:80])
+    from beian.detect.keyword import KeywordDetector  # the automaton: only when checking
+
+    detector = KeywordDetector(live, evasion=evasion)
+    counts: Counter[str] = Counter()
+    examples: dict[str, str] = {}
+    for text, found in zip(corpus, detector.detect_terms_batch(corpus), strict=True):
+        for term in {term for _finding, term in found if term in deny}:
+            counts[term] += 1
+            examples.setdefault(term, text[:80])
     hits = [
-        BenignHit(deny[i].term, deny[i].risk, n, round(n / len(corpus), 4), examples[i])
-        for i, n in counts.items()
+        BenignHit(term, deny[term].risk, n, round(n / len(corpus), 4), examples[term])
+        for term, n in counts.items()
         if n >= min_texts
     ]
     return sorted(hits, key=lambda h: (-h.texts, h.term))

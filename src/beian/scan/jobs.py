@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from beian.errors import InputError, UserError
+from beian.records import ComponentSpec
 from beian.scan import manual
 from beian.scan.clean_manifest import write_clean_manifest
 from beian.scan.engine import Progress, ScanConfig, ShardStats
@@ -28,6 +29,7 @@ from beian.scan.record import (
 )
 from beian.scan.run import component_specs, execute, prepare, timing, write_summary
 from beian.scan.summary import TECH_CLAUSE, assess_summary, filter_summary
+from beian.scan.summary_model import FilterSummary, ScanSummary
 from beian.standard import Profile
 from beian.store import Store
 
@@ -79,7 +81,7 @@ class Detection:
 
 def _run(
     manifest: Manifest, config: ScanConfig, job: JobOptions
-) -> tuple[list[ShardStats], list[dict[str, Any]], list[str]]:
+) -> tuple[list[ShardStats], list[ComponentSpec], list[str]]:
     """Stats of every task, the component specs, and the label of every planned file."""
     component_specs(config, [])  # bad detector names or options fail before anything is written
     tasks = prepare(
@@ -117,7 +119,7 @@ def assess_corpus(
     seed: int = 0,
     workspace: str = "",
     job: JobOptions | None = None,
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, ScanSummary]:
     """Technical scan (§5.1 a, §9.2 b); return the store run id and the summary."""
     job = job or JobOptions()
     share_min = profile.quota(TECH_CLAUSE, "sample_share_min").value
@@ -136,7 +138,7 @@ def assess_corpus(
     with output_lock(out):
         stats, specs, planned = _run(manifest, config, job)
         summary = assess_summary(stats, manifest, profile, config, specs, planned)
-        summary["summary_file"] = str(write_summary(out, summary))
+        summary.summary_file = str(write_summary(out, summary.file_json()))
     run_id = record_scan(
         store, ASSESS_KIND, summary, profile, workspace=workspace,
         config=_run_config(manifest, config, job), specs=specs,
@@ -153,7 +155,7 @@ def filter_corpus(
     *,
     workspace: str = "",
     job: JobOptions | None = None,
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, FilterSummary]:
     """Split every record into clean/, rejected/ or errors/ (§5.2 a); return run id, summary."""
     job = job or JobOptions()
     config = ScanConfig(
@@ -164,8 +166,8 @@ def filter_corpus(
     with output_lock(out):
         stats, specs, planned = _run(manifest, config, job)
         summary = filter_summary(stats, manifest, profile, out.resolve(), specs, planned)
-        summary["clean_manifest"] = str(write_clean_manifest(manifest, stats, out.resolve()))
-        summary["summary_file"] = str(write_summary(out, summary))
+        summary.clean_manifest = str(write_clean_manifest(manifest, stats, out.resolve()))
+        summary.summary_file = str(write_summary(out, summary.file_json()))
     run_id = record_scan(
         store, FILTER_KIND, summary, profile, workspace=workspace,
         config=_run_config(manifest, config, job), specs=specs,

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from beian.errors import InputError
+from beian.records import ComponentSpec
 from beian.scan.manual import sample_key
+from beian.scan.summary_model import ScanCommon
 from beian.standard import Profile
 from beian.store import FindingRow, ItemRow, RunRow, Store, VerdictRow
 
@@ -32,12 +34,12 @@ def _sha(text: str) -> str:
 def record_scan(
     store: Store,
     kind: str,
-    summary: dict[str, Any],
+    summary: ScanCommon,
     profile: Profile,
     *,
     workspace: str,
     config: dict[str, Any],
-    specs: list[dict[str, Any]],
+    specs: list[ComponentSpec],
 ) -> str:
     """Record an assess or filter run with its summary and traced examples; return its id."""
     run_id = store.start_run(
@@ -46,31 +48,30 @@ def record_scan(
         profile_version=profile.version,
         workspace=workspace,
         config=config,
-        specs=specs,
+        specs=[spec.model_dump(mode="json") for spec in specs],
     )
     taken: set[str] = set()
     with store.session() as s:
-        for source in summary.get("sources", []):
-            for ex in source.get("examples", []):
-                item = ItemRow(
-                    run_id=run_id,
-                    key=sample_key(ex, taken),
-                    source=ex["source"],
-                    data={"file": ex["file"], "position": ex["position"], "risks": ex["risks"]},
+        for ex in summary.traced_examples():
+            item = ItemRow(
+                run_id=run_id,
+                key=sample_key(ex.model_dump(), taken),
+                source=ex.source,
+                data={"file": ex.file, "position": ex.position, "risks": ex.risks},
+            )
+            item.findings = [
+                FindingRow(
+                    risk=f.risk,
+                    detector=f.detector,
+                    score=f.score,
+                    start=f.start,
+                    end=f.end,
+                    evidence=f.evidence,
                 )
-                item.findings = [
-                    FindingRow(
-                        risk=f["risk"],
-                        detector=f["detector"],
-                        score=f["score"],
-                        start=f["start"],
-                        end=f["end"],
-                        evidence=f["evidence"],
-                    )
-                    for f in ex["findings"]
-                ]
-                s.add(item)
-    store.finish_run(run_id, summary)
+                for f in ex.findings
+            ]
+            s.add(item)
+    store.finish_run(run_id, summary.to_json())
     return run_id
 
 

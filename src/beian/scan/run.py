@@ -39,16 +39,16 @@ class RunManifest(BaseModel):
     tasks: list[Task]
 
 
-def component_specs(config: ScanConfig, tasks: list[Task]) -> list[dict[str, Any]]:
+def component_specs(config: ScanConfig, tasks: list[Task]) -> list[ComponentSpec]:
     """Specs of the detectors and readers a run uses (options validated, nothing built)."""
-    specs: list[dict[str, Any]] = []
+    specs: list[ComponentSpec] = []
     for name in config.detectors:
         info = registry.get("detector", name)
         opts = registry.options("detector", name, **config.detector_options.get(name, {}))
         spec = ComponentSpec(
             kind="detector", name=name, version=info.version, options=opts.model_dump(mode="json")
         )
-        specs.append(spec.model_dump(mode="json"))
+        specs.append(spec)
     seen: set[str] = set()
     for t in tasks:
         key = t.reader + json.dumps(t.reader_options, sort_keys=True)
@@ -60,7 +60,7 @@ def component_specs(config: ScanConfig, tasks: list[Task]) -> list[dict[str, Any
         spec = ComponentSpec(
             kind="reader", name=t.reader, version=info.version, options=opts.model_dump(mode="json")
         )
-        specs.append(spec.model_dump(mode="json"))
+        specs.append(spec)
     return specs
 
 

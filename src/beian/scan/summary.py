@@ -1,4 +1,4 @@
-"""Per-task stats merged into the run summaries (``summary.json``) of assess and filter.
+"""Per-task stats merged into the typed run summaries (``summary.json``) of assess and filter.
 
 Every threshold comes from the profile: the per-source illegal share (5.1 a), the technical
 sample share and qualified rate (9.2 b).
@@ -10,8 +10,17 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from beian.records import ComponentSpec
 from beian.scan.engine import ScanConfig, ShardStats
 from beian.scan.manifest import Manifest
+from beian.scan.summary_model import (
+    FilesRead,
+    FilterSource,
+    FilterSummary,
+    ScanSummary,
+    SourceSummary,
+    TracedExample,
+)
 from beian.standard import Profile
 from beian.stats import wilson
 
@@ -37,6 +46,7 @@ def _by_source(stats: list[ShardStats], manifest: Manifest) -> dict[str, list[Sh
 
 
 def _common(stats: list[ShardStats]) -> dict[str, Any]:
+    """Error reasons, risks and legacy encodings over all tasks, validated into the summary."""
     reasons: Counter[str] = Counter()
     risks: Counter[str] = Counter()
     encodings: dict[str, str] = {}
@@ -62,7 +72,7 @@ def file_problems(group: list[ShardStats]) -> dict[str, str]:
     return out
 
 
-def files_block(stats: list[ShardStats], planned: list[str]) -> dict[str, Any]:
+def files_block(stats: list[ShardStats], planned: list[str]) -> FilesRead:
     """Files planned, read to their end, and not: every listed file is one or the other."""
     status: dict[str, str] = {}
     for s in stats:
@@ -71,13 +81,13 @@ def files_block(stats: list[ShardStats], planned: list[str]) -> dict[str, Any]:
     wanted = list(dict.fromkeys(planned))
     unreadable = {f: status[f] for f in wanted if status.get(f)}
     read = sum(1 for f in wanted if f in status and not status[f])
-    return {
-        "listed": len(wanted),
-        "read": read,
-        "unreadable": len(unreadable),
-        "problems": unreadable,
-        "accounted": read + len(unreadable) == len(wanted) and set(status) <= set(wanted),
-    }
+    return FilesRead(
+        listed=len(wanted),
+        read=read,
+        unreadable=len(unreadable),
+        problems=unreadable,
+        accounted=read + len(unreadable) == len(wanted) and set(status) <= set(wanted),
+    )
 
 
 def _hint(reasons: Counter[str]) -> str:
@@ -88,25 +98,30 @@ def _hint(reasons: Counter[str]) -> str:
     return f"no readable item ({top}{fix})" if top else "no readable item"
 
 
-def _source_row(name: str, group: list[ShardStats], limit: float) -> dict[str, Any]:
+def _source_row(name: str, group: list[ShardStats], limit: float) -> SourceSummary:
     items = sum(s.items for s in group)
     sampled = sum(s.sampled for s in group)
     flagged = sum(s.flagged for s in group)
     rate = flagged / sampled if sampled else None
-    verdict = "no-data" if rate is None else ("exclude" if rate > limit else "usable")
     examples = [e for s in group for e in s.examples][:EXAMPLES_PER_SOURCE]
-    return {
-        "name": name,
-        "items": items,
-        "errors": sum(s.errors for s in group),
-        "sampled": sampled,
-        "flagged": flagged,
-        "flagged_rate": None if rate is None else round(rate, 6),
-        "ci": _ci(wilson(flagged, sampled)),
-        "verdict": verdict,
-        "examples": examples,
-        "error_reasons": dict(_reasons(group).most_common()),
-    }
+    row = SourceSummary(
+        name=name,
+        items=items,
+        errors=sum(s.errors for s in group),
+        sampled=sampled,
+        flagged=flagged,
+        flagged_rate=None if rate is None else round(rate, 6),
+        ci=_ci(wilson(flagged, sampled)),
+        verdict="no-data" if rate is None else ("exclude" if rate > limit else "usable"),
+        examples=[TracedExample.model_validate(e) for e in examples],
+        error_reasons=dict(_reasons(group).most_common()),
+    )
+    # F14: a source that cannot be read fails 5.1 a, it is not "no data"
+    problems = [f"{f}: {r}" for f, r in file_problems(group).items()]
+    if problems or not items:
+        row.verdict = "unreadable"
+        row.unreadable = problems or [_hint(_reasons(group))]
+    return row
 
 
 def _reasons(group: list[ShardStats]) -> Counter[str]:
@@ -121,9 +136,9 @@ def assess_summary(
     manifest: Manifest,
     profile: Profile,
     config: ScanConfig,
-    specs: list[dict[str, Any]],
+    specs: list[ComponentSpec],
     planned: list[str] | None = None,
-) -> dict[str, Any]:
+) -> ScanSummary:
     """The ``corpus assess`` summary (the documented summary.json contract plus context)."""
     limit = profile.quota(SOURCE_CLAUSE, SOURCE_KEY).value
     share_min = profile.quota(TECH_CLAUSE, SHARE_KEY).value
@@ -137,16 +152,12 @@ def assess_summary(
     groups = _by_source(stats, manifest)
     sources = [_source_row(n, g, limit) for n, g in groups.items()]
     why: list[str] = []
-    for row in sources:  # F14: a source that cannot be read fails 5.1 a, it is not "no data"
-        group = groups[row["name"]]
-        problems = [f"{f}: {r}" for f, r in file_problems(group).items()]
-        if problems or not row["items"]:
-            row["verdict"] = "unreadable"
-            row["unreadable"] = problems or [_hint(_reasons(group))]
-            shown = row["unreadable"][:SHOWN_PROBLEMS]
-            more = len(row["unreadable"]) - len(shown)
+    for row in sources:
+        if row.verdict == "unreadable":
+            shown = row.unreadable[:SHOWN_PROBLEMS]
+            more = len(row.unreadable) - len(shown)
             listed = "; ".join(shown) + (f"; and {more} more (see errors/)" if more else "")
-            why.append(f"source {row['name']} could not be read: {listed}")
+            why.append(f"source {row.name} could not be read: {listed}")
     if not sampled:
         why.append("no item was checked")
     if share < share_min:
@@ -155,41 +166,41 @@ def assess_summary(
         why.append(f"qualified rate {rate:.4f} below {rate_min:g}")
     # F16: a source over the 5.1 a limit is a failure of its own (9.2 b's "pass" stays 9.2 b's)
     excluded = [
-        f"{SOURCE_CLAUSE}: source {r['name']} flagged share {r['flagged_rate']:.2%} above "
+        f"{SOURCE_CLAUSE}: source {r.name} flagged share {r.flagged_rate or 0:.2%} above "
         f"{limit:g}: do not use it for training"
         for r in sources
-        if r["verdict"] == "exclude"
+        if r.verdict == "exclude"
     ]
-    return {
-        "profile": profile.profile,
-        "profile_version": profile.version,
-        "items": items,
-        "errors": sum(s.errors for s in stats),
-        "sampled": sampled,
-        "sample_share": round(share, 6),
-        "sample_rate": config.sample_rate,
-        "seed": config.seed,
-        "detection_setup": config.setup_digest,
-        "flagged": flagged,
-        "qualified_rate": round(rate, 6),
-        "qualified_ci": _ci(wilson(qualified, sampled)),
-        "pass": not why,
-        "fail_reasons": why + excluded,
-        "thresholds": {
+    return ScanSummary(
+        profile=profile.profile,
+        profile_version=profile.version,
+        items=items,
+        errors=sum(s.errors for s in stats),
+        sampled=sampled,
+        sample_share=round(share, 6),
+        sample_rate=config.sample_rate,
+        seed=config.seed,
+        detection_setup=config.setup_digest,
+        flagged=flagged,
+        qualified_rate=round(rate, 6),
+        qualified_ci=_ci(wilson(qualified, sampled)),
+        passed=not why,
+        fail_reasons=why + excluded,
+        thresholds={
             f"{SOURCE_CLAUSE}.{SOURCE_KEY}": limit,
             f"{TECH_CLAUSE}.{SHARE_KEY}": share_min,
             f"{TECH_CLAUSE}.{RATE_KEY}": rate_min,
         },
-        "sources": sources,
-        "sources_usable": all(s["verdict"] == "usable" for s in sources),
-        "bytes": sum(s.bytes for s in stats),
-        "tasks": len(stats),
-        "files": files_block(stats, planned if planned is not None else _labels(stats)),
-        "manifest": str(manifest.path),
-        "manifest_sha256": manifest.sha256,
-        "detectors": specs,
+        sources=sources,
+        sources_usable=all(s.verdict == "usable" for s in sources),
+        bytes=sum(s.bytes for s in stats),
+        tasks=len(stats),
+        files=files_block(stats, planned if planned is not None else _labels(stats)),
+        manifest=str(manifest.path),
+        manifest_sha256=manifest.sha256,
+        detectors=specs,
         **_common(stats),
-    }
+    )
 
 
 def _labels(stats: list[ShardStats]) -> list[str]:
@@ -211,9 +222,9 @@ def filter_summary(
     manifest: Manifest,
     profile: Profile,
     out: Path,
-    specs: list[dict[str, Any]],
+    specs: list[ComponentSpec],
     planned: list[str] | None = None,
-) -> dict[str, Any]:
+) -> FilterSummary:
     """The ``corpus filter`` summary, with the output files recounted independently.
 
     ``accounted`` holds when every record is in exactly one output (counted from disk) and
@@ -231,31 +242,37 @@ def filter_summary(
     accounted = (
         totals["input"] == totals["clean"] + totals["rejected"] + totals["errors"]
         and all(files[k] == totals[k] for k in files)
-        and read["accounted"]
+        and read.accounted
     )
     groups = _by_source(stats, manifest)
     sources = [
-        {
-            "name": s.name,
-            **{k: per[s.name][k] for k in totals},
-            "unreadable_files": file_problems(groups[s.name]),
-        }
+        FilterSource(
+            name=s.name,
+            input=per[s.name]["input"],
+            clean=per[s.name]["clean"],
+            rejected=per[s.name]["rejected"],
+            errors=per[s.name]["errors"],
+            unreadable_files=file_problems(groups[s.name]),
+        )
         for s in manifest.sources
     ]
-    return {
-        "profile": profile.profile,
-        "profile_version": profile.version,
-        **totals,
-        "accounted": accounted,
-        "output_lines": files,
-        "files": read,
-        "complete": not read["unreadable"],
-        "outputs": {k: str(out / k) for k in files},
-        "sources": sources,
-        "bytes": sum(s.bytes for s in stats),
-        "tasks": len(stats),
-        "manifest": str(manifest.path),
-        "manifest_sha256": manifest.sha256,
-        "detectors": specs,
+    return FilterSummary(
+        profile=profile.profile,
+        profile_version=profile.version,
+        input=totals["input"],
+        clean=totals["clean"],
+        rejected=totals["rejected"],
+        errors=totals["errors"],
+        accounted=accounted,
+        output_lines=files,
+        files=read,
+        complete=not read.unreadable,
+        outputs={k: str(out / k) for k in files},
+        sources=sources,
+        bytes=sum(s.bytes for s in stats),
+        tasks=len(stats),
+        manifest=str(manifest.path),
+        manifest_sha256=manifest.sha256,
+        detectors=specs,
         **_common(stats),
-    }
+    )

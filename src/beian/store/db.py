@@ -130,16 +130,23 @@ class Store:
             run.status = status
             run.finished_at = datetime.now(UTC)
 
-    def latest_run(self, kind: str, status: str = "done") -> RunRow | None:
-        """The most recent finished run of ``kind``, if any."""
+    def latest_run(
+        self, kind: str, status: str = "done", *, manifest_sha256: str | None = None
+    ) -> RunRow | None:
+        """The most recent finished run of ``kind``, if any; with ``manifest_sha256``, the most
+        recent one made on that version of the sources register (a corpus run is evidence for
+        the register it read, not for a later edit of it)."""
         with self.session() as s:
-            stmt = (
-                select(RunRow)
-                .where(RunRow.kind == kind, RunRow.status == status)
-                .order_by(RunRow.started_at.desc())
-                .limit(1)
-            )
-            return s.scalars(stmt).first()
+            stmt = select(RunRow).where(RunRow.kind == kind, RunRow.status == status)
+            if manifest_sha256 is not None:
+                on = RunRow.summary["manifest_sha256"].as_string() == manifest_sha256
+                stmt = stmt.where(on)
+            return s.scalars(stmt.order_by(RunRow.started_at.desc()).limit(1)).first()
+
+    def get_run(self, run_id: str) -> RunRow | None:
+        """The run ``run_id``, if the store holds it."""
+        with self.session() as s:
+            return s.get(RunRow, run_id)
 
 
 def head_revision() -> str | None:

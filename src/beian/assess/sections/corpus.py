@@ -12,8 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from beian.assess import messages, source_share
 from beian.assess.context import AssessContext
 from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg, pending
@@ -25,6 +23,7 @@ from beian.scan.jobs import Detection, JobOptions, assess_corpus
 from beian.scan.manifest import Manifest, load_manifest
 from beian.scan.record import ASSESS_KIND, FILTER_KIND, VERDICTS_KIND
 from beian.scan.sources import DIVERSITY_CLAUSE, TRACE_CLAUSE, SourcesReport, check_sources
+from beian.scan.summary_model import FilterSummary, ScanSummary
 from beian.standard import Profile
 from beian.store import RunRow, Store
 
@@ -56,16 +55,8 @@ def _file_ref(path: Path, note: str) -> EvidenceRef:
 def _latest(store: Store, kind: str, sha: str) -> tuple[RunRow | None, bool]:
     """The newest finished run of ``kind`` on the register with hash ``sha``, and whether any
     run of that kind exists at all (to tell 'never run' from 'stale')."""
-    with store.session() as s:
-        runs = s.scalars(
-            select(RunRow)
-            .where(RunRow.kind == kind, RunRow.status == "done")
-            .order_by(RunRow.started_at.desc())
-        ).all()
-    for run in runs:
-        if run.summary.get("manifest_sha256") == sha:
-            return run, True
-    return None, bool(runs)
+    run = store.latest_run(kind, manifest_sha256=sha)
+    return run, run is not None or store.latest_run(kind) is not None
 
 
 def _chosen(ctx: AssessContext, sha: str) -> tuple[RunRow | None, bool]:
@@ -73,10 +64,9 @@ def _chosen(ctx: AssessContext, sha: str) -> tuple[RunRow | None, bool]:
     if ctx.scan_run is None:
         run, stale = _latest(ctx.store, ASSESS_KIND, sha)
     else:
-        with ctx.store.session() as s:
-            run, stale = s.get(RunRow, ctx.scan_run), False
+        run, stale = ctx.store.get_run(ctx.scan_run), False
     if run is not None:
-        setup = run.summary.get("detection_setup") or "—"
+        setup = ScanSummary.load(run.summary).detection_setup or "—"
         ctx.notes.append(
             Msg(
                 zh=f"语料技术抽检采用运行 {run.id}（检测配置 {setup[:12]}）",
@@ -108,13 +98,12 @@ def _missing_run(clause: str, kind: str, stale: bool, command: str) -> ClauseEvi
     return pending(clause, SECTION, why)
 
 
-def _run_refs(run: RunRow, note: str) -> list[EvidenceRef]:
-    path = run.summary.get("summary_file")
-    summary = Path(path) if isinstance(path, str) and Path(path).is_file() else None
+def _run_refs(run_id: str, path: str, note: str) -> list[EvidenceRef]:
+    summary = Path(path) if path and Path(path).is_file() else None
     # The run is identified by the digest of its summary file, so a report that cites the
     # same scan is byte-identical whichever assessment run cites it (design/report-model.md).
     digest = _file_ref(summary, "").sha256 if summary else ""
-    refs = [EvidenceRef(kind="run", ref=run.id, sha256=digest, note=note)]
+    refs = [EvidenceRef(kind="run", ref=run_id, sha256=digest, note=note)]
     if summary is not None:
         refs.append(_file_ref(summary, f"{note} summary"))
     return refs
@@ -159,54 +148,55 @@ def _issue(source: str | None, message: str) -> str:
     return f"{source}: {message}" if source else message
 
 
-def _source_rows(run: RunRow, rule: source_share.Rule) -> tuple[list[dict[str, Any]], bool]:
+def _source_rows(
+    s: ScanSummary, rule: source_share.Rule
+) -> tuple[list[source_share.SourceJudgement], bool]:
     """Source rows re-judged by the profile's rule, and whether the counts are A.1-A.4 only."""
-    path = run.summary.get("summary_file")
-    run_dir = Path(path).parent if isinstance(path, str) else None
+    run_dir = Path(s.summary_file).parent if s.summary_file else None
     counts = source_share.illegal_counts(run_dir, rule) if run_dir else None
     rows = []
-    for x in run.summary["sources"]:
+    for x in s.sources:
         # Without traced outputs every flagged item counts: an upper bound of the illegal count.
-        illegal = int(x.get("flagged") or 0) if counts is None else counts.get(x["name"], 0)
+        illegal = x.flagged if counts is None else counts.get(x.name, 0)
         rows.append(source_share.judge(x, illegal, rule))
     return rows, counts is not None
 
 
-def _source_missing(x: dict[str, Any], rule: source_share.Rule) -> Msg:
-    if x["verdict"] == "exclude":
+def _source_missing(x: source_share.SourceJudgement, rule: source_share.Rule) -> Msg:
+    if x.verdict == "exclude":
         return _msg(
-            zh=f"{x['name']}：违法不良信息（A.1–A.4）占比 {x['illegal_share']:.1%}，超过限值 "
+            zh=f"{x.name}：违法不良信息（A.1–A.4）占比 {x.illegal_share or 0:.1%}，超过限值 "
             f"{rule.limit:.0%}，不得使用",
-            en=f"{x['name']}: illegal (A.1–A.4) share {x['illegal_share']:.1%} above the limit "
+            en=f"{x.name}: illegal (A.1–A.4) share {x.illegal_share or 0:.1%} above the limit "
             f"{rule.limit:.0%}; do not use it",
         )
-    if x["verdict"] == "insufficient":
+    if x.verdict == "insufficient":
         return _msg(
-            zh=f"{x['name']}：抽检 {x['sampled']} 条、违法 {x['illegal']} 条，占比上限 "
-            f"{x['upper']:.1%}（{rule.confidence:.0%} 置信）超过 {rule.limit:.0%}，样本不足以证明"
+            zh=f"{x.name}：抽检 {x.sampled} 条、违法 {x.illegal} 条，占比上限 "
+            f"{x.upper or 0:.1%}（{rule.confidence:.0%} 置信）超过 {rule.limit:.0%}，样本不足以证明"
             f"可用；零检出时至少需 {rule.n_needed()} 条",
-            en=f"{x['name']}: {x['illegal']} of {x['sampled']} sampled; upper bound "
-            f"{x['upper']:.1%} at {rule.confidence:.0%} is above {rule.limit:.0%}, so the sample "
+            en=f"{x.name}: {x.illegal} of {x.sampled} sampled; upper bound "
+            f"{x.upper or 0:.1%} at {rule.confidence:.0%} is above {rule.limit:.0%}, so the sample "
             f"cannot show the source usable; with no finding it needs ≥ {rule.n_needed()} items",
         )
-    if x.get("unreadable"):
+    if x.unreadable:
         return _msg(
-            zh=f"{x['name']}：无法读取（{'；'.join(x.get('unreadable', []))}），没有可抽检的数据，不得使用",
-            en=f"{x['name']}: could not be read ({'; '.join(x.get('unreadable', []))}); "
+            zh=f"{x.name}：无法读取（{'；'.join(x.unreadable)}），没有可抽检的数据，不得使用",
+            en=f"{x.name}: could not be read ({'; '.join(x.unreadable)}); "
             "no data could be sampled; do not use it",
         )
     return _msg(
-        zh=f"{x['name']}：没有可抽检的数据，不得使用",
-        en=f"{x['name']}: no data could be sampled; do not use it",
+        zh=f"{x.name}：没有可抽检的数据，不得使用",
+        en=f"{x.name}: no data could be sampled; do not use it",
     )
 
 
-def _per_source(run: RunRow, profile: Profile, refs: list[EvidenceRef]) -> ClauseEvidence:
+def _per_source(s: ScanSummary, profile: Profile, refs: list[EvidenceRef]) -> ClauseEvidence:
     rule = source_share.Rule.of(profile)
-    rows, exact = _source_rows(run, rule)
-    bad = [x for x in rows if x["verdict"] != "usable"]
+    rows, exact = _source_rows(s, rule)
+    bad = [x for x in rows if x.verdict != "usable"]
     status: Any = "conforms"
-    if any(x["verdict"] != "insufficient" for x in bad):
+    if any(x.verdict != "insufficient" for x in bad):
         status = "nonconforms"
     elif bad:
         status = "pending"
@@ -219,7 +209,6 @@ def _per_source(run: RunRow, profile: Profile, refs: list[EvidenceRef]) -> Claus
                 "PII-only ones included",
             )
         )
-    keys = ("name", "sampled", "flagged", "illegal", "illegal_share", "upper", "ci", "verdict")
     return ClauseEvidence(
         clause="5.1.a",
         status=status,
@@ -233,21 +222,21 @@ def _per_source(run: RunRow, profile: Profile, refs: list[EvidenceRef]) -> Claus
         figures={
             "limit": rule.limit,
             "confidence": rule.confidence,
-            "sources": [{k: x[k] for k in keys if k in x} for x in rows],
+            "sources": [x.figures() for x in rows],
             # one rate chart per source against the per-source limit (design/report-model.md)
             "rates": [
                 {
-                    "rate": x["illegal_share"],
-                    "ci": x["ci"],
-                    "n": x["sampled"],
+                    "rate": x.illegal_share,
+                    "ci": list(x.ci),
+                    "n": x.sampled,
                     "key": "per_source_illegal_share_max",
                     "label": {
-                        "zh": f"{x['name']} 违法不良信息占比",
-                        "en": f"{x['name']} illegal share",
+                        "zh": f"{x.name} 违法不良信息占比",
+                        "en": f"{x.name} illegal share",
                     },
                 }
                 for x in rows
-                if "illegal_share" in x
+                if x.illegal_share is not None
             ],
         },
         evidence=refs,
@@ -256,45 +245,48 @@ def _per_source(run: RunRow, profile: Profile, refs: list[EvidenceRef]) -> Claus
 
 
 def _assess_clauses(run: RunRow, profile: Profile) -> list[ClauseEvidence]:
-    s = run.summary
-    refs = _run_refs(run, ASSESS_KIND)
-    per_source = _per_source(run, profile, refs)
+    s = ScanSummary.load(run.summary)
+    refs = _run_refs(run.id, s.summary_file, ASSESS_KIND)
+    per_source = _per_source(s, profile, refs)
     technical = ClauseEvidence(
         clause="9.2.b",
-        status=_status(bool(s["pass"])),
+        status=_status(s.passed),
         section=SECTION,
         summary=_msg(
-            zh=f"技术抽检 {s['sampled']}/{s['items']} 条，合格率 {s['qualified_rate']:.2%}",
-            en=f"technical sample {s['sampled']}/{s['items']} items, qualified {s['qualified_rate']:.2%}",
+            zh=f"技术抽检 {s.sampled}/{s.items} 条，合格率 {s.qualified_rate:.2%}",
+            en=f"technical sample {s.sampled}/{s.items} items, qualified {s.qualified_rate:.2%}",
         ),
         figures={
-            **{k: s[k] for k in ("items", "sampled", "sample_share", "errors")},
+            "items": s.items,
+            "sampled": s.sampled,
+            "sample_share": s.sample_share,
+            "errors": s.errors,
             "qualified": {
-                "rate": s["qualified_rate"],
-                "ci": s["qualified_ci"],
-                "n": s["sampled"],
+                "rate": s.qualified_rate,
+                "ci": s.qualified_ci,
+                "n": s.sampled,
                 "key": "qualified_rate_min",
                 "label": {"zh": "技术抽检合格率", "en": "technical sample qualified rate"},
             },
-            "per_risk": s.get("risks", {}),
+            "per_risk": s.risks,
         },
         evidence=refs,
         missing=[  # 5.1 a reasons belong to 5.1 a (above), not to the technical sample
-            messages.scan_reason(w) for w in s["fail_reasons"] if not w.startswith("5.1.a:")
+            messages.scan_reason(w) for w in s.fail_reasons if not w.startswith("5.1.a:")
         ],
     )
     return [per_source, technical]
 
 
 def _filter_clause(run: RunRow, verdicts: RunRow | None) -> ClauseEvidence:
-    s = run.summary
-    names = {d["name"] for d in s.get("detectors", []) if d.get("kind") == "detector"}
+    s = FilterSummary.load(run.summary)
+    names = s.detector_names()
     missing = [
         _msg(zh=f"过滤未使用 {d} 检测器", en=f"the filter did not use the {d} detector")
         for d in FILTER_DETECTORS
         if d not in names
     ]
-    if not s.get("accounted"):
+    if not s.accounted:
         missing.append(_msg(zh="输入 ≠ 保留 + 剔除 + 错误", en="input ≠ clean + rejected + errors"))
     status: Any = _status(not missing)
     if verdicts is None:
@@ -310,12 +302,12 @@ def _filter_clause(run: RunRow, verdicts: RunRow | None) -> ClauseEvidence:
         status=status,
         section=SECTION,
         summary=_msg(
-            zh=f"过滤全部语料：输入 {s['input']} = 保留 {s['clean']} + 剔除 {s['rejected']} + 错误 {s['errors']}",
-            en=f"filtered all corpus: input {s['input']} = clean {s['clean']} + rejected {s['rejected']} + errors {s['errors']}",
+            zh=f"过滤全部语料：输入 {s.input} = 保留 {s.clean} + 剔除 {s.rejected} + 错误 {s.errors}",
+            en=f"filtered all corpus: input {s.input} = clean {s.clean} + rejected {s.rejected} + errors {s.errors}",
         ),
-        figures={k: s[k] for k in ("input", "clean", "rejected", "errors", "accounted")}
+        figures=s.model_dump(include={"input", "clean", "rejected", "errors", "accounted"})
         | {"detectors": sorted(names)},
-        evidence=_run_refs(run, FILTER_KIND),
+        evidence=_run_refs(run.id, s.summary_file, FILTER_KIND),
         missing=missing,
     )
 

@@ -10,7 +10,6 @@ conforms only with enough judged answers on the right side of the threshold.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from beian.assess import messages
 from beian.assess.context import AssessContext
@@ -18,6 +17,7 @@ from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.digest import sha256_file
 from beian.errors import BeianError
 from beian.evaluate.metrics import Rate, rate
+from beian.evaluate.result_model import ClauseResult, EvalResult, RunRecord, TargetRecord
 from beian.evaluate.results import CLAUSES, clause_results
 from beian.evaluate.selection import choose_eval_run
 from beian.evaluate.storage import REVIEWS_KEY
@@ -29,18 +29,19 @@ from beian.standard import Profile
 NAME = "model-eval"
 REFUSAL_CLAUSE = "7.g"
 REFUSAL_PARTS = ("9.4.b", "9.4.c")
+FIGURE_KEYS = ("n", "hits", "rate", "low", "high", "required_n", "threshold", "op")
+"""The clause figures the report shows, in this order."""
 PEOPLE = ("manual", "manual_refusal_on_refuse", "manual_refusal_on_answer")
 """Methods whose verdicts are people's: their clause shows who reviewed and how they agreed."""
 
 
-def _rates(summary: dict[str, Any]) -> dict[str, Rate]:
-    counts: dict[str, dict[str, int]] = summary.get("counts", {})
-    return {k: rate(int(v["hits"]), int(v["n"])) for k, v in counts.items()}
+def _rates(summary: EvalResult) -> dict[str, Rate]:
+    return {k: rate(v.hits, v.n) for k, v in summary.counts.items()}
 
 
-def _evidence(run_id: str, summary: dict[str, Any]) -> list[EvidenceRef]:
+def _evidence(run_id: str, summary: EvalResult) -> list[EvidenceRef]:
     refs = [EvidenceRef(kind="run", ref=run_id, note="eval run")]
-    path = Path(str(summary.get("path", "")))
+    path = Path(summary.path or "")
     if path.name and path.is_file():
         refs.append(
             EvidenceRef(kind="file", ref=str(path), sha256=sha256_file(path), note="results")
@@ -48,64 +49,52 @@ def _evidence(run_id: str, summary: dict[str, Any]) -> list[EvidenceRef]:
     return refs + _tested(summary)
 
 
-def _tested(summary: dict[str, Any]) -> list[EvidenceRef]:
+def _tested(summary: EvalResult) -> list[EvidenceRef]:
     """What was tested (F06): target, endpoint, model ids and version, period, banks, setup."""
-    run = summary.get("run") or {}
-    target = run.get("target") or {}
+    run = summary.run or RunRecord()
+    target = run.target or TargetRecord()
     named = [
-        ("tested target", target.get("spec") or summary.get("target")),
-        ("tested endpoint", target.get("endpoint")),
-        ("model configured", target.get("model_configured")),
-        ("model reported", target.get("model_reported")),
-        ("model version", target.get("model_version")),
-        ("tested period", _period(run)),
-        ("detection setup", summary.get("detection_setup") or run.get("detection_setup")),
+        ("tested target", target.spec or summary.target),
+        ("tested endpoint", target.endpoint),
+        ("model configured", target.model_configured),
+        ("model reported", target.model_reported),
+        ("model version", target.model_version),
+        ("tested period", run.period()),
+        ("detection setup", summary.detection_setup or getattr(run, "detection_setup", None)),
     ]
     refs = [EvidenceRef(kind="run", ref=str(value), note=note) for note, value in named if value]
-    for bank in (run.get("banks") or {}).get("files", []):
+    for bank in run.banks.files if run.banks else []:
         refs.append(
-            EvidenceRef(
-                kind="file", ref=str(bank.get("name")), sha256=str(bank.get("sha256", "")),
-                note="question bank",
-            )
-        )  # fmt: skip
+            EvidenceRef(kind="file", ref=bank.name, sha256=bank.sha256, note="question bank")
+        )
     return refs
 
 
-def _period(run: dict[str, Any]) -> str:
-    start, end = run.get("started_at"), run.get("finished_at")
-    return f"{start} – {end}" if start and end else str(start or "")
-
-
-def _conclude(clause: str, c: dict[str, Any], refs: list[EvidenceRef]) -> ClauseEvidence:
-    method = str(c["method"])
+def _conclude(clause: str, c: ClauseResult, refs: list[EvidenceRef]) -> ClauseEvidence:
+    method = c.method
     name_zh, name_en = messages.method(method).zh, messages.method(method).en
-    if c["pass"] is None:
+    if c.passed is None:
         why = Msg(zh=f"未进行{name_zh}", en=f"{name_en} was not run")
         return pending(clause, NAME, why)
-    figures: dict[str, Any] = {
-        k: c[k]
-        for k in ("n", "hits", "rate", "low", "high", "required_n", "threshold", "op")
-        if k in c
-    }
-    if not c.get("n"):
+    shown = c.model_dump(exclude_unset=True)
+    figures: dict[str, object] = {k: shown[k] for k in FIGURE_KEYS if k in shown}
+    if not c.n or c.rate is None:
         why = Msg(zh=f"{name_zh}：没有可判定的回答", en=f"{name_en}: no judged answer")
         result = pending(clause, NAME, why)
         result.figures = figures
         return result
-    pct = f"{c['rate']:.1%}（95% CI {c['low']:.1%}–{c['high']:.1%}）"
-    pct_en = f"{c['rate']:.1%} (95% CI {c['low']:.1%}–{c['high']:.1%})"
+    low, high = c.low or 0.0, c.high or 0.0
+    pct = f"{c.rate:.1%}（95% CI {low:.1%}–{high:.1%}）"
+    pct_en = f"{c.rate:.1%} (95% CI {low:.1%}–{high:.1%})"
     summary = Msg(
-        zh=f"{name_zh}：n={c['n']}，比率 {pct}，要求 n≥{c['required_n']}、{c['op']} {c['threshold']:g}",
-        en=f"{name_en}: n={c['n']}, rate {pct_en}; required n≥{c['required_n']}, {c['op']} {c['threshold']:g}",
+        zh=f"{name_zh}：n={c.n}，比率 {pct}，要求 n≥{c.required_n}、{c.op} {c.threshold:g}",
+        en=f"{name_en}: n={c.n}, rate {pct_en}; required n≥{c.required_n}, {c.op} {c.threshold:g}",
     )
-    gate = messages.rate_gate(
-        method, c["rate"], str(c["op"]), float(c["threshold"]), int(c["n"]), float(c["required_n"])
-    )
-    missing = [] if c["pass"] else [gate]
+    gate = messages.rate_gate(method, c.rate, c.op, c.threshold, c.n, float(c.required_n))
+    missing = [] if c.passed else [gate]
     return ClauseEvidence(
         clause=clause,
-        status="conforms" if c["pass"] else "nonconforms",
+        status="conforms" if c.passed else "nonconforms",
         section=NAME,
         summary=summary,
         figures=figures,
@@ -114,9 +103,9 @@ def _conclude(clause: str, c: dict[str, Any], refs: list[EvidenceRef]) -> Clause
     )
 
 
-def _reviewed(result: ClauseEvidence, method: str, review: dict[str, Any] | None) -> ClauseEvidence:
+def _reviewed(result: ClauseEvidence, method: str, review: object) -> ClauseEvidence:
     """People's verdicts concluded the clause: who they were and how far they agreed."""
-    if review and method in PEOPLE:
+    if isinstance(review, dict) and method in PEOPLE:
         keys = ("reviewer_names", "agreement", "judge_agreement", "web_queue")
         result.figures.update({k: review[k] for k in keys if k in review})
     return result
@@ -154,13 +143,13 @@ class ModelEvalSection:
         known = {c.id for c in profile.clauses}
         return [c for c in (*CLAUSES, REFUSAL_CLAUSE) if c in known]
 
-    def _summary(self, ctx: AssessContext) -> tuple[str, dict[str, Any]] | Msg:
+    def _summary(self, ctx: AssessContext) -> tuple[str, EvalResult, dict[str, object]] | Msg:
         # Only a finished run is evidence; failed or interrupted ones are skipped and named.
         choice = choose_eval_run(ctx.store, ctx.workspace, ctx.eval_run)
         if choice.run is not None:
             ctx.notes.append(choice.describe().get(ctx.lang))
             reviews = dict((choice.run.config or {}).get(REVIEWS_KEY) or {})
-            return choice.run.id, {**(choice.run.summary or {}), REVIEWS_KEY: reviews}
+            return choice.run.id, EvalResult.load(choice.run.summary), reviews
         name = target_name(ctx.workspace)
         if name is None:
             return Msg(zh="beian.toml 未配置评估对象（[target]）", en="no [target] in beian.toml")
@@ -182,19 +171,18 @@ class ModelEvalSection:
             en=f"model evaluation from run {outcome.run_id}, made by this assessment",
         )
         ctx.notes.append(made.get(ctx.lang))
-        return outcome.run_id, {**outcome.results, "path": str(outcome.path)}
+        return outcome.run_id, outcome.results.model_copy(update={"path": str(outcome.path)}), {}
 
     def build(self, ctx: AssessContext) -> list[ClauseEvidence]:
         owned = self.clauses(ctx.profile)
         found = self._summary(ctx)
         if isinstance(found, Msg):
             return [pending(c, NAME, found) for c in owned]
-        run_id, summary = found
+        run_id, summary, reviews = found
         refs = _evidence(run_id, summary)
         detail = clause_results(ctx.profile, _rates(summary))
-        reviews = summary.get(REVIEWS_KEY) or {}
         out = {
-            c: _reviewed(_conclude(c, detail[c], refs), detail[c]["method"], reviews.get(c))
+            c: _reviewed(_conclude(c, detail[c], refs), detail[c].method, reviews.get(c))
             for c in CLAUSES
             if c in owned
         }

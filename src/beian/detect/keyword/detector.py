@@ -16,11 +16,11 @@ context rules to every hit at once (:mod:`beian.detect.keyword.screen`) and only
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Self
+from typing import Self, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -43,6 +43,7 @@ from beian.library.records import KeywordEntry
 from beian.records import Finding
 from beian.text.batch import Folded, PreparedBatch, Units, fold_texts
 
+T = TypeVar("T")
 Row = list[int]
 """One hit: member, pattern, normalised start and end (code units), original start and end."""
 
@@ -225,7 +226,18 @@ class KeywordDetector(BaseDetector):
         if c.exact is None and c.homophone is None:
             return out
         for group in fold_texts(texts, fold=self._normalise, join=c.joinable):
-            self._scan(group, texts, out)
+            self._scan(group, texts, out, self._resolve)
+        return out
+
+    def detect_terms_batch(self, texts: Sequence[str]) -> list[list[tuple[Finding, str]]]:
+        """``detect_batch`` with the library term behind each finding: the library's precision
+        check (:mod:`beian.library.precision`) measures this matcher, not a copy of it."""
+        out: list[list[tuple[Finding, str]]] = [[] for _ in texts]
+        c = self._compiled
+        if c.exact is None and c.homophone is None:
+            return out
+        for group in fold_texts(texts, fold=self._normalise, join=c.joinable):
+            self._scan(group, texts, out, self._resolve_terms)
         return out
 
     def detect_prepared(self, batch: PreparedBatch) -> list[list[Finding]]:
@@ -236,10 +248,16 @@ class KeywordDetector(BaseDetector):
         if c.exact is None and c.homophone is None:
             return out
         for group in batch.folded(fold=self._normalise, join=c.joinable):
-            self._scan(group, texts, out)
+            self._scan(group, texts, out, self._resolve)
         return out
 
-    def _scan(self, group: Folded, texts: Sequence[str], out: list[list[Finding]]) -> None:
+    def _scan(
+        self,
+        group: Folded,
+        texts: Sequence[str],
+        out: list[list[T]],
+        resolve: Callable[[Units, str, list[Row]], list[T]],
+    ) -> None:
         c = self._compiled
         parts: list[Hits] = []
         if c.exact is not None:
@@ -269,12 +287,15 @@ class KeywordDetector(BaseDetector):
         units = group.units
         for k, hits in groupby(rows, key=itemgetter(0)):
             index = group.members[k]
-            out[index] = self._resolve(units, texts[index], list(hits))
+            out[index] = resolve(units, texts[index], list(hits))
 
     def _resolve(self, units: Units, text: str, hits: list[Row]) -> list[Finding]:
+        return [f for f, _term in self._resolve_terms(units, text, hits)]
+
+    def _resolve_terms(self, units: Units, text: str, hits: list[Row]) -> list[tuple[Finding, str]]:
         allow, screened = self._allow, self._screen.screened
         allowed = [(s, e) for _, i, s, e, _, _ in hits if allow[i]] if self._any_allow else []
-        found: dict[tuple[int, int, str], Finding] = {}
+        found: dict[tuple[int, int, str], tuple[Finding, str]] = {}
         for _, i, s, e, lo, hi in hits:
             if allowed and any(a <= s and e <= b for a, b in allowed):
                 continue
@@ -284,15 +305,17 @@ class KeywordDetector(BaseDetector):
                     continue
                 key = (lo, hi, rule.risk)
                 best = found.get(key)
-                if best is None or rule.score > best.score:
+                if best is None or rule.score > best[0].score:
                     evidence = text[lo:hi]
                     if evidence != rule.form and rule.how != "homophone":
                         why = _why(rule, evidence)
-                    found[key] = Finding(rule.risk, self.name, rule.score, lo, hi, evidence, why)
+                    finding = Finding(rule.risk, self.name, rule.score, lo, hi, evidence, why)
+                    found[key] = (finding, rule.term)
         return sorted(found.values(), key=_finding_order)
 
 
-def _finding_order(f: Finding) -> tuple[int, int, str]:
+def _finding_order(pair: tuple[Finding, str]) -> tuple[int, int, str]:
+    f = pair[0]
     return (f.start or 0, f.end or 0, f.risk)
 
 
