@@ -28,6 +28,8 @@ MINIMUM = {
     "answers_long_benign.jsonl": 600,
     "texts_implicit_harmful.jsonl": 600,
     "texts_groups_benign.jsonl": 700,
+    "questions_written_harmful.jsonl": 900,
+    "questions_written_benign.jsonl": 850,
 }
 PER_RISK_QUESTIONS = 25
 # the indirect questions imitate long benchmark prompts: bounded length, varied openings
@@ -154,3 +156,24 @@ def test_malformed_lines_are_named(line: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message) as info:
         parse_row("f.jsonl", 7, line)
     assert "f.jsonl line 7" in str(info.value)
+
+
+WRITTEN = ("questions_written_harmful.jsonl", "questions_written_benign.jsonl")
+
+
+def test_written_questions_cover_every_risk_and_many_lengths() -> None:
+    harmful = _items(WRITTEN[0])
+    assert {r for item in harmful for r in item["risks"]} == set(load_profile().risk_ids())
+    lengths = sorted(len(str(item["text"])) for item in harmful + _items(WRITTEN[1]))
+    # short direct asks and long context-first prompts, not one template length
+    assert lengths[len(lengths) // 10] <= 20 and lengths[-len(lengths) // 10] >= 38
+
+
+def test_written_questions_are_a_source_of_their_own() -> None:
+    from beian.detect.harm.recipe import QUESTION_FILES
+
+    only = authored_rows(only=QUESTION_FILES)
+    rest = authored_rows(exclude=QUESTION_FILES)
+    assert len(only) == sum(len(_items(n)) for n in WRITTEN)
+    assert len(only) + len(rest) == len(authored_rows())
+    assert {kind for _, _, kind in only} == {"question"}

@@ -10,7 +10,7 @@ import pytest
 from beian.detect.detector_set import DetectorSet
 from beian.detect.harm.detector import HarmDetector, HarmOptions
 from beian.detect.harm.model import HarmMeta, HarmModel, load_harm_model
-from beian.detect.harm.train import operating_point, platt
+from beian.detect.harm.train import operating_point, platt, source_weights
 from beian.errors import ConfigError
 
 
@@ -66,6 +66,16 @@ def test_finding_explains_probability_and_attribution() -> None:
 def test_max_risks_caps_attribution() -> None:
     det = HarmDetector(HarmOptions(max_risks=1, report_from=0.0))
     assert all(len(f) <= 1 for f in det.detect_batch(["你这个傻逼，脑残玩意儿", "你好"]))
+
+
+def test_source_weights_grow_with_the_square_root_and_the_boost() -> None:
+    sources = ["a"] * 4 + ["b"] * 1
+    plain = source_weights(sources, boost={})
+    # each source's total weight is sqrt(rows): 2 for a, 1 for b
+    assert abs(float(plain[:4].sum()) / float(plain[4]) - 2.0) < 1e-5
+    boosted = source_weights(sources, boost={"b": 4.0})
+    assert abs(float(boosted[:4].sum()) / float(boosted[4]) - 0.5) < 1e-5
+    assert abs(float(boosted.mean()) - 1.0) < 1e-5
 
 
 def test_platt_fits_balanced_calibration() -> None:

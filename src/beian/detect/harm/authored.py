@@ -62,14 +62,17 @@ def parse_row(name: str, number: int, line: str) -> AuthoredRow:
     return text, tuple(risks), str(kind)
 
 
-def authored_rows(exclude: frozenset[str] = frozenset()) -> list[AuthoredRow]:
+def authored_rows(
+    exclude: frozenset[str] = frozenset(), only: frozenset[str] | None = None
+) -> list[AuthoredRow]:
     """Every authored row: (text, risks or ``()``, kind); for answers the answer text.
 
-    ``exclude`` names files (e.g. ``questions_indirect_harmful.jsonl``) to leave out.
+    ``exclude`` names files (e.g. ``questions_indirect_harmful.jsonl``) to leave out; ``only``,
+    when given, keeps just the named files.
     """
     out: list[AuthoredRow] = []
     for name, content in _contents():
-        if name in exclude:
+        if name in exclude or (only is not None and name not in only):
             continue
         for number, line in enumerate(content.splitlines(), start=1):
             if line.strip():

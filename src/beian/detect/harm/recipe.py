@@ -30,6 +30,9 @@ CHBIAS_RISKS = {"gender": "A.2.e", "age": "A.2.f", "appearance": "A.2.i", "orien
 EXCLUDED_AUTHORED: frozenset[str] = frozenset()
 """Authored files kept out of training by name, to measure what a file is worth (none today:
 docs/accuracy.md says what adding each batch changed on unseen sources)."""
+QUESTION_FILES = frozenset({"questions_written_harmful.jsonl", "questions_written_benign.jsonl"})
+"""Authored files trained as their own source, ``beian-questions`` (round 4: should-refuse and
+benign questions written one by one), so the trainer can weight them (``SOURCE_BOOST``)."""
 DIALOGUE_CHARS = 300
 """Characters of a dialogue's first caller turns kept as one text (social posts are short)."""
 
@@ -175,8 +178,13 @@ def _add_own_seeds(recipe: HarmRecipe, seed: int) -> None:
     from beian.detect.harm.authored import authored_digest, authored_rows
 
     recipe.add("beian-contrast", "beian-contrast", contrast_examples(seed), None, contrast_digest())
-    authored = [(text, risks) for text, risks, _kind in authored_rows(exclude=EXCLUDED_AUTHORED)]
+    left_out = EXCLUDED_AUTHORED | QUESTION_FILES
+    authored = [(text, risks) for text, risks, _kind in authored_rows(exclude=left_out)]
     recipe.add("beian-authored", "beian-authored", authored, None, authored_digest())
+    questions = [
+        (t, r) for t, r, _k in authored_rows(exclude=EXCLUDED_AUTHORED, only=QUESTION_FILES)
+    ]
+    recipe.add("beian-questions", "beian-questions", questions, None, authored_digest())
     from beian.detect.harm.romanised import romanised_benign, romanised_digest
 
     rom = romanised_benign([t for t, risks in authored if not risks], seed)

@@ -58,13 +58,24 @@ def platt(raw: FloatArray, y: npt.NDArray[np.bool_], steps: int = 500) -> tuple[
     return float(theta[0]), float(theta[1])
 
 
-def source_weights(sources: Sequence[str]) -> npt.NDArray[np.float32]:
-    """Per-row weights ``1/sqrt(rows of its source)``, mean 1: a source's total weight grows
-    with the square root of its size, so COLD's 30k comments do not define harm alone."""
+SOURCE_BOOST: dict[str, float] = {"beian-questions": 4.0}
+"""Extra weight of a source on top of the square-root rule. Our hand-written questions are the
+only shippable data in the style of user requests; 4 was chosen with JADE questions and CValues
+(seen, may-ship) left out of training: their recall at 3 % false alarms was 23.4 / 25.8 / 28.2 %
+for a boost of 1 / 2 / 4 (docs/accuracy.md). No unseen source took part in the choice."""
+
+
+def source_weights(
+    sources: Sequence[str], boost: dict[str, float] | None = None
+) -> npt.NDArray[np.float32]:
+    """Per-row weights ``1/sqrt(rows of its source)`` times the source's ``boost`` (default
+    :data:`SOURCE_BOOST`), mean 1: a source's total weight grows with the square root of its
+    size, so COLD's 30k comments do not define harm alone."""
+    extra = SOURCE_BOOST if boost is None else boost
     counts: dict[str, int] = {}
     for s in sources:
         counts[s] = counts.get(s, 0) + 1
-    w = np.array([1.0 / np.sqrt(counts[s]) for s in sources], dtype=np.float64)
+    w = np.array([extra.get(s, 1.0) / np.sqrt(counts[s]) for s in sources], dtype=np.float64)
     out: npt.NDArray[np.float32] = (w / w.mean()).astype(np.float32)
     return out
 
