@@ -38,11 +38,11 @@ def test_samples_with_verdicts_and_answers_in_annex5(demo: Demo, tmp_path: Path)
     for clause in outcome.clauses:
         clause.evidence = [e for e in clause.evidence if e.kind != "run"]
     outcome.clauses[-1].evidence = [EvidenceRef(kind="run", ref=run_id)]
-    from beian.assess import dossier_samples
+    from beian.assess import with_dossier
 
-    # the caller reads the cited runs' reviewed items: the renderer never opens the store
-    samples = dossier_samples(outcome, demo.ws)
-    paths = write_reports(outcome, demo.ws, tmp_path, "zh", formats=("xlsx",), samples=samples)
+    # assess reads the cited runs' reviewed items into the dossier: rendering never opens the store
+    outcome = with_dossier(outcome, demo.ws, refresh=True)
+    paths = write_reports(outcome, demo.ws.profile(), tmp_path, "zh", formats=("xlsx",))
     rows = list(openpyxl.load_workbook(paths["xlsx_samples"]).active.iter_rows(values_only=True))
     assert rows[0][:2] == ("运行", "样本") and len(rows) == 2
     assert rows[1][1] == qid and rows[1][6] == "拒答" and rows[1][8] == "A.1.a"
