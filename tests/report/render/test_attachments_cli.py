@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,3 +65,18 @@ def test_cli_renders_a_stored_run(demo: Demo, tmp_path: Path) -> None:
     assert "Algorithm type" in (tmp_path / "filing.md").read_text(encoding="utf-8")
     bad = CliRunner().invoke(app, ["report", "render", str(tmp_path / "nothing")])
     assert bad.exit_code != 0
+
+
+def test_cli_renders_an_assessment_stored_before_its_dossier_inputs(
+    demo: Demo, tmp_path: Path
+) -> None:
+    # An assessment.json written before the dossier inputs existed reads them from the
+    # workspace that was assessed, and gives the same report as one that carries them.
+    old = tmp_path / "old"
+    old.mkdir()
+    data = demo.outcome.model_dump(mode="json", exclude={"dossier"})
+    (old / "assessment.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = CliRunner().invoke(app, ["report", "render", str(old), "--out", str(tmp_path / "a")])
+    assert out.exit_code == 0, out.output
+    new = write_reports(demo.outcome, demo.ws.profile(), tmp_path / "b", "zh", formats=("json",))
+    assert (tmp_path / "a" / "report.json").read_bytes() == new["json"].read_bytes()
