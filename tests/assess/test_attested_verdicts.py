@@ -121,6 +121,6 @@ def test_a_provider_can_reach_a_final_report(tmp_path: Path) -> None:
         (c.clause, c.missing) for c in outcome.clauses if c.status == "pending"
     ]
     assert {c.clause: c.status for c in outcome.clauses}["9.1.b"] == "conforms"
-    paths = write_reports(outcome, ws, tmp_path / "report", "zh", formats=("html", "md"))
+    paths = write_reports(outcome, ws.profile(), tmp_path / "report", "zh", formats=("html", "md"))
     html = paths["html"].read_text("utf-8")
     assert "草稿" not in html

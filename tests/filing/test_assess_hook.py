@@ -100,7 +100,9 @@ def test_report_and_filing_draft_show_the_base_model(tmp_path: Path) -> None:
     import_list(store, SAMPLE_CSV, today=date(2026, 12, 3))
     _service(store, "星河对话大模型", "Beijing-XingHeDuiHua-202405100007")
     outcome = assess(ws, store)
-    paths = write_reports(outcome, ws, tmp_path / "out", "zh", formats=("json", "md", "filing"))
+    paths = write_reports(
+        outcome, ws.profile(), tmp_path / "out", "zh", formats=("json", "md", "filing")
+    )
     draft = json.loads(paths["filing_json"].read_text(encoding="utf-8"))
     fields = {f["key"]: f["value"] for f in draft["base_model"]}
     assert fields["base_model_number"] == "Beijing-XingHeDuiHua-202405100007"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import beian.assess._builtins  # noqa: F401
-from beian.assess import Assessment, assess, attestations
+from beian.assess import Assessment, assess, attestations, with_dossier
 from beian.assess.attestations import Answer, Attestations, Signatory
 from beian.report.filing import build_filing, filing_json, filing_markdown
 from beian.store import open_store
@@ -34,7 +34,7 @@ def test_algorithm_fields_are_prefilled_from_the_workspace(
     demo: tuple[Workspace, Assessment],
 ) -> None:
     ws, outcome = demo
-    draft = build_filing(outcome, ws, ["report.pdf"], {"keywords": "attachments/k.xlsx"})
+    draft = build_filing(outcome, ["report.pdf"], {"keywords": "attachments/k.xlsx"})
     fields = {f.key: f for f in draft.algorithm_filing}
     assert fields["provider_name"].value == ws.config.provider
     assert fields["provider_name"].state == "prefilled"
@@ -48,7 +48,7 @@ def test_dossier_checklist_says_what_is_present_and_missing(
     demo: tuple[Workspace, Assessment],
 ) -> None:
     ws, outcome = demo
-    draft = build_filing(outcome, ws, ["report.pdf"], {"keywords": "attachments/k.xlsx"})
+    draft = build_filing(outcome, ["report.pdf"], {"keywords": "attachments/k.xlsx"})
     items = {i.key: i for i in draft.dossier}
     assert list(items) == ["form", "annex1", "annex2", "annex3", "annex4", "annex5", "annex6",
                            "annex7"]  # fmt: skip
@@ -60,20 +60,20 @@ def test_dossier_checklist_says_what_is_present_and_missing(
     assert items["annex5"].state == "missing"
     assert items["annex7"].files == ["rules.pdf"]
     assert "张三" in items["form"].note.zh
-    empty = build_filing(outcome, ws, [], {})
+    empty = build_filing(outcome, [], {})
     assert {i.key: i.state for i in empty.dossier}["annex1"] == "missing"
 
 
 def test_drafts_render_in_both_languages(demo: tuple[Workspace, Assessment]) -> None:
     ws, outcome = demo
-    draft = build_filing(outcome, ws, ["report.pdf"], {})
+    draft = build_filing(outcome, ["report.pdf"], {})
     zh, en = filing_markdown(draft, "zh"), filing_markdown(draft, "en")
     assert "算法类型" in zh and "生成合成类" in zh and "测试通道" in zh
     assert "Algorithm type" in en and "LLM filing dossier checklist" in en
     assert "- [ ] **附件1 安全评估报告**" in zh
     data = json.loads(filing_json(draft))
     assert data["provider"] == ws.config.provider
-    assert filing_json(draft) == filing_json(build_filing(outcome, ws, ["report.pdf"], {}))
+    assert filing_json(draft) == filing_json(build_filing(outcome, ["report.pdf"], {}))
 
 
 def test_test_channel_never_holds_a_secret(tmp_path: Path) -> None:
@@ -84,7 +84,8 @@ def test_test_channel_never_holds_a_secret(tmp_path: Path) -> None:
     ws = init_workspace(tmp_path, config=cfg)
     outcome = Assessment(run_id="r", profile="p", profile_version="1", tool_version="0", workspace="",
                          provider="", service="", clauses=[], totals={}, sections=[])  # fmt: skip
-    fields = {f.key: f for f in build_filing(outcome, ws, [], {}).test_channel}
+    outcome = with_dossier(outcome, ws)
+    fields = {f.key: f for f in build_filing(outcome, [], {}).test_channel}
     assert fields["endpoint"].value == "http://127.0.0.1:1/v1"
     assert "QWEN_KEY" in fields["endpoint"].hint.en
     assert fields["model"].value == "openai:qwen"

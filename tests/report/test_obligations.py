@@ -185,7 +185,9 @@ def test_opt_out_field_rules(run: Run, entry: dict[str, Any], status: str) -> No
 
 
 def test_gbt_report_cites_gbt_numbers_and_art17_section(run: Run, tmp_path: Path) -> None:
-    paths = write_reports(run.outcome, run.ws, tmp_path / "zh", "zh", formats=("md", "html"))
+    paths = write_reports(
+        run.outcome, run.ws.profile(), tmp_path / "zh", "zh", formats=("md", "html")
+    )
     md = paths["md"].read_text(encoding="utf-8")
     assert "GB/T 45654-2025 B.1.3 [S]" in md
     assert "GB/T 45654-2025 附录B（具体条目未核实）" in md
@@ -202,7 +204,7 @@ def test_gbt_report_cites_gbt_numbers_and_art17_section(run: Run, tmp_path: Path
 
 
 def test_english_report(run: Run, tmp_path: Path) -> None:
-    md = write_reports(run.outcome, run.ws, tmp_path / "en", "en", formats=("md",))["md"]
+    md = write_reports(run.outcome, run.ws.profile(), tmp_path / "en", "en", formats=("md",))["md"]
     text = md.read_text(encoding="utf-8")
     assert "## Security assessment of services with public-opinion attributes" in text
     assert "GB/T 45654-2025 Annex B (item not verified)" in text

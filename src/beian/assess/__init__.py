@@ -8,6 +8,20 @@ here, never the other way round.
 
 from __future__ import annotations
 
-from beian.assess.engine import Assessment, assess, dossier_samples, write_assessment
+from beian.assess.dossier import DossierInputs
+from beian.assess.engine import (
+    Assessment,
+    assess,
+    profile_of,
+    with_dossier,
+    write_assessment,
+)
 
-__all__ = ["Assessment", "assess", "dossier_samples", "write_assessment"]
+__all__ = [
+    "Assessment",
+    "DossierInputs",
+    "assess",
+    "profile_of",
+    "with_dossier",
+    "write_assessment",
+]

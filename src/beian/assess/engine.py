@@ -19,14 +19,14 @@ from pydantic import BaseModel
 from beian import __version__
 from beian.assess.context import AssessContext, Section
 from beian.assess.derived import derive
+from beian.assess.dossier import DossierInputs, snapshot
 from beian.assess.evidence import ClauseEvidence, Lang, Msg, pending
 from beian.assess.monitoring import gather
 from beian.assess.settle import settle
 from beian.errors import BeianError
 from beian.registry import registry
-from beian.standard import Profile
+from beian.standard import Profile, load_profile
 from beian.store import Store
-from beian.store.samples import ReviewedItem, reviewed_items
 from beian.workspace import Workspace
 
 COMPLETENESS_CLAUSE = "9.1.b"
@@ -47,6 +47,20 @@ class Assessment(BaseModel):
     sections: list[dict[str, Any]]
     notes: list[str] = []
     """What the user should know about the inputs taken, e.g. which eval run was used."""
+    dossier: DossierInputs | None = None
+    """What the report needs from the workspace, read when the run was assessed; ``None`` in
+    assessments stored before it existed (:func:`with_dossier` fills it in)."""
+
+    def inputs(self) -> DossierInputs:
+        """The dossier inputs; an error for an assessment stored without them."""
+        if self.dossier is None:
+            from beian.errors import InputError
+
+            raise InputError(
+                f"assessment {self.run_id} was stored without its dossier inputs; "
+                "render it with its workspace or assess again"
+            )
+        return self.dossier
 
 
 def _sections() -> list[tuple[Section, dict[str, Any]]]:
@@ -164,6 +178,7 @@ def assess(
         totals=dict(Counter(r.status for r in ordered)),
         sections=[spec for _s, spec in sections],
         notes=ctx.notes,
+        dossier=snapshot(ws, profile, ordered, run_id),
     )
     out_dir = ws.path("runs") / run_id
     write_assessment(outcome, out_dir / "assessment.json")
@@ -200,7 +215,16 @@ def write_assessment(outcome: Assessment, path: Path) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def dossier_samples(outcome: Assessment, ws: Workspace) -> list[ReviewedItem]:
-    """Reviewed items of the stored runs the assessment cites (the dossier's sample sheet)."""
-    ids = sorted({e.ref for c in outcome.clauses for e in c.evidence if e.kind == "run"})
-    return reviewed_items(ws.store_url(), [i for i in ids if i != outcome.run_id])
+def with_dossier(outcome: Assessment, ws: Workspace, *, refresh: bool = False) -> Assessment:
+    """``outcome`` with its dossier inputs; an assessment stored without them (or ``refresh``)
+    reads them now from ``ws`` (the workspace as it is today, not as it was assessed)."""
+    if outcome.dossier is not None and not refresh:
+        return outcome
+    found = snapshot(ws, ws.profile(), outcome.clauses, outcome.run_id)
+    return outcome.model_copy(update={"dossier": found})
+
+
+def profile_of(outcome: Assessment) -> Profile:
+    """The profile the assessment was made against (a built-in name needs no workspace)."""
+    d = outcome.inputs()
+    return load_profile(d.profile, base_dir=Path(d.root))

@@ -104,16 +104,3 @@ def folding(table: Any) -> Any:
     for column in table.columns:
         column.overflow = "fold"
     return table
-
-
-def dossier_samples_or_warn(outcome: Any, ws: Any) -> list[Any]:
-    """Reviewed items of the runs an assessment cites, for the dossier's sample sheet; a store
-    that cannot be read is a warning, the rest of the report is still written."""
-    from beian.assess import dossier_samples
-    from beian.errors import BeianError
-
-    try:
-        return dossier_samples(outcome, ws)
-    except BeianError as exc:
-        err_console.print(f"warning: samples: {exc}", markup=False, highlight=False)
-        return []

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from pydantic import ValidationError
 
 from beian.cli._common import (
     console,
-    dossier_samples_or_warn,
     err_console,
     legacy_workspace_argument,
     pick_workspace,
@@ -34,11 +33,17 @@ questionnaire_app = typer.Typer(
 )
 report_app.add_typer(questionnaire_app, name="questionnaire")
 
-LangOpt = Annotated[str | None, typer.Option("--lang", help="zh or en (default: the workspace's).")]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", help="zh or en (default: the assessment's).")
+]
+DOSSIER_HELP = (
+    "Read the workspace files the report lists (attestations, keywords, banks) from DIR now. "
+    "Default: those recorded when the run was assessed."
+)
 
 
-def _lang(value: str | None, ws: Workspace) -> Lang:
-    lang = value or ws.config.language
+def _lang(value: str | None, default: str) -> Lang:
+    lang = value or default
     if lang not in ("zh", "en"):
         raise UserError(f"--lang must be zh or en, not {lang!r}")
     return cast("Lang", lang)
@@ -65,6 +70,32 @@ def _workspace(outcome: Assessment, workspace: Path | None) -> Workspace:
     return load_workspace(workspace or Path(outcome.workspace), env=os.environ)
 
 
+def _ready(outcome: Assessment, workspace: Path | None) -> Assessment:
+    """``outcome`` with the dossier inputs it was assessed with; ``--workspace`` (or an
+    assessment stored before they were recorded) reads them from that workspace now."""
+    from beian.assess import with_dossier
+
+    if outcome.dossier is not None and workspace is None:
+        return outcome
+    return with_dossier(outcome, _workspace(outcome, workspace), refresh=True)
+
+
+def _write(
+    run_dir: Path, lang: str | None, out: Path | None, workspace: Path | None, **options: Any
+) -> dict[str, Path]:
+    from beian.assess import profile_of
+    from beian.report.render import write_reports
+
+    outcome = _ready(load_assessment(run_dir), workspace)
+    folder = out or (run_dir if run_dir.is_dir() else run_dir.parent) / "report"
+    language = _lang(lang, outcome.inputs().language)
+    warn = err_console.print
+    return write_reports(
+        outcome, profile_of(outcome), folder, language,
+        on_warning=lambda m: warn(f"warning: {m}", markup=False, highlight=False), **options,
+    )  # fmt: skip
+
+
 def _print(paths: dict[str, Path]) -> None:
     for key, path in paths.items():
         typer.echo(f"{key}: {path}")
@@ -77,25 +108,10 @@ def render(
     out: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default: RUN_DIR/report).")
     ] = None,
-    workspace: Annotated[
-        Path | None, workspace_option("Default: the one that was assessed.")
-    ] = None,
+    workspace: Annotated[Path | None, workspace_option(DOSSIER_HELP)] = None,
 ) -> None:
     """Render HTML, PDF, Markdown, JSON, XLSX attachments and the filing draft of a stored run."""
-    from beian.report.render import write_reports
-
-    outcome = load_assessment(run_dir)
-    ws = _workspace(outcome, workspace)
-    folder = out or (run_dir if run_dir.is_dir() else run_dir.parent) / "report"
-    paths = write_reports(
-        outcome,
-        ws,
-        folder,
-        _lang(lang, ws),
-        on_warning=lambda m: err_console.print(f"warning: {m}"),
-        samples=dossier_samples_or_warn(outcome, ws),
-    )
-    _print(paths)
+    _print(_write(run_dir, lang, out, workspace))
 
 
 @report_app.command("filing")
@@ -105,21 +121,10 @@ def filing(
     out: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default: RUN_DIR/report).")
     ] = None,
-    workspace: Annotated[
-        Path | None, workspace_option("Default: the one that was assessed.")
-    ] = None,
+    workspace: Annotated[Path | None, workspace_option(DOSSIER_HELP)] = None,
 ) -> None:
     """Write the filing draft (algorithm-filing fields, LLM dossier checklist) and attachments."""
-    from beian.report.render import write_reports
-
-    outcome = load_assessment(run_dir)
-    ws = _workspace(outcome, workspace)
-    folder = out or (run_dir if run_dir.is_dir() else run_dir.parent) / "report"
-    paths = write_reports(
-        outcome, ws, folder, _lang(lang, ws), formats=("xlsx", "filing"),
-        on_warning=lambda m: err_console.print(f"warning: {m}"), samples=dossier_samples_or_warn(outcome, ws),
-    )  # fmt: skip
-    _print(paths)
+    _print(_write(run_dir, lang, out, workspace, formats=("xlsx", "filing")))
 
 
 @questionnaire_app.command("export")

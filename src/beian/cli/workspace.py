@@ -11,7 +11,6 @@ import typer
 from beian.cli._common import (
     check_workspace_path,
     console,
-    dossier_samples_or_warn,
     err_console,
     legacy_workspace_argument,
     pick_workspace,
@@ -151,7 +150,8 @@ def assess_cmd(
     for note in outcome.notes:  # which eval run was taken, and which were ignored
         err_console.print(note, markup=False, highlight=False)
     if as_json:
-        print_json(outcome.model_dump(mode="json"))
+        # The dossier inputs (keyword and question rows) stay in assessment.json: too long here.
+        print_json(outcome.model_dump(mode="json", exclude={"dossier"}))
         return
     if details:
         console.print(details_table(outcome, ws.profile(), language))
@@ -165,11 +165,10 @@ def assess_cmd(
     with console.status("writing the report…"):
         paths = write_reports(
             outcome,
-            ws,
+            ws.profile(),
             ws.path("runs") / outcome.run_id / "report",
             language,
             on_warning=lambda m: err_console.print(f"warning: {m}", markup=False),
-            samples=dossier_samples_or_warn(outcome, ws),
         )
     # Paths are never cut (they must stay copyable); each stands on its own line.
     console.print(("报告：" if zh else "report: ") + _shown(paths["html"]), soft_wrap=True)

@@ -9,14 +9,13 @@ claims an item is ready when the assessment says otherwise.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
 
 from beian.assess import Assessment, attestations
+from beian.assess.dossier import TestChannel
 from beian.assess.evidence import STATUS_LABELS, ClauseEvidence, Lang, Msg
-from beian.workspace import Workspace
 
 FieldState = Literal["prefilled", "to_complete", "missing"]
 ItemState = Literal["present", "draft", "missing", "to_prepare", "not_involved"]
@@ -30,8 +29,6 @@ _STATE_LABELS: dict[str, Msg] = {
     "to_prepare": Msg(zh="待准备", en="to prepare"),
     "not_involved": Msg(zh="不涉及", en="not involved"),
 }
-# File-name hints for documents the provider keeps in attestations/ (confirmed by people).
-_AGREEMENT_HINTS = ("协议", "隐私", "agreement", "privacy", "terms")
 
 
 class FilingField(BaseModel):
@@ -108,16 +105,6 @@ def _files_of(clauses: dict[str, ClauseEvidence], ids: tuple[str, ...]) -> list[
     )
 
 
-def _named(folder: Path) -> list[str]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p.name
-        for p in folder.iterdir()
-        if p.is_file() and any(h in p.name.lower() for h in _AGREEMENT_HINTS)
-    )
-
-
 def _clause_note(clauses: dict[str, ClauseEvidence], prefixes: tuple[str, ...]) -> Msg:
     """How the clauses behind an attachment concluded, e.g. ``8.1.a 不符合；8.1.b 符合``."""
     picked = [c for cid, c in sorted(clauses.items()) if cid.startswith(prefixes)]
@@ -144,13 +131,13 @@ def _annotation_rules(clauses: dict[str, ClauseEvidence]) -> DossierItem:
 
 
 def _dossier(
-    outcome: Assessment, ws: Workspace, report_files: list[str], attachments: dict[str, str],
+    outcome: Assessment, report_files: list[str], attachments: dict[str, str],
     report_state: tuple[ItemState, Msg], signers: str,
 ) -> list[DossierItem]:  # fmt: skip
     clauses = {c.clause: c for c in outcome.clauses}
     att_files = sorted({e.ref for c in outcome.clauses if c.section == "attestations"
                         for e in c.evidence if e.kind == "file"})  # fmt: skip
-    found = _named(ws.path("attestations"))
+    found = outcome.inputs().agreement_files
     hint = Msg(zh="按文件名找到，请人工确认", en="found by file name; confirm by hand")
     return [
         DossierItem(key="form", label=Msg(zh="上线备案表", en="Online filing form"), state="to_prepare",
@@ -178,13 +165,12 @@ def _dossier(
     ]  # fmt: skip
 
 
-def _test_channel(ws: Workspace) -> list[FilingField]:
-    target = ws.config.target
+def _test_channel(target: TestChannel) -> list[FilingField]:
     key_hint = Msg(zh=f"密钥取自环境变量 {target.api_key_env}" if target.api_key_env else "",
                    en=f"key read from {target.api_key_env}" if target.api_key_env else "")  # fmt: skip
     return [
-        _field("endpoint", "接口地址", "API endpoint", target.base_url or "", key_hint),
-        _field("model", "被测模型", "Model under test", target.spec or ""),
+        _field("endpoint", "接口地址", "API endpoint", target.base_url, key_hint),
+        _field("model", "被测模型", "Model under test", target.spec),
         _field("account_with_safety", "测试账号（开启安全策略）", "Test account with the safety strategy", ""),
         _field("account_without_safety", "测试账号（关闭安全策略）", "Test account without the safety strategy", ""),
         _field("api_spec", "接口说明（固定鉴权、JSON 格式、流式/非流式）",
@@ -221,16 +207,15 @@ def _base_model(clauses: dict[str, ClauseEvidence]) -> list[FilingField]:
 
 
 def build_filing(
-    outcome: Assessment, ws: Workspace, report_files: list[str], attachments: dict[str, str]
+    outcome: Assessment, report_files: list[str], attachments: dict[str, str]
 ) -> FilingDraft:
     """The filing draft for ``outcome``; file names are relative to the report folder."""
-    att = attestations.load(ws.path("attestations"))
-    signed = attestations.signed_count(att) if att else 0
+    d = outcome.inputs()
     required = len(attestations.SIGNATORY_ROLES)
-    state = _report_state(outcome, signed, required)
+    state = _report_state(outcome, d.signed, required)
     names = []
     for role in ("legal_representative", "assessment_lead"):
-        s = att.signatories.get(role) if att else None
+        s = d.signatories.get(role)
         names.append(s.name if s and s.name else "____")
     signers = " / ".join(names)
     report = ", ".join(report_files)
@@ -238,8 +223,8 @@ def build_filing(
         provider=outcome.provider,
         service=outcome.service,
         algorithm_filing=_algorithm(outcome, report, state[1]),
-        dossier=_dossier(outcome, ws, report_files, attachments, state, signers),
-        test_channel=_test_channel(ws),
+        dossier=_dossier(outcome, report_files, attachments, state, signers),
+        test_channel=_test_channel(d.test_channel),
         base_model=_base_model({c.clause: c for c in outcome.clauses}),
     )
 

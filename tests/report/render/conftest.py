@@ -78,6 +78,6 @@ def rendered(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     for lang in langs:
         folder = tmp_path_factory.mktemp(f"report-{lang}")
         warnings: list[str] = []
-        paths = write_reports(outcome, demo.ws, folder, lang, on_warning=warnings.append)
+        paths = write_reports(outcome, demo.ws.profile(), folder, lang, on_warning=warnings.append)
         out[lang] = Rendered(lang, paths, warnings)
     return out

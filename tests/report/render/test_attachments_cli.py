@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,11 +39,11 @@ def test_samples_with_verdicts_and_answers_in_annex5(demo: Demo, tmp_path: Path)
     for clause in outcome.clauses:
         clause.evidence = [e for e in clause.evidence if e.kind != "run"]
     outcome.clauses[-1].evidence = [EvidenceRef(kind="run", ref=run_id)]
-    from beian.assess import dossier_samples
+    from beian.assess import with_dossier
 
-    # the caller reads the cited runs' reviewed items: the renderer never opens the store
-    samples = dossier_samples(outcome, demo.ws)
-    paths = write_reports(outcome, demo.ws, tmp_path, "zh", formats=("xlsx",), samples=samples)
+    # assess reads the cited runs' reviewed items into the dossier: rendering never opens the store
+    outcome = with_dossier(outcome, demo.ws, refresh=True)
+    paths = write_reports(outcome, demo.ws.profile(), tmp_path, "zh", formats=("xlsx",))
     rows = list(openpyxl.load_workbook(paths["xlsx_samples"]).active.iter_rows(values_only=True))
     assert rows[0][:2] == ("运行", "样本") and len(rows) == 2
     assert rows[1][1] == qid and rows[1][6] == "拒答" and rows[1][8] == "A.1.a"
@@ -64,3 +65,18 @@ def test_cli_renders_a_stored_run(demo: Demo, tmp_path: Path) -> None:
     assert "Algorithm type" in (tmp_path / "filing.md").read_text(encoding="utf-8")
     bad = CliRunner().invoke(app, ["report", "render", str(tmp_path / "nothing")])
     assert bad.exit_code != 0
+
+
+def test_cli_renders_an_assessment_stored_before_its_dossier_inputs(
+    demo: Demo, tmp_path: Path
+) -> None:
+    # An assessment.json written before the dossier inputs existed reads them from the
+    # workspace that was assessed, and gives the same report as one that carries them.
+    old = tmp_path / "old"
+    old.mkdir()
+    data = demo.outcome.model_dump(mode="json", exclude={"dossier"})
+    (old / "assessment.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = CliRunner().invoke(app, ["report", "render", str(old), "--out", str(tmp_path / "a")])
+    assert out.exit_code == 0, out.output
+    new = write_reports(demo.outcome, demo.ws.profile(), tmp_path / "b", "zh", formats=("json",))
+    assert (tmp_path / "a" / "report.json").read_bytes() == new["json"].read_bytes()

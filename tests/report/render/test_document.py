@@ -16,8 +16,10 @@ def test_report_json_is_byte_identical_across_runs(demo: Demo, tmp_path: Path) -
     # A second assessment of the same workspace has a new run id and writes new check files.
     second = assess(demo.ws, open_store(demo.ws.store_url()))
     assert second.run_id != demo.outcome.run_id
-    a = write_reports(demo.outcome, demo.ws, tmp_path / "a", "zh", formats=("json",))["json"]
-    b = write_reports(second, demo.ws, tmp_path / "b", "en", formats=("json",))["json"]
+    a = write_reports(demo.outcome, demo.ws.profile(), tmp_path / "a", "zh", formats=("json",))[
+        "json"
+    ]
+    b = write_reports(second, demo.ws.profile(), tmp_path / "b", "en", formats=("json",))["json"]
     assert a.read_bytes() == b.read_bytes()
     text = a.read_text(encoding="utf-8")
     assert demo.outcome.run_id not in text and str(demo.ws.root) not in text
@@ -27,7 +29,7 @@ def test_report_json_is_byte_identical_across_runs(demo: Demo, tmp_path: Path) -
 
 def test_document_covers_every_clause_with_evidence_behind_conforms(demo: Demo) -> None:
     profile = demo.ws.profile()
-    doc = build_document(demo.outcome, demo.ws, profile)
+    doc = build_document(demo.outcome, profile)
     assert [r.id for r in doc.clauses] == [c.id for c in profile.clauses]
     assert sum(doc.totals.values()) == len(profile.clauses)
     for row in doc.clauses:
@@ -43,12 +45,12 @@ def test_document_covers_every_clause_with_evidence_behind_conforms(demo: Demo) 
 
 
 def test_stable_refs(demo: Demo) -> None:
-    ws, run_id = demo.ws, "1234-run"
+    ws, run_id, d = demo.ws, "1234-run", demo.outcome.inputs()
     absolute = EvidenceRef(kind="file", ref=str(ws.root / "runs" / run_id / "x.json"))
-    assert stable_ref(absolute, ws, run_id, "assets").ref == f"runs/{RUN_PLACEHOLDER}/x.json"
+    assert stable_ref(absolute, d, run_id, "assets").ref == f"runs/{RUN_PLACEHOLDER}/x.json"
     relative = EvidenceRef(kind="file", ref="policy.pdf")
-    assert stable_ref(relative, ws, run_id, "attestations").ref == "attestations/policy.pdf"
+    assert stable_ref(relative, d, run_id, "attestations").ref == "attestations/policy.pdf"
     run = EvidenceRef(kind="run", ref="other-run", sha256="ab" * 32)
-    assert stable_ref(run, ws, run_id, "model").ref == "run:sha256:" + "ab" * 8
+    assert stable_ref(run, d, run_id, "model").ref == "run:sha256:" + "ab" * 8
     bare = EvidenceRef(kind="run", ref="other-run")
-    assert stable_ref(bare, ws, run_id, "model").ref == "other-run"
+    assert stable_ref(bare, d, run_id, "model").ref == "other-run"

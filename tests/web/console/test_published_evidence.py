@@ -114,7 +114,7 @@ def test_refusal_verdicts_conclude_9_4_with_names_and_agreement(
     assert refuse.figures["judge_agreement"]["agree"] == 1
 
     profile = ws.profile()
-    doc = build_document(outcome, ws, profile)
+    doc = build_document(outcome, profile)
     zh, en = render_html(doc, profile, "zh"), render_html(doc, profile, "en")
     table = re.search(r'<article class="clause[^"]*" id="c-9\.4\.b">.*?</article>', zh, re.S)
     assert table and '<table class="agreement"><caption>审核一致性（Cohen κ）' in table.group(0)
@@ -135,7 +135,7 @@ def test_the_pdf_report_has_the_agreement_table(
     ws = _workspace(tmp_path, store_url)
     _reviewed_refusals(bench, ws, tmp_path)
     profile = ws.profile()
-    zh = render_html(build_document(assess(ws, bench.store), ws, profile), profile, "zh")
+    zh = render_html(build_document(assess(ws, bench.store), profile), profile, "zh")
     pdf = write_pdf(zh, tmp_path / "report.pdf")  # read back by poppler, not by beian
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout  # fmt: skip

@@ -14,6 +14,7 @@ from pathlib import Path
 from beian.assess import messages
 from beian.assess.context import AssessContext
 from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg, pending
+from beian.assess.figures import RateFigure
 from beian.digest import sha256_file
 from beian.errors import BeianError
 from beian.evaluate.metrics import Rate, rate
@@ -29,8 +30,8 @@ from beian.standard import Profile
 NAME = "model-eval"
 REFUSAL_CLAUSE = "7.g"
 REFUSAL_PARTS = ("9.4.b", "9.4.c")
-FIGURE_KEYS = ("n", "hits", "rate", "low", "high", "required_n", "threshold", "op")
-"""The clause figures the report shows, in this order."""
+FIGURE_KEYS = {"n", "hits", "rate", "low", "high", "required_n", "threshold", "op"}
+"""The fields of a clause result its rate figure shows (:class:`RateFigure` orders them)."""
 PEOPLE = ("manual", "manual_refusal_on_refuse", "manual_refusal_on_answer")
 """Methods whose verdicts are people's: their clause shows who reviewed and how they agreed."""
 
@@ -76,8 +77,8 @@ def _conclude(clause: str, c: ClauseResult, refs: list[EvidenceRef]) -> ClauseEv
     if c.passed is None:
         why = Msg(zh=f"未进行{name_zh}", en=f"{name_en} was not run")
         return pending(clause, NAME, why)
-    shown = c.model_dump(exclude_unset=True)
-    figures: dict[str, object] = {k: shown[k] for k in FIGURE_KEYS if k in shown}
+    shown = c.model_dump(include=FIGURE_KEYS, exclude_unset=True)
+    figures = RateFigure.model_validate(shown).figure()
     if not c.n or c.rate is None:
         why = Msg(zh=f"{name_zh}：没有可判定的回答", en=f"{name_en}: no judged answer")
         result = pending(clause, NAME, why)

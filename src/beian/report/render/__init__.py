@@ -8,7 +8,7 @@ bytes); the run id, workspace path and time are written to ``run.json`` beside i
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,7 @@ from beian.report.render.document import ReportDoc, build_document, run_facts
 from beian.report.render.html import PageInfo, render_html
 from beian.report.render.markdown import render_markdown
 from beian.report.render.pdf import PdfUnavailableError, find_cjk_font, pdf_css, write_pdf
-from beian.store.samples import ReviewedItem
-from beian.workspace import Workspace
+from beian.standard import Profile
 
 FORMATS = ("json", "html", "md", "pdf", "xlsx", "filing")
 __all__ = [
@@ -49,19 +48,18 @@ def _write(path: Path, text: str) -> Path:
 
 def write_reports(
     outcome: Assessment,
-    ws: Workspace,
+    profile: Profile,
     out_dir: Path,
     lang: Lang,
     *,
     formats: Collection[str] = FORMATS,
     today: date | None = None,
     on_warning: Callable[[str], None] | None = None,
-    samples: Sequence[ReviewedItem] = (),
 ) -> dict[str, Path]:
-    """Write the report of ``outcome`` into ``out_dir``; return format → path.
+    """Write the report of ``outcome`` against ``profile`` into ``out_dir``; return format → path.
 
-    ``samples``: reviewed items of the cited runs for the samples attachment; the caller reads
-    them (:func:`beian.assess.dossier_samples`): rendering never opens the store.
+    Everything shown comes from ``outcome`` (its conclusions and its dossier inputs, see
+    :mod:`beian.assess.dossier`): rendering reads no workspace file and never opens the store.
 
     Writes ``report.json`` (deterministic), ``report.html``, ``report.md``, ``report.pdf``,
     ``attachments/*.xlsx``, ``filing.md``/``filing.json`` and ``run.json``. When the PDF cannot
@@ -71,15 +69,14 @@ def write_reports(
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise UserError(f"unknown report format(s) {sorted(unknown)}; known: {', '.join(FORMATS)}")
-    profile = ws.profile()
-    doc = build_document(outcome, ws, profile)
+    doc = build_document(outcome, profile)
     out: dict[str, Path] = {}
     out_dir.mkdir(parents=True, exist_ok=True)
     if "json" in formats:
         out["json"] = _write(out_dir / "report.json", dumps(doc.to_json()))
     attachments: dict[str, str] = {}
     if "xlsx" in formats:
-        written, notes = write_attachments(ws, profile, out_dir / "attachments", lang, samples)
+        written, notes = write_attachments(outcome, profile, out_dir / "attachments", lang)
         for key, path in written.items():
             out[f"xlsx_{key}"] = path
             attachments[f"att.{key}"] = path.relative_to(out_dir).as_posix()
@@ -99,7 +96,7 @@ def write_reports(
         out["md"] = _write(out_dir / "report.md", render_markdown(doc, profile, lang, page))
     if "pdf" in formats:
         try:
-            out["pdf"] = _pdf(doc, ws, out_dir, lang, page)
+            out["pdf"] = _pdf(doc, profile, out_dir, lang, page)
         except PdfUnavailableError as exc:
             if on_warning is None:
                 raise
@@ -107,7 +104,7 @@ def write_reports(
     if "filing" in formats:
         names = [out[k].name for k in ("pdf", "html") if k in out]
         files = {k.removeprefix("att."): v for k, v in attachments.items()}
-        draft = build_filing(outcome, ws, names, files)
+        draft = build_filing(outcome, names, files)
         out["filing_json"] = _write(out_dir / "filing.json", filing_json(draft))
         out["filing_md"] = _write(out_dir / "filing.md", filing_markdown(draft, lang))
     generated = datetime.now(UTC).isoformat(timespec="seconds")
@@ -119,7 +116,7 @@ def write_reports(
     return out
 
 
-def _pdf(doc: ReportDoc, ws: Workspace, out_dir: Path, lang: Lang, page: PageInfo) -> Path:
+def _pdf(doc: ReportDoc, profile: Profile, out_dir: Path, lang: Lang, page: PageInfo) -> Path:
     font = find_cjk_font()
     pdf_page = PageInfo(
         report_date=page.report_date,
@@ -127,5 +124,5 @@ def _pdf(doc: ReportDoc, ws: Workspace, out_dir: Path, lang: Lang, page: PageInf
         attachments=page.attachments,
         extra_css=pdf_css(font),
     )
-    html = render_html(doc, ws.profile(), lang, pdf_page)
+    html = render_html(doc, profile, lang, pdf_page)
     return write_pdf(html, out_dir / "report.pdf")

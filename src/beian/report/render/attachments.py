@@ -1,9 +1,11 @@
 """XLSX attachments of the filing dossier: 附件4 keywords, 附件5 test questions, samples.
 
 附件4 and 附件5 use the dossier columns of ``beian.library.io`` (关键词 / 一级分类 / 二级分类;
-序号 / 测试题 / 一级分类 / 二级分类 / 模型回答 / 研判结果). Samples with verdicts come from the
-store runs the assessment cites, read by the caller (the renderers never open the store); an evaluation run whose item keys are question ids fills
-模型回答 (``item.data["answer"]``) and 研判结果 (the newest verdict) of 附件5.
+序号 / 测试题 / 一级分类 / 二级分类 / 模型回答 / 研判结果). Every row comes from the
+assessment's dossier inputs (:mod:`beian.assess.dossier`): the renderers read no workspace file
+and never open the store. Samples with verdicts are the reviewed items of the runs the
+assessment cites; an evaluation run whose item keys are question ids fills 模型回答 (the
+item's answer) and 研判结果 (the newest verdict) of 附件5.
 """
 
 from __future__ import annotations
@@ -13,13 +15,12 @@ from pathlib import Path
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from beian.assess import Assessment
+from beian.assess.dossier import SampleRow
 from beian.assess.evidence import Lang
-from beian.errors import InputError
-from beian.library.io import read_keywords, read_questions, save_keywords, save_questions
+from beian.library.io import save_keywords, save_questions
 from beian.library.tabular import Sheet, write_table
 from beian.standard import Profile
-from beian.store.samples import ReviewedItem
-from beian.workspace import Workspace
 
 FILE_NAMES: dict[str, dict[str, str]] = {
     "keywords": {"zh": "附件4_拦截关键词列表.xlsx", "en": "annex4_keywords.xlsx"},
@@ -59,7 +60,7 @@ def _clean(value: str) -> str:
     return str(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
-def _write_samples(samples: Sequence[ReviewedItem], path: Path, lang: Lang) -> None:
+def _write_samples(samples: Sequence[SampleRow], path: Path, lang: Lang) -> None:
     columns = SAMPLE_COLUMNS[lang]
     fields = ("run_kind", "key", "source", "text", "answer", "method", "verdict", "reviewer",
               "risks", "note")  # fmt: skip
@@ -71,28 +72,20 @@ def _write_samples(samples: Sequence[ReviewedItem], path: Path, lang: Lang) -> N
 
 
 def write_attachments(
-    ws: Workspace,
-    profile: Profile,
-    folder: Path,
-    lang: Lang,
-    samples: Sequence[ReviewedItem] = (),
+    outcome: Assessment, profile: Profile, folder: Path, lang: Lang
 ) -> tuple[dict[str, Path], list[str]]:
     """Write the XLSX attachments that have data; return them and notes on what was skipped.
 
-    ``samples`` are the reviewed items of the runs the assessment cites, read from the store by
-    the caller (:func:`beian.assess.dossier_samples`)."""
+    The rows come from the assessment's dossier inputs (read by ``assess``, never here)."""
+    d = outcome.inputs()
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    notes: list[str] = []
-    try:
-        keywords = read_keywords(ws.path("keywords"), profile).items
+    if d.keywords is not None:
         path = folder / FILE_NAMES["keywords"][lang]
-        save_keywords(keywords, path, dossier=True, profile=profile)
+        save_keywords([k.entry() for k in d.keywords], path, dossier=True, profile=profile)
         written["keywords"] = path
-    except InputError as exc:
-        notes.append(f"keywords: {exc}")
-    try:
-        answers = {s.key: s for s in samples}
+    if d.questions is not None:
+        answers = {s.key: s for s in d.samples}
         questions = [
             q.model_copy(
                 update={
@@ -102,15 +95,13 @@ def write_attachments(
             )
             if q.id in answers and not q.model_answer
             else q
-            for q in read_questions(ws.path("banks"), profile).items
+            for q in (row.question() for row in d.questions)
         ]
         path = folder / FILE_NAMES["questions"][lang]
         save_questions(questions, path, dossier=True, profile=profile)
         written["questions"] = path
-    except InputError as exc:
-        notes.append(f"banks: {exc}")
-    if samples:
+    if d.samples:
         path = folder / FILE_NAMES["samples"][lang]
-        _write_samples(samples, path, lang)
+        _write_samples(d.samples, path, lang)
         written["samples"] = path
-    return written, notes
+    return written, list(d.notes)

@@ -15,14 +15,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from beian.assess import Assessment, attestations, obligations
+from beian.assess import Assessment, DossierInputs, attestations, obligations
 from beian.assess.evidence import STATUS_LABELS, ClauseEvidence, EvidenceRef, Msg
-from beian.digest import sha256_file
 from beian.records import ClauseStatus
 from beian.report.render.i18n import msg
 from beian.report.render.refs import ref_text
 from beian.standard import Profile
-from beian.workspace import CONFIG_NAME, Workspace
 
 SCHEMA = "beian.report/1"
 RUN_PLACEHOLDER = "<run>"
@@ -150,19 +148,19 @@ class ReportDoc(BaseModel):
         return data
 
 
-def _stable_path(ref: str, ws: Workspace, run_id: str, base: Path | None) -> str:
+def _stable_path(ref: str, d: DossierInputs, run_id: str, base: Path | None) -> str:
     path = Path(ref)
     if not path.is_absolute() and base is not None:
         path = base / path
     if path.is_absolute():
         try:
-            ref = path.resolve().relative_to(ws.root.resolve()).as_posix()
+            ref = path.resolve().relative_to(d.root_resolved).as_posix()
         except ValueError:
             ref = path.as_posix()
     return ref.replace(run_id, RUN_PLACEHOLDER) if run_id else ref
 
 
-def stable_ref(e: EvidenceRef, ws: Workspace, run_id: str, section: str) -> Ref:
+def stable_ref(e: EvidenceRef, d: DossierInputs, run_id: str, section: str) -> Ref:
     """``e`` with a workspace-relative path, or a stored run named by its digest."""
     if e.kind == "run":
         name = e.ref if e.ref != run_id else RUN_PLACEHOLDER
@@ -170,8 +168,8 @@ def stable_ref(e: EvidenceRef, ws: Workspace, run_id: str, section: str) -> Ref:
             name = f"run:sha256:{e.sha256[:16]}"
         return Ref(kind="run", ref=name, sha256=e.sha256, note=e.note)
     # Attestation evidence is written relative to the attestations folder (see attestations.py).
-    base = ws.path("attestations") if section == "attestations" else ws.root
-    return Ref(kind="file", ref=_stable_path(e.ref, ws, run_id, base), sha256=e.sha256, note=e.note)
+    base = Path(d.attestations_dir if section == "attestations" else d.root)
+    return Ref(kind="file", ref=_stable_path(e.ref, d, run_id, base), sha256=e.sha256, note=e.note)
 
 
 def _attested(ev: ClauseEvidence, profile: Profile) -> list[AttestedRow]:
@@ -186,7 +184,7 @@ def _attested(ev: ClauseEvidence, profile: Profile) -> list[AttestedRow]:
     ]
 
 
-def _row(ev: ClauseEvidence, profile: Profile, ws: Workspace, run_id: str) -> ClauseRow:
+def _row(ev: ClauseEvidence, profile: Profile, d: DossierInputs, run_id: str) -> ClauseRow:
     clause = profile.clause(ev.clause)
     return ClauseRow(
         id=clause.id,
@@ -204,23 +202,20 @@ def _row(ev: ClauseEvidence, profile: Profile, ws: Workspace, run_id: str) -> Cl
         concluded_by=ev.section,
         summary=ev.summary,
         figures={k: v for k, v in ev.figures.items() if k != "attested"},
-        evidence=[stable_ref(e, ws, run_id, ev.section) for e in ev.evidence],
+        evidence=[stable_ref(e, d, run_id, ev.section) for e in ev.evidence],
         missing=list(ev.missing),
         alternative=ev.alternative,
         explanation=ev.explanation,
     )
 
 
-def _manifest(rows: list[ClauseRow], ws: Workspace) -> list[ManifestEntry]:
+def _manifest(rows: list[ClauseRow], d: DossierInputs) -> list[ManifestEntry]:
     found: dict[tuple[str, str, str], ManifestEntry] = {}
     # The workspace's own configuration and attestations are inputs even when no clause cites them.
-    extra = [ws.root / CONFIG_NAME, ws.path("attestations") / attestations.FILE_NAME]
-    for path in extra:
-        if path.is_file():
-            rel = path.relative_to(ws.root).as_posix()
-            found[("file", rel, sha256_file(path))] = ManifestEntry(
-                kind="file", ref=rel, sha256=sha256_file(path), note="workspace", cited_by=[]
-            )
+    for f in d.workspace_files:
+        found[("file", f.ref, f.sha256)] = ManifestEntry(
+            kind="file", ref=f.ref, sha256=f.sha256, note="workspace", cited_by=[]
+        )
     for row in rows:
         for e in row.evidence:
             key = (e.kind, e.ref, e.sha256)
@@ -233,12 +228,10 @@ def _manifest(rows: list[ClauseRow], ws: Workspace) -> list[ManifestEntry]:
     return sorted(found.values(), key=lambda m: (m.kind, m.ref, m.sha256))
 
 
-def _signatories(ws: Workspace, profile: Profile) -> tuple[list[SignatoryRow], int, int]:
-    att = attestations.load(ws.path("attestations"))
+def _signatories(d: DossierInputs, profile: Profile) -> tuple[list[SignatoryRow], int, int]:
     rows = []
     for role in attestations.SIGNATORY_ROLES:
-        s = att.signatories.get(role) if att else None
-        s = s or attestations.Signatory()
+        s = d.signatories.get(role) or attestations.Signatory()
         rows.append(
             SignatoryRow(
                 role=role,
@@ -249,8 +242,7 @@ def _signatories(ws: Workspace, profile: Profile) -> tuple[list[SignatoryRow], i
                 note=s.note,
             )
         )
-    signed = attestations.signed_count(att) if att else 0
-    return rows, signed, _required_signatories(profile)
+    return rows, d.signed, _required_signatories(profile)
 
 
 def _required_signatories(profile: Profile) -> int:
@@ -270,11 +262,10 @@ def _conclusion(totals: dict[str, int]) -> Msg:
     return msg("verdict.conforms")
 
 
-def _questions(ws: Workspace, profile: Profile) -> list[QuestionRow]:
-    answers = obligations.load(ws.path("attestations")).scope
+def _questions(d: DossierInputs, profile: Profile) -> list[QuestionRow]:
     rows = []
     for q in profile.questions:
-        a = answers.get(q.id, obligations.ScopeAnswer())
+        a = d.scope.get(q.id, obligations.ScopeAnswer())
         key = {True: "answer.yes", False: "answer.no", None: "answer.none"}[a.answer]
         rows.append(QuestionRow(id=q.id, text=Msg(zh=q.text_zh, en=q.text_en), answer=msg(key),
                                 basis=a.basis, confidence=q.confidence,
@@ -282,16 +273,17 @@ def _questions(ws: Workspace, profile: Profile) -> list[QuestionRow]:
     return rows
 
 
-def build_document(outcome: Assessment, ws: Workspace, profile: Profile) -> ReportDoc:
+def build_document(outcome: Assessment, profile: Profile) -> ReportDoc:
     """The report document of ``outcome``; free of run ids, timestamps and absolute paths."""
-    rows = [_row(ev, profile, ws, outcome.run_id) for ev in outcome.clauses]
+    d = outcome.inputs()
+    rows = [_row(ev, profile, d, outcome.run_id) for ev in outcome.clauses]
     totals: dict[str, int] = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
     by_chapter: dict[str, dict[str, int]] = {}
     order = [c.id for c in profile.chapters]
     for chapter in sorted({r.chapter for r in rows}, key=lambda c: _chapter_key(c, order)):
         counts = Counter(r.status for r in rows if r.chapter == chapter)
         by_chapter[chapter] = {s: counts.get(s, 0) for s in STATUSES}
-    signatories, signed, required = _signatories(ws, profile)
+    signatories, signed, required = _signatories(d, profile)
     return ReportDoc(
         schema_=SCHEMA,
         tool_version=outcome.tool_version,
@@ -306,9 +298,9 @@ def build_document(outcome: Assessment, ws: Workspace, profile: Profile) -> Repo
         chapters={c: _chapter(c, profile).title for c in by_chapter},
         layout={c: _chapter(c, profile).layout for c in by_chapter},
         scope=Msg(zh=profile.scope_zh, en=profile.scope_en),
-        questions=_questions(ws, profile),
+        questions=_questions(d, profile),
         clauses=rows,
-        manifest=_manifest(rows, ws),
+        manifest=_manifest(rows, d),
         components=sorted(outcome.sections, key=lambda s: (s.get("kind", ""), s.get("name", ""))),
         signatories=signatories,
         signed=signed,

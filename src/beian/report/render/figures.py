@@ -22,11 +22,14 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from beian.assess.evidence import Lang, Msg
+from beian.assess.figures import RateFigure
 from beian.report.render import readable
 from beian.report.render.i18n import t
 from beian.standard import Profile
 from beian.standard.schema import Clause
 
+# What the rate chart shows of a figures dict that is itself a rate; its other fields
+# (``hits``, ``required_n``) are still listed as figures.
 _RATE_KEYS = {"rate", "ci", "low", "high", "threshold", "op", "n", "passed", "label", "key"}
 
 
@@ -65,9 +68,9 @@ def _number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _label(value: Any, fallback: str) -> Msg:
-    if isinstance(value, dict) and "zh" in value and "en" in value:
-        return Msg(zh=str(value["zh"]), en=str(value["en"]))
+def _label(value: Msg | str | None, fallback: str) -> Msg:
+    if isinstance(value, Msg):
+        return value
     if isinstance(value, str) and value:
         return Msg(zh=value, en=value)
     if not fallback:
@@ -86,53 +89,39 @@ def _passes(rate: float, op: str | None, threshold: float | None) -> bool | None
     return rate == threshold
 
 
-def _rate(data: dict[str, Any], name: str, clause: Clause) -> Rate:
-    threshold: Any = data.get("threshold")
-    op = data.get("op")
-    key = data.get("key")
-    if threshold is None and isinstance(key, str):
+def _rate(f: RateFigure, name: str, clause: Clause) -> Rate:
+    threshold, op = f.threshold, f.op
+    if threshold is None and f.key is not None:
         try:
-            t = clause.threshold(key)
-            threshold, op = t.value, op or t.op
+            t = clause.threshold(f.key)
+            threshold, op = float(t.value), op or t.op
         except KeyError:
             pass
-    ci = data.get("ci")
-    if ci is None and _number(data.get("low")) and _number(data.get("high")):
-        ci = [data["low"], data["high"]]  # evaluation results spell the interval low/high
-    interval = (
-        (float(ci[0]), float(ci[1])) if isinstance(ci, list | tuple) and len(ci) == 2 else None
-    )
-    rate = float(data["rate"])
-    thr = float(threshold) if _number(threshold) else None
-    op_s = str(op) if op is not None else None
-    passed = data.get("passed")
+    rate = float(f.rate or 0.0)  # RateFigure.read only returns figures with a rate
     return Rate(
-        label=_label(data.get("label"), name),
+        label=_label(f.label, name),
         rate=rate,
-        ci=interval,
-        threshold=thr,
-        op=op_s,
-        n=int(data["n"]) if _number(data.get("n")) else None,
-        passed=bool(passed) if isinstance(passed, bool) else _passes(rate, op_s, thr),
+        ci=f.interval(),
+        threshold=threshold,
+        op=op,
+        n=f.n,
+        passed=f.passed if f.passed is not None else _passes(rate, op, threshold),
     )
 
 
 def _is_rate(value: Any) -> bool:
-    return isinstance(value, dict) and _number(value.get("rate"))
+    return RateFigure.read(value) is not None
 
 
 def rates(figures: dict[str, Any], clause: Clause) -> list[Rate]:
     """Every rate figure of a clause, in a stable order."""
-    out: list[Rate] = []
-    if _is_rate(figures):
-        out.append(_rate(figures, "", clause))
-    for item in figures.get("rates", []) if isinstance(figures.get("rates"), list) else []:
-        if _is_rate(item):
-            out.append(_rate(item, "rate", clause))
-    for name in sorted(figures):
-        if name != "rates" and _is_rate(figures[name]):
-            out.append(_rate(figures[name], name, clause))
-    return out
+    found: list[tuple[RateFigure | None, str]] = [(RateFigure.read(figures), "")]
+    listed = figures.get("rates")
+    found += [
+        (RateFigure.read(item), "rate") for item in (listed or []) if isinstance(listed, list)
+    ]
+    found += [(RateFigure.read(figures[k]), k) for k in sorted(figures) if k != "rates"]
+    return [_rate(f, name, clause) for f, name in found if f is not None]
 
 
 def _is_counts(value: Any) -> TypeGuard[dict[str, Any]]:
