@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy import delete, select
+from typing import TYPE_CHECKING, Any
 
 from beian.errors import InputError
 from beian.scan.manual import sample_key
-from beian.standard import Profile
-from beian.store import FindingRow, ItemRow, RunRow, Store, VerdictRow
+from beian.store.quick import ItemRecord, QuickStore
+
+if TYPE_CHECKING:
+    # SQLAlchemy and the mappings load only when a run is written through the ORM (a
+    # QuickStore writes with sqlite3; see beian.store.quick).
+    from beian.standard import Profile
+    from beian.store import RunRow, Store
 
 ASSESS_KIND = "corpus-assess"
 FILTER_KIND = "corpus-filter"
@@ -29,8 +32,26 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def scan_items(summary: dict[str, Any]) -> list[ItemRecord]:
+    """The traced flagged examples of an assess or filter summary, as store items."""
+    taken: set[str] = set()
+    return [
+        ItemRecord(
+            key=sample_key(ex, taken),
+            source=ex["source"],
+            data={"file": ex["file"], "position": ex["position"], "risks": ex["risks"]},
+            findings=[{k: f[k] for k in _FINDING_FIELDS} for f in ex["findings"]],
+        )
+        for source in summary.get("sources", [])
+        for ex in source.get("examples", [])
+    ]
+
+
+_FINDING_FIELDS = ("risk", "detector", "score", "start", "end", "evidence")
+
+
 def record_scan(
-    store: Store,
+    store: Store | QuickStore,
     kind: str,
     summary: dict[str, Any],
     profile: Profile,
@@ -40,6 +61,14 @@ def record_scan(
     specs: list[dict[str, Any]],
 ) -> str:
     """Record an assess or filter run with its summary and traced examples; return its id."""
+    items = scan_items(summary)
+    if isinstance(store, QuickStore):
+        return store.record_run(
+            kind, profile=profile.profile, profile_version=profile.version,
+            workspace=workspace, config=config, specs=specs, items=items, summary=summary,
+        )  # fmt: skip
+    from beian.store import FindingRow, ItemRow
+
     run_id = store.start_run(
         kind,
         profile=profile.profile,
@@ -48,28 +77,11 @@ def record_scan(
         config=config,
         specs=specs,
     )
-    taken: set[str] = set()
     with store.session() as s:
-        for source in summary.get("sources", []):
-            for ex in source.get("examples", []):
-                item = ItemRow(
-                    run_id=run_id,
-                    key=sample_key(ex, taken),
-                    source=ex["source"],
-                    data={"file": ex["file"], "position": ex["position"], "risks": ex["risks"]},
-                )
-                item.findings = [
-                    FindingRow(
-                        risk=f["risk"],
-                        detector=f["detector"],
-                        score=f["score"],
-                        start=f["start"],
-                        end=f["end"],
-                        evidence=f["evidence"],
-                    )
-                    for f in ex["findings"]
-                ]
-                s.add(item)
+        for it in items:
+            item = ItemRow(run_id=run_id, key=it.key, source=it.source, data=it.data)
+            item.findings = [FindingRow(**f) for f in it.findings]
+            s.add(item)
     store.finish_run(run_id, summary)
     return run_id
 
@@ -84,6 +96,8 @@ def record_sample(
     summary: dict[str, Any],
 ) -> tuple[str, list[dict[str, Any]]]:
     """Record the manual sample; return the run id and the reviewers' rows."""
+    from beian.store import ItemRow
+
     run_id = store.start_run(
         SAMPLE_KIND,
         profile=profile.profile,
@@ -129,6 +143,10 @@ def record_sample(
 
 
 def _sample_run(store: Store, rows: list[dict[str, Any]], run_id: str | None) -> RunRow:
+    from sqlalchemy import select
+
+    from beian.store import RunRow
+
     ids = {r["run_id"] for r in rows if r["run_id"]}
     if run_id is None and len(ids) > 1:
         raise InputError(f"the file mixes rows of several sample runs: {', '.join(sorted(ids))}")
@@ -153,6 +171,10 @@ def import_verdicts(
 ) -> tuple[RunRow, int]:
     """Attach manual verdicts to the sample's items (replacing earlier ones); return the run
     and the sample size."""
+    from sqlalchemy import delete, select
+
+    from beian.store import ItemRow, VerdictRow
+
     run = _sample_run(store, rows, run_id)
     now = datetime.now(UTC)
     with store.session() as s:
