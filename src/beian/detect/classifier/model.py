@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from beian.detect.classifier.features import Batch, featurise
 from beian.detect.classifier.pairwise import segment_sums
+from beian.detect.classifier.weights_cache import cached_weights
 from beian.errors import ConfigError
 
 WEIGHTS_FILE = "weights.npz"
@@ -174,12 +175,14 @@ def _read(weights: bytes, meta_text: str, where: str) -> ClassifierModel:
         raise ConfigError(
             f"{where}: {META_FILE} is not a valid model description ({exc.error_count()} errors)"
         ) from None
-    if meta.weights_sha256 and hashlib.sha256(weights).hexdigest() != meta.weights_sha256:
+    digest = hashlib.sha256(weights).hexdigest()
+    if meta.weights_sha256 and digest != meta.weights_sha256:
         raise ConfigError(f"{where}: {WEIGHTS_FILE} does not match the digest in {META_FILE}")
     try:
         with np.load(io.BytesIO(weights), allow_pickle=False) as npz:
-            w = npz["W"].astype(np.float32)
             b = npz["b"].astype(np.float32)
+            shape = (2**meta.bits, len(meta.risks))
+            w = cached_weights(digest, shape, lambda: npz["W"].astype(np.float32))
     except (OSError, KeyError, ValueError) as exc:
         raise ConfigError(f"{where}: cannot read {WEIGHTS_FILE} ({exc})") from None
     if w.shape != (2**meta.bits, len(meta.risks)) or b.shape != (len(meta.risks),):
