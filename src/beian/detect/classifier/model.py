@@ -179,8 +179,8 @@ class ClassifierModel:
 def _sigmoid(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     # Long texts can push a logit past float32's exp range; at +-60 the sigmoid is already 0
     # or 1 to float32 precision, so clipping changes no score.
-    out: npt.NDArray[np.float32] = 1.0 / (1.0 + np.exp(-np.clip(logits, -60.0, 60.0)))
-    return out
+    out = 1.0 / (1.0 + np.exp(-np.clip(logits, -60.0, 60.0)))
+    return out.astype(np.float32, copy=False)  # float32 already (NEP 50): no copy
 
 
 def _doc_values(batch: Batch) -> npt.NDArray[np.float32]:
