@@ -74,10 +74,12 @@ def _near(spans: list[Span], lo: int, hi: int, window: int) -> bool:
 def _outermost(hits: list[TermHit]) -> list[TermHit]:
     """Occurrences not inside a longer one ("上门" inside "上门服务" is not a second term)."""
     kept: list[TermHit] = []
+    reach = -1  # the furthest end of a kept occurrence: all of them start at or before h
     for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
-        if kept and h.end <= max(k.end for k in kept if k.start <= h.start):
+        if kept and h.end <= reach:
             continue
         kept.append(h)
+        reach = max(reach, h.end)
     return kept
 
 
