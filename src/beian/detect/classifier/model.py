@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from beian.detect.classifier.features import Batch, featurise
 from beian.detect.classifier.pairwise import segment_sums
-from beian.detect.classifier.weights_cache import cached_weights
+from beian.detect.classifier.weights_cache import cached_weights, scoring_table
 from beian.errors import ConfigError
 
 WEIGHTS_FILE = "weights.npz"
@@ -95,10 +95,8 @@ class ClassifierModel:
     def __post_init__(self) -> None:
         # Scoring gathers rows of this copy: columns padded to a multiple of 8 (aligned rows)
         # and one extra all-zero row that pads partial blocks (see pairwise).
-        rows, cols = self.weights.shape
-        table = np.zeros((rows + 1, -(-cols // 8) * 8), dtype=np.float32)
-        table[:rows, :cols] = self.weights
-        object.__setattr__(self, "_table", table)
+        # (Weights loaded from the cache already sit in such a table: it is used as it is.)
+        object.__setattr__(self, "_table", scoring_table(self.weights))
 
     @property
     def risks(self) -> tuple[str, ...]:
