@@ -1,11 +1,11 @@
-"""``_outermost`` in one pass keeps exactly the occurrences the pairwise definition keeps."""
+"""One-pass and indexed versions of the solicitation rules answer exactly like their definitions."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beian.detect.solicit.rules import TermHit, _outermost
+from beian.detect.solicit.rules import Near, TermHit, _near, _outermost
 
 
 def _pairwise(hits: list[TermHit]) -> list[TermHit]:
@@ -36,3 +36,16 @@ def test_a_term_inside_a_longer_one_is_not_a_second_term() -> None:
         TermHit("x", 1, 5, 6),
     )
     assert _outermost([inner, after, long]) == [long, after]
+
+
+span_lists = st.lists(
+    st.tuples(st.integers(0, 80), st.integers(1, 6)).map(lambda p: (p[0], p[0] + p[1])),
+    max_size=30,
+)
+
+
+@given(span_lists, st.integers(0, 90), st.integers(1, 6), st.integers(0, 30))
+def test_the_near_index_answers_like_the_pairwise_check(
+    spans: list[tuple[int, int]], lo: int, size: int, window: int
+) -> None:
+    assert Near.of(spans).near(lo, lo + size, window) == _near(spans, lo, lo + size, window)
