@@ -151,7 +151,7 @@ class KeywordDetector(BaseDetector):
         self._all_rules = rules
         # per pattern: its rules with their "why" prefix, built on its first hit rather than
         # per finding, nor for the tens of thousands of patterns a run never meets
-        self._rules: dict[int, tuple[tuple[Rule, str], ...]] = {}
+        self._rules: list[tuple[tuple[Rule, str], ...] | None] = [None] * len(rules)
         self._screen = screen if screen is not None else Screen.build(rules)
         # window kept around a filler for the second scan (see .gaps): the longest pattern
         # (only patterns with a CJK character can span a gap between two CJK characters; the
@@ -281,7 +281,7 @@ class KeywordDetector(BaseDetector):
             if allowed and any(a <= s and e <= b for a, b in allowed):
                 continue
             checked = screened[i]
-            live = self._rules.get(i)
+            live = self._rules[i]
             if live is None:
                 live = self._rules[i] = tuple(
                     (r, _why(r, r.form)) for r in self._all_rules[i] if not r.allow
