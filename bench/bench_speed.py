@@ -20,7 +20,8 @@ Cases: ``corpus assess`` of one record (fixed start-up cost), of 61 MB with ``-d
 (MB per CPU-second of the whole command), with ``-d keyword`` and the 10k-term library,
 ``beian detect "你好"`` (default detectors), and in-process detector-set throughput (readings
 included) for ``keyword`` and ``keyword,pii``. ``--default`` adds ``corpus assess`` with the
-default detectors (harm model, slow). ``--datatrove PY`` adds datatrove's C4BadWordsFilter on
+default detectors (harm model, slow) and their in-process throughput. Children run without
+``PYTHONDONTWRITEBYTECODE``, so modules load from ``.pyc`` files as in an installed beian. ``--datatrove PY`` adds datatrove's C4BadWordsFilter on
 the same 10k terms, run with that interpreter (see ../shared/bench/harness/peer_datatrove.py).
 """
 
@@ -140,6 +141,8 @@ def cases(work: Path, default: bool, datatrove: str | None) -> list[Case]:
         found.append(Case(f"in-process DetectorSet {names}", argv, mb, inner=True))
     if default:
         found.append(assess("assess 61 MB default detectors", corpus))
+        argv = [sys.executable, "-c", INPROC, data, "keyword,solicit,harm"]
+        found.append(Case("in-process DetectorSet keyword,solicit,harm", argv, mb, inner=True))
     if datatrove:
         peer = SHARED / "bench" / "harness" / "peer_datatrove.py"
         argv = [datatrove, str(peer), str(corpus), str(work / "kw_10k.txt")]
@@ -150,6 +153,9 @@ def cases(work: Path, default: bool, datatrove: str | None) -> list[Case]:
 def run_once(case: Case, src: Path, work: Path, label: str) -> float:
     """CPU seconds of one run of ``case`` with ``src`` first on the path."""
     env = {**os.environ, "PYTHONPATH": str(src), "BEIAN_CACHE_DIR": str(work / f"cache-{label}")}
+    # As installed (pip writes .pyc files): compiling every module from source on each run
+    # would add a few tenths of a CPU-second to every case (and favour the tree importing less).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with open(os.devnull, "wb") as null:
         proc = subprocess.Popen(case.argv, env=env, stdout=subprocess.PIPE, stderr=null)
         assert proc.stdout is not None

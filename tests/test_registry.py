@@ -81,3 +81,52 @@ def test_each_kind_is_complete_from_its_own_modules(kind: Kind) -> None:
     lazy = _names_in_fresh_interpreter(kind, load_all=False)
     assert lazy, f"no built-in {kind}"
     assert lazy == _names_in_fresh_interpreter(kind, load_all=True)
+
+
+def _fresh_interpreter(code: str) -> object:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_get_by_name_imports_only_that_builtin() -> None:
+    # ``beian detect`` builds keyword, solicit and harm: the PII, guard and LLM-judge code
+    # stays unimported, and the built-in found is the one a full load finds.
+    code = (
+        "import json, sys; from beian.registry import registry\n"
+        "names = [registry.get('detector', n).name for n in ('keyword', 'solicit', 'harm')]\n"
+        "print(json.dumps([names, sorted(m for m in sys.modules if m.startswith("
+        "('beian.detect.pii', 'beian.detect.guard', 'beian.detect.llm_judge')))]))"
+    )
+    assert _fresh_interpreter(code) == [["keyword", "solicit", "harm"], []]
+
+
+def test_each_listed_builtin_registers_its_name() -> None:
+    from beian.registry import BUILTIN_PLUGINS
+
+    code = (
+        "import importlib, json; from beian.registry import registry, BUILTIN_PLUGINS\n"
+        "for m in BUILTIN_PLUGINS.values(): importlib.import_module(m)\n"
+        "print(json.dumps(sorted(f'{k}:{n}:{i.factory.__module__}' "
+        "for (k, n), i in registry._plugins.items())))"
+    )
+    found = _fresh_interpreter(code)
+    assert isinstance(found, list)
+    for (kind, name), module in BUILTIN_PLUGINS.items():
+        assert any(row.startswith(f"{kind}:{name}:") for row in found), (kind, name, module)
+
+
+def test_a_third_party_plugin_keeps_a_builtin_name_imported_later() -> None:
+    # Entry points load after the first built-in looked up by name; a built-in module imported
+    # afterwards (a listing, another name) must not replace a third-party plugin of its name.
+    code = (
+        "import json; from beian.registry import registry\n"
+        "registry.get('detector', 'keyword')\n"
+        "registry._loading_source = 'acme-pii'\n"
+        "@registry.register('detector', 'pii', version='9')\n"
+        "def acme(options): return None\n"
+        "registry._loading_source = 'builtin'\n"
+        "registry.ensure_loaded('detector')\n"
+        "info = registry.get('detector', 'pii')\n"
+        "print(json.dumps([info.source, info.version]))"
+    )
+    assert _fresh_interpreter(code) == ["acme-pii", "9"]

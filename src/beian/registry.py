@@ -45,6 +45,19 @@ BUILTIN_MODULES: Mapping[Kind, tuple[str, ...]] = {
     "report_section": ("beian.assess._builtins",),
 }
 
+# The module of each built-in that commands build by name, so that ``get`` imports that module
+# alone (``beian detect`` builds keyword, solicit and harm and never imports the PII, guard or
+# LLM-judge code). Listing, or any name not here, still imports every module of the kind.
+# tests/test_registry.py checks that each module registers the name it is listed for.
+BUILTIN_PLUGINS: Mapping[tuple[Kind, str], str] = {
+    ("detector", "keyword"): "beian.detect.keyword",
+    ("detector", "solicit"): "beian.detect.solicit",
+    ("detector", "harm"): "beian.detect.harm.detector",
+    ("detector", "pii"): "beian.detect.pii",
+    ("detector", "classifier"): "beian.detect.classifier.detector",
+    ("detector", "refusal"): "beian.detect.refusal",
+}
+
 
 class NoOptions(BaseModel):
     """Options model for plugins that take none."""
@@ -75,9 +88,17 @@ class PluginInfo:
 class Registry:
     """Typed name → factory registry shared by all plugin kinds."""
 
-    def __init__(self, builtin_modules: Mapping[Kind, tuple[str, ...]] = BUILTIN_MODULES) -> None:
+    def __init__(
+        self,
+        builtin_modules: Mapping[Kind, tuple[str, ...]] = BUILTIN_MODULES,
+        builtin_plugins: Mapping[tuple[Kind, str], str] | None = None,
+    ) -> None:
         self._plugins: dict[tuple[Kind, str], PluginInfo] = {}
         self._builtin_modules = builtin_modules
+        # A registry with its own module table has no per-name shortcut unless given one.
+        if builtin_plugins is None:
+            builtin_plugins = BUILTIN_PLUGINS if builtin_modules is BUILTIN_MODULES else {}
+        self._builtin_plugins = builtin_plugins
         self._loaded = False
         self._loaded_kinds: set[Kind] = set()
         self._entry_points_loaded = False
@@ -101,6 +122,16 @@ class Registry:
             raise ValueError(f"unknown plugin kind {kind!r}")
 
         def deco(factory: F) -> F:
+            known = self._plugins.get((kind, name))
+            if (
+                known is not None
+                and known.source != "builtin"
+                and self._loading_source == "builtin"
+            ):
+                # A built-in module imported after the entry points (see ``get``) must not
+                # replace a third-party plugin of the same name: entry points win, as when
+                # every built-in was imported first.
+                return factory
             doc = (factory.__doc__ or "").strip().splitlines()
             self._plugins[(kind, name)] = PluginInfo(
                 kind=kind,
@@ -155,7 +186,14 @@ class Registry:
 
     def get(self, kind: Kind, name: str) -> PluginInfo:
         """Return the plugin info or raise :class:`PluginNotFoundError`."""
-        self.ensure_loaded(kind)
+        module = self._builtin_plugins.get((kind, name))
+        if module is not None and kind not in self._loaded_kinds and not self._loaded:
+            importlib.import_module(module)
+            if not self._entry_points_loaded:
+                self._entry_points_loaded = True
+                self._load_entry_points()
+        else:
+            self.ensure_loaded(kind)
         info = self._plugins.get((kind, name))
         if info is None:
             self.ensure_loaded()  # a module listed under another kind may register this one

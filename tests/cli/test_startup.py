@@ -70,6 +70,57 @@ def test_root_help_loads_no_heavy_library() -> None:
     assert _heavy_after(statement) == []
 
 
+def test_the_command_table_names_what_each_module_registers() -> None:
+    # run() wires only the module that owns the command named; the table must list exactly
+    # the top-level commands and groups each module registers.
+    code = """
+        import importlib, json, typer
+        from beian.cli.main import COMMANDS
+        found = {}
+        for module in COMMANDS:
+            app = typer.Typer()
+            importlib.import_module(module).register(app)
+            names = [c.name for c in app.registered_commands]
+            names += [g.name for g in app.registered_groups]
+            found[module] = names
+        print(json.dumps([found, {m: list(n) for m, n in COMMANDS.items()}]))
+    """
+    found, table = json.loads(_python(code))
+    assert found == table
+
+
+def test_detect_imports_no_other_command_nor_the_store() -> None:
+    statement = (
+        "import beian.cli.main as m\n"
+        "        with contextlib.redirect_stdout(io.StringIO()), "
+        "contextlib.suppress(SystemExit):\n"
+        "            m.run(['detect', '你好', '-d', 'keyword'])\n"
+        "        print([n for n in sys.modules if n.startswith(('beian.cli.', 'beian.store',"
+        " 'beian.workspace', 'beian.detect.pii', 'beian.detect.guard'))])"
+    )
+    code = f"""
+        import contextlib, io, sys
+        {statement}
+        print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))
+    """
+    lines = _python(code).strip().splitlines()
+    loaded = json.loads(lines[-2].replace("'", '"'))
+    assert sorted(loaded) == ["beian.cli._common", "beian.cli._jsonl", "beian.cli.detect",
+                              "beian.cli.examples", "beian.cli.main"]  # fmt: skip
+    heavy = json.loads(lines[-1].replace("'", '"'))
+    assert not [m for m in heavy if m.split(".")[0] in ("sqlalchemy", "alembic", "openpyxl")]
+
+
+def test_root_help_lists_every_command(beian: Runner) -> None:
+    from beian.cli.main import COMMANDS
+
+    r = beian("--help")
+    assert r.returncode == 0
+    for names in COMMANDS.values():
+        for name in names:
+            assert f" {name} " in r.stdout, name
+
+
 def test_version_through_the_eager_option(beian: Runner) -> None:
     # ``beian --version`` alone takes a shortcut; with more arguments the eager option answers.
     r = beian("--version", "corpus")

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from beian.scan.manifest import Manifest
     from beian.scan.summary_model import FilterSummary, ScanSummary
     from beian.store import Store
+    from beian.store.quick import QuickStore
     from beian.workspace import Workspace
 
 corpus_app = typer.Typer(
@@ -100,16 +101,28 @@ def _context(manifest: Path | None, workspace: Path | None, profile: str | None)
     return Context(load_manifest(manifest), prof, ws)
 
 
+def _store_url(url: str | None, ctx: Context, folder: Path) -> str:
+    if url is not None:
+        return url
+    if ctx.workspace is not None:
+        return ctx.workspace.store_url()
+    return f"sqlite:///{(folder / 'beian.db').resolve()}"
+
+
 def _store(url: str | None, ctx: Context, folder: Path) -> Store:
     from beian.store import open_store
 
-    if url is None:
-        url = (
-            ctx.workspace.store_url()
-            if ctx.workspace
-            else f"sqlite:///{(folder / 'beian.db').resolve()}"
-        )
-    return open_store(url)
+    return open_store(_store_url(url, ctx, folder))
+
+
+def _scan_store(url: str | None, ctx: Context, folder: Path) -> Store | QuickStore:
+    """Where assess and filter record their run: a SQLite store already at head is written
+    with sqlite3 (no SQLAlchemy, no Alembic: beian.store.quick), any other is opened and
+    migrated before the scan, so that a bad store fails before the work."""
+    from beian.store.quick import QuickStore
+
+    found = QuickStore.open(_store_url(url, ctx, folder))
+    return found if found is not None else _store(url, ctx, folder)
 
 
 def _out(out: Path | None, ctx: Context, name: str) -> Path:
@@ -273,7 +286,7 @@ def assess(
     detection = _detection(detectors, library, ctx)
     bar = _Bar("assess")
     job = bar.job(_executor(executor, workers, address, min_mb), shard_size, restart, task_delay)
-    db = _store(store, ctx, folder)
+    db = _scan_store(store, ctx, folder)
     t0 = time.perf_counter()
     with bar.progress:
         run_id, summary = assess_corpus(
@@ -337,7 +350,7 @@ def filter_(
     detection = _detection(detectors, library, ctx)
     bar = _Bar("filter")
     job = bar.job(_executor(executor, workers, address, min_mb), shard_size, restart, task_delay)
-    db = _store(store, ctx, folder)
+    db = _scan_store(store, ctx, folder)
     with bar.progress:
         run_id, summary = filter_corpus(
             ctx.manifest, ctx.profile, folder, detection, db,

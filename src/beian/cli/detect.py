@@ -47,18 +47,21 @@ def _setup(
     detectors: str, library: Path | None, pinyin: bool, workspace: Path | None
 ) -> DetectionSetup:
     # Imported here: the detectors pull numpy and the keyword automaton, not needed for --help.
-    import os
-
-    from beian.cli._common import check_workspace_path
     from beian.detect.setup import resolve_setup
-    from beian.workspace import load_workspace
 
     names = [n.strip() for n in detectors.split(",") if n.strip()]
     if not names:
         raise UserError("--detectors names no detector")
     if library is not None and not library.exists():
         raise InputError(f"keyword library not found: {library}")
-    ws = load_workspace(check_workspace_path(workspace), os.environ) if workspace else None
+    ws = None
+    if workspace is not None:  # the workspace code (profiles, YAML) only when one is given
+        import os
+
+        from beian.cli._common import check_workspace_path
+        from beian.workspace import load_workspace
+
+        ws = load_workspace(check_workspace_path(workspace), os.environ)
     chosen = None if names == ["default"] else names
     extra = {"keyword": {"pinyin": True}} if pinyin else None
     return resolve_setup(ws, detectors=chosen, library=library, options=extra)

@@ -6,7 +6,7 @@ import importlib
 import inspect
 import sys
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated, Any
 
 import typer
@@ -16,7 +16,7 @@ from beian.cli import examples
 from beian.cli._common import err_console
 from beian.errors import BeianError, UserError
 
-app = typer.Typer(
+_app = typer.Typer(
     name="beian",
     help="China generative-AI safety assessment: risks, corpus, model, labels, filing report.",
     epilog=examples.epilog(
@@ -32,24 +32,29 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-# (module, attribute, group name or "" for top-level commands). Each module owns one concern.
-_GROUPS: tuple[tuple[str, str, str], ...] = (
-    ("beian.cli.standard", "register", ""),
-    ("beian.cli.workspace", "register", ""),
-    ("beian.cli.plugins", "register", ""),
-    ("beian.cli.detect", "register", ""),
-    ("beian.cli.library", "register", ""),
-    ("beian.cli.classifier", "register", ""),
-    ("beian.cli.judge", "register", ""),
-    ("beian.cli.label", "register", ""),
-    ("beian.cli.corpus", "register", ""),
-    ("beian.cli.eval", "register", ""),
-    ("beian.cli.report", "register", ""),
-    ("beian.cli.gateway", "register", ""),
-    ("beian.cli.filing", "register", ""),
-    ("beian.cli.web", "register", ""),
-    ("beian.cli.registry_service", "register", ""),
-)
+# Which module registers which top-level commands (each module owns one concern). ``run`` wires
+# only the module of the command being run, so ``beian detect`` never imports the store, the
+# renderers or the standard's loader; ``--help`` and unknown names wire them all.
+# tests/cli/test_startup.py checks this table against what each module registers.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "beian.cli.standard": ("risks", "standard"),
+    "beian.cli.workspace": ("init", "assess"),
+    "beian.cli.plugins": ("plugins",),
+    "beian.cli.detect": ("detect",),
+    "beian.cli.library": ("library", "bank"),
+    "beian.cli.classifier": ("classifier",),
+    "beian.cli.judge": ("judge",),
+    "beian.cli.label": ("label",),
+    "beian.cli.corpus": ("corpus",),
+    "beian.cli.eval": ("eval",),
+    "beian.cli.report": ("report",),
+    "beian.cli.gateway": ("gateway",),
+    "beian.cli.filing": ("filing",),
+    "beian.cli.web": ("web",),
+    "beian.cli.registry_service": ("registry",),
+}
+_OWNER = {name: module for module, names in COMMANDS.items() for name in names}
+_wired: set[str] = set()
 
 
 def _print_version() -> None:
@@ -62,7 +67,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@_app.callback()
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
@@ -72,13 +77,32 @@ def _root(
     """beian: turn China's generative-AI safety rules into checks you can run."""
 
 
-def _wire() -> None:
-    for module, attr, _name in _GROUPS:
-        getattr(importlib.import_module(module), attr)(app)
-    examples.attach(app)
+def _wire(modules: Iterable[str] = COMMANDS) -> typer.Typer:
+    """Register the commands of ``modules`` (each once) on the root app and return it."""
+    todo = [m for m in modules if m not in _wired]
+    for module in todo:
+        importlib.import_module(module).register(_app)
+        _wired.add(module)
+    if todo:
+        examples.attach(_app)
+    return _app
 
 
-_wire()
+def _modules_for(args: list[str]) -> tuple[str, ...]:
+    """The modules ``args`` need: the owner of the command named, or all of them."""
+    # The root's own options (--debug, --version, --help) take no value, so the first other
+    # argument is the command's name.
+    name = next((a for a in args if not a.startswith("-")), None)
+    if name is None or name not in _OWNER:  # root help, or a name to report as unknown
+        return tuple(COMMANDS)
+    return (_OWNER[name],)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # ``from beian.cli.main import app`` (tests, embedding) gets the whole command tree.
+    if name == "app":
+        return _wire()
+    raise AttributeError(name)
 
 
 def _callbacks(typer_app: typer.Typer) -> Iterator[Callable[..., Any]]:
@@ -120,6 +144,7 @@ def run(argv: list[str] | None = None) -> None:
         # What the eager option prints, and its exit status, without building the command tree.
         _print_version()
         sys.exit(0)
+    app = _wire(_modules_for(args))
     _resolve_annotations(app)
     debug = "--debug" in args
     try:

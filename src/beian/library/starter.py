@@ -14,9 +14,10 @@ import json
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from beian.library.io import load_keywords, load_questions
-from beian.library.records import Bank, KeywordEntry, Question
+if TYPE_CHECKING:
+    from beian.library.records import Bank, KeywordEntry, Question
 
 
 def _demo(*parts: str) -> Traversable:
@@ -30,11 +31,17 @@ def starter_dir(kind: str) -> Path:
 
 def starter_keywords() -> list[KeywordEntry]:
     """The shipped starter lexicon."""
+    # Imported here: the readers pull the standard's schema, which the keyword detector does
+    # not need when it only asks for the folder (its compiled forms come from the cache).
+    from beian.library.io import load_keywords
+
     return load_keywords(starter_dir("keywords"))
 
 
 def starter_questions(bank: Bank | None = None) -> list[Question]:
     """The shipped starter questions, optionally of one bank (test, refuse, answer)."""
+    from beian.library.io import load_questions
+
     questions = load_questions(starter_dir("banks"))
     return [q for q in questions if bank is None or q.bank == bank]
 

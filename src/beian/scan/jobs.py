@@ -30,8 +30,11 @@ from beian.scan.record import (
 from beian.scan.run import component_specs, execute, prepare, timing, write_summary
 from beian.scan.summary import TECH_CLAUSE, assess_summary, filter_summary
 from beian.scan.summary_model import FilterSummary, ScanSummary
-from beian.standard import Profile
-from beian.store import Store
+
+if TYPE_CHECKING:
+    from beian.standard import Profile
+    from beian.store import Store
+    from beian.store.quick import QuickStore
 
 DEFAULT_SHARD_BYTES = 32 * 1024 * 1024
 
@@ -113,7 +116,7 @@ def assess_corpus(
     profile: Profile,
     out: Path,
     detection: Detection,
-    store: Store,
+    store: Store | QuickStore,
     *,
     sample_rate: float | None = None,
     seed: int = 0,
@@ -151,7 +154,7 @@ def filter_corpus(
     profile: Profile,
     out: Path,
     detection: Detection,
-    store: Store,
+    store: Store | QuickStore,
     *,
     workspace: str = "",
     job: JobOptions | None = None,

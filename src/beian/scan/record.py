@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy import delete, select
+from typing import TYPE_CHECKING, Any
 
 from beian.errors import InputError
 from beian.records import ComponentSpec
 from beian.scan.manual import sample_key
 from beian.scan.summary_model import ScanCommon
-from beian.standard import Profile
-from beian.store import FindingRow, ItemRow, RunRow, Store, VerdictRow
+from beian.store.quick import ItemRecord, QuickStore
+
+if TYPE_CHECKING:
+    # SQLAlchemy and the mappings load only when a run is written through the ORM (a
+    # QuickStore writes with sqlite3; see beian.store.quick).
+    from beian.standard import Profile
+    from beian.store import RunRow, Store
 
 ASSESS_KIND = "corpus-assess"
 FILTER_KIND = "corpus-filter"
@@ -31,8 +34,32 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def scan_items(summary: ScanCommon) -> list[ItemRecord]:
+    """The traced flagged examples of an assess or filter summary, as store items."""
+    taken: set[str] = set()
+    return [
+        ItemRecord(
+            key=sample_key(ex.model_dump(), taken),
+            source=ex.source,
+            data={"file": ex.file, "position": ex.position, "risks": ex.risks},
+            findings=[
+                {
+                    "risk": f.risk,
+                    "detector": f.detector,
+                    "score": f.score,
+                    "start": f.start,
+                    "end": f.end,
+                    "evidence": f.evidence,
+                }
+                for f in ex.findings
+            ],
+        )
+        for ex in summary.traced_examples()
+    ]
+
+
 def record_scan(
-    store: Store,
+    store: Store | QuickStore,
     kind: str,
     summary: ScanCommon,
     profile: Profile,
@@ -42,6 +69,15 @@ def record_scan(
     specs: list[ComponentSpec],
 ) -> str:
     """Record an assess or filter run with its summary and traced examples; return its id."""
+    items = scan_items(summary)
+    if isinstance(store, QuickStore):
+        return store.record_run(
+            kind, profile=profile.profile, profile_version=profile.version,
+            workspace=workspace, config=config, items=items, summary=summary.to_json(),
+            specs=[spec.model_dump(mode="json") for spec in specs],
+        )  # fmt: skip
+    from beian.store import FindingRow, ItemRow
+
     run_id = store.start_run(
         kind,
         profile=profile.profile,
@@ -50,26 +86,10 @@ def record_scan(
         config=config,
         specs=[spec.model_dump(mode="json") for spec in specs],
     )
-    taken: set[str] = set()
     with store.session() as s:
-        for ex in summary.traced_examples():
-            item = ItemRow(
-                run_id=run_id,
-                key=sample_key(ex.model_dump(), taken),
-                source=ex.source,
-                data={"file": ex.file, "position": ex.position, "risks": ex.risks},
-            )
-            item.findings = [
-                FindingRow(
-                    risk=f.risk,
-                    detector=f.detector,
-                    score=f.score,
-                    start=f.start,
-                    end=f.end,
-                    evidence=f.evidence,
-                )
-                for f in ex.findings
-            ]
+        for it in items:
+            item = ItemRow(run_id=run_id, key=it.key, source=it.source, data=it.data)
+            item.findings = [FindingRow(**f) for f in it.findings]
             s.add(item)
     store.finish_run(run_id, summary.to_json())
     return run_id
@@ -85,6 +105,8 @@ def record_sample(
     summary: dict[str, Any],
 ) -> tuple[str, list[dict[str, Any]]]:
     """Record the manual sample; return the run id and the reviewers' rows."""
+    from beian.store import ItemRow
+
     run_id = store.start_run(
         SAMPLE_KIND,
         profile=profile.profile,
@@ -130,6 +152,10 @@ def record_sample(
 
 
 def _sample_run(store: Store, rows: list[dict[str, Any]], run_id: str | None) -> RunRow:
+    from sqlalchemy import select
+
+    from beian.store import RunRow
+
     ids = {r["run_id"] for r in rows if r["run_id"]}
     if run_id is None and len(ids) > 1:
         raise InputError(f"the file mixes rows of several sample runs: {', '.join(sorted(ids))}")
@@ -154,6 +180,10 @@ def import_verdicts(
 ) -> tuple[RunRow, int]:
     """Attach manual verdicts to the sample's items (replacing earlier ones); return the run
     and the sample size."""
+    from sqlalchemy import delete, select
+
+    from beian.store import ItemRow, VerdictRow
+
     run = _sample_run(store, rows, run_id)
     now = datetime.now(UTC)
     with store.session() as s:

@@ -1,13 +1,48 @@
-"""The run store: SQLite in the workspace by default, PostgreSQL by URL."""
+"""The run store: SQLite in the workspace by default, PostgreSQL by URL.
+
+The names below are imported on first use, with every table module (so the metadata and the
+mappers are complete): a corpus run that records into a store already at head goes through
+:mod:`beian.store.quick` and never imports SQLAlchemy.
+"""
 
 from __future__ import annotations
 
-from beian.registry_service import tables as _registry  # noqa: F401  (registers its tables)
-from beian.store import console_models as console_models  # registers the console tables
-from beian.store import filing_models as filing_models  # registers the filing tables
-from beian.store import gateway_models as gateway_models  # registers the gateway tables
-from beian.store import web_models as web_models  # registers the beian web tables
-from beian.store.db import Store, open_store
-from beian.store.models import FindingRow, ItemRow, RunRow, VerdictRow
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from beian.store.db import Store, open_store
+    from beian.store.models import FindingRow, ItemRow, RunRow, VerdictRow
 
 __all__ = ["FindingRow", "ItemRow", "RunRow", "Store", "VerdictRow", "open_store"]
+
+_TABLES = (
+    "beian.registry_service.tables",
+    "beian.store.console_models",
+    "beian.store.filing_models",
+    "beian.store.gateway_models",
+    "beian.store.web_models",
+)
+_NAMES = {
+    "Store": "beian.store.db",
+    "open_store": "beian.store.db",
+    "FindingRow": "beian.store.models",
+    "ItemRow": "beian.store.models",
+    "RunRow": "beian.store.models",
+    "VerdictRow": "beian.store.models",
+}
+
+
+def register_tables() -> None:
+    """Import every module that declares tables of the store (once; cheap afterwards)."""
+    for module in _TABLES:
+        importlib.import_module(module)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _NAMES:
+        raise AttributeError(f"module 'beian.store' has no attribute {name!r}")
+    register_tables()
+    value = getattr(importlib.import_module(_NAMES[name]), name)
+    globals()[name] = value
+    return value

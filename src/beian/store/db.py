@@ -9,22 +9,29 @@ from contextlib import contextmanager, nullcontext, suppress
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, select, text
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from beian import __version__
 from beian.errors import ConfigError, MissingExtraError
+from beian.store import register_tables
 from beian.store.models import RunRow
+from beian.store.quick import head_revision as shipped_head
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+register_tables()  # a Store maps every table of the schema, whoever imports this module first
 
 
 def _alembic_config(url: str) -> Config:
+    # Alembic (and Mako, Pygments) load only to migrate or inspect: a store already at head is
+    # recognised by its version row (see _at_head).
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("beian.store") / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -85,6 +92,8 @@ class Store:
 
     def revision(self) -> str | None:
         """The Alembic revision the database is at."""
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
@@ -151,6 +160,8 @@ class Store:
 
 def head_revision() -> str | None:
     """The newest migration shipped with this version of beian."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
 
 
@@ -185,6 +196,8 @@ def _migrate(engine: Engine, url: str) -> None:
     in the migration's transaction; SQLite (one file, one machine) with a lock file beside
     the database. The second process then finds the schema at head and does nothing.
     """
+    from alembic import command
+
     cfg = _alembic_config(url)
     db_file = _sqlite_file(engine)
     lock = _file_lock(db_file.with_name(db_file.name + ".migrate-lock")) if db_file else None
@@ -195,10 +208,27 @@ def _migrate(engine: Engine, url: str) -> None:
         command.upgrade(cfg, "head")
 
 
+def _at_head(engine: Engine) -> bool:
+    """Whether the schema is already at the newest shipped migration (no Alembic import).
+
+    Read in its own connection: on PostgreSQL a missing version table aborts the transaction
+    it is queried in. Migrations only move forward, so a store found at head stays there.
+    """
+    head = shipped_head()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:  # no version table yet, or not readable: let Alembic decide
+        return False
+    return found == head
+
+
 def open_store(url: str, *, migrate: bool = True) -> Store:
     """Connect to ``url`` and bring the schema to the newest migration."""
     engine = _engine(url)
-    if migrate:
+    if migrate and not _at_head(engine):
         try:
             _migrate(engine, url)
         except OperationalError as exc:

@@ -13,6 +13,7 @@ off.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
 import sys
@@ -74,6 +75,22 @@ def library_key(sources: Iterable[Path], options: str) -> str:
     return d.hexdigest()
 
 
+def _loads(blob: bytes) -> object:
+    # A compiled library is ~100,000 small objects that live as long as the process and hold
+    # no cycles. Loaded with the cyclic collector on, they set off several collections (a third
+    # of the load), and every later full collection walks them again; so the collector pauses
+    # during the load and they are then moved out of its reach (gc.freeze).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        found = pickle.loads(blob)
+    finally:
+        if enabled:
+            gc.enable()
+    gc.freeze()
+    return found
+
+
 def cached_forms(key: str, build: Callable[[], Forms]) -> tuple[Forms, Screen]:
     """The forms and their screen cached under ``key``, else built (then cached for the next
     run)."""
@@ -81,7 +98,7 @@ def cached_forms(key: str, build: Callable[[], Forms]) -> tuple[Forms, Screen]:
     path = folder / f"{key}.pickle" if folder is not None else None
     if path is not None:
         try:
-            found = pickle.loads(path.read_bytes())  # our own cache folder, written below
+            found = _loads(path.read_bytes())  # our own cache folder, written below
             if isinstance(found, tuple) and [type(x) for x in found] == [Forms, Screen]:
                 return found[0], found[1]
         except Exception:  # missing, truncated or from another version: rebuild

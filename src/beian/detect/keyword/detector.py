@@ -149,8 +149,10 @@ class KeywordDetector(BaseDetector):
         rules = c.exact_rules + c.homophone_rules
         self._allow = [any(r.allow for r in rs) for rs in rules]
         self._any_allow = any(self._allow)
-        # per pattern: its rules with their "why" prefix, built once rather than per finding
-        self._rules = [tuple((r, _why(r, r.form)) for r in rs if not r.allow) for rs in rules]
+        self._all_rules = rules
+        # per pattern: its rules with their "why" prefix, built on its first hit rather than
+        # per finding, nor for the tens of thousands of patterns a run never meets
+        self._rules: list[tuple[tuple[Rule, str], ...] | None] = [None] * len(rules)
         self._screen = screen if screen is not None else Screen.build(rules)
         # window kept around a filler for the second scan (see .gaps): the longest pattern
         # (only patterns with a CJK character can span a gap between two CJK characters; the
@@ -300,7 +302,12 @@ class KeywordDetector(BaseDetector):
             if allowed and any(a <= s and e <= b for a, b in allowed):
                 continue
             checked = screened[i]
-            for rule, why in self._rules[i]:
+            live = self._rules[i]
+            if live is None:
+                live = self._rules[i] = tuple(
+                    (r, _why(r, r.form)) for r in self._all_rules[i] if not r.allow
+                )
+            for rule, why in live:
                 if not checked and not _context_ok(units, s, e, rule):
                     continue
                 key = (lo, hi, rule.risk)

@@ -104,7 +104,9 @@ def _read(name: str) -> Any:
     text = (
         resources.files("beian.detect.solicit").joinpath("data").joinpath(name).read_text("utf-8")
     )
-    return yaml.safe_load(text)
+    # libyaml's safe loader reads these files about ten times faster than the pure-Python one;
+    # they are read on every start of a command that builds the detector.
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # safe loader
 
 
 @cache

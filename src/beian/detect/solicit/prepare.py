@@ -83,32 +83,38 @@ def prepare(text: str) -> Prepared:
             keep.extend(range(prev, len(folded)))
             folded = "".join(parts)
     if not folded.isascii() and any(c in folded for c in _PUNCT_CHARS):
-        folded = folded.translate(_PUNCT)
+        folded = _one_for_one(folded, _PUNCT)
     return Prepared(folded, _fold_numerals(folded), norm, keep)
 
 
 _PUNCT_CHARS = tuple(chr(c) for c in _PUNCT)
 _LONG = 2048
-"""From this length numerals are folded with a numpy table (str.translate with a dict costs
-about 30 ns a character: a novel chapter spent most of its solicit time there)."""
+"""From this length the one-for-one folds (numerals, full-width punctuation) use a numpy table
+(str.translate with a dict costs about 30 ns a character: a novel chapter spent most of its
+solicit time there)."""
 
 
 @cache
-def _numeral_table() -> npt.NDArray[np.uint32]:
+def _table(mapping: tuple[tuple[int, str], ...]) -> npt.NDArray[np.uint32]:
     table = np.arange(0x110000, dtype=np.uint32)
-    for source, target in _NUMERALS.items():
-        table[source] = ord(str(target)) if isinstance(target, str) else int(target)
+    for source, target in mapping:
+        table[source] = ord(target)  # one character each: ord() refuses anything else
     return table
+
+
+def _one_for_one(text: str, mapping: dict[int, str]) -> str:
+    """``text.translate(mapping)`` for a mapping of one character to one (offsets unchanged)."""
+    if len(text) < _LONG:
+        return text.translate(mapping)
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate: the slow path keeps it as it is
+        return text.translate(mapping)
+    return _table(tuple(sorted(mapping.items()))).take(codes).tobytes().decode("utf-32-le")
 
 
 def _fold_numerals(text: str) -> str:
     """``text.translate(_NUMERALS)`` (one character for one: offsets are unchanged)."""
     if text.isascii():
         return text
-    if len(text) < _LONG:
-        return text.translate(_NUMERALS)
-    try:
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    except UnicodeEncodeError:  # a lone surrogate: the slow path keeps it as it is
-        return text.translate(_NUMERALS)
-    return _numeral_table()[codes].tobytes().decode("utf-32-le")
+    return _one_for_one(text, _NUMERALS)

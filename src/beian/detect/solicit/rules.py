@@ -20,7 +20,9 @@ keep only their very strong terms.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from beian.detect.solicit.contacts import Contact
 from beian.detect.solicit.lexicon import STRONG, VERY_STRONG, WEAK, Family, Scoring
@@ -71,13 +73,40 @@ def _near(spans: list[Span], lo: int, hi: int, window: int) -> bool:
     return any(_gap(lo, hi, s, e) <= window for s, e in spans)
 
 
+@dataclass(frozen=True, slots=True)
+class Near:
+    """Spans indexed for :func:`_near` in logarithmic time (a novel chapter holds hundreds of
+    cue and term occurrences: checking every pair was quadratic).
+
+    A span ``[s, e)`` lies within ``window`` of ``[lo, hi)`` exactly when ``s <= hi + window``
+    and ``e >= lo - window``: among the spans starting early enough, the furthest end decides.
+    """
+
+    starts: list[int]
+    reach: list[int]
+    """``reach[k]``: the largest end among the ``k + 1`` spans that start first."""
+
+    @classmethod
+    def of(cls, spans: list[Span]) -> Near:
+        """The index of ``spans`` (any order)."""
+        ordered = sorted(spans)
+        return cls([s for s, _ in ordered], list(accumulate((e for _, e in ordered), max)))
+
+    def near(self, lo: int, hi: int, window: int) -> bool:
+        """``_near(spans, lo, hi, window)`` for ``window >= 0``."""
+        k = bisect_right(self.starts, hi + window)
+        return k > 0 and self.reach[k - 1] >= lo - window
+
+
 def _outermost(hits: list[TermHit]) -> list[TermHit]:
     """Occurrences not inside a longer one ("上门" inside "上门服务" is not a second term)."""
     kept: list[TermHit] = []
+    reach = -1  # the furthest end of a kept occurrence: all of them start at or before h
     for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
-        if kept and h.end <= max(k.end for k in kept if k.start <= h.start):
+        if kept and h.end <= reach:
             continue
         kept.append(h)
+        reach = max(reach, h.end)
     return kept
 
 
@@ -107,12 +136,13 @@ def _live(hits: list[TermHit], ctx: Context) -> list[TermHit]:
         if not any(r_lo <= lo and hi <= r_hi for r_lo, r_hi in ctx.reassure)
     ]
     live = []
+    negatives, questions = Near.of(negative), Near.of(ctx.question)
     for h in hits:
         if any(b_lo <= h.start and h.end <= b_hi for b_lo, b_hi in ctx.blockers):
             continue
-        if _near(negative, h.start, h.end, s.negative_window):
+        if negatives.near(h.start, h.end, s.negative_window):
             continue
-        if _near(ctx.question, h.start, h.end, s.negative_window) and (
+        if questions.near(h.start, h.end, s.negative_window) and (
             _nearest(ctx.contacts, h, s.window, with_id=True) is None
         ):
             continue
@@ -135,10 +165,11 @@ def decide(family: Family, hits: list[TermHit], ctx: Context) -> Decision | None
         if best is None or score > best.score:
             best = Decision(score, rule, hit, c, cue)
 
+    ctas = Near.of(ctx.cta)
     for h in live:
         handle = _nearest(ctx.contacts, h, s.window, True, family.handles)
         cue_contact = handle or _nearest(ctx.contacts, h, s.window, False, family.handles)
-        cta = _near(ctx.cta, h.start, h.end, s.window)
+        cta = ctas.near(h.start, h.end, s.window)
         cued = cue_contact is not None or cta
         if h.weight == VERY_STRONG:
             if cued:
