@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import ahocorasick_rs
 
 from beian.detect.base import BaseDetector
-from beian.detect.solicit.contacts import CONTACT_MAX_CHARS, find_in
+from beian.detect.solicit.contacts import CONTACT_MAX_CHARS, Contact, find_in
 from beian.detect.solicit.lexicon import Families, cues
 from beian.detect.solicit.prepare import Prepared, prepare
 from beian.detect.solicit.rules import Context, Decision, TermHit, decide
@@ -94,8 +94,7 @@ class SolicitDetector(BaseDetector):
                     terms.setdefault(role, []).append(TermHit(self._patterns[pid], weight, lo, hi))
         if not terms:  # every rule needs a term: no contact scan for texts without one
             return []
-        for contact, lo, hi in find_in(prep, self._regions(terms, len(prep.text))):
-            ctx.contacts.append((contact, lo, hi))
+        ctx.contacts.extend(self._contacts(prep, self._regions(terms, len(prep.text))))
         out: list[Finding] = []
         for name, hits in terms.items():
             d = decide(self._families[name], hits, ctx)
@@ -103,6 +102,12 @@ class SolicitDetector(BaseDetector):
                 continue
             out.extend(self._findings(name, d, prep, text))
         return out
+
+    def _contacts(
+        self, prep: Prepared, regions: list[tuple[int, int]]
+    ) -> list[tuple[Contact, int, int]]:
+        """Contacts in ``regions`` of ``prep.text``, with their spans there."""
+        return find_in(prep, regions)
 
     def _regions(self, terms: dict[str, list[TermHit]], n: int) -> list[tuple[int, int]]:
         """Merged spans around every term, as wide as a contact may lie from a term to count."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -44,7 +44,11 @@ _NUMERALS = str.maketrans(
 )
 
 
-@dataclass(frozen=True, slots=True)
+NUMERAL_CHARS = frozenset(chr(c) for c in _NUMERALS)
+"""The characters that :attr:`Prepared.digits` turns into ASCII digits."""
+
+
+@dataclass(frozen=True)
 class Prepared:
     """A text ready for matching.
 
@@ -53,9 +57,14 @@ class Prepared:
     """
 
     text: str
-    digits: str
     normalised: Normalised
     keep: list[int] | None
+
+    @cached_property
+    def digits(self) -> str:
+        """``text`` with Chinese numerals as ASCII digits, folded on first use: only texts
+        with a possible contact need it (a long text without one skips the fold)."""
+        return _fold_numerals(self.text)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original ``[start, end)`` behind ``text[start:end]`` (``end > start``)."""
@@ -84,7 +93,7 @@ def prepare(text: str) -> Prepared:
             folded = "".join(parts)
     if not folded.isascii() and any(c in folded for c in _PUNCT_CHARS):
         folded = _one_for_one(folded, _PUNCT)
-    return Prepared(folded, _fold_numerals(folded), norm, keep)
+    return Prepared(folded, norm, keep)
 
 
 _PUNCT_CHARS = tuple(chr(c) for c in _PUNCT)

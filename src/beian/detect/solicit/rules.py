@@ -150,9 +150,20 @@ def _live(hits: list[TermHit], ctx: Context) -> list[TermHit]:
     return live
 
 
+def _fires_alone(family: Family, hits: list[TermHit]) -> bool:
+    """Whether rule c or rule b could fire on ``hits`` with no contact or call to action in the
+    text: the live occurrences are a subset of ``hits``, so neither can fire when this is
+    False."""
+    if any(h.weight == VERY_STRONG for h in hits):
+        return True
+    return family.pair and len({h.term for h in hits if h.weight >= STRONG}) >= 2
+
+
 def decide(family: Family, hits: list[TermHit], ctx: Context) -> Decision | None:
     """Whether ``family`` fires given its term occurrences and the text's context."""
     s = ctx.scoring
+    if not ctx.contacts and not ctx.cta and not _fires_alone(family, hits):
+        return None  # every other rule needs a contact or a call to action near a term
     live = _live(_outermost(hits), ctx)
     if family.quiet_in_notices and ctx.notice:
         live = [h for h in live if h.weight == VERY_STRONG]
