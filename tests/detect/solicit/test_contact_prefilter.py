@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from beian.detect.solicit import contacts as c
 from beian.detect.solicit.contacts import Contact
 from beian.detect.solicit.detector import SolicitDetector
+from beian.detect.solicit.evidence import may_hold_contact, possible_regions
 from beian.detect.solicit.lexicon import STRONG, VERY_STRONG, WEAK, families
 from beian.detect.solicit.prepare import Prepared, prepare
 from beian.detect.solicit.rules import Context, TermHit, decide
@@ -48,7 +49,7 @@ def test_no_contact_is_ruled_out_that_the_pattern_finds(text: str, a: int, b: in
     lo, hi = sorted((min(a, n), min(b, n)))
     for span in ((0, n), (lo, hi)):
         if _scan(prep.digits, *span):
-            assert c.may_hold_contact(prep.text, *span), (text, span)
+            assert may_hold_contact(prep.text, *span), (text, span)
 
 
 @pytest.mark.parametrize(
@@ -67,12 +68,24 @@ def test_no_contact_is_ruled_out_that_the_pattern_finds(text: str, a: int, b: in
 def test_contacts_without_letters_or_five_digits_are_kept(text: str) -> None:
     prep = prepare(text)
     assert _scan(prep.digits, 0, len(prep.text))
-    assert c.may_hold_contact(prep.text, 0, len(prep.text))
+    assert may_hold_contact(prep.text, 0, len(prep.text))
 
 
 def test_prose_without_contact_material_is_ruled_out() -> None:
     text = "他一个人走了三天，看见远处的灯火，心里想着明天的事。" * 20
-    assert not c.may_hold_contact(text, 0, len(text))
+    assert not may_hold_contact(text, 0, len(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXTS, min_size=1, max_size=40), st.lists(st.integers(0, 2400), max_size=12))
+def test_the_table_path_answers_like_the_definition(parts: list[str], cuts: list[int]) -> None:
+    """Long texts go through the code-point table; it must agree with the regexes region by
+    region (prose between the parts keeps most regions free of contact material)."""
+    text = "他走了很远的路，心里想着明天。".join(parts) + "远处的灯火。" * 40
+    bounds = sorted({0, len(text), *(min(x, len(text)) for x in cuts)})
+    regions = list(zip(bounds, bounds[1:], strict=False))
+    expected = [r for r in regions if may_hold_contact(text, *r)]
+    assert possible_regions(text, regions) == expected
 
 
 class _Unfiltered(SolicitDetector):

@@ -17,10 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import ahocorasick_rs
-
+from beian.detect.solicit.evidence import possible_regions
 from beian.detect.solicit.lexicon import IdKind, contacts
-from beian.detect.solicit.prepare import NUMERAL_CHARS as _NUMERAL_CHARS
 from beian.detect.solicit.prepare import Prepared, prepare
 
 _SEP = r"[\W_]"  # separators, punctuation and emoji people put between digits or letters
@@ -140,64 +138,13 @@ def find_in(
     ``regions`` (sorted, disjoint ``[lo, hi)`` of ``prep.text``) limits the scan to where a
     contact can matter; ``None`` scans everything. The one alternation regex costs about a
     microsecond per character, so a novel chapter is scanned only around its solicitation terms,
-    and only in the regions that :func:`may_hold_contact` cannot rule out.
+    and only in the regions that :mod:`~beian.detect.solicit.evidence` cannot rule out.
     """
     out: list[tuple[Contact, int, int]] = []
-    for lo, hi in regions if regions is not None else [(0, len(prep.text))]:
-        if may_hold_contact(prep.text, lo, hi):
-            out.extend(_find_between(prep, lo, hi))
+    spans = regions if regions is not None else [(0, len(prep.text))]
+    for lo, hi in possible_regions(prep.text, spans):
+        out.extend(_find_between(prep, lo, hi))
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class _Evidence:
-    """What every match of the contact pattern contains (see :func:`may_hold_contact`)."""
-
-    quick: re.Pattern[str]
-    words: ahocorasick_rs.AhoCorasick | None
-
-
-@cache
-def _evidence() -> _Evidence | None:
-    """The necessary conditions behind :func:`may_hold_contact` (``None``: none can be stated).
-
-    Every match contains (1) an ASCII letter or ``@`` (urls, e-mails, domains, handles, ASCII
-    cues, letter ids), or (2) five digits with at most two separators between them (every
-    number id and digit-only type), or (3) a cue or pointer word, or a handle-type id cue
-    (飞机 1234: a handle id may be four digits), with up to two separators between its
-    characters. In the prepared text (before the numerals fold) a digit may still be a Chinese
-    numeral, so (2) counts those too; (3) is tested with all separators removed, and a word
-    character that is itself a separator (🐧, 💚) joins (1).
-    """
-    data = contacts()
-    words = [w for t in data.types.values() for w in t.cues] + list(data.pointers)
-    words += [w for t in data.types.values() if t.id == "handle" for w in t.id_cues]
-    if any(c in "0123456789" for w in words for c in w):
-        return None  # a digit in a word: the numerals fold could create it, so no shortcut
-    special = sorted({c for w in words for c in w if _NON_WORD.match(c)})
-    digit = "[0-9" + "".join(sorted(_NUMERAL_CHARS)) + "]"
-    quick = re.compile(
-        "[a-z@" + "".join(re.escape(c) for c in special) + f"]|{digit}(?:[\\W_]{{0,2}}{digit}){{4}}"
-    )
-    plain = sorted({w for w in words if w and quick.search(w) is None})
-    ac = ahocorasick_rs.AhoCorasick(plain) if plain else None
-    return _Evidence(quick, ac)
-
-
-_NON_WORD = re.compile(r"[\W_]")
-_SEPARATORS = re.compile(r"[\W_]+")
-
-
-def may_hold_contact(text: str, lo: int, hi: int) -> bool:
-    """False only when the contact pattern cannot match inside ``text[lo:hi]`` (a prepared
-    text, numerals not yet folded): most regions around common family terms in prose hold no
-    contact, and this test costs a small fraction of trying the pattern at each start."""
-    ev = _evidence()
-    if ev is None or ev.quick.search(text, lo, hi) is not None:
-        return True
-    if ev.words is None:
-        return False
-    return bool(ev.words.find_matches_as_indexes(_SEPARATORS.sub("", text[lo:hi])))
 
 
 @cache
