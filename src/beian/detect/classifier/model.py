@@ -147,10 +147,14 @@ class ClassifierModel:
             batch = featurise(texts[start:stop], self.meta.bits, self.meta.min_norm)
             logits = np.full((batch.n_docs, 1), self.bias[column], dtype=np.float32)
             if batch.index.size:
-                # segment_sums evaluates numpy's reduceat summation tree column by column, so
-                # one column alone gets exactly the sums it gets among all of them
-                docs, sums = segment_sums(table, batch.index, batch.indptr, _doc_values(batch))
-                logits[docs] += sums
+                # The reference computation itself on one weight per n-gram (4 bytes each, so
+                # no chunking is needed): numpy's reduceat sums each column of the [n, risks]
+                # block as a[0] + pairwise(a[1:]), exactly as it sums this one column alone
+                # (tests/detect/classifier and tests/detect/harm compare them bit for bit).
+                weights = table[:, 0].take(batch.index)
+                weights *= batch.value
+                filled = np.flatnonzero(np.diff(batch.indptr) > 0)
+                logits[filled, 0] += np.add.reduceat(weights, batch.indptr[filled])
             out[start:stop] = _sigmoid(logits)[:, 0]
         return out
 
