@@ -79,9 +79,11 @@ def test_g_g2_body_and_message_limits(serve: Callable[..., Running], raw: RawUps
 def test_g_g2_a_large_request_does_not_stall_other_clients(
     serve: Callable[..., Running], raw: RawUpstream
 ) -> None:
-    """G-g2: screening runs in a thread pool; /healthz answers while a 3 MB input is screened."""
-    gw = gateway_on(serve, raw, limits={"max_body_bytes": 8 * 1024 * 1024})
-    body = ask("长城是中国古代的军事防御工程。" * 70_000)  # ~3 MB of UTF-8
+    """G-g2: screening runs in a thread pool; /healthz answers while a 12 MB input is screened."""
+    gw = gateway_on(serve, raw, limits={"max_body_bytes": 32 * 1024 * 1024})
+    # ~12 MB of UTF-8: big enough that screening it outlasts several probes even after the
+    # detectors got faster (at 3 MB it took 0.45 s on CI, leaving room for only four answers)
+    body = ask("长城是中国古代的军事防御工程。" * 280_000)
     answered: list[float] = []  # when each /healthz answer arrived
     done = threading.Event()
 
@@ -100,7 +102,7 @@ def test_g_g2_a_large_request_does_not_stall_other_clients(
     prober.join()
     assert resp.status_code == 200
     during = [t for t in answered if t0 < t < t1]
-    print(f"3 MB request {t1 - t0:.2f} s; /healthz answered {len(during)} times meanwhile")
+    print(f"12 MB request {t1 - t0:.2f} s; /healthz answered {len(during)} times meanwhile")
     # With screening on the event loop every probe waits for the whole screening, so at most one
     # or two answers arrive while the big request is in flight; off the loop they keep coming.
     # (A count of answers, not a time limit: the test must not depend on the machine's speed.)
