@@ -190,10 +190,8 @@ def _check_scan_run(store: Store, run_id: str) -> None:
     """``--scan-run`` must name a finished corpus scan: a user error before anything runs."""
     from beian.errors import InputError
     from beian.scan.record import ASSESS_KIND
-    from beian.store import RunRow
 
-    with store.session() as s:
-        run = s.get(RunRow, run_id)
+    run = store.get_run(run_id)
     if run is None or run.kind != ASSESS_KIND:
         raise InputError(f"no corpus scan run {run_id!r} in the store (see beian corpus assess)")
     if run.status != "done":

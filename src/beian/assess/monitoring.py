@@ -14,13 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import distinct, func, select
-
 from beian.digest import sha256_file
 from beian.store import Store
-from beian.store.console_models import MonitorRow
-from beian.store.gateway_models import GatewayRequestRow
-from beian.store.models import RunRow
+from beian.store import assess_queries as queries
 
 ROSTER_FILE = "monitoring-roster.csv"
 TRAFFIC_KIND = "gateway-traffic"
@@ -51,8 +47,7 @@ class Monitoring:
 
 
 def _roster(store: Store, out_dir: Path, day: date) -> Roster | None:
-    with store.session() as s:
-        rows = list(s.scalars(select(MonitorRow).order_by(MonitorRow.started_on, MonitorRow.id)))
+    rows = queries.roster(store)
     if not rows:
         return None
     duty = [r for r in rows if r.started_on <= day and (r.ended_on is None or r.ended_on >= day)]
@@ -70,27 +65,15 @@ def _roster(store: Store, out_dir: Path, day: date) -> Roster | None:
 
 def _scale(store: Store, now: datetime) -> str:
     since = now - timedelta(days=SCALE_DAYS)
-    with store.session() as s:
-        n, users = s.execute(
-            select(func.count(), func.count(distinct(GatewayRequestRow.user_id))).where(
-                GatewayRequestRow.created_at >= since
-            )
-        ).one()
+    n, users = queries.gateway_volume(store, since)
     if not n:
         return ""
     return f"gateway: {n} requests from {users} users in the last {SCALE_DAYS} days"
 
 
 def _traffic(store: Store) -> tuple[str, dict[str, Any] | None]:
-    with store.session() as s:
-        runs = s.scalars(
-            select(RunRow).where(RunRow.kind == TRAFFIC_KIND).order_by(RunRow.started_at.desc())
-        )
-        for run in runs:
-            review = (run.config or {}).get(TRAFFIC_REVIEW_KEY)
-            if review:
-                return run.id, dict(review)
-    return "", None
+    found = queries.newest_run_config(store, TRAFFIC_KIND, TRAFFIC_REVIEW_KEY)
+    return found if found is not None else ("", None)
 
 
 def gather(store: Store, out_dir: Path, now: datetime | None = None) -> Monitoring:

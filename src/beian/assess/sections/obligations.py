@@ -133,15 +133,10 @@ def _summary(status: ClauseStatus, n: int) -> Msg:
 
 def _complaints(ctx: AssessContext, result: ClauseEvidence) -> list[Msg]:
     """Overdue and unanswered complaints in the gateway's register (Art 15 feedback)."""
-    from sqlalchemy import select
-    from sqlalchemy.exc import SQLAlchemyError
+    from beian.store.assess_queries import complaints
 
-    from beian.store.gateway_models import ComplaintRow
-
-    try:
-        with ctx.store.session() as s:
-            rows = list(s.scalars(select(ComplaintRow)))
-    except SQLAlchemyError:
+    rows = complaints(ctx.store)
+    if rows is None:
         result.missing.append(
             Msg(zh="无法读取网关投诉登记", en="gateway complaint register unreadable")
         )
