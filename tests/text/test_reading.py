@@ -94,7 +94,7 @@ def test_folding_readings_replace_and_removing_ones_do_not() -> None:
 
 _PIECES = st.sampled_from(
     ["法", "轮", "大", "好", "😀", "1", "x", "(", ")", "\n", "，", "\u200b", "\u0301", "頭", "⼤",
-     "&#27861;", "5rOV6L2u", "倒着读", " ", "ab"]
+     "&#27861;", "5rOV6L2u", "倒着读", " ", "ab", "read backwards", "讀", "读"]
 )  # fmt: skip
 
 
@@ -109,3 +109,5 @@ def test_batch_equals_one_by_one(texts: list[str]) -> None:
         if got is not None and one is not None:
             assert (got.text, got.kinds) == (one.text, one.kinds)
             assert got.starts.tolist() == one.starts.tolist()
+            assert got.ends.tolist() == one.ends.tolist()
+            assert got.changed.tolist() == one.changed.tolist()

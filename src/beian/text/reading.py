@@ -176,8 +176,12 @@ def _chain_starts(cls: npt.NDArray[np.uint8], edges: IntArray | None = None) -> 
     character apart. ``edges``: positions of the separators between the texts of a batch; a
     run holding one counts as a text's edge, so every text gets the candidates it gets alone.
     """
-    han = (cls & HAN) != 0
-    edge = np.diff(han.view(np.int8), prepend=np.int8(1), append=np.int8(1))
+    # CJK (1) or not (0), padded with CJK at both ends: +1 steps end a non-CJK run, -1 steps
+    # start one. HAN is bit 0, so ``cls & HAN`` is already 0/1 (no comparison, no concatenate).
+    padded = np.empty(len(cls) + 2, dtype=np.int8)
+    padded[0] = padded[-1] = 1
+    np.bitwise_and(cls, HAN, out=padded[1:-1].view(np.uint8))
+    edge = padded[1:] - padded[:-1]
     starts, ends = np.flatnonzero(edge == -1), np.flatnonzero(edge == 1)  # non-CJK runs
     if len(starts) < 2:
         return []
@@ -365,6 +369,23 @@ def _asks_backwards(text: str) -> bool:
     return ("read" in text or "Read" in text) and bool(_READ_BACKWARDS.search(text))
 
 
+def _may_ask_backwards(joined: str, offsets: IntArray) -> list[bool]:
+    """For each text of a batch (``joined`` at ``offsets``): whether it holds 读, "read" or
+    "Read", without which :func:`_asks_backwards` is false (three scans of the batch instead
+    of three per text)."""
+    if "read" in joined or "Read" in joined:
+        return [True] * len(offsets)
+    found: list[int] = []
+    at = joined.find("读")
+    while at >= 0:
+        found.append(at)
+        at = joined.find("读", at + 1)
+    asks = [False] * len(offsets)
+    for i in np.searchsorted(offsets, found, side="right").tolist():
+        asks[i - 1] = True
+    return asks
+
+
 def _reversed(text: str) -> Reading:
     back = np.arange(len(text) - 1, -1, -1, dtype=np.intp)
     return Reading(text[::-1], text, back, back + 1, np.ones(len(text), np.bool_), ("reversed",))
@@ -427,8 +448,9 @@ def evasion_readings(texts: Sequence[str], *, normalised: bool = False) -> dict[
     if normalised:
         simple[:] = False  # invisible characters and traditional script only: nothing new
     out: dict[int, Reading] = {}
+    asks = _may_ask_backwards(joined, offsets)
     for i, text in enumerate(texts):
-        backwards = _asks_backwards(text)
+        backwards = asks[i] and _asks_backwards(text)
         if maybe[i] and not (backwards or encoded[i]):  # no encoding: straight from the batch
             lo = int(offsets[i])
             at = slice(lo, lo + len(text))
@@ -453,6 +475,14 @@ def _folded(
     """The reading of a text that only needs invisible characters dropped and (``fold``)
     traditional characters folded, one to one."""
     keep = (cls & INVISIBLE) == 0
+    if fold and keep.all():  # traditional script alone (most such texts): one to one
+        at = (cls & TRADITIONAL) != 0
+        new = codes.copy()
+        new[at] = tables().mapping[codes[at]]
+        # every TRADITIONAL code point maps elsewhere (see reading_classes): changed == at
+        where = np.arange(len(codes), dtype=np.intp)
+        return Reading(new.tobytes().decode("utf-32-le"), text, where, where + 1, at,
+                       ("traditional",))  # fmt: skip
     kinds = ("invisible",) if not keep.all() else ()
     new = codes
     if fold:
