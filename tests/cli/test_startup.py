@@ -157,3 +157,46 @@ def test_resolving_annotations_keeps_every_option() -> None:
     count, same = json.loads(_python(code))
     assert count > 100  # every command's parameters were compared, not an empty tree
     assert same
+
+
+def test_the_cli_turns_off_pydantic_plugin_discovery_unless_told() -> None:
+    # pydantic reads every installed distribution's entry points to find plugins; the CLI sets
+    # PYDANTIC_DISABLE_PLUGINS before any model is built, and a user's own setting wins.
+    code = """
+        import contextlib, io, os
+        from beian.cli.main import run
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+            run(["plugins"])
+        import pydantic.plugin._loader as loader
+        print(repr(os.environ.get("PYDANTIC_DISABLE_PLUGINS")), loader._plugins is not None)
+    """
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    for value, expected, looked_up in ((None, "'__all__'", "False"), ("", "''", "True")):
+        if value is not None:
+            env["PYDANTIC_DISABLE_PLUGINS"] = value
+        r = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code)],
+            capture_output=True, text=True, timeout=120, check=False, env=env,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        setting, looked = r.stdout.split()
+        assert (setting, looked) == (expected, looked_up)  # "": models built, plugins sought
+
+
+def test_plugin_options_are_described_by_their_field_docstrings(beian: Runner) -> None:
+    # the docstrings under the fields are read when the options are listed (not on import)
+    from beian.cli.plugins import attribute_docstrings
+    from beian.scan.read_lines import TextOptions
+    from beian.scan.reader_base import ReaderOptions
+
+    docs = attribute_docstrings(TextOptions)
+    assert docs["split"] == "One document per file, or one per non-blank line."
+    assert docs["encoding"].startswith("``auto``: BOM, else UTF-8")  # from the base class
+    assert ReaderOptions.model_fields["encoding"].description is None  # not read on import
+    done = beian("plugins", "--options", "--json")
+    assert done.returncode == 0, done.stderr
+    rows = {(p["kind"], p["name"]): p for p in json.loads(done.stdout)}
+    keyword = {o["name"]: o for o in rows[("detector", "keyword")]["options"]}
+    assert keyword["library"]["description"].startswith("Path of a keyword library file")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import sys
 import typing
 from collections.abc import Callable, Iterable, Iterator
@@ -140,6 +141,10 @@ def run(argv: list[str] | None = None) -> None:
     ``SystemExit``; what reaches the handlers below are beian's own errors.
     """
     args = sys.argv[1:] if argv is None else argv
+    # pydantic looks for plugins by reading the entry points of every installed distribution
+    # (0.02-0.04 CPU-s per process, pool workers too). beian's commands use none; setting
+    # PYDANTIC_DISABLE_PLUGINS yourself (to "" to allow them) takes precedence.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if args == ["--version"]:
         # What the eager option prints, and its exit status, without building the command tree.
         _print_version()

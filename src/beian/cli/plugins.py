@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
 from typing import Annotated, Any
 
 import typer
@@ -12,9 +15,35 @@ from beian.cli._common import console, err_console, print_json
 from beian.registry import registry
 
 
+def attribute_docstrings(model: type[BaseModel]) -> dict[str, str]:
+    """The docstring under each field of ``model`` and its bases (a base's is overridden by a
+    subclass's), read from their source: what pydantic's ``use_attribute_docstrings`` reads, but
+    only when the options are listed, not on every import of the model."""
+    found: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or cls is BaseModel:
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+        except (OSError, TypeError, SyntaxError):
+            continue  # no source (a frozen build, a class made at run time): no descriptions
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for node, after in zip(body, body[1:], strict=False):
+            if (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                found[node.target.id] = inspect.cleandoc(after.value.value)
+    return found
+
+
 def option_rows(model: type[BaseModel]) -> list[dict[str, Any]]:
     """Each option of a plugin's Options model: name, type, default, description (F15)."""
     rows = []
+    docs = attribute_docstrings(model)
     for name, field in model.model_fields.items():
         default = None if field.is_required() else field.get_default(call_default_factory=True)
         kind = field.annotation
@@ -26,7 +55,7 @@ def option_rows(model: type[BaseModel]) -> list[dict[str, Any]]:
                 else str(kind).replace("typing.", ""),
                 "default": default,
                 "required": field.is_required(),
-                "description": " ".join((field.description or "").split()),
+                "description": " ".join((field.description or docs.get(name, "")).split()),
             }
         )
     return rows
