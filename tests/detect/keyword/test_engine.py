@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from beian.detect.keyword import engine
 from beian.detect.keyword.engine import (
@@ -88,3 +90,23 @@ def test_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert engine.cache_dir() is None
     HyperscanMatcher(["大麻"])
     assert not list(tmp_path.iterdir())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from(["a", "法", "😀", "\ud800", "\U00020000"]), max_size=5)))
+def test_utf16_lengths_count_code_units(patterns: list[str]) -> None:
+    expected = [len(p.encode("utf-16-le", "surrogatepass")) // 2 for p in patterns]
+    assert engine.utf16_lengths(patterns).tolist() == expected
+
+
+@needs_hyperscan
+def test_libraries_that_join_alike_get_their_own_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the cache key hashes the joined patterns with each one's length: ["大麻冰", "毒"] and
+    # ["大麻", "冰毒"] join to the same text but are different libraries
+    monkeypatch.setenv(engine.CACHE_ENV, str(tmp_path))
+    first, second = HyperscanMatcher(["大麻", "冰毒"]), HyperscanMatcher(["大麻冰", "毒"])
+    assert len(list((tmp_path / "hyperscan").iterdir())) == 2
+    assert _found(first, "冰毒") == [(1, 0, 2)]
+    assert _found(second, "冰毒") == [(1, 1, 2)]

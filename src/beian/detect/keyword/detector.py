@@ -35,7 +35,7 @@ from beian.detect.keyword.compile import (
     with_matchers,
 )
 from beian.detect.keyword.context import straddling_units
-from beian.detect.keyword.engine import Engine, Hits
+from beian.detect.keyword.engine import Engine, Hits, utf16_lengths
 from beian.detect.keyword.gaps import scan_gaps
 from beian.detect.keyword.screen import Screen
 from beian.errors import ConfigError
@@ -157,8 +157,8 @@ class KeywordDetector(BaseDetector):
         # window kept around a filler for the second scan (see .gaps): the longest pattern
         # (only patterns with a CJK character can span a gap between two CJK characters; the
         # long ASCII phrases and pinyin spellings would only widen the windows)
-        self._longest = max((len(p.encode("utf-16-le", "surrogatepass")) // 2
-                             for p in c.exact_patterns if not p.isascii()), default=0)  # fmt: skip
+        wide = ~np.fromiter(map(str.isascii, c.exact_patterns), np.bool_, len(c.exact_patterns))
+        self._longest = int(utf16_lengths(c.exact_patterns)[wide].max(initial=0))
 
     @classmethod
     def from_forms(

@@ -88,9 +88,8 @@ class HyperscanMatcher:
     def __init__(self, patterns: Sequence[str]) -> None:
         hyperscan = _hyperscan()
         self._hs = hyperscan
-        encoded = [p.encode("utf-16-le", "surrogatepass") for p in patterns]
-        self._lengths = np.fromiter((len(b) // 2 for b in encoded), np.intp, len(encoded))
-        self._db: Any = _cached_database(hyperscan, encoded)
+        self._lengths = utf16_lengths(patterns)
+        self._db: Any = _cached_database(hyperscan, patterns, self._lengths)
         self._local = threading.local()  # a scratch space may not be shared between threads
 
     def scan(self, units: npt.NDArray[np.uint16]) -> Hits:
@@ -135,20 +134,37 @@ def cache_dir(kind: str = "hyperscan") -> Path | None:
     return _cache_dir(kind)
 
 
-def _cached_database(hyperscan: Any, encoded: list[bytes]) -> Any:
-    """A compiled database, from the on-disk cache when a large library was compiled before."""
+def utf16_lengths(patterns: Sequence[str]) -> IntArray:
+    """The length of each pattern in UTF-16 code units (a character beyond the BMP counts two)."""
+    lengths = np.fromiter(map(len, patterns), np.intp, len(patterns))
+    points = np.frombuffer("".join(patterns).encode("utf-32-le", "surrogatepass"), np.uint32)
+    pairs = np.flatnonzero(points > 0xFFFF)  # each is two units
+    if len(pairs):
+        np.add.at(lengths, np.searchsorted(np.cumsum(lengths), pairs, side="right"), 1)
+    return lengths
+
+
+def _utf16(text: str) -> bytes:
+    return text.encode("utf-16-le", "surrogatepass")
+
+
+def _cached_database(hyperscan: Any, patterns: Sequence[str], lengths: IntArray) -> Any:
+    """A compiled database, from the on-disk cache when the library was compiled before.
+
+    The key is the patterns' UTF-16 code units and each one's length (so no two lists share
+    it), hashed in two updates: the loaded database costs no per-pattern work."""
     folder = cache_dir()
-    if folder is None or len(encoded) < CACHE_MIN_PATTERNS:
-        return _compile(hyperscan, encoded)
-    digest = hashlib.sha256(f"{hyperscan.__version__}\n{len(encoded)}\n".encode())
-    for b in encoded:
-        digest.update(len(b).to_bytes(4, "little") + b)
+    if folder is None or len(patterns) < CACHE_MIN_PATTERNS:
+        return _compile(hyperscan, [_utf16(p) for p in patterns])
+    digest = hashlib.sha256(f"{hyperscan.__version__}\n{len(patterns)}\n".encode())
+    digest.update(lengths.astype("<i8").tobytes())
+    digest.update(_utf16("".join(patterns)))
     path = folder / f"{digest.hexdigest()}.hsdb"
     try:
         return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
     except Exception:  # missing, unreadable, or built for another CPU or version: rebuild
         pass
-    db = _compile(hyperscan, encoded)
+    db = _compile(hyperscan, [_utf16(p) for p in patterns])
     write_atomic(path, hyperscan.dumpb(db))
     return db
 
