@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from beian import __version__
 from tests.cli.conftest import Runner
@@ -200,3 +201,36 @@ def test_plugin_options_are_described_by_their_field_docstrings(beian: Runner) -
     rows = {(p["kind"], p["name"]): p for p in json.loads(done.stdout)}
     keyword = {o["name"]: o for o in rows[("detector", "keyword")]["options"]}
     assert keyword["library"]["description"].startswith("Path of a keyword library file")
+
+
+def test_a_one_process_corpus_assess_imports_no_pool_logging_nor_workspace(tmp_path: Path) -> None:
+    # a run that starts no pool needs neither multiprocessing nor the futures machinery; with
+    # Hyperscan the Aho-Corasick engine is not loaded; no -w: no workspace models
+    (tmp_path / "c.jsonl").write_text('{"text": "你好"}\n', encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(
+        "sources:\n  - {name: s, type: open-source, languages: [zh], modality: text,\n"
+        "     origin: domestic, licence: 'https://opensource.org/license/mit', files: [c.jsonl]}\n",
+        encoding="utf-8",
+    )
+    argv = ["corpus", "assess", str(tmp_path / "m.yaml"), "--out", str(tmp_path / "out"),
+            "--json", "-j", "1", "-d", "keyword,pii", "--restart"]  # fmt: skip
+    # the first run creates the store (SQLAlchemy and Alembic, which load more); the second
+    # finds it at head and writes it with sqlite3
+    _python(
+        f"from beian.cli.main import run\nimport contextlib\nwith contextlib.suppress(SystemExit): run({argv!r})"
+    )
+    code = f"""
+        import contextlib, io, sys
+        from beian.cli.main import run
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+            run({argv!r})
+        import json
+        from beian.detect.keyword.engine import hyperscan_available
+        names = ("multiprocessing", "concurrent.futures", "logging", "beian.workspace",
+                 "ahocorasick_rs")
+        print(json.dumps([hyperscan_available(), [n for n in names if n in sys.modules]]))
+    """
+    hyperscan, loaded = json.loads(_python(code).strip().splitlines()[-1])
+    assert (tmp_path / "out" / "summary.json").exists()
+    expected = [] if hyperscan else ["ahocorasick_rs"]
+    assert loaded == expected

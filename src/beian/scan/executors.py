@@ -7,22 +7,25 @@ Tasks are handed out largest first, which keeps workers evenly busy on uneven in
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
-import queue
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from beian.scan.engine import Progress, ScanConfig, ShardStats, engine_for, run_shard
 from beian.scan.io import compression_of
 from beian.scan.lifeline import mark_run, tie_worker_to_fork_server
 from beian.scan.plan import Task
 from beian.scan.ray_executor import RayExecutor as RayExecutor  # the Ray part lives there
+
+if TYPE_CHECKING:
+    # A run that starts no pool (one process, a small input) never imports these (~0.01 CPU-s).
+    import queue
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
 Done = Callable[[ShardStats], None]
 MIN_BYTES = 128 * 1024 * 1024
@@ -104,9 +107,11 @@ def _preload() -> list[str]:
     return modules
 
 
-def _context() -> mp.context.BaseContext:
+def _context() -> BaseContext:
     # forkserver forks workers from a clean server process (no inherited threads or locks,
     # unlike fork); spawn is the portable fallback.
+    import multiprocessing as mp
+
     if sys.platform.startswith("linux"):
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(_preload())
@@ -162,6 +167,8 @@ class _Shared:
         self.on_progress = on_progress
         self.on_done = on_done
         self.results: dict[int, ShardStats] = {}
+        import queue
+
         self.local_done: queue.SimpleQueue[ShardStats | BaseException] = queue.SimpleQueue()
         self.local_progress: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
 
@@ -184,6 +191,8 @@ class _Shared:
         self.on_done(stats)
 
     def run(self, processes: int) -> list[ShardStats]:
+        from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
         mark_run()  # K1: the pool processes learn whose death must end them
         ctx = _context()
         progress_queue = ctx.Queue()
@@ -239,6 +248,8 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def _drain(progress_queue: Any, on_progress: Progress) -> None:
+    import queue
+
     while True:
         try:
             items, nbytes = progress_queue.get_nowait()

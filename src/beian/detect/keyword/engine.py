@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-import ahocorasick_rs
 import numpy as np
 import numpy.typing as npt
 
@@ -66,6 +65,8 @@ class AhoCorasickMatcher:
     name = "aho-corasick"
 
     def __init__(self, patterns: Sequence[str]) -> None:
+        import ahocorasick_rs  # only without Hyperscan (or with BEIAN_KEYWORD_ENGINE)
+
         encoded = [p.encode("utf-16-le", "surrogatepass") for p in patterns]
         impl = ahocorasick_rs.Implementation.DFA if len(encoded) <= DFA_MAX_PATTERNS else None
         self._ac = ahocorasick_rs.BytesAhoCorasick(encoded, implementation=impl)
