@@ -1,6 +1,7 @@
 """Whole-command speed of this checkout against a baseline revision, in the same run.
 
     python bench/bench_speed.py [--baseline-ref main] [--rounds 3] [--default] [--datatrove PY]
+                                [--datajuicer PY]
 
 Data recipe: ../shared/bench/data (``corpus.jsonl.gz``: 5,888 documents, 61 MB of Chinese
 novels and Tang/Song poems, MIT; ``kw_10k.txt``: 10,000 terms of konsheng/Sensitive-lexicon,
@@ -21,8 +22,14 @@ Cases: ``corpus assess`` of one record (fixed start-up cost), of 61 MB with ``-d
 ``beian detect "你好"`` (default detectors), and in-process detector-set throughput (readings
 included) for ``keyword`` and ``keyword,pii``. ``--default`` adds ``corpus assess`` with the
 default detectors (harm model, slow) and their in-process throughput. Children run without
-``PYTHONDONTWRITEBYTECODE``, so modules load from ``.pyc`` files as in an installed beian. ``--datatrove PY`` adds datatrove's C4BadWordsFilter on
-the same 10k terms, run with that interpreter (see ../shared/bench/harness/peer_datatrove.py).
+``PYTHONDONTWRITEBYTECODE``, so modules load from ``.pyc`` files as in an installed beian.
+
+Peers, each run once per round with its own interpreter on the same 61 MB and the same 10k terms,
+and compared with this checkout's ``-d keyword --library kw_10k`` command: ``--datatrove PY``
+adds datatrove's C4BadWordsFilter (../shared/bench/harness/peer_datatrove.py), ``--datajuicer
+PY`` Data-Juicer's FlaggedWordFilter with jieba words (peer_datajuicer.py). Install them apart:
+``python -m venv dt && dt/bin/pip install datatrove regex aiohttp requests fasteners orjson``,
+``python -m venv dj && dj/bin/pip install py-data-juicer aiohttp jieba``.
 """
 
 from __future__ import annotations
@@ -90,6 +97,10 @@ def prepare(work: Path) -> None:
     rows = (json.dumps({"term": t, "risk": "A.1.h"}, ensure_ascii=False) for t in terms if t)
     (work / "kw_10k.jsonl").write_text("\n".join(rows) + "\n", "utf-8")
     shutil.copy(data / "kw_10k.txt", work / "kw_10k.txt")
+    words = work / "dj_words"  # Data-Juicer's flagged-words folder: {"zh": [...]}
+    words.mkdir(exist_ok=True)
+    listed = [t for t in terms if t]
+    (words / "flagged_words.json").write_text(json.dumps({"zh": listed}, ensure_ascii=False))
 
 
 def baseline_tree(ref: str, work: Path) -> Path:
@@ -113,7 +124,9 @@ def baseline_tree(ref: str, work: Path) -> Path:
     return tree / "src"
 
 
-def cases(work: Path, default: bool, datatrove: str | None) -> list[Case]:
+def cases(
+    work: Path, default: bool, datatrove: str | None, datajuicer: str | None = None
+) -> list[Case]:
     beian = [sys.executable, "-m", "beian"]
     corpus, mb = work / "corpus", (work / "corpus" / "corpus.jsonl").stat().st_size / 1e6
 
@@ -147,6 +160,12 @@ def cases(work: Path, default: bool, datatrove: str | None) -> list[Case]:
         peer = SHARED / "bench" / "harness" / "peer_datatrove.py"
         argv = [datatrove, str(peer), str(corpus), str(work / "kw_10k.txt")]
         found.append(Case("peer: datatrove C4BadWordsFilter kw10k", argv, mb, peer=found[2].name))
+    if datajuicer:
+        peer = SHARED / "bench" / "harness" / "peer_datajuicer.py"
+        argv = [datajuicer, str(peer), data, str(work / "dj_words"), "jieba"]
+        found.append(
+            Case("peer: Data-Juicer FlaggedWordFilter jieba", argv, mb, peer=found[2].name)
+        )
     return found
 
 
@@ -175,13 +194,14 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--default", action="store_true", help="add the default detectors (slow)")
     ap.add_argument("--datatrove", help="python of a virtualenv with datatrove installed")
+    ap.add_argument("--datajuicer", help="python of a virtualenv with py-data-juicer and jieba")
     ap.add_argument("--only", help="run only cases whose name contains this")
     ap.add_argument("--out", type=Path, help="write the raw CPU seconds as JSON")
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     prepare(WORK)
     trees = {"baseline": baseline_tree(args.baseline_ref, WORK), "this": REPO / "src"}
-    todo = [c for c in cases(WORK, args.default, args.datatrove) if args.only in (None, c.name)
+    todo = [c for c in cases(WORK, args.default, args.datatrove, args.datajuicer) if args.only in (None, c.name)
             or (args.only and args.only in c.name)]  # fmt: skip
     load0 = os.getloadavg()
     print(f"load average {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}; {os.cpu_count()} cores")
@@ -206,8 +226,9 @@ def report(todo: list[Case], load0: tuple[float, float, float], out: Path | None
             peer = statistics.median(c.runs["peer"])
             if mine is not None:
                 this = statistics.median(mine.runs["this"])
+                base = statistics.median(mine.runs["baseline"])
                 print(f"{c.name:44s} {c.mb / peer:8.1f} MB/cpu-s: {peer / this:.1f}x the CPU of "
-                      f"'{c.peer}'")  # fmt: skip
+                      f"'{c.peer}' ({peer / base:.1f}x the baseline's)")  # fmt: skip
             continue
         base, this = (
             statistics.median(c.runs.get(k, [float("nan")])) for k in ("baseline", "this")
