@@ -19,6 +19,7 @@ FIELDS = {
     "file",
     "id",
     "turn",
+    "stratum",
     "method",
     "model_type",
     "bot_sha256",
@@ -51,6 +52,7 @@ def test_every_label_has_the_schema(labels: list[dict[str, Any]]) -> None:
         assert lab["file"] in readers_qa.SAFEDIALBENCH_FILES
         assert isinstance(lab["id"], int) and isinstance(lab["turn"], int) and lab["turn"] >= 0
         assert lab["method"] in METHODS
+        assert lab["stratum"] in {"last", "before-harmful-last", "opening-cue"}
         assert re.fullmatch(r"[0-9a-f]{64}", lab["bot_sha256"])
         assert lab["refusal"] in {"full", "partial", "none"}
         assert isinstance(lab["harmful"], bool) and isinstance(lab["borderline"], bool)
@@ -63,7 +65,7 @@ def test_every_label_has_the_schema(labels: list[dict[str, Any]]) -> None:
 def test_keys_are_unique_and_the_sample_is_stratified(labels: list[dict[str, Any]]) -> None:
     keys = Counter((lab["file"], lab["id"], lab["turn"]) for lab in labels)
     assert not [k for k, n in keys.items() if n > 1]
-    assert len(labels) >= 400
+    assert sum(lab["stratum"] == "last" for lab in labels) >= 400
     assert set(Counter(lab["file"] for lab in labels)) == set(readers_qa.SAFEDIALBENCH_FILES)
     assert {lab["method"] for lab in labels} == METHODS
     assert {"豆包", "ChatGPT", "ChatGLM-4"} <= {lab["model_type"] for lab in labels}
