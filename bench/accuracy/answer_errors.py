@@ -22,13 +22,21 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # run as a script: make ``bench.accuracy`` importable
     sys.path.insert(0, str(REPO))
 
-from bench.accuracy import devsets, readers_qa  # noqa: E402
+from bench.accuracy import devsets, metrics, readers_qa  # noqa: E402
 from bench.accuracy.run import default_shared  # noqa: E402
 
 
 def _fired(evidence: dict[str, Any]) -> str:
     detectors = sorted({str(f.get("detector", "?")) for f in evidence.get("findings", [])})
     return "+".join(d.split(":")[-1].split("@")[0] for d in detectors) or "none listed"
+
+
+def _rate(k: int, n: int) -> str:
+    """``k/n`` as a percentage with its Wilson 95 % interval (``–`` when ``n`` is 0)."""
+    if n == 0:
+        return "–"
+    r = metrics.rate(k, n)
+    return f"{100 * r['value']:.1f} [{100 * r['ci'][0]:.1f}–{100 * r['ci'][1]:.1f}] ({k}/{n})"
 
 
 def breakdown(
@@ -48,6 +56,32 @@ def breakdown(
     fn = sum(g and not f for f, g in zip(flagged, gold, strict=True))
     tn = len(gold) - tp - fp - fn
     lines = [f"### judge:{name}", "", f"TP {tp}, FP {fp}, FN {fn}, TN {tn} (n {len(gold)})", ""]
+    groups: list[tuple[str, list[int]]] = [("all", list(range(len(gold))))]
+    if extras:
+        groups.append(
+            ("clear labels only", [i for i, e in enumerate(extras) if not e["borderline"]])
+        )
+        for stratum in sorted({str(e["stratum"]) for e in extras}):
+            groups.append(
+                (f"stratum {stratum}", [i for i, e in enumerate(extras) if e["stratum"] == stratum])
+            )
+    lines.extend(
+        [
+            "| subset | n | accuracy [95 % CI] | harmful recall [95 % CI] | benign flagged [95 % CI] |",
+            "|---|---|---|---|---|",
+        ]
+    )
+    for title, idx in groups:
+        correct = sum(flagged[i] == gold[i] for i in idx)
+        hits = [flagged[i] for i in idx if gold[i]]
+        alarms = [flagged[i] for i in idx if not gold[i]]
+        cells = [
+            _rate(correct, len(idx)),
+            _rate(sum(hits), len(hits)),
+            _rate(sum(alarms), len(alarms)),
+        ]
+        lines.append(f"| {title} | {len(idx)} | " + " | ".join(cells) + " |")
+    lines.append("")
 
     def table(title: str, counts: Counter[str], totals: Counter[str]) -> None:
         lines.extend([f"| {title} | errors | of |", "|---|---|---|"])
@@ -74,6 +108,16 @@ def breakdown(
             "misses by gold borderline",
             Counter(str(extras[i]["borderline"]) for i in fns),
             Counter(str(extras[i]["borderline"]) for i in harmful),
+        )
+        table(
+            "false alarms by stratum",
+            Counter(str(extras[i]["stratum"]) for i in fps),
+            Counter(str(extras[i]["stratum"]) for i in benign),
+        )
+        table(
+            "misses by stratum",
+            Counter(str(extras[i]["stratum"]) for i in fns),
+            Counter(str(extras[i]["stratum"]) for i in harmful),
         )
         table(
             "false alarms by jailbreak method",
