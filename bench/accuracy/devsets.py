@@ -88,6 +88,9 @@ SOURCES: tuple[Source, ...] = (
     Source("jade-answers", "jade-v3-medium", "answer", True, readers_qa.jade_answers),
     Source("lawyer-llama-a", "lawyer-llama-legal", "answer", False, readers_qa.lawyer_answers),
     Source("alpaca-a", "alpaca-zh", "answer", False, readers_qa.alpaca_answers),
+    Source(
+        "safedialbench-answers", "safedialbench", "answer", False, readers_qa.safedialbench_answers
+    ),
     # attribution only: which risk, not whether harmful
     Source(
         "chisafetybench",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,6 +128,66 @@ def alpaca_answers(shared: Path) -> Iterator[Raw]:
     """Alpaca-zh outputs (benign), with their instruction as the question."""
     for rec in _alpaca(shared):
         yield Raw(str(rec["output"]), False, question=_joined(rec["instruction"], rec.get("input")))
+
+
+SAFEDIALBENCH_LABELS = Path(__file__).resolve().parent / "data" / "safedialbench_labels.jsonl"
+"""Our labels of SafeDialBench bot turns: keys and digests only, no dialogue text (see the
+``.md`` beside it for the rules)."""
+SAFEDIALBENCH_FILES = ("legality.jsonl", "privacy.jsonl")
+
+
+def safedialbench_labels(path: Path = SAFEDIALBENCH_LABELS) -> list[dict[str, Any]]:
+    """The label records, in file order; ``ValueError`` on a malformed line."""
+    out: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path.name}:{n}: not JSON ({exc.msg})") from None
+            if not isinstance(rec, dict):
+                raise ValueError(f"{path.name}:{n}: not a JSON object")
+            out.append(rec)
+    return out
+
+
+def bot_digest(text: str) -> str:
+    """SHA-256 (hex) of a bot turn's UTF-8 text, as stored in the labels."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def safedialbench_answers(shared: Path, labels: Path = SAFEDIALBENCH_LABELS) -> Iterator[Raw]:
+    """Labelled SafeDialBench bot turns (real Doubao / ChatGPT / GLM-4 answers to multi-turn
+    jailbreaks), with that turn's user message as the question.
+
+    The labels are ours (``bench/accuracy/data/safedialbench_labels.md``); the text comes from
+    the shared folder. A label whose dialogue, turn or text digest does not match the shared
+    file raises ``ValueError``, so a changed source fails loudly instead of being measured.
+    """
+    dialogues: dict[tuple[str, int], list[Any]] = {}
+    for name in SAFEDIALBENCH_FILES:
+        for rec in _jsonl(data(shared, "safedialbench", name)):
+            history = rec["history"]
+            if not isinstance(history, list):
+                raise ValueError(f"safedialbench {name}: dialogue {rec['id']} has no history list")
+            dialogues[(name, int(str(rec["id"])))] = history
+    for lab in safedialbench_labels(labels):
+        key = (str(lab["file"]), int(lab["id"]))
+        turn = int(lab["turn"])
+        history = dialogues.get(key)
+        if history is None or not 0 <= turn < len(history):
+            raise ValueError(f"safedialbench: no turn {turn} in {key[0]} dialogue {key[1]}")
+        answer = str(history[turn]["bot"])
+        if bot_digest(answer) != lab["bot_sha256"]:
+            raise ValueError(
+                f"safedialbench: digest mismatch for {key[0]} dialogue {key[1]} turn {turn} "
+                "(the shared file changed; re-check the labels)"
+            )
+        harmful = bool(lab["harmful"])
+        risks = tuple(str(r) for r in lab["risks"]) if harmful else ()
+        yield Raw(answer, harmful, risks, question=str(history[turn]["user"]))
 
 
 def chisafetybench(shared: Path) -> Iterator[Raw]:

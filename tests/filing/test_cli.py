@@ -110,6 +110,9 @@ def test_register_walk_clocks_display_and_audit(beian: Cli, tmp_path: Path) -> N
         beian, "filing", "status", "-w", "ws", "1", "filed"
     )
     ok(beian, "filing", "status", "-w", "ws", "1", "submitted")
+    assert "--on: '2026-13-01' is not a date (use YYYY-MM-DD)" in user_error(
+        beian, "filing", "event", "-w", "ws", "1", "changed", "--on", "2026-13-01"
+    )
     assert "reason" in user_error(beian, "filing", "status", "-w", "ws", "1", "returned")
     ok(beian, "filing", "status", "-w", "ws", "1", "退回", "--reason", "补充附件5")
     ok(beian, "filing", "add", "-w", "ws", "--type", "algorithm_filing", "--name", "某算法",

@@ -23,6 +23,7 @@ from beian.cli.filing_common import (
     day_of,
     lang_of,
     open_register,
+    required_day,
     say,
 )
 
@@ -224,8 +225,7 @@ def event_cmd(
     """Record a dated fact that starts a clock: launch, a change, the end of service."""
     from beian.filing.register import record_event
 
-    day = day_of(on, "--on")
-    assert day is not None
+    day = required_day(on, "--on")
     rec = record_event(open_register(workspace, store), record_id, kind, day, note, actor)
     typer.echo(_line(rec, lang_of(lang)))
 

@@ -48,9 +48,12 @@ def open_register(workspace: Path | None, store: str | None) -> Store:
 
 
 def day_of(value: str | None, option: str) -> date | None:
-    """A YYYY-MM-DD option value."""
-    if value is None:
-        return None
+    """A YYYY-MM-DD option value, ``None`` when the option was not given."""
+    return None if value is None else required_day(value, option)
+
+
+def required_day(value: str, option: str) -> date:
+    """A YYYY-MM-DD value of a required option."""
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
