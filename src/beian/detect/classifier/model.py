@@ -30,6 +30,10 @@ META_FILE = "model.json"
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 512  # texts per scoring chunk
 _CHUNK_CHARS = 1 << 20  # and at most about this many characters (bounds featurisation memory)
+_COLUMN_CHUNK_CHARS = 1 << 16
+"""Characters per chunk of :meth:`ClassifierModel.column_scores`: its arrays (8 bytes per n-gram,
+three n-grams per character) then stay in the CPU caches, which halves its time on long
+documents against 1 MB chunks. Every text is scored alone, so the chunking changes no score."""
 _DIRECT_MAX = 1 << 13  # up to this many features, plain reduceat beats the chunked path's setup
 
 
@@ -143,7 +147,7 @@ class ClassifierModel:
         other columns only for the few texts it reports)."""
         table = self._column_table(column)
         out = np.empty(len(texts), dtype=np.float32)
-        for start, stop in _chunks(texts):
+        for start, stop in _chunks(texts, _COLUMN_CHUNK_CHARS):
             batch = featurise(texts[start:stop], self.meta.bits, self.meta.min_norm)
             logits = np.full((batch.n_docs, 1), self.bias[column], dtype=np.float32)
             if batch.index.size:
@@ -194,12 +198,12 @@ def _doc_values(batch: Batch) -> npt.NDArray[np.float32]:
     return value
 
 
-def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
-    """Consecutive ``[start, stop)`` ranges of at most ``_CHUNK`` texts and ~``_CHUNK_CHARS``."""
+def _chunks(texts: Sequence[str], max_chars: int = _CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Consecutive ``[start, stop)`` ranges of at most ``_CHUNK`` texts and ~``max_chars``."""
     out: list[tuple[int, int]] = []
     start, chars = 0, 0
     for i, text in enumerate(texts):
-        if i > start and (i - start >= _CHUNK or chars + len(text) > _CHUNK_CHARS):
+        if i > start and (i - start >= _CHUNK or chars + len(text) > max_chars):
             out.append((start, i))
             start, chars = i, 0
         chars += len(text)
