@@ -16,10 +16,16 @@ code point. So for an all-simple text, ``normalise(text)`` is ``MAP[c]`` for eac
 holds when ``NFKC(c)`` is several such code points (``…`` is ``...``): ``MAP[c]`` is then a
 short expansion. Everything else (combining marks, NUL, sigma, ...) takes the exact slow path,
 text by text.
+
+Digit runs (for the harm model, whose texts have every run of digits folded to one ``0``
+first) are folded on the same array: a table marks the characters that the regex ``\\d`` matches
+(built by that regex), and a digit that follows a digit of the same text is dropped, the rest
+become ``0``: exactly ``re.sub(r"\\d+", "0", text)`` per text, without a regex pass over it.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from functools import cache, lru_cache
@@ -121,6 +127,50 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().replace("\x00", "")
 
 
+_DIGIT_RUNS = re.compile(r"\d+")
+_ZERO = np.uint32(ord("0"))
+
+
+def fold_digit_runs(text: str) -> str:
+    """Every run of digits (regex ``\\d``: any Unicode decimal digit) as one ``0``."""
+    return _DIGIT_RUNS.sub("0", text)
+
+
+@cache
+def _decimal_table() -> npt.NDArray[np.bool_]:
+    """Per BMP code point: whether ``\\d`` matches it; one more slot, True, for every astral
+    code point (those are then asked one by one)."""
+    bmp = "".join(map(chr, range(_BMP)))
+    table = np.zeros(_BMP + 1, dtype=np.bool_)
+    table[[m.start() for m in re.finditer(r"\d", bmp)]] = True
+    table[_BMP] = True
+    return table
+
+
+@lru_cache(maxsize=1 << 12)
+def _astral_decimal(cp: int) -> bool:
+    return re.match(r"\d", chr(cp)) is not None
+
+
+def _fold_digits(codes: U32, lengths: IntArray) -> tuple[U32, IntArray]:
+    """``codes``/``lengths`` of ``fold_digit_runs`` applied to each text."""
+    digit = _decimal_table()[np.minimum(codes, _BMP)]
+    astral = np.flatnonzero(digit & (codes >= _BMP))
+    if astral.size:
+        digit[astral] = [_astral_decimal(cp) for cp in codes[astral].tolist()]
+    if not digit.any():
+        return codes, lengths
+    # a digit right after a digit of the same text continues its run: dropped
+    follows = np.zeros_like(digit)
+    np.logical_and(digit[1:], digit[:-1], out=follows[1:])
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    follows[starts[lengths > 0]] = False
+    dropped = np.concatenate([[0], np.cumsum(follows)])
+    out = np.where(digit, _ZERO, codes)[~follows]
+    return out, lengths - (dropped[ends] - dropped[starts])
+
+
 def _utf32(text: str) -> U32:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
@@ -129,13 +179,16 @@ def _lengths(texts: Sequence[str]) -> IntArray:
     return np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
 
 
-def normalised_codes(texts: Sequence[str]) -> tuple[U32, IntArray]:
-    """``(codes, lengths)``: the concatenated code points of ``normalise(t)`` for each text."""
+def normalised_codes(texts: Sequence[str], digits: bool = False) -> tuple[U32, IntArray]:
+    """``(codes, lengths)``: the concatenated code points of ``normalise(t)`` for each text
+    (with ``digits``, of ``normalise(fold_digit_runs(t))``)."""
     if sum(map(len, texts)) < MIN_CHARS:
-        norm = [normalise(t) for t in texts]
+        norm = [normalise(fold_digit_runs(t) if digits else t) for t in texts]
         return _utf32("".join(norm)), _lengths(norm)
     lengths = _lengths(texts)
     codes = _utf32("".join(texts))
+    if digits:  # from here on, codes and lengths are those of the folded texts
+        codes, lengths = _fold_digits(codes, lengths)
     mapped = _lookup(codes)
     if int(mapped.max()) < _MULTI:
         return mapped, lengths
@@ -143,6 +196,8 @@ def normalised_codes(texts: Sequence[str]) -> tuple[U32, IntArray]:
     ends = np.cumsum(lengths)
     doc_ok = bad[ends] == bad[ends - lengths]
     if not doc_ok.all():
+        if digits:  # the strings behind ``codes``
+            texts = [fold_digit_runs(t) for t in texts]
         keep = doc_ok.tolist()
         texts = [t if good else normalise(t) for t, good in zip(texts, keep, strict=True)]
         lengths = _lengths(texts)

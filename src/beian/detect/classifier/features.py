@@ -99,9 +99,12 @@ def doc_values(counts: IntArray, min_norm: int) -> FloatArray:
     return out
 
 
-def featurise(texts: Sequence[str], bits: int, min_norm: int = 1) -> Batch:
-    """Hash the 1–3-grams of every text into ``2**bits`` buckets (``min_norm``: see module doc)."""
-    codes, lengths = normalised_codes(texts)
+def featurise(texts: Sequence[str], bits: int, min_norm: int = 1, digits: bool = False) -> Batch:
+    """Hash the 1–3-grams of every text into ``2**bits`` buckets (``min_norm``: see module doc).
+
+    ``digits``: featurise each text with its digit runs folded to one ``0`` first
+    (:func:`.fastnorm.fold_digit_runs`, the harm model's input), without a regex pass."""
+    codes, lengths = normalised_codes(texts, digits)
     n = int(codes.shape[0])
     hashes = _window_hashes(codes.astype(np.uint64), bits).view(np.int64)
     orders = np.array(NGRAM_ORDERS, dtype=np.int64)

@@ -141,14 +141,17 @@ class ClassifierModel:
             out[start:stop] = _sigmoid(logits)
         return out
 
-    def column_scores(self, texts: Sequence[str], column: int) -> npt.NDArray[np.float32]:
+    def column_scores(
+        self, texts: Sequence[str], column: int, digits: bool = False
+    ) -> npt.NDArray[np.float32]:
         """``scores(texts)[:, column]``, bit for bit, gathering one weight per n-gram, not one
         row of every column: a tenth of the work on long texts (the harm detector needs the
-        other columns only for the few texts it reports)."""
+        other columns only for the few texts it reports). ``digits``: score the texts with
+        their digit runs folded (``scores([fold_digit_runs(t) for t in texts])[:, column]``)."""
         table = self._column_table(column)
         out = np.empty(len(texts), dtype=np.float32)
         for start, stop in _chunks(texts, _COLUMN_CHUNK_CHARS):
-            batch = featurise(texts[start:stop], self.meta.bits, self.meta.min_norm)
+            batch = featurise(texts[start:stop], self.meta.bits, self.meta.min_norm, digits)
             logits = np.full((batch.n_docs, 1), self.bias[column], dtype=np.float32)
             if batch.index.size:
                 # The reference computation itself on one weight per n-gram (4 bytes each, so
