@@ -23,10 +23,10 @@ from beian.detect.base import BaseDetector
 from beian.detect.keyword.engine import Matcher, make_matcher
 from beian.detect.solicit.contacts import CONTACT_MAX_CHARS, Contact, find_in
 from beian.detect.solicit.lexicon import Families, cues
-from beian.detect.solicit.prepare import Prepared, prepare
+from beian.detect.solicit.prepare import Prepared, prepare_batch
 from beian.detect.solicit.rules import Context, Decision, TermHit, decide
 from beian.records import Finding
-from beian.text.batch import normalise_many
+from beian.text.batch import PreparedBatch, normalise_many
 
 _CTA, _NEG, _QUESTION, _REASSURE, _BLOCK, _NOTICE = (
     "cta",
@@ -81,7 +81,12 @@ class SolicitDetector(BaseDetector):
 
     def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Findings for many texts, in order (each exactly as :meth:`detect` gives it)."""
-        preps = [prepare(t) for t in texts]
+        return self.detect_prepared(PreparedBatch(texts))
+
+    def detect_prepared(self, batch: PreparedBatch) -> list[list[Finding]]:
+        """:meth:`detect_batch` on a batch whose fold other detectors of a set share."""
+        texts = batch.texts
+        preps = prepare_batch(batch)
         found = term_matches(self._matcher, [p.text for p in preps])
         return [self._detect(t, p, m) for t, p, m in zip(texts, preps, found, strict=True)]
 

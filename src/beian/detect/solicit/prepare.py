@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from beian.text.normalise import Normalised, normalise
+from beian.text.batch import Folded, PreparedBatch
+from beian.text.normalise import normalise
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SYMBOL = (
@@ -48,6 +50,21 @@ NUMERAL_CHARS = frozenset(chr(c) for c in _NUMERALS)
 """The characters that :attr:`Prepared.digits` turns into ASCII digits."""
 
 
+class Normal(Protocol):
+    """A normalised text that maps its spans back to the original
+    (:class:`~beian.text.normalise.Normalised`, or :class:`FoldedText` from a batch fold)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def original(self) -> str: ...
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original ``[start, end)`` covering normalised ``[start, end)``."""
+        ...
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A text ready for matching.
@@ -57,7 +74,7 @@ class Prepared:
     """
 
     text: str
-    normalised: Normalised
+    normalised: Normal
     keep: list[int] | None
 
     @cached_property
@@ -75,7 +92,59 @@ class Prepared:
 
 def prepare(text: str) -> Prepared:
     """Normalise ``text``, glue emoji between CJK characters and fold numerals."""
-    norm = normalise(text)
+    return _finish(normalise(text))
+
+
+def prepare_batch(batch: PreparedBatch) -> list[Prepared]:
+    """``[prepare(t) for t in batch.texts]`` from the batch's shared fold
+    (:meth:`~beian.text.batch.PreparedBatch.folded`, which the keyword detector of a set has
+    already made): the same normalised texts, and spans mapped back through the fold's own
+    offsets, only for the positions asked (tests/detect/solicit/test_prepare_batch.py)."""
+    out: list[Prepared | None] = [None] * len(batch.texts)
+    for group in batch.folded():
+        bounds = [*group.unit_starts.tolist(), len(group.units) + 1]
+        for k, member in enumerate(group.members):
+            units = group.units[bounds[k] : bounds[k + 1] - 1]
+            text = units.tobytes().decode("utf-16-le", "surrogatepass")
+            out[member] = _finish(FoldedText(text, batch.texts[member], group, k, bounds[k]))
+    assert all(p is not None for p in out)
+    return out  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class FoldedText:
+    """One text of a batch fold (:class:`~beian.text.batch.Folded`), as :class:`Normal`."""
+
+    text: str
+    original: str
+    group: Folded
+    member: int
+    """Index of the text in ``group.members``."""
+    first_unit: int
+    """Code unit of ``group.units`` where the text begins."""
+
+    @cached_property
+    def _units(self) -> npt.NDArray[np.intp] | None:
+        """Code unit (from the text's start) of each code point; ``None``: the same."""
+        codes = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if not (codes >= 0x10000).any():
+            return None
+        width = 1 + (codes >= 0x10000).astype(np.intp)
+        out: npt.NDArray[np.intp] = np.cumsum(width) - width
+        return out
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original ``[start, end)`` covering normalised ``[start, end)`` (``end > start``)."""
+        pos = np.array([start, end - 1], dtype=np.intp)
+        if self._units is not None:
+            pos = self._units[pos]
+        lo, last = (
+            self.group.origin(pos + self.first_unit) - self.group.offsets[self.member]
+        ).tolist()
+        return int(lo), int(last) + 1
+
+
+def _finish(norm: Normal) -> Prepared:
     folded = norm.text
     keep: list[int] | None = None
     if not folded.isascii() and _HAS_SYMBOL.search(folded) is not None:
