@@ -24,7 +24,7 @@ from beian.detect.keyword.engine import Matcher, make_matcher
 from beian.detect.solicit.contacts import CONTACT_MAX_CHARS, Contact, find_in
 from beian.detect.solicit.lexicon import Families, cues
 from beian.detect.solicit.prepare import Prepared, prepare_batch
-from beian.detect.solicit.rules import Context, Decision, TermHit, decide
+from beian.detect.solicit.rules import Context, Decision, Span, TermHit, decide
 from beian.records import Finding
 from beian.text.batch import PreparedBatch, normalise_many
 
@@ -36,6 +36,10 @@ _CTA, _NEG, _QUESTION, _REASSURE, _BLOCK, _NOTICE = (
     "block",
     "notice",
 )
+
+
+_CONTEXT = (_CTA, _NEG, _QUESTION, _REASSURE, _BLOCK)
+"""The context cues kept as spans, in the order of :class:`Context`'s lists."""
 
 
 class SolicitDetector(BaseDetector):
@@ -74,6 +78,15 @@ class SolicitDetector(BaseDetector):
         self._patterns = list(roles)
         self._roles = [roles[p] for p in self._patterns]
         self._matcher = make_matcher(self._patterns)
+        # per pattern, its roles sorted out once: the context lists it feeds (in role order),
+        # whether it is a notice cue, and the family terms it is
+        self._cue_lists = [
+            tuple(_CONTEXT.index(r) for r, _ in rs if r in _CONTEXT) for rs in self._roles
+        ]
+        self._notices = [any(r == _NOTICE for r, _ in rs) for rs in self._roles]
+        self._terms = [
+            tuple((r, w) for r, w in rs if r not in _CONTEXT and r != _NOTICE) for rs in self._roles
+        ]
 
     def detect(self, text: str) -> list[Finding]:
         """Findings for one text; spans index ``text`` itself."""
@@ -91,24 +104,25 @@ class SolicitDetector(BaseDetector):
         return [self._detect(t, p, m) for t, p, m in zip(texts, preps, found, strict=True)]
 
     def _detect(self, text: str, prep: Prepared, matches: list[Match]) -> list[Finding]:
-        ctx = Context(self._lexicon.scoring)
+        cta: list[Span] = []
+        negative: list[Span] = []
+        question: list[Span] = []
+        reassure: list[Span] = []
+        blockers: list[Span] = []
+        spans = (cta, negative, question, reassure, blockers)  # in _CONTEXT order
+        notice = False
         terms: dict[str, list[TermHit]] = {}
+        cue_lists, notices, term_roles = self._cue_lists, self._notices, self._terms
         for pid, lo, hi in matches:
-            for role, weight in self._roles[pid]:
-                if role == _CTA:
-                    ctx.cta.append((lo, hi))
-                elif role == _NEG:
-                    ctx.negative.append((lo, hi))
-                elif role == _QUESTION:
-                    ctx.question.append((lo, hi))
-                elif role == _REASSURE:
-                    ctx.reassure.append((lo, hi))
-                elif role == _BLOCK:
-                    ctx.blockers.append((lo, hi))
-                elif role == _NOTICE:
-                    ctx.notice = True
-                else:
-                    terms.setdefault(role, []).append(TermHit(self._patterns[pid], weight, lo, hi))
+            for k in cue_lists[pid]:
+                spans[k].append((lo, hi))
+            if notices[pid]:
+                notice = True
+            for role, weight in term_roles[pid]:
+                terms.setdefault(role, []).append(TermHit(self._patterns[pid], weight, lo, hi))
+        ctx = Context(
+            self._lexicon.scoring, [], cta, negative, question, reassure, blockers, notice
+        )
         if not terms:  # every rule needs a term: no contact scan for texts without one
             return []
         ctx.contacts.extend(self._contacts(prep, self._regions(terms, len(prep.text))))

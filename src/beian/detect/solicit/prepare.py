@@ -75,7 +75,7 @@ class Prepared:
 
     text: str
     normalised: Normal
-    keep: list[int] | None
+    keep: npt.NDArray[np.intp] | None
 
     @cached_property
     def digits(self) -> str:
@@ -86,7 +86,7 @@ class Prepared:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original ``[start, end)`` behind ``text[start:end]`` (``end > start``)."""
         if self.keep is not None:
-            start, end = self.keep[start], self.keep[end - 1] + 1
+            start, end = int(self.keep[start]), int(self.keep[end - 1]) + 1
         return self.normalised.span(start, end)
 
 
@@ -146,19 +146,19 @@ class FoldedText:
 
 def _finish(norm: Normal) -> Prepared:
     folded = norm.text
-    keep: list[int] | None = None
+    keep: npt.NDArray[np.intp] | None = None
     if not folded.isascii() and _HAS_SYMBOL.search(folded) is not None:
         cuts = [m.span() for m in _GLUE.finditer(folded)]
         if cuts:
-            keep = []
+            kept = np.ones(len(folded), dtype=np.bool_)
             parts: list[str] = []
             prev = 0
             for lo, hi in cuts:
                 parts.append(folded[prev:lo])
-                keep.extend(range(prev, lo))
+                kept[lo:hi] = False
                 prev = hi
             parts.append(folded[prev:])
-            keep.extend(range(prev, len(folded)))
+            keep = np.flatnonzero(kept)
             folded = "".join(parts)
     if not folded.isascii() and any(c in folded for c in _PUNCT_CHARS):
         folded = _one_for_one(folded, _PUNCT)
@@ -166,7 +166,7 @@ def _finish(norm: Normal) -> Prepared:
 
 
 _PUNCT_CHARS = tuple(chr(c) for c in _PUNCT)
-_LONG = 2048
+_LONG = 256
 """From this length the one-for-one folds (numerals, full-width punctuation) use a numpy table
 (str.translate with a dict costs about 30 ns a character: a novel chapter spent most of its
 solicit time there)."""
