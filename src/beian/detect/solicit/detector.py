@@ -22,6 +22,7 @@ import numpy.typing as npt
 from beian.detect.base import BaseDetector
 from beian.detect.keyword.engine import Matcher, make_matcher
 from beian.detect.solicit.contacts import CONTACT_MAX_CHARS, Contact, find_in
+from beian.detect.solicit.evidence import possible_many
 from beian.detect.solicit.lexicon import Families, cues
 from beian.detect.solicit.prepare import Prepared, prepare_batch
 from beian.detect.solicit.rules import Context, Decision, Span, TermHit, decide
@@ -101,9 +102,28 @@ class SolicitDetector(BaseDetector):
         texts = batch.texts
         preps = prepare_batch(batch)
         found = term_matches(self._matcher, [p.text for p in preps])
-        return [self._detect(t, p, m) for t, p, m in zip(texts, preps, found, strict=True)]
+        staged = [self._stage(m) for m in found]
+        regions = [
+            [] if s is None else self._regions(s[1], len(p.text))
+            for p, s in zip(preps, staged, strict=True)
+        ]
+        possible = self._possible([p.text for p in preps], regions)
+        out: list[list[Finding]] = []
+        for text, prep, stage, where in zip(texts, preps, staged, possible, strict=True):
+            if stage is None:  # every rule needs a term: no contact scan for texts without one
+                out.append([])
+                continue
+            ctx, terms = stage
+            ctx.contacts.extend(self._contacts(prep, where))
+            out.append(self._decide(text, prep, ctx, terms))
+        return out
 
-    def _detect(self, text: str, prep: Prepared, matches: list[Match]) -> list[Finding]:
+    def _possible(self, texts: list[str], regions: list[list[Span]]) -> list[list[Span]]:
+        """The regions that may hold a contact (:func:`.evidence.possible_many`)."""
+        return possible_many(texts, regions)
+
+    def _stage(self, matches: list[Match]) -> tuple[Context, dict[str, list[TermHit]]] | None:
+        """The context and the family terms of one text (``None``: no family term)."""
         cta: list[Span] = []
         negative: list[Span] = []
         question: list[Span] = []
@@ -120,12 +140,16 @@ class SolicitDetector(BaseDetector):
                 notice = True
             for role, weight in term_roles[pid]:
                 terms.setdefault(role, []).append(TermHit(self._patterns[pid], weight, lo, hi))
+        if not terms:
+            return None
         ctx = Context(
             self._lexicon.scoring, [], cta, negative, question, reassure, blockers, notice
         )
-        if not terms:  # every rule needs a term: no contact scan for texts without one
-            return []
-        ctx.contacts.extend(self._contacts(prep, self._regions(terms, len(prep.text))))
+        return ctx, terms
+
+    def _decide(
+        self, text: str, prep: Prepared, ctx: Context, terms: dict[str, list[TermHit]]
+    ) -> list[Finding]:
         out: list[Finding] = []
         for name, hits in terms.items():
             d = decide(self._families[name], hits, ctx)
@@ -137,8 +161,9 @@ class SolicitDetector(BaseDetector):
     def _contacts(
         self, prep: Prepared, regions: list[tuple[int, int]]
     ) -> list[tuple[Contact, int, int]]:
-        """Contacts in ``regions`` of ``prep.text``, with their spans there."""
-        return find_in(prep, regions)
+        """Contacts in ``regions`` of ``prep.text`` (already checked by :meth:`_possible`),
+        with their spans there."""
+        return find_in(prep, regions, checked=True)
 
     def _regions(self, terms: dict[str, list[TermHit]], n: int) -> list[tuple[int, int]]:
         """Merged spans around every term, as wide as a contact may lie from a term to count."""
