@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from beian.detect.classifier.features import Batch, featurise
+from beian.detect.classifier.features import Batch, column_sums, featurise, unigram_buckets
 from beian.detect.classifier.pairwise import segment_sums
 from beian.detect.classifier.weights_cache import cached_weights, scoring_table
 from beian.errors import ConfigError
@@ -149,21 +149,31 @@ class ClassifierModel:
         other columns only for the few texts it reports). ``digits``: score the texts with
         their digit runs folded (``scores([fold_digit_runs(t) for t in texts])[:, column]``)."""
         table = self._column_table(column)
+        weights = table[:, 0]
+        unigrams = self._unigram_weights(column)
         out = np.empty(len(texts), dtype=np.float32)
         for start, stop in _chunks(texts, _COLUMN_CHUNK_CHARS):
-            batch = featurise(texts[start:stop], self.meta.bits, self.meta.min_norm, digits)
-            logits = np.full((batch.n_docs, 1), self.bias[column], dtype=np.float32)
-            if batch.index.size:
-                # The reference computation itself on one weight per n-gram (4 bytes each, so
-                # no chunking is needed): numpy's reduceat sums each column of the [n, risks]
-                # block as a[0] + pairwise(a[1:]), exactly as it sums this one column alone
-                # (tests/detect/classifier and tests/detect/harm compare them bit for bit).
-                weights = table[:, 0].take(batch.index)
-                weights *= batch.value
-                filled = np.flatnonzero(np.diff(batch.indptr) > 0)
-                logits[filled, 0] += np.add.reduceat(weights, batch.indptr[filled])
+            # The reference computation itself on one weight per n-gram (4 bytes each, so
+            # no chunking is needed): numpy's reduceat sums each column of the [n, risks]
+            # block as a[0] + pairwise(a[1:]), exactly as it sums this one column alone
+            # (tests/detect/classifier and tests/detect/harm compare them bit for bit).
+            sums, counts = column_sums(
+                texts[start:stop], self.meta.bits, self.meta.min_norm, digits, weights, unigrams
+            )
+            logits = np.full((stop - start, 1), self.bias[column], dtype=np.float32)
+            filled = np.flatnonzero(counts > 0)
+            logits[filled, 0] += sums[filled]
             out[start:stop] = _sigmoid(logits)[:, 0]
         return out
+
+    def _unigram_weights(self, column: int) -> npt.NDArray[np.float32]:
+        key = -1 - column  # beside the column tables, under keys of their own
+        cached = self._columns.get(key)
+        if cached is None:
+            cached = self._columns[key] = np.ascontiguousarray(
+                self._column_table(column)[:, 0].take(unigram_buckets(self.meta.bits))
+            )
+        return cached
 
     def _column_table(self, column: int) -> npt.NDArray[np.float32]:
         cached = self._columns.get(column)
