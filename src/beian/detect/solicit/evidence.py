@@ -150,29 +150,23 @@ there as the character itself does: no word holds one)."""
 def possible_many(texts: list[str], regions: list[list[Region]]) -> list[list[Region]]:
     """``[possible_regions(t, r) for t, r in zip(texts, regions)]``, all texts at once.
 
-    The texts are joined by U+0000, a separator that is no mark and no digit: an item found
-    across two texts lies inside no region, since no region reaches past its own text. Each
-    character beyond the BMP gets its own bits here (the one table entry of
+    The regions' own pieces of text are joined by U+0000, a separator that is no mark and no
+    digit (whether a region may hold a contact depends on its piece alone): an item found
+    across two pieces lies inside neither. Each character beyond the BMP gets its own bits here (the one table entry of
     :func:`possible_regions` counts every such character as a mark), so every text, short or
     long, is answered exactly as :func:`may_hold_contact` answers."""
     ev = _evidence()
     todo = [i for i, r in enumerate(regions) if r]
     if ev is None or not todo:
         return regions
-    joined = "\x00".join(texts[i] for i in todo)
+    pieces = [texts[i][a:b] for i in todo for a, b in regions[i]]
     try:
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer("\x00".join(pieces).encode("utf-32-le"), dtype=np.uint32)
     except UnicodeEncodeError:  # a lone surrogate: text by text
         return [possible_regions(t, r) for t, r in zip(texts, regions, strict=True)]
-    base = 0
-    lo_list: list[int] = []
-    hi_list: list[int] = []
-    for i in todo:
-        lo_list += [base + lo for lo, _ in regions[i]]
-        hi_list += [base + hi for _, hi in regions[i]]
-        base += len(texts[i]) + 1
-    lo = np.array(lo_list, dtype=np.intp)
-    hi = np.array(hi_list, dtype=np.intp)
+    sizes = np.fromiter(map(len, pieces), dtype=np.intp, count=len(pieces))
+    lo = np.cumsum(sizes + 1) - (sizes + 1)
+    hi = lo + sizes
     kinds = ev.table.take(np.minimum(codes, _ASTRAL))
     astral = np.flatnonzero(codes >= _ASTRAL)
     if astral.size:  # their own bits, as the regexes of the definition see them

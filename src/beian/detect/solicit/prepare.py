@@ -103,10 +103,18 @@ def prepare_batch(batch: PreparedBatch) -> list[Prepared]:
     out: list[Prepared | None] = [None] * len(batch.texts)
     for group in batch.folded():
         bounds = [*group.unit_starts.tolist(), len(group.units) + 1]
+        # which texts may hold a symbol (or a character beyond the BMP) or a full-width
+        # punctuation mark: only those are searched for them (one table look-up for the group)
+        # (one zero after the last unit: a text may start there, empty; an empty text may get
+        # the next text's bits, which only costs it the exact search)
+        kinds = np.zeros(group.units.shape[0] + 1, dtype=np.uint8)
+        _unit_kinds().take(group.units, out=kinds[:-1])
+        found = np.bitwise_or.reduceat(kinds, group.unit_starts).tolist()
         for k, member in enumerate(group.members):
             units = group.units[bounds[k] : bounds[k + 1] - 1]
             text = units.tobytes().decode("utf-16-le", "surrogatepass")
-            out[member] = _finish(FoldedText(text, batch.texts[member], group, k, bounds[k]))
+            norm = FoldedText(text, batch.texts[member], group, k, bounds[k])
+            out[member] = _finish(norm, bool(found[k] & _SYMBOL_UNIT), bool(found[k] & _PUNCT_UNIT))
     assert all(p is not None for p in out)
     return out  # type: ignore[return-value]
 
@@ -144,10 +152,28 @@ class FoldedText:
         return int(lo), int(last) + 1
 
 
-def _finish(norm: Normal) -> Prepared:
+_SYMBOL_UNIT, _PUNCT_UNIT = 1, 2
+
+
+@cache
+def _unit_kinds() -> npt.NDArray[np.uint8]:
+    """Per UTF-16 code unit: _SYMBOL_UNIT for the symbols of the emoji glue and for every
+    surrogate (a character beyond the BMP may be one), _PUNCT_UNIT for the full-width marks."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    bmp = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    found = [ord(m.group()) for m in _HAS_SYMBOL.finditer(bmp)]
+    table[found] = _SYMBOL_UNIT
+    table[0xD800:0xE000] = _SYMBOL_UNIT
+    table[[ord(c) for c in _PUNCT_CHARS]] |= _PUNCT_UNIT
+    return table
+
+
+def _finish(norm: Normal, symbols: bool = True, punct: bool = True) -> Prepared:
+    """The emoji glue and the punctuation fold of a normalised text (``symbols``/``punct``
+    False: the text is known to hold none of those characters)."""
     folded = norm.text
     keep: npt.NDArray[np.intp] | None = None
-    if not folded.isascii() and _HAS_SYMBOL.search(folded) is not None:
+    if symbols and not folded.isascii() and _HAS_SYMBOL.search(folded) is not None:
         cuts = [m.span() for m in _GLUE.finditer(folded)]
         if cuts:
             kept = np.ones(len(folded), dtype=np.bool_)
@@ -160,7 +186,7 @@ def _finish(norm: Normal) -> Prepared:
             parts.append(folded[prev:])
             keep = np.flatnonzero(kept)
             folded = "".join(parts)
-    if not folded.isascii() and any(c in folded for c in _PUNCT_CHARS):
+    if punct and not folded.isascii() and any(c in folded for c in _PUNCT_CHARS):
         folded = _one_for_one(folded, _PUNCT)
     return Prepared(folded, norm, keep)
 
