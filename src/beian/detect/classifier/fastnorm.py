@@ -25,13 +25,18 @@ become ``0``: exactly ``re.sub(r"\\d+", "0", text)`` per text, without a regex p
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
 import unicodedata
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
+from beian.cachedir import cache_dir, write_atomic
 
 U32 = npt.NDArray[np.uint32]
 IntArray = npt.NDArray[np.int64]
@@ -45,9 +50,18 @@ until the table has been built: from then on every batch uses it (about 15 % mor
 a second for the harm model; both paths give the same code points)."""
 
 
-@cache
+_SECOND: list[frozenset[int]] = []
+""":func:`_second_halves`, once known (computed, or loaded with the cached table)."""
+
+
 def _second_halves() -> frozenset[int]:
     """Code points that can combine with a preceding character under NFC/NFKC composition."""
+    if not _SECOND:
+        _SECOND.append(_find_second_halves())
+    return _SECOND[0]
+
+
+def _find_second_halves() -> frozenset[int]:
     out = set(_HANGUL_VT)
     for cp in range(_DECOMP_LIMIT):
         d = unicodedata.decomposition(chr(cp))
@@ -84,15 +98,68 @@ def _entry(cp: int) -> int:
     if len(image) == 1:
         return ord(image)
     if image not in _EXPANSION_IDS:
-        _EXPANSION_IDS[image] = len(_EXPANSIONS)
-        _EXPANSIONS.append(np.array([ord(ch) for ch in image], dtype=np.uint32))
+        _remember(image)
     return int(_MULTI) | _EXPANSION_IDS[image]
+
+
+def _remember(image: str) -> None:
+    _EXPANSION_IDS[image] = len(_EXPANSIONS)
+    _EXPANSIONS.append(np.array([ord(ch) for ch in image], dtype=np.uint32))
 
 
 @cache
 def _table() -> U32:
-    """Entries for the BMP plus one ``_BAD`` slot standing for every astral code point."""
-    return np.array([_entry(cp) for cp in range(_BMP)] + [int(_BAD)], dtype=np.uint32)
+    """Entries for the BMP plus one ``_BAD`` slot standing for every astral code point.
+
+    Building it asks ``unicodedata`` about every BMP code point (about 0.1 CPU-s, in every
+    process that scores a long batch, pool workers too), so it is cached under
+    ``$BEIAN_CACHE_DIR/classifier/`` by the Unicode version and this module's source, with
+    its expansions; a file that does not load or does not fit is rebuilt, never trusted."""
+    folder = cache_dir("classifier")
+    path = None if folder is None or _EXPANSIONS else folder / f"fastnorm-{_table_key()}.npz"
+    if path is not None:
+        loaded = _load_table(path)
+        if loaded is not None:
+            table, images, second = loaded
+            for image in images:
+                _remember(image)
+            if not _SECOND:  # astral code points are still classified one by one with it
+                _SECOND.append(frozenset(second))
+            return table
+    table = np.array([_entry(cp) for cp in range(_BMP)] + [int(_BAD)], dtype=np.uint32)
+    if path is not None:
+        buf = io.BytesIO()
+        np.savez(
+            buf,
+            table=table,
+            images=np.array(list(_EXPANSION_IDS), dtype=np.str_),
+            second=np.array(sorted(_second_halves()), dtype=np.int64),
+        )
+        write_atomic(path, buf.getvalue())
+    return table
+
+
+def _table_key() -> str:
+    digest = hashlib.sha256(unicodedata.unidata_version.encode())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _load_table(path: Path) -> tuple[U32, list[str], list[int]] | None:
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            table, images = npz["table"], [str(x) for x in npz["images"].tolist()]
+            second = [int(x) for x in npz["second"].tolist()]
+    except (OSError, ValueError, KeyError):  # missing, truncated, another format
+        return None
+    if table.dtype != np.uint32 or table.shape != (_BMP + 1,) or "" in images or not second:
+        return None
+    good = table[(table & _BAD) == 0]
+    ids = good[(good & _MULTI) != 0] & ~_MULTI
+    if ids.size and int(ids.max()) >= len(images):
+        return None
+    out: U32 = table
+    return out, images, second
 
 
 @lru_cache(maxsize=1 << 16)
