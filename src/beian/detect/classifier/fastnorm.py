@@ -222,22 +222,28 @@ def _astral_decimal(cp: int) -> bool:
 
 
 def _fold_digits(codes: U32, lengths: IntArray) -> tuple[U32, IntArray]:
-    """``codes``/``lengths`` of ``fold_digit_runs`` applied to each text."""
-    digit = _decimal_table()[np.minimum(codes, _BMP)]
-    astral = np.flatnonzero(digit & (codes >= _BMP))
-    if astral.size:
-        digit[astral] = [_astral_decimal(cp) for cp in codes[astral].tolist()]
-    if not digit.any():
+    """``codes``/``lengths`` of ``fold_digit_runs`` applied to each text (work on the digits'
+    positions only: a text has few)."""
+    pos = np.flatnonzero(_decimal_table().take(np.minimum(codes, _BMP)))
+    if pos.size and int(codes[pos].max()) >= _BMP:  # astral candidates: asked one by one
+        found = codes[pos].tolist()
+        pos = pos[np.array([cp < _BMP or _astral_decimal(cp) for cp in found], dtype=np.bool_)]
+    if not pos.size:
         return codes, lengths
+    out = codes.copy()
+    out[pos] = _ZERO
     # a digit right after a digit of the same text continues its run: dropped
-    follows = np.zeros_like(digit)
-    np.logical_and(digit[1:], digit[:-1], out=follows[1:])
+    follows = pos[1:][np.diff(pos) == 1]
+    if not follows.size:
+        return out, lengths
     ends = np.cumsum(lengths)
-    starts = ends - lengths
-    follows[starts[lengths > 0]] = False
-    dropped = np.concatenate([[0], np.cumsum(follows)])
-    out = np.where(digit, _ZERO, codes)[~follows]
-    return out, lengths - (dropped[ends] - dropped[starts])
+    doc = np.searchsorted(ends, follows, side="right")
+    inner = follows != ends[doc] - lengths[doc]  # not the first character of a text
+    follows, doc = follows[inner], doc[inner]
+    if not follows.size:
+        return out, lengths
+    dropped = np.bincount(doc, minlength=lengths.shape[0])
+    return np.delete(out, follows), lengths - dropped
 
 
 def _utf32(text: str) -> U32:
@@ -260,12 +266,13 @@ def normalised_codes(texts: Sequence[str], digits: bool = False) -> tuple[U32, I
     if digits:  # from here on, codes and lengths are those of the folded texts
         codes, lengths = _fold_digits(codes, lengths)
     mapped = _lookup(codes)
-    if int(mapped.max()) < _MULTI:
+    top = int(mapped.max())
+    if top < _MULTI:
         return mapped, lengths
-    bad = np.concatenate([[0], np.cumsum(mapped >= _BAD)])
-    ends = np.cumsum(lengths)
-    doc_ok = bad[ends] == bad[ends - lengths]
-    if not doc_ok.all():
+    if top >= _BAD:  # some text needs the exact path (most with an expansion do not)
+        bad = np.concatenate([[0], np.cumsum(mapped >= _BAD)])
+        ends = np.cumsum(lengths)
+        doc_ok = bad[ends] == bad[ends - lengths]
         if digits:  # the strings behind ``codes``
             texts = [fold_digit_runs(t) for t in texts]
         keep = doc_ok.tolist()
@@ -273,6 +280,7 @@ def normalised_codes(texts: Sequence[str], digits: bool = False) -> tuple[U32, I
         lengths = _lengths(texts)
         codes = _utf32("".join(texts))
         mapped = np.where(np.repeat(doc_ok, lengths), _lookup(codes), codes).astype(np.uint32)
-    if mapped.size and int(mapped.max()) >= _MULTI:
+        top = int(mapped.max()) if mapped.size else 0
+    if top >= _MULTI:
         mapped, lengths = _expand(mapped, lengths)
     return mapped, lengths
