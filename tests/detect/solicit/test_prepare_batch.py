@@ -49,9 +49,16 @@ def _same(got: Prepared, want: Prepared) -> None:
         assert got.span(0, i + 1) == want.span(0, i + 1), i
 
 
+_FILLER = "他走了很远的路，心里想着明天。" * 400  # a group large enough to flag its texts
+
+
 @settings(max_examples=400, deadline=None)
-@given(st.lists(_TEXT, max_size=8))
-def test_batch_preparation_equals_one_by_one(texts: list[str]) -> None:
+@given(st.lists(_TEXT, max_size=8), st.booleans())
+def test_batch_preparation_equals_one_by_one(texts: list[str], long: bool) -> None:
+    """Small groups search every text for symbols and full-width marks; large ones only the
+    texts that a table of code units flags: both must prepare as ``prepare`` does."""
+    if long:
+        texts = [*texts, _FILLER]
     for got, text in zip(prepare_batch(PreparedBatch(texts)), texts, strict=True):
         _same(got, prepare(text))
 

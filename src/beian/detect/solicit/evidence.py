@@ -155,9 +155,11 @@ def possible_many(texts: list[str], regions: list[list[Region]]) -> list[list[Re
     across two pieces lies inside neither. Each character beyond the BMP gets its own bits here (the one table entry of
     :func:`possible_regions` counts every such character as a mark), so every text, short or
     long, is answered exactly as :func:`may_hold_contact` answers."""
-    ev = _evidence()
     todo = [i for i, r in enumerate(regions) if r]
-    if ev is None or not todo:
+    if not todo:  # (a text without a term: the conditions are not even built)
+        return regions
+    ev = _evidence()
+    if ev is None:
         return regions
     pieces = [texts[i][a:b] for i in todo for a, b in regions[i]]
     try:

@@ -107,9 +107,12 @@ def prepare_batch(batch: PreparedBatch) -> list[Prepared]:
         # punctuation mark: only those are searched for them (one table look-up for the group)
         # (one zero after the last unit: a text may start there, empty; an empty text may get
         # the next text's bits, which only costs it the exact search)
-        kinds = np.zeros(group.units.shape[0] + 1, dtype=np.uint8)
-        _unit_kinds().take(group.units, out=kinds[:-1])
-        found = np.bitwise_or.reduceat(kinds, group.unit_starts).tolist()
+        if group.units.shape[0] < _FLAG_UNITS:  # a few short texts: the searches are cheap
+            found = [_SYMBOL_UNIT | _PUNCT_UNIT] * len(group.members)
+        else:
+            kinds = np.zeros(group.units.shape[0] + 1, dtype=np.uint8)
+            _unit_kinds().take(group.units, out=kinds[:-1])
+            found = np.bitwise_or.reduceat(kinds, group.unit_starts).tolist()
         for k, member in enumerate(group.members):
             units = group.units[bounds[k] : bounds[k + 1] - 1]
             text = units.tobytes().decode("utf-16-le", "surrogatepass")
@@ -153,6 +156,8 @@ class FoldedText:
 
 
 _SYMBOL_UNIT, _PUNCT_UNIT = 1, 2
+_FLAG_UNITS = 4096
+"""Groups of fewer code units search every text (no table is built for ``beian detect``)."""
 
 
 @cache
