@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from beian.detect.solicit import contacts as c
 from beian.detect.solicit.contacts import Contact
 from beian.detect.solicit.detector import SolicitDetector
-from beian.detect.solicit.evidence import may_hold_contact, possible_regions
+from beian.detect.solicit.evidence import may_hold_contact, possible_many, possible_regions
 from beian.detect.solicit.lexicon import STRONG, VERY_STRONG, WEAK, families
 from beian.detect.solicit.prepare import Prepared, prepare
 from beian.detect.solicit.rules import Context, TermHit, decide
@@ -91,6 +91,11 @@ def test_the_table_path_answers_like_the_definition(parts: list[str], cuts: list
 class _Unfiltered(SolicitDetector):
     """The reference: every region around a term is scanned for contacts."""
 
+    def _possible(
+        self, texts: list[str], regions: list[list[tuple[int, int]]]
+    ) -> list[list[tuple[int, int]]]:
+        return regions
+
     def _contacts(
         self, prep: Prepared, regions: list[tuple[int, int]]
     ) -> list[tuple[Contact, int, int]]:
@@ -144,3 +149,30 @@ def test_the_contact_free_shortcut_decides_like_the_rules(
     ref.cta.append((10**9, 10**9 + 1))
     family = fams.families[name]
     assert decide(family, hits, ctx) == decide(family, hits, ref)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.lists(_TEXTS, min_size=1, max_size=30), st.lists(st.integers(0, 2400))),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(["", "😀", "○", "〇〇", "𠀀"]),
+)
+def test_the_batch_answers_like_the_definition(
+    items: list[tuple[list[str], list[int]]], glue: str
+) -> None:
+    """All regions of a batch at once (one joined array) answer as each region alone, for short
+    and long texts, with digits that are separators (○) and characters beyond the BMP."""
+    texts: list[str] = []
+    regions: list[list[tuple[int, int]]] = []
+    for parts, cuts in items:
+        text = (glue + "他走了很远的路。").join(parts)
+        texts.append(text)
+        bounds = sorted({0, len(text), *(min(x, len(text)) for x in cuts)})
+        regions.append([(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b])
+    expected = [
+        [r for r in rs if may_hold_contact(t, *r)] for t, rs in zip(texts, regions, strict=True)
+    ]
+    assert possible_many(texts, regions) == expected

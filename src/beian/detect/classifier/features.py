@@ -99,9 +99,12 @@ def doc_values(counts: IntArray, min_norm: int) -> FloatArray:
     return out
 
 
-def featurise(texts: Sequence[str], bits: int, min_norm: int = 1) -> Batch:
-    """Hash the 1–3-grams of every text into ``2**bits`` buckets (``min_norm``: see module doc)."""
-    codes, lengths = normalised_codes(texts)
+def featurise(texts: Sequence[str], bits: int, min_norm: int = 1, digits: bool = False) -> Batch:
+    """Hash the 1–3-grams of every text into ``2**bits`` buckets (``min_norm``: see module doc).
+
+    ``digits``: featurise each text with its digit runs folded to one ``0`` first
+    (:func:`.fastnorm.fold_digit_runs`, the harm model's input), without a regex pass."""
+    codes, lengths = normalised_codes(texts, digits)
     n = int(codes.shape[0])
     hashes = _window_hashes(codes.astype(np.uint64), bits).view(np.int64)
     orders = np.array(NGRAM_ORDERS, dtype=np.int64)
@@ -121,3 +124,83 @@ def featurise(texts: Sequence[str], bits: int, min_norm: int = 1) -> Batch:
     index = hashes[shift]
     value = np.repeat(doc_values(counts, min_norm), counts)
     return Batch(index=index, indptr=indptr, value=value)
+
+
+_BMP = 0x10000
+_FEW_DOCS = 64
+"""Up to this many documents per chunk, the n-grams are laid out per document by slicing
+(three slices a document) instead of building a gather index over every n-gram."""
+
+
+def unigram_buckets(bits: int) -> npt.NDArray[np.int64]:
+    """The bucket of the unigram of every BMP code point (what :func:`featurise` hashes)."""
+    codes = np.arange(_BMP, dtype=np.uint64)
+    h = codes * _PRIMES[0] + np.uint64(1)
+    _finish(h, bits, np.empty(_BMP, dtype=np.uint64))
+    return h.view(np.int64)
+
+
+def column_sums(
+    texts: Sequence[str],
+    bits: int,
+    min_norm: int,
+    digits: bool,
+    column: FloatArray,
+    unigrams: FloatArray,
+) -> tuple[FloatArray, IntArray]:
+    """``(sums, counts)``: per text, ``np.add.reduceat`` of ``column[index] * value`` over the
+    features of :func:`featurise` (same n-grams, same order, same float32 operations, so the
+    same sums bit for bit), and its number of n-grams; the sum of a text without n-grams is 0.
+
+    Cheaper than featurising first: each window's weight is gathered as it is hashed (4 bytes
+    per n-gram instead of an 8-byte bucket), unigrams read their weight from ``unigrams``
+    (``column`` at :func:`unigram_buckets`, one entry per BMP code point: no hashing), and
+    chunks of few long documents are laid out by slicing instead of a gather index."""
+    codes, lengths = normalised_codes(texts, digits)
+    n = int(codes.shape[0])
+    orders = np.array(NGRAM_ORDERS, dtype=np.int64)
+    sizes = [max(0, n - o + 1) for o in NGRAM_ORDERS]
+    weights = np.empty(sum(sizes), dtype=np.float32)
+    weights[:n] = unigrams.take(np.minimum(codes, _BMP - 1))
+    astral = np.flatnonzero(codes >= _BMP)
+    if astral.size:  # hashed like every other n-gram
+        h = codes[astral].astype(np.uint64) * _PRIMES[0] + np.uint64(1)
+        _finish(h, bits, np.empty_like(h))
+        weights[astral] = column.take(h.view(np.int64))
+    wide = codes.astype(np.uint64)
+    lo = n
+    for order in NGRAM_ORDERS[1:]:
+        m = n - order + 1
+        if m <= 0:
+            break
+        h = wide[:m] * _PRIMES[0]
+        h += np.uint64(order)
+        for k in range(1, order):
+            h ^= wide[k : k + m]
+            h *= _PRIMES[k]
+        _finish(h, bits, np.empty_like(h))
+        column.take(h.view(np.int64), out=weights[lo : lo + m])
+        lo += m
+    runs = np.maximum(lengths[:, None] - orders[None, :] + 1, 0)
+    base = np.array([0, *accumulate(sizes[:-1])], dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
+    counts = runs.sum(axis=1)
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    if len(texts) <= _FEW_DOCS:
+        src = (base[None, :] + starts[:, None]).ravel().tolist()
+        parts = [weights[s : s + r] for s, r in zip(src, runs.ravel().tolist(), strict=True)]
+        laid = np.concatenate(parts) if parts else weights[:0]
+    else:
+        total = int(indptr[-1])
+        dst = (indptr[:-1, None] + np.cumsum(runs, axis=1) - runs).ravel()
+        src_arr = (base[None, :] + starts[:, None]).ravel()
+        shift = np.repeat(src_arr - dst, runs.ravel())
+        shift += np.arange(total, dtype=np.int64)
+        laid = weights.take(shift)
+    laid *= np.repeat(doc_values(counts, min_norm), counts)
+    sums = np.zeros(len(texts), dtype=np.float32)
+    filled = np.flatnonzero(counts > 0)
+    if filled.size:
+        sums[filled] = np.add.reduceat(laid, indptr[filled])
+    return sums, counts

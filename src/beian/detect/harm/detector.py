@@ -67,12 +67,13 @@ class HarmDetector(BaseDetector):
         long documents about twice as fast. Both are bit for bit what scoring every column of
         every text gives (tests/detect/harm/test_harm_fast_path.py).
         """
-        folded = fold_digits(texts)
         clf = self.model.classifier
-        harm = self.model.calibrate(clf.column_scores(folded, 0)).tolist()  # column 0: harm
+        # column 0 (harm) of the texts with their digit runs folded, folded on the code points
+        harm = self.model.calibrate(clf.column_scores(texts, 0, digits=True)).tolist()
         decisions = [self.model.decision(p, self.threshold) for p in harm]
         wanted = [i for i, d in enumerate(decisions) if d >= self.options.report_from]
-        attributions = clf.scores([folded[i] for i in wanted])[:, 1:] if wanted else None
+        folded = fold_digits([texts[i] for i in wanted])
+        attributions = clf.scores(folded)[:, 1:] if wanted else None
         out: list[list[Finding]] = [[] for _ in texts]
         for row, i in enumerate(wanted):
             assert attributions is not None

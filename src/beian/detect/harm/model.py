@@ -14,7 +14,6 @@ hard negatives on the same topics so that a topic alone is not harm.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,11 +25,11 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from beian.detect.base import decision_score
+from beian.detect.classifier.fastnorm import fold_digit_runs
 from beian.detect.classifier.model import ClassifierModel, load_model
 from beian.errors import ConfigError
 
 HARM_COLUMN = "harm"
-_DIGITS = re.compile(r"\d+")
 
 
 def logit(raw: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -43,7 +42,7 @@ def logit(raw: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 def fold_digits(texts: Sequence[str]) -> list[str]:
     """Every run of digits as one ``0``: a number is not harm (phone numbers in ads are the
     ``solicit`` detector's job), and memorised numbers made "手机号138…" read as fraud."""
-    return [_DIGITS.sub("0", t) for t in texts]
+    return [fold_digit_runs(t) for t in texts]
 
 
 META_FILE = "harm.json"

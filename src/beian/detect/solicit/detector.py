@@ -1,24 +1,33 @@
 """The ``solicit`` scan: prepare, find contacts and terms in one pass each, then score.
 
 Per text: :func:`~beian.detect.solicit.prepare.prepare` (normalise + emoji glue + numerals),
-one regex pass for contact handles (:mod:`~beian.detect.solicit.contacts`), one Aho-Corasick
-pass for every family term and context cue, then the rules of :mod:`~beian.detect.solicit.rules`
-per family. Spans index the original text.
+one multi-pattern pass for every family term and context cue, one regex pass for contact
+handles around the terms (:mod:`~beian.detect.solicit.contacts`), then the rules of
+:mod:`~beian.detect.solicit.rules` per family. Spans index the original text.
+
+The term pass scans a whole batch at once, as UTF-16 code units, with the keyword detector's
+matcher (Hyperscan where installed, else Aho-Corasick over bytes): every occurrence of every
+term, as the overlapping Aho-Corasick search over ``str`` reported them, put back in that
+search's order (by end, longer first at the same end), so findings are unchanged
+(tests/detect/solicit/test_term_scan.py compares the two).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import ahocorasick_rs
+import numpy as np
+import numpy.typing as npt
 
 from beian.detect.base import BaseDetector
+from beian.detect.keyword.engine import Matcher, make_matcher
 from beian.detect.solicit.contacts import CONTACT_MAX_CHARS, Contact, find_in
+from beian.detect.solicit.evidence import possible_many
 from beian.detect.solicit.lexicon import Families, cues
-from beian.detect.solicit.prepare import Prepared, prepare
-from beian.detect.solicit.rules import Context, Decision, TermHit, decide
+from beian.detect.solicit.prepare import Prepared, prepare_batch
+from beian.detect.solicit.rules import Context, Decision, Span, TermHit, decide
 from beian.records import Finding
-from beian.text.batch import normalise_many
+from beian.text.batch import PreparedBatch, normalise_many
 
 _CTA, _NEG, _QUESTION, _REASSURE, _BLOCK, _NOTICE = (
     "cta",
@@ -28,6 +37,10 @@ _CTA, _NEG, _QUESTION, _REASSURE, _BLOCK, _NOTICE = (
     "block",
     "notice",
 )
+
+
+_CONTEXT = (_CTA, _NEG, _QUESTION, _REASSURE, _BLOCK)
+"""The context cues kept as spans, in the order of :class:`Context`'s lists."""
 
 
 class SolicitDetector(BaseDetector):
@@ -65,36 +78,78 @@ class SolicitDetector(BaseDetector):
             roles.setdefault(folded, []).append(role_weight)
         self._patterns = list(roles)
         self._roles = [roles[p] for p in self._patterns]
-        self._ac = ahocorasick_rs.AhoCorasick(
-            self._patterns,
-            matchkind=ahocorasick_rs.MatchKind.Standard,
-            implementation=ahocorasick_rs.Implementation.DFA,
-        )
+        self._matcher = make_matcher(self._patterns)
+        # per pattern, its roles sorted out once: the context lists it feeds (in role order),
+        # whether it is a notice cue, and the family terms it is
+        self._cue_lists = [
+            tuple(_CONTEXT.index(r) for r, _ in rs if r in _CONTEXT) for rs in self._roles
+        ]
+        self._notices = [any(r == _NOTICE for r, _ in rs) for rs in self._roles]
+        self._terms = [
+            tuple((r, w) for r, w in rs if r not in _CONTEXT and r != _NOTICE) for rs in self._roles
+        ]
 
     def detect(self, text: str) -> list[Finding]:
         """Findings for one text; spans index ``text`` itself."""
-        prep = prepare(text)
-        ctx = Context(self._lexicon.scoring)
+        return self.detect_batch([text])[0]
+
+    def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Findings for many texts, in order (each exactly as :meth:`detect` gives it)."""
+        return self.detect_prepared(PreparedBatch(texts))
+
+    def detect_prepared(self, batch: PreparedBatch) -> list[list[Finding]]:
+        """:meth:`detect_batch` on a batch whose fold other detectors of a set share."""
+        texts = batch.texts
+        preps = prepare_batch(batch)
+        found = term_matches(self._matcher, [p.text for p in preps])
+        staged = [self._stage(m) for m in found]
+        regions = [
+            [] if s is None else self._regions(s[1], len(p.text))
+            for p, s in zip(preps, staged, strict=True)
+        ]
+        possible = self._possible([p.text for p in preps], regions)
+        out: list[list[Finding]] = []
+        for text, prep, stage, where in zip(texts, preps, staged, possible, strict=True):
+            if stage is None:  # every rule needs a term: no contact scan for texts without one
+                out.append([])
+                continue
+            ctx, terms = stage
+            ctx.contacts.extend(self._contacts(prep, where))
+            out.append(self._decide(text, prep, ctx, terms))
+        return out
+
+    def _possible(self, texts: list[str], regions: list[list[Span]]) -> list[list[Span]]:
+        """The regions that may hold a contact (:func:`.evidence.possible_many`)."""
+        return possible_many(texts, regions)
+
+    def _stage(self, matches: list[Match]) -> tuple[Context, dict[str, list[TermHit]]] | None:
+        """The context and the family terms of one text (``None``: no family term)."""
+        cta: list[Span] = []
+        negative: list[Span] = []
+        question: list[Span] = []
+        reassure: list[Span] = []
+        blockers: list[Span] = []
+        spans = (cta, negative, question, reassure, blockers)  # in _CONTEXT order
+        notice = False
         terms: dict[str, list[TermHit]] = {}
-        for pid, lo, hi in self._ac.find_matches_as_indexes(prep.text, overlapping=True):
-            for role, weight in self._roles[pid]:
-                if role == _CTA:
-                    ctx.cta.append((lo, hi))
-                elif role == _NEG:
-                    ctx.negative.append((lo, hi))
-                elif role == _QUESTION:
-                    ctx.question.append((lo, hi))
-                elif role == _REASSURE:
-                    ctx.reassure.append((lo, hi))
-                elif role == _BLOCK:
-                    ctx.blockers.append((lo, hi))
-                elif role == _NOTICE:
-                    ctx.notice = True
-                else:
-                    terms.setdefault(role, []).append(TermHit(self._patterns[pid], weight, lo, hi))
-        if not terms:  # every rule needs a term: no contact scan for texts without one
-            return []
-        ctx.contacts.extend(self._contacts(prep, self._regions(terms, len(prep.text))))
+        cue_lists, notices, term_roles = self._cue_lists, self._notices, self._terms
+        for pid, lo, hi in matches:
+            for k in cue_lists[pid]:
+                spans[k].append((lo, hi))
+            if notices[pid]:
+                notice = True
+            for role, weight in term_roles[pid]:
+                terms.setdefault(role, []).append(TermHit(self._patterns[pid], weight, lo, hi))
+        if not terms:
+            return None
+        ctx = Context(
+            self._lexicon.scoring, [], cta, negative, question, reassure, blockers, notice
+        )
+        return ctx, terms
+
+    def _decide(
+        self, text: str, prep: Prepared, ctx: Context, terms: dict[str, list[TermHit]]
+    ) -> list[Finding]:
         out: list[Finding] = []
         for name, hits in terms.items():
             d = decide(self._families[name], hits, ctx)
@@ -106,8 +161,9 @@ class SolicitDetector(BaseDetector):
     def _contacts(
         self, prep: Prepared, regions: list[tuple[int, int]]
     ) -> list[tuple[Contact, int, int]]:
-        """Contacts in ``regions`` of ``prep.text``, with their spans there."""
-        return find_in(prep, regions)
+        """Contacts in ``regions`` of ``prep.text`` (already checked by :meth:`_possible`),
+        with their spans there."""
+        return find_in(prep, regions, checked=True)
 
     def _regions(self, terms: dict[str, list[TermHit]], n: int) -> list[tuple[int, int]]:
         """Merged spans around every term, as wide as a contact may lie from a term to count."""
@@ -122,10 +178,6 @@ class SolicitDetector(BaseDetector):
             else:
                 merged.append((lo, hi))
         return merged
-
-    def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
-        """Findings for many texts, in order (each exactly as :meth:`detect` gives it)."""
-        return [self.detect(t) for t in texts]
 
     def _findings(self, name: str, d: Decision, prep: Prepared, text: str) -> list[Finding]:
         start, end = prep.span(d.term.start, d.term.end)
@@ -161,3 +213,51 @@ class SolicitDetector(BaseDetector):
                     )
                 )
         return out
+
+
+Match = tuple[int, int, int]
+"""``(pattern id, start, end)`` of a term occurrence, in characters of the scanned text."""
+_JOIN = b"\x00\x00"
+"""Between two texts of a batch (UTF-16 NUL): no term holds it, so no match crosses it."""
+
+
+def term_matches(matcher: Matcher, texts: Sequence[str]) -> list[list[Match]]:
+    """Every occurrence of every pattern in each text, in the order of the overlapping
+    Aho-Corasick search over the ``str`` (``ahocorasick_rs`` ``find_matches_as_indexes(text,
+    overlapping=True)``): by end position, and at one end the longer pattern first (the search
+    reports a state's own pattern, then those of its suffix links). Positions are characters.
+
+    The texts are scanned as one array of UTF-16 code units; a text holding characters beyond
+    the BMP has its positions mapped back from code units to characters."""
+    encoded = [t.encode("utf-16-le", "surrogatepass") for t in texts]
+    units_of = np.fromiter((len(e) // 2 for e in encoded), dtype=np.intp, count=len(encoded))
+    offsets = np.cumsum(units_of + 1) - (units_of + 1)  # + 1: the NUL after every text
+    out: list[list[Match]] = [[] for _ in texts]
+    units = np.frombuffer(_JOIN.join(encoded), dtype=np.uint16)
+    if not units.size:
+        return out
+    pid, start, end = matcher.scan(units)
+    if not pid.size:
+        return out
+    doc = np.searchsorted(offsets, start, side="right") - 1
+    order = np.lexsort((start, end, doc))  # at one end the earlier start (longer) first
+    pid, doc, start, end = pid[order], doc[order], start[order], end[order]
+    start -= offsets[doc]
+    end -= offsets[doc]
+    bounds = np.searchsorted(doc, np.arange(len(texts) + 1), side="left").tolist()
+    for i in np.unique(doc).tolist():
+        lo, hi = bounds[i], bounds[i + 1]
+        s, e = start[lo:hi], end[lo:hi]
+        if units_of[i] != len(texts[i]):  # characters beyond the BMP: units -> characters
+            s, e = _characters(texts[i], s), _characters(texts[i], e)
+        out[i] = list(zip(pid[lo:hi].tolist(), s.tolist(), e.tolist(), strict=True))
+    return out
+
+
+def _characters(text: str, units: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """Character positions of code-unit positions that fall on character boundaries."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    width = 1 + (codes >= 0x10000).astype(np.intp)
+    first = np.concatenate([[0], np.cumsum(width)])  # code unit where each character begins
+    found: npt.NDArray[np.intp] = np.searchsorted(first, units)
+    return found

@@ -14,18 +14,24 @@ match of the pattern contains at least one of:
    separator removed. A word character that is itself a separator (🐧, 💚) joins (1).
 
 A region with none of them is skipped: the findings are those of scanning every region.
+
+:func:`possible_many` answers for the regions of a whole batch at once, on the batch's texts
+joined into one array: the marks, the chains of five digits and the separator-free occurrences
+of the words are found once (the words by the keyword detector's matcher, Hyperscan where
+installed), and a region holds a condition exactly when one of those lies wholly inside it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import ahocorasick_rs
 import numpy as np
 import numpy.typing as npt
 
+from beian.detect.keyword.engine import Matcher, make_matcher
 from beian.detect.solicit.lexicon import contacts
 from beian.detect.solicit.prepare import NUMERAL_CHARS
 
@@ -46,9 +52,13 @@ class _Evidence:
     """Condition (2) alone."""
     words: ahocorasick_rs.AhoCorasick | None
     """Condition (3): the words that (1) does not already cover."""
+    matcher: Matcher | None
+    """The same words for :func:`possible_many` (UTF-16 code units)."""
     table: npt.NDArray[np.uint8]
     """Per BMP code point (and one entry for every astral one): _MARK, _DIGIT, _SEP bits.
     Built from the same regexes (``[\\W_]`` is the regex module's own notion of a separator)."""
+    kinds: tuple[re.Pattern[str], re.Pattern[str]]
+    """The mark and digit classes, for the bits of a code point beyond the BMP."""
 
 
 @cache
@@ -65,8 +75,12 @@ def _evidence() -> _Evidence | None:
     five = f"{digit}(?:[\\W_]{{0,2}}{digit}){{4}}"
     quick = re.compile(f"{marks}|{five}")
     plain = sorted({w for w in words if w and quick.search(w) is None})
+    if any(ord(c) >= _ASTRAL or c == _PLACEHOLDER for w in plain for c in w):
+        return None  # possible_many stands one placeholder for characters beyond the BMP
     ac = ahocorasick_rs.AhoCorasick(plain) if plain else None
-    return _Evidence(quick, re.compile(five), ac, _table(marks, digit))
+    matcher = make_matcher(plain) if plain else None
+    kinds = (re.compile(marks), re.compile(digit))
+    return _Evidence(quick, re.compile(five), ac, matcher, _table(marks, digit), kinds)
 
 
 def _table(marks: str, digit: str) -> npt.NDArray[np.uint8]:
@@ -124,3 +138,115 @@ def _possible(
         return False
     kept = codes[lo:hi][(seg & _SEP) == 0]
     return bool(ev.words.find_matches_as_indexes(kept.tobytes().decode("utf-32-le")))
+
+
+Region = tuple[int, int]
+IntArray = npt.NDArray[np.intp]
+_PLACEHOLDER = "\uffff"
+"""Stands for every character beyond the BMP in the words search (in no word, it ends a word
+there as the character itself does: no word holds one)."""
+
+
+def possible_many(texts: list[str], regions: list[list[Region]]) -> list[list[Region]]:
+    """``[possible_regions(t, r) for t, r in zip(texts, regions)]``, all texts at once.
+
+    The regions' own pieces of text are joined by U+0000, a separator that is no mark and no
+    digit (whether a region may hold a contact depends on its piece alone): an item found
+    across two pieces lies inside neither. Each character beyond the BMP gets its own bits here (the one table entry of
+    :func:`possible_regions` counts every such character as a mark), so every text, short or
+    long, is answered exactly as :func:`may_hold_contact` answers."""
+    todo = [i for i, r in enumerate(regions) if r]
+    if not todo:  # (a text without a term: the conditions are not even built)
+        return regions
+    ev = _evidence()
+    if ev is None:
+        return regions
+    pieces = [texts[i][a:b] for i in todo for a, b in regions[i]]
+    try:
+        codes = np.frombuffer("\x00".join(pieces).encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate: text by text
+        return [possible_regions(t, r) for t, r in zip(texts, regions, strict=True)]
+    sizes = np.fromiter(map(len, pieces), dtype=np.intp, count=len(pieces))
+    lo = np.cumsum(sizes + 1) - (sizes + 1)
+    hi = lo + sizes
+    kinds = ev.table.take(np.minimum(codes, _ASTRAL))
+    astral = np.flatnonzero(codes >= _ASTRAL)
+    if astral.size:  # their own bits, as the regexes of the definition see them
+        kinds[astral] = [_astral_kind(cp) for cp in codes[astral].tolist()]
+    ok = _any_inside(np.flatnonzero(kinds & _MARK), None, lo, hi)
+    if not ok.all():
+        ok |= _any_inside(*_five_digits(kinds), lo, hi)
+    if ev.matcher is not None and not ok.all():
+        ok |= _any_inside(*_words(ev.matcher, codes, kinds), lo, hi)
+    out = list(regions)
+    flags = ok.tolist()
+    at = 0
+    for i in todo:
+        n = len(regions[i])
+        out[i] = [r for r, good in zip(regions[i], flags[at : at + n], strict=True) if good]
+        at += n
+    return out
+
+
+@lru_cache(maxsize=1 << 12)
+def _astral_kind(cp: int) -> int:
+    """The _MARK, _DIGIT and _SEP bits of one code point beyond the BMP."""
+    ev = _evidence()
+    assert ev is not None
+    char = chr(cp)
+    marks, digit = ev.kinds
+    bits = _MARK if marks.match(char) else 0
+    bits |= _DIGIT if digit.match(char) else 0
+    return bits | (_SEP if _NON_WORD.match(char) else 0)
+
+
+def _any_inside(
+    first: IntArray, last: IntArray | None, lo: IntArray, hi: IntArray
+) -> npt.NDArray[np.bool_]:
+    """Per region ``[lo, hi)``: whether an item ``[first, last]`` (sorted by ``first``; ``last``
+    ``None``: items of one character) lies wholly inside it."""
+    if not first.size:
+        return np.zeros(lo.shape[0], dtype=np.bool_)
+    # the smallest last among the items from k on: the item inside, if any, that ends first
+    last = first if last is None else np.minimum.accumulate(last[::-1])[::-1]
+    k = np.searchsorted(first, lo)
+    inside: npt.NDArray[np.bool_] = k < first.shape[0]
+    inside[inside] = last[k[inside]] < hi[inside]
+    return inside
+
+
+def _five_digits(kinds: npt.NDArray[np.uint8]) -> tuple[IntArray, IntArray]:
+    """``(first, last)`` of every chain of five digits whose neighbours are at most two
+    separators apart, sorted: condition (2). ``five`` matches inside a span exactly when one of
+    these lies inside it: a match is such a chain, and adding the digits that lie between its
+    digits (digits that are separators too, such as ○) shortens its links, so the chain of all
+    the digits from its first to its last holds four links in a row."""
+    digits = np.flatnonzero(kinds & _DIGIT)
+    if digits.shape[0] < 5:
+        return digits[:0], digits[:0]
+    sep = (kinds & _SEP) != 0
+    left = digits[:-1]
+    gap = digits[1:] - left - 1
+    near = sep[np.minimum(left + 1, kinds.shape[0] - 1)]
+    far = sep[np.minimum(left + 2, kinds.shape[0] - 1)]
+    link = (gap == 0) | ((gap == 1) & near) | ((gap == 2) & near & far)
+    at = np.flatnonzero(link[:-3] & link[1:-2] & link[2:-1] & link[3:])
+    return digits[at], digits[at + 4]
+
+
+def _words(
+    matcher: Matcher, codes: npt.NDArray[np.uint32], kinds: npt.NDArray[np.uint8]
+) -> tuple[IntArray, IntArray]:
+    """``(first, last)`` character of every occurrence of a word in the text without its
+    separators, sorted by ``first``: condition (3). A region's own separator-free text is a
+    piece of that text, so a word occurs in it exactly when one of these lies inside it."""
+    kept = np.flatnonzero((kinds & _SEP) == 0)
+    points = codes[kept]
+    units: npt.NDArray[np.uint16] = np.where(points >= _ASTRAL, ord(_PLACEHOLDER), points).astype(
+        np.uint16
+    )
+    _pid, start, end = matcher.scan(units)
+    if not start.size:
+        return kept[:0], kept[:0]
+    order = np.argsort(start, kind="stable")
+    return kept[start[order]], kept[end[order] - 1]

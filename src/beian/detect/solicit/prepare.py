@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from beian.text.normalise import Normalised, normalise
+from beian.text.batch import Folded, PreparedBatch
+from beian.text.normalise import normalise
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SYMBOL = (
@@ -48,6 +50,21 @@ NUMERAL_CHARS = frozenset(chr(c) for c in _NUMERALS)
 """The characters that :attr:`Prepared.digits` turns into ASCII digits."""
 
 
+class Normal(Protocol):
+    """A normalised text that maps its spans back to the original
+    (:class:`~beian.text.normalise.Normalised`, or :class:`FoldedText` from a batch fold)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def original(self) -> str: ...
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original ``[start, end)`` covering normalised ``[start, end)``."""
+        ...
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A text ready for matching.
@@ -57,8 +74,8 @@ class Prepared:
     """
 
     text: str
-    normalised: Normalised
-    keep: list[int] | None
+    normalised: Normal
+    keep: npt.NDArray[np.intp] | None
 
     @cached_property
     def digits(self) -> str:
@@ -69,35 +86,118 @@ class Prepared:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original ``[start, end)`` behind ``text[start:end]`` (``end > start``)."""
         if self.keep is not None:
-            start, end = self.keep[start], self.keep[end - 1] + 1
+            start, end = int(self.keep[start]), int(self.keep[end - 1]) + 1
         return self.normalised.span(start, end)
 
 
 def prepare(text: str) -> Prepared:
     """Normalise ``text``, glue emoji between CJK characters and fold numerals."""
-    norm = normalise(text)
+    return _finish(normalise(text))
+
+
+def prepare_batch(batch: PreparedBatch) -> list[Prepared]:
+    """``[prepare(t) for t in batch.texts]`` from the batch's shared fold
+    (:meth:`~beian.text.batch.PreparedBatch.folded`, which the keyword detector of a set has
+    already made): the same normalised texts, and spans mapped back through the fold's own
+    offsets, only for the positions asked (tests/detect/solicit/test_prepare_batch.py)."""
+    out: list[Prepared | None] = [None] * len(batch.texts)
+    for group in batch.folded():
+        bounds = [*group.unit_starts.tolist(), len(group.units) + 1]
+        # which texts may hold a symbol (or a character beyond the BMP) or a full-width
+        # punctuation mark: only those are searched for them (one table look-up for the group)
+        # (one zero after the last unit: a text may start there, empty; an empty text may get
+        # the next text's bits, which only costs it the exact search)
+        if group.units.shape[0] < _FLAG_UNITS:  # a few short texts: the searches are cheap
+            found = [_SYMBOL_UNIT | _PUNCT_UNIT] * len(group.members)
+        else:
+            kinds = np.zeros(group.units.shape[0] + 1, dtype=np.uint8)
+            _unit_kinds().take(group.units, out=kinds[:-1])
+            found = np.bitwise_or.reduceat(kinds, group.unit_starts).tolist()
+        for k, member in enumerate(group.members):
+            units = group.units[bounds[k] : bounds[k + 1] - 1]
+            text = units.tobytes().decode("utf-16-le", "surrogatepass")
+            norm = FoldedText(text, batch.texts[member], group, k, bounds[k])
+            out[member] = _finish(norm, bool(found[k] & _SYMBOL_UNIT), bool(found[k] & _PUNCT_UNIT))
+    assert all(p is not None for p in out)
+    return out  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class FoldedText:
+    """One text of a batch fold (:class:`~beian.text.batch.Folded`), as :class:`Normal`."""
+
+    text: str
+    original: str
+    group: Folded
+    member: int
+    """Index of the text in ``group.members``."""
+    first_unit: int
+    """Code unit of ``group.units`` where the text begins."""
+
+    @cached_property
+    def _units(self) -> npt.NDArray[np.intp] | None:
+        """Code unit (from the text's start) of each code point; ``None``: the same."""
+        codes = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if not (codes >= 0x10000).any():
+            return None
+        width = 1 + (codes >= 0x10000).astype(np.intp)
+        out: npt.NDArray[np.intp] = np.cumsum(width) - width
+        return out
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original ``[start, end)`` covering normalised ``[start, end)`` (``end > start``)."""
+        pos = np.array([start, end - 1], dtype=np.intp)
+        if self._units is not None:
+            pos = self._units[pos]
+        lo, last = (
+            self.group.origin(pos + self.first_unit) - self.group.offsets[self.member]
+        ).tolist()
+        return int(lo), int(last) + 1
+
+
+_SYMBOL_UNIT, _PUNCT_UNIT = 1, 2
+_FLAG_UNITS = 4096
+"""Groups of fewer code units search every text (no table is built for ``beian detect``)."""
+
+
+@cache
+def _unit_kinds() -> npt.NDArray[np.uint8]:
+    """Per UTF-16 code unit: _SYMBOL_UNIT for the symbols of the emoji glue and for every
+    surrogate (a character beyond the BMP may be one), _PUNCT_UNIT for the full-width marks."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    bmp = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    found = [ord(m.group()) for m in _HAS_SYMBOL.finditer(bmp)]
+    table[found] = _SYMBOL_UNIT
+    table[0xD800:0xE000] = _SYMBOL_UNIT
+    table[[ord(c) for c in _PUNCT_CHARS]] |= _PUNCT_UNIT
+    return table
+
+
+def _finish(norm: Normal, symbols: bool = True, punct: bool = True) -> Prepared:
+    """The emoji glue and the punctuation fold of a normalised text (``symbols``/``punct``
+    False: the text is known to hold none of those characters)."""
     folded = norm.text
-    keep: list[int] | None = None
-    if not folded.isascii() and _HAS_SYMBOL.search(folded) is not None:
+    keep: npt.NDArray[np.intp] | None = None
+    if symbols and not folded.isascii() and _HAS_SYMBOL.search(folded) is not None:
         cuts = [m.span() for m in _GLUE.finditer(folded)]
         if cuts:
-            keep = []
+            kept = np.ones(len(folded), dtype=np.bool_)
             parts: list[str] = []
             prev = 0
             for lo, hi in cuts:
                 parts.append(folded[prev:lo])
-                keep.extend(range(prev, lo))
+                kept[lo:hi] = False
                 prev = hi
             parts.append(folded[prev:])
-            keep.extend(range(prev, len(folded)))
+            keep = np.flatnonzero(kept)
             folded = "".join(parts)
-    if not folded.isascii() and any(c in folded for c in _PUNCT_CHARS):
+    if punct and not folded.isascii() and any(c in folded for c in _PUNCT_CHARS):
         folded = _one_for_one(folded, _PUNCT)
     return Prepared(folded, norm, keep)
 
 
 _PUNCT_CHARS = tuple(chr(c) for c in _PUNCT)
-_LONG = 2048
+_LONG = 256
 """From this length the one-for-one folds (numerals, full-width punctuation) use a numpy table
 (str.translate with a dict costs about 30 ns a character: a novel chapter spent most of its
 solicit time there)."""
