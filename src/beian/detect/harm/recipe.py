@@ -33,12 +33,6 @@ docs/accuracy.md says what adding each batch changed on unseen sources)."""
 QUESTION_FILES = frozenset({"questions_written_harmful.jsonl", "questions_written_benign.jsonl"})
 """Authored files trained as their own source, ``beian-questions`` (round 4: should-refuse and
 benign questions written one by one), so the trainer can weight them (``SOURCE_BOOST``)."""
-ANSWER_FILES = frozenset(
-    {"answers_safe_compliant_benign.jsonl", "answers_safe_compliant_harmful.jsonl"}
-)
-"""Authored files trained as their own source, ``beian-answers`` (round 5: safe compliant answers
-to risky questions, awareness lists, refutations, declines with lawful channels, and their harmful
-twins that comply with a harmful goal in outline), so the square-root rule weighs them as a set."""
 DIALOGUE_CHARS = 300
 """Characters of a dialogue's first caller turns kept as one text (social posts are short)."""
 
@@ -184,15 +178,13 @@ def _add_own_seeds(recipe: HarmRecipe, seed: int) -> None:
     from beian.detect.harm.authored import authored_digest, authored_rows
 
     recipe.add("beian-contrast", "beian-contrast", contrast_examples(seed), None, contrast_digest())
-    left_out = EXCLUDED_AUTHORED | QUESTION_FILES | ANSWER_FILES
+    left_out = EXCLUDED_AUTHORED | QUESTION_FILES
     authored = [(text, risks) for text, risks, _kind in authored_rows(exclude=left_out)]
     recipe.add("beian-authored", "beian-authored", authored, None, authored_digest())
     questions = [
         (t, r) for t, r, _k in authored_rows(exclude=EXCLUDED_AUTHORED, only=QUESTION_FILES)
     ]
     recipe.add("beian-questions", "beian-questions", questions, None, authored_digest())
-    answers = [(t, r) for t, r, _k in authored_rows(exclude=EXCLUDED_AUTHORED, only=ANSWER_FILES)]
-    recipe.add("beian-answers", "beian-answers", answers, None, authored_digest())
     from beian.detect.harm.romanised import romanised_benign, romanised_digest
 
     rom = romanised_benign([t for t, risks in authored if not risks], seed)
