@@ -414,7 +414,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.out:
         args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
     _table(out)
-    _ = DetectorSet
     return 0
 
 
