@@ -49,6 +49,7 @@ BUILTIN_PLUGINS: Mapping[tuple[Kind, str], str] = {
     ("detector", "keyword"): "beian.detect.keyword",
     ("detector", "solicit"): "beian.detect.solicit",
     ("detector", "harm"): "beian.detect.harm.detector",
+    ("detector", "e5"): "beian.detect.e5",
     ("detector", "pii"): "beian.detect.pii",
     ("detector", "classifier"): "beian.detect.classifier.detector",
     ("detector", "refusal"): "beian.detect.refusal",

@@ -67,9 +67,12 @@ def serve_cmd(
     from beian.gateway.serve import serve
 
     gw = _gateway(config, workspace, upstream, store)
+    names = ", ".join(d.name for d in gw.screener.detectors.detectors)
+    if gw.screener.input_detectors is not None:
+        names += f"; input: {', '.join(d.name for d in gw.screener.input_detectors.detectors)}"
     err_console.print(
         f"beian gateway on http://{host}:{port}/v1 → {gw.upstream.base_url} "
-        f"(detectors: {', '.join(d.name for d in gw.screener.detectors.detectors)}; "
+        f"(detectors: {names}; "
         f"audit pruned {gw.pruned} rows)",
         markup=False,
         highlight=False,

@@ -9,6 +9,7 @@ _MODULES = (
     "beian.detect.pii",
     "beian.detect.classifier",
     "beian.detect.harm.detector",
+    "beian.detect.e5",
     "beian.detect.refusal",
     "beian.detect.llm_judge",
     "beian.detect.solicit",

@@ -201,6 +201,10 @@ class GatewayConfig(_Strict):
     """Standard profile resolving risk names; default: the workspace's."""
     detectors: list[str] | None = None
     """Detector names; ``None`` = the workspace's detection setup (or beian's default) + pii."""
+    input_detectors: list[str] | None = None
+    """Detector names for request input only (answers and stream windows keep ``detectors``),
+    e.g. ``[keyword, solicit, e5, pii]`` for the slower, more accurate e5 tier on prompts;
+    ``None`` = the same set as answers. Options and scoring are shared."""
     detector_options: dict[str, dict[str, Any]] = {}
     scoring: dict[str, Any] = {}
     """``ScoringOptions`` of the DetectorSet (thresholds, allow-list)."""

@@ -46,6 +46,22 @@ def gateway_detectors(config: GatewayConfig, setup: DetectionSetup | None) -> De
     return DetectorSet.from_names(names, options=options, scoring=scoring or None)
 
 
+def gateway_input_detectors(
+    config: GatewayConfig, setup: DetectionSetup | None
+) -> DetectorSet | None:
+    """The set for request input when ``input_detectors`` names one (same options and scoring
+    as :func:`gateway_detectors`), else ``None``: input is screened like answers."""
+    if config.input_detectors is None:
+        return None
+    if config.detectors is not None:
+        options, scoring = dict(config.detector_options), dict(config.scoring)
+    else:
+        setup = setup or resolve_setup(None)
+        options = {**setup.detector_options(), **config.detector_options}
+        scoring = {**setup.scoring, **config.scoring}
+    return DetectorSet.from_names(config.input_detectors, options=options, scoring=scoring or None)
+
+
 class Gateway:
     """Everything a request handler needs; one instance per app."""
 
@@ -68,6 +84,7 @@ class Gateway:
             detectors,
             resolve_policy(config.input_policy, profile, "input_policy"),
             resolve_policy(config.output_policy, profile, "output_policy"),
+            input_detectors=gateway_input_detectors(config, setup),
         )
         self.upstream = Upstream(config.upstream, _api_key(config, env))
         self.audit = AuditLog(store, config.audit)

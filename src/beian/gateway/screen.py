@@ -78,15 +78,22 @@ class Screener:
     """A DetectorSet plus the input and output policies, built once at start."""
 
     def __init__(
-        self, detectors: DetectorSet, input_policy: PolicyConfig, output_policy: PolicyConfig
+        self,
+        detectors: DetectorSet,
+        input_policy: PolicyConfig,
+        output_policy: PolicyConfig,
+        *,
+        input_detectors: DetectorSet | None = None,
     ) -> None:
         self.detectors = detectors
+        self.input_detectors = input_detectors
+        """Request input only (``input_detectors`` in the config); ``None``: ``detectors``."""
         self.input_policy = input_policy
         self.output_policy = output_policy
 
     def check_input(self, texts: Sequence[str]) -> Decision:
         """Decision over the texts of one request (the strictest one wins)."""
-        return merge(self._decide(texts, self.input_policy))
+        return merge(self._decide(texts, self.input_policy, self.input_detectors))
 
     def check_output(self, text: str) -> Decision:
         """Decision over (the text so far of) an answer."""
@@ -102,15 +109,18 @@ class Screener:
         decided = iter(self._decide(flat, self.output_policy))
         return [merge(next(decided) for _ in g) for g in groups]
 
-    def _decide(self, texts: Sequence[str], policy: PolicyConfig) -> list[Decision]:
+    def _decide(
+        self, texts: Sequence[str], policy: PolicyConfig, detectors: DetectorSet | None = None
+    ) -> list[Decision]:
         """One decision per text, in order (blank texts are allowed without a check)."""
+        ds = detectors or self.detectors
         out = [ALLOW] * len(texts)
         todo = [i for i, t in enumerate(texts) if t.strip()]
         batch = [texts[i] for i in todo]
         if len(batch) == 1:
-            verdicts = [self.detectors.check(batch[0])]
+            verdicts = [ds.check(batch[0])]
         else:  # the batch path shares the keyword fold with the PII pre-check
-            verdicts = self.detectors.check_batch(batch) if batch else []
+            verdicts = ds.check_batch(batch) if batch else []
         for i, v in zip(todo, verdicts, strict=True):
             out[i] = decide(v, policy, len(texts[i]))
         return out
