@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import require_shared
 
 from beian.detect.harm.detector import HarmDetector, HarmOptions
+from beian.detect.harm.model import attributed_columns
 from beian.detect.solicit.seed import load_seed
 from beian.records import Finding
 
@@ -25,7 +26,7 @@ def _reference(det: HarmDetector, texts: Sequence[str]) -> list[list[Finding]]:
         if decision < det.options.report_from:
             out.append([])
             continue
-        cols = det._attributed(attribution)
+        cols = attributed_columns(attribution, det._thresholds, det.options.max_risks)
         out.append([det._finding(c, p, decision, attribution) for c in cols])
     return out
 

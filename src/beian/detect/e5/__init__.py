@@ -21,7 +21,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from beian.detect.base import BaseDetector, decision_score
-from beian.detect.harm.model import HarmModel, load_harm_model
+from beian.detect.harm.model import HarmModel, attributed_columns, load_harm_model
 from beian.errors import ConfigError
 from beian.records import Finding
 from beian.registry import registry
@@ -144,14 +144,15 @@ class E5Detector(BaseDetector):
                 continue
             tiers = (float(p_harm[i]), float(p_e5[i]), float(fused[i]))
             attribution = scores.attribution[i].astype(np.float64)
-            out.append([self._finding(c, d, tiers, attribution) for c in self._cols(attribution)])
+            out.append(
+                [
+                    self._finding(c, d, tiers, attribution)
+                    for c in attributed_columns(
+                        attribution, self._risk_thresholds, self.options.max_risks
+                    )
+                ]
+            )
         return out
-
-    def _cols(self, attribution: F64) -> list[int]:
-        order = np.argsort(-attribution, kind="stable")
-        keep = [int(order[0])]
-        keep += [int(c) for c in order[1:] if attribution[c] >= self._risk_thresholds[c]]
-        return keep[: self.options.max_risks]
 
     def _finding(
         self, col: int, decision: float, tiers: tuple[float, float, float], attribution: F64

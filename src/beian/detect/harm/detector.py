@@ -14,7 +14,13 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from beian.detect.base import BaseDetector
-from beian.detect.harm.model import FloatArray, HarmModel, fold_digits, load_harm_model
+from beian.detect.harm.model import (
+    FloatArray,
+    HarmModel,
+    attributed_columns,
+    fold_digits,
+    load_harm_model,
+)
 from beian.records import Finding
 from beian.registry import registry
 from beian.standard import DEFAULT_PROFILE, load_profile
@@ -78,15 +84,9 @@ class HarmDetector(BaseDetector):
         for row, i in enumerate(wanted):
             assert attributions is not None
             attribution = attributions[row]
-            cols = self._attributed(attribution)
+            cols = attributed_columns(attribution, self._thresholds, self.options.max_risks)
             out[i] = [self._finding(c, harm[i], decisions[i], attribution) for c in cols]
         return out
-
-    def _attributed(self, attribution: FloatArray) -> list[int]:
-        order = np.argsort(-attribution, kind="stable")
-        keep = [int(order[0])]
-        keep += [int(c) for c in order[1:] if attribution[c] >= self._thresholds[c]]
-        return keep[: self.options.max_risks]
 
     def _finding(self, col: int, p: float, decision: float, attribution: FloatArray) -> Finding:
         risk = self.model.risks[col]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -140,3 +141,16 @@ def load_harm_model(directory: str | None = None) -> HarmModel:
     else:
         classifier = load_model(directory)
     return HarmModel(classifier, meta)
+
+
+def attributed_columns(
+    attribution: npt.NDArray[np.floating[Any]],
+    thresholds: npt.NDArray[np.floating[Any]],
+    max_risks: int,
+) -> list[int]:
+    """The risk columns a reported text is attributed to: the best one always, then every other
+    whose attribution reaches its tuned threshold, best first, at most ``max_risks``."""
+    order = np.argsort(-attribution, kind="stable")
+    keep = [int(order[0])]
+    keep += [int(c) for c in order[1:] if attribution[c] >= thresholds[c]]
+    return keep[:max_risks]
