@@ -36,14 +36,10 @@ def gateway_detectors(config: GatewayConfig, setup: DetectionSetup | None) -> De
     (beian's defaults without a workspace) plus ``pii``: personal data in a prompt or an answer
     is screened at the gateway even where a corpus scan does not count it as illegal."""
     if config.detectors is not None:
-        return DetectorSet.from_names(
-            config.detectors, options=config.detector_options, scoring=config.scoring or None
-        )
+        return _detector_set(config, setup, config.detectors)
     setup = setup or resolve_setup(None)
     names = [*setup.detectors, *(["pii"] if "pii" not in setup.detectors else [])]
-    options = {**setup.detector_options(), **config.detector_options}
-    scoring = {**setup.scoring, **config.scoring}
-    return DetectorSet.from_names(names, options=options, scoring=scoring or None)
+    return _detector_set(config, setup, names)
 
 
 def gateway_input_detectors(
@@ -53,13 +49,20 @@ def gateway_input_detectors(
     as :func:`gateway_detectors`), else ``None``: input is screened like answers."""
     if config.input_detectors is None:
         return None
-    if config.detectors is not None:
-        options, scoring = dict(config.detector_options), dict(config.scoring)
-    else:
+    return _detector_set(config, setup, config.input_detectors)
+
+
+def _detector_set(
+    config: GatewayConfig, setup: DetectionSetup | None, names: list[str]
+) -> DetectorSet:
+    """``names`` with the config's options and scoring, over the workspace's when the config
+    does not name its own detectors."""
+    options, scoring = dict(config.detector_options), dict(config.scoring)
+    if config.detectors is None:
         setup = setup or resolve_setup(None)
-        options = {**setup.detector_options(), **config.detector_options}
-        scoring = {**setup.scoring, **config.scoring}
-    return DetectorSet.from_names(config.input_detectors, options=options, scoring=scoring or None)
+        options = {**setup.detector_options(), **options}
+        scoring = {**setup.scoring, **scoring}
+    return DetectorSet.from_names(names, options=options, scoring=scoring or None)
 
 
 class Gateway:
