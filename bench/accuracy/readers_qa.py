@@ -138,19 +138,7 @@ SAFEDIALBENCH_FILES = ("legality.jsonl", "privacy.jsonl")
 
 def safedialbench_labels(path: Path = SAFEDIALBENCH_LABELS) -> list[dict[str, Any]]:
     """The label records, in file order; ``ValueError`` on a malformed line."""
-    out: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path.name}:{n}: not JSON ({exc.msg})") from None
-            if not isinstance(rec, dict):
-                raise ValueError(f"{path.name}:{n}: not a JSON object")
-            out.append(rec)
-    return out
+    return list(_jsonl(path))
 
 
 def bot_digest(text: str) -> str:

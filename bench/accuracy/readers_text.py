@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.accuracy import riskmap
 
@@ -39,12 +40,20 @@ def data(shared: Path, *parts: str) -> Path:
     return shared.joinpath("data", *parts)
 
 
-def _jsonl(path: Path) -> Iterator[dict[str, object]]:
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a (gzipped) JSONL file; ``ValueError`` naming the line otherwise."""
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path.name}:{n}: not JSON ({exc.msg})") from None
+            if not isinstance(rec, dict):
+                raise ValueError(f"{path.name}:{n}: not a JSON object")
+            yield rec
 
 
 def cold(shared: Path) -> Iterator[Raw]:
