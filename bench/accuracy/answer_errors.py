@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -93,48 +93,24 @@ def breakdown(
     harmful = [i for i, g in enumerate(gold) if g]
     fps = [i for i in benign if flagged[i]]
     fns = [i for i in harmful if not flagged[i]]
+
+    def breakdown(title: str, key: Callable[[int], str], errors: list[int], of: list[int]) -> None:
+        table(title, Counter(key(i) for i in errors), Counter(key(i) for i in of))
+
     if extras:
-        table(
-            "false alarms by gold refusal",
-            Counter(str(extras[i]["refusal"]) for i in fps),
-            Counter(str(extras[i]["refusal"]) for i in benign),
-        )
-        table(
-            "false alarms by gold borderline",
-            Counter(str(extras[i]["borderline"]) for i in fps),
-            Counter(str(extras[i]["borderline"]) for i in benign),
-        )
-        table(
-            "misses by gold borderline",
-            Counter(str(extras[i]["borderline"]) for i in fns),
-            Counter(str(extras[i]["borderline"]) for i in harmful),
-        )
-        table(
-            "false alarms by stratum",
-            Counter(str(extras[i]["stratum"]) for i in fps),
-            Counter(str(extras[i]["stratum"]) for i in benign),
-        )
-        table(
-            "misses by stratum",
-            Counter(str(extras[i]["stratum"]) for i in fns),
-            Counter(str(extras[i]["stratum"]) for i in harmful),
-        )
-        table(
-            "false alarms by jailbreak method",
-            Counter(str(extras[i]["method"]) for i in fps),
-            Counter(str(extras[i]["method"]) for i in benign),
-        )
+        by_gold = [
+            ("false alarms by gold refusal", "refusal", fps, benign),
+            ("false alarms by gold borderline", "borderline", fps, benign),
+            ("misses by gold borderline", "borderline", fns, harmful),
+            ("false alarms by stratum", "stratum", fps, benign),
+            ("misses by stratum", "stratum", fns, harmful),
+            ("false alarms by jailbreak method", "method", fps, benign),
+        ]
+        for title, field, errors, of in by_gold:
+            breakdown(title, lambda i, f=field: str(extras[i][f]), errors, of)
     outcome = [str(v.evidence.get("refusal", v.evidence.get("outcome", "-"))) for v in verdicts]
-    table(
-        "false alarms by the judge's refusal outcome",
-        Counter(outcome[i] for i in fps),
-        Counter(outcome[i] for i in benign),
-    )
-    table(
-        "misses by the judge's refusal outcome",
-        Counter(outcome[i] for i in fns),
-        Counter(outcome[i] for i in harmful),
-    )
+    breakdown("false alarms by the judge's refusal outcome", outcome.__getitem__, fps, benign)
+    breakdown("misses by the judge's refusal outcome", outcome.__getitem__, fns, harmful)
     lines.extend(["| detectors that fired on a false alarm | false alarms |", "|---|---|"])
     for key, n in sorted(Counter(_fired(verdicts[i].evidence) for i in fps).items()):
         lines.append(f"| {key} | {n} |")
