@@ -9,7 +9,11 @@ entry is named by a digest of what it was built from, and a file that does not l
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 CACHE_ENV = "BEIAN_CACHE_DIR"
 """Environment variable naming the cache folder; an empty string turns caching off."""
@@ -34,3 +38,25 @@ def write_atomic(path: Path, data: bytes) -> None:
         tmp.replace(path)
     except OSError:
         pass
+
+
+def load_or_build(
+    kind: str,
+    name: str,
+    load: Callable[[bytes], T],
+    build: Callable[[], T],
+    dump: Callable[[T], bytes],
+) -> T:
+    """The cached ``kind``/``name`` when ``load`` accepts it (it raises on anything else), else
+    ``build()``, written for the next run; with caching off, always ``build()``."""
+    folder = cache_dir(kind)
+    path = folder / name if folder is not None else None
+    if path is not None:
+        try:
+            return load(path.read_bytes())
+        except Exception:  # missing, truncated or from another version: build it again
+            pass
+    built = build()
+    if path is not None:
+        write_atomic(path, dump(built))
+    return built

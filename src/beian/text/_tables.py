@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from beian.cachedir import cache_dir, write_atomic
+from beian.cachedir import load_or_build
 
 CHANGE = 1
 DELETE = 2
@@ -160,17 +160,7 @@ def _candidates() -> list[int]:
 def tables() -> Tables:
     """The normalisation tables: built once, then loaded from the user's cache (building takes
     0.3-0.4 s of every start-up, loading a few milliseconds; see :mod:`beian.cachedir`)."""
-    folder = cache_dir("tables")
-    path = folder / f"{_tables_key()}.npz" if folder is not None else None
-    if path is not None:
-        try:
-            return _loaded(path.read_bytes())
-        except Exception:  # missing, truncated or unreadable: build it again
-            pass
-    built = _build_tables()
-    if path is not None:
-        write_atomic(path, _dumped(built))
-    return built
+    return load_or_build("tables", f"{_tables_key()}.npz", _loaded, _build_tables, _dumped)
 
 
 def _tables_key() -> str:

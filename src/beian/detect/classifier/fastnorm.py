@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from beian.cachedir import cache_dir, write_atomic
+from beian.cachedir import load_or_build
 
 U32 = npt.NDArray[np.uint32]
 IntArray = npt.NDArray[np.int64]
@@ -115,28 +115,26 @@ def _table() -> U32:
     process that scores a long batch, pool workers too), so it is cached under
     ``$BEIAN_CACHE_DIR/classifier/`` by the Unicode version and this module's source, with
     its expansions; a file that does not load or does not fit is rebuilt, never trusted."""
-    folder = cache_dir("classifier")
-    path = None if folder is None or _EXPANSIONS else folder / f"fastnorm-{_table_key()}.npz"
-    if path is not None:
-        loaded = _load_table(path)
-        if loaded is not None:
-            table, images, second = loaded
-            for image in images:
-                _remember(image)
-            if not _SECOND:  # astral code points are still classified one by one with it
-                _SECOND.append(frozenset(second))
-            return table
-    table = np.array([_entry(cp) for cp in range(_BMP)] + [int(_BAD)], dtype=np.uint32)
-    if path is not None:
-        buf = io.BytesIO()
-        np.savez(
-            buf,
-            table=table,
-            images=np.array(list(_EXPANSION_IDS), dtype=np.str_),
-            second=np.array(sorted(_second_halves()), dtype=np.int64),
-        )
-        write_atomic(path, buf.getvalue())
-    return table
+    if _EXPANSIONS:  # expansions already numbered in this process: a cached table may clash
+        return _build_table()
+    return load_or_build(
+        "classifier", f"fastnorm-{_table_key()}.npz", _load_table, _build_table, _dump_table
+    )
+
+
+def _build_table() -> U32:
+    return np.array([_entry(cp) for cp in range(_BMP)] + [int(_BAD)], dtype=np.uint32)
+
+
+def _dump_table(table: U32) -> bytes:
+    buf = io.BytesIO()
+    np.savez(
+        buf,
+        table=table,
+        images=np.array(list(_EXPANSION_IDS), dtype=np.str_),
+        second=np.array(sorted(_second_halves()), dtype=np.int64),
+    )
+    return buf.getvalue()
 
 
 def _table_key() -> str:
@@ -145,21 +143,23 @@ def _table_key() -> str:
     return digest.hexdigest()[:32]
 
 
-def _load_table(path: Path) -> tuple[U32, list[str], list[int]] | None:
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            table, images = npz["table"], [str(x) for x in npz["images"].tolist()]
-            second = [int(x) for x in npz["second"].tolist()]
-    except (OSError, ValueError, KeyError):  # missing, truncated, another format
-        return None
+def _load_table(data: bytes) -> U32:
+    """A cached table with its expansions (registered here); ``ValueError`` when it does not fit."""
+    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        table, images = npz["table"], [str(x) for x in npz["images"].tolist()]
+        second = [int(x) for x in npz["second"].tolist()]
     if table.dtype != np.uint32 or table.shape != (_BMP + 1,) or "" in images or not second:
-        return None
+        raise ValueError("not a fastnorm table")
     good = table[(table & _BAD) == 0]
     ids = good[(good & _MULTI) != 0] & ~_MULTI
     if ids.size and int(ids.max()) >= len(images):
-        return None
+        raise ValueError("expansion ids beyond the cached expansions")
+    for image in images:
+        _remember(image)
+    if not _SECOND:  # astral code points are still classified one by one with it
+        _SECOND.append(frozenset(second))
     out: U32 = table
-    return out, images, second
+    return out
 
 
 @lru_cache(maxsize=1 << 16)

@@ -23,7 +23,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from beian.cachedir import cache_dir, write_atomic
+from beian.cachedir import load_or_build
 from beian.detect.keyword.compile import Forms
 from beian.detect.keyword.screen import Screen
 
@@ -94,17 +94,18 @@ def _loads(blob: bytes) -> object:
 def cached_forms(key: str, build: Callable[[], Forms]) -> tuple[Forms, Screen]:
     """The forms and their screen cached under ``key``, else built (then cached for the next
     run)."""
-    folder = cache_dir("keyword")
-    path = folder / f"{key}.pickle" if folder is not None else None
-    if path is not None:
-        try:
-            found = _loads(path.read_bytes())  # our own cache folder, written below
-            if isinstance(found, tuple) and [type(x) for x in found] == [Forms, Screen]:
-                return found[0], found[1]
-        except Exception:  # missing, truncated or from another version: rebuild
-            pass
-    forms = build()
-    screen = Screen.build(forms.exact_rules + forms.homophone_rules)
-    if path is not None:
-        write_atomic(path, pickle.dumps((forms, screen), protocol=pickle.HIGHEST_PROTOCOL))
-    return forms, screen
+
+    def load(data: bytes) -> tuple[Forms, Screen]:
+        found = _loads(data)  # our own cache folder, written by load_or_build
+        if not (isinstance(found, tuple) and [type(x) for x in found] == [Forms, Screen]):
+            raise ValueError("not a (Forms, Screen) pair")
+        return found[0], found[1]
+
+    def build_both() -> tuple[Forms, Screen]:
+        forms = build()
+        return forms, Screen.build(forms.exact_rules + forms.homophone_rules)
+
+    def dump(both: tuple[Forms, Screen]) -> bytes:
+        return pickle.dumps(both, protocol=pickle.HIGHEST_PROTOCOL)
+
+    return load_or_build("keyword", f"{key}.pickle", load, build_both, dump)
