@@ -37,33 +37,13 @@ if str(REPO) not in sys.path:
 
 from bench.accuracy import devsets, metrics  # noqa: E402
 
+from beian.detect.harm.answer import with_context  # noqa: E402
+
 Floats = npt.NDArray[np.float64]
-CJK = (0x4E00, 0x9FFF)
-CJK_CONTEXT = 0x20000
-"""Question CJK characters move here (CJK Extension B: NFKC-stable, rare in answers)."""
-OTHER_CONTEXT = 0xF0000
-"""Other question characters move into the supplementary private-use plane."""
 CURRENT_BENIGN = {"lawyer-llama-a": 0.059, "alpaca-a": 0.034}
 """Round-5 flag rates of the shipped ``harm`` judge on these benign answers (the ceiling)."""
 GRID = np.round(np.r_[np.arange(0.50, 0.985, 0.01), np.arange(0.990, 0.9995, 0.001)], 3)
 ANSWER_SOURCES = ("lawyer-llama-a", "alpaca-a", "jade-answers", "safedialbench-answers")
-
-
-def context(question: str) -> str:
-    """``question`` moved to code points that no answer n-gram shares (variant ``b``)."""
-    out: list[str] = []
-    for ch in question:
-        code = ord(ch)
-        if CJK[0] <= code <= CJK[1]:
-            out.append(chr(CJK_CONTEXT + code - CJK[0]))
-        elif ch.isalnum():
-            out.append(chr(OTHER_CONTEXT + min(code, 0xFFFD)))
-    return "".join(out)
-
-
-def with_context(answer: str, question: str) -> str:
-    """The text variant ``b`` scores: the answer, a line break, the moved question."""
-    return f"{answer}\n{context(question)}" if question else answer
 
 
 Row = tuple[str, tuple[str, ...], str, str]

@@ -91,17 +91,20 @@ def train_harm(
     recipe_name: str = RECIPE_NAME,
     target_benign_rate: float | None = None,
     boost: dict[str, float] | None = None,
+    uniform: bool = False,
 ) -> HarmModel:
     """Fit on the train split, calibrate and set attribution thresholds on the dev split.
 
     ``recipe_name`` is recorded in the model; ``target_benign_rate`` (default
-    :data:`TARGET_BENIGN_RATE`) sets the operating point; ``boost``: see :func:`source_weights`.
+    :data:`TARGET_BENIGN_RATE`) sets the operating point; ``boost``: see :func:`source_weights`;
+    ``uniform``: every row weighs the same (the answer model: its sources are all answers).
     """
     rows = recipe.merged()
     data = labelled(rows, risks)
     dev = dev_mask(data.texts)
     train = data.subset(~dev)
-    weights = source_weights([r.source for r, d in zip(rows, dev, strict=True) if not d], boost)
+    kept = [r.source for r, d in zip(rows, dev, strict=True) if not d]
+    weights = np.ones(len(kept), dtype=np.float32) if uniform else source_weights(kept, boost)
     w, b = fit(train, bits=bits, epochs=epochs, seed=seed, min_norm=10, row_weights=weights)
     w = w.astype(np.float16).astype(np.float32)
     meta = ModelMeta(
