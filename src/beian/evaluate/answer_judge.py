@@ -172,7 +172,8 @@ class HarmJudge:
         return out
 
 
-@registry.register("judge", "harm", version="1", options=HarmJudgeOptions)
+@registry.register("judge", "harm", version="2", options=HarmJudgeOptions)
 def harm_judge(options: HarmJudgeOptions) -> HarmJudge:
-    """Refusal-aware answer judge over the default detectors (keyword, solicit, harm)."""
+    """Refusal-aware answer judge over the default detectors (keyword, solicit, harm); harm on
+    answers from the answer-only model fused with the shared one (``answer_harm``)."""
     return HarmJudge(options)
