@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from beian.detect.defaults import DEFAULT_DETECTORS
-from beian.detect.detector_set import TextVerdict, risk_scores
 from beian.detect.refusal import Cue, RefusalDetector, RefusalOptions, RefusalResult
 from beian.evaluate.judges import MAX_FINDINGS, JudgeItem, JudgeKind, Judgement
 from beian.registry import registry
 
 if TYPE_CHECKING:
+    from beian.detect.detector_set import TextVerdict
     from beian.detect.harm.answer import AnswerHarm
 
 ANSWER_THRESHOLD = 0.93
@@ -138,6 +138,8 @@ class HarmJudge:
         """``verdicts`` with the fused answer-harm findings added and scored by the set's rules."""
         if self.answer_harm is None:
             return verdicts
+        from beian.detect.detector_set import TextVerdict, risk_scores
+
         extra = self.answer_harm.findings(texts, [i.question for i in items])
         scoring = self.detectors.scoring
         out: list[TextVerdict] = []
