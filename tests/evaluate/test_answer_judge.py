@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from beian.detect.refusal import find_cues
@@ -122,3 +124,10 @@ def test_answer_options_validate() -> None:
         HarmJudgeOptions(answer_threshold=1.0)
     made, _ = registry.create("judge", "harm", answer_harm="shared", answer_threshold=0.9)
     assert made.answer_harm is None
+
+
+def test_a_missing_answer_model_is_a_config_error(tmp_path: Path) -> None:
+    from beian.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="not a harm model"):
+        HarmJudge(HarmJudgeOptions(answer_model=str(tmp_path)))
