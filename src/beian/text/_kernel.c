@@ -1,0 +1,345 @@
+/* The normalisation fold's 16-bit path in one pass per text (see beian/text/batch.py).
+ *
+ * fold16(texts, tables) reads every str's own buffer (PyUnicode_KIND/PyUnicode_DATA: no join,
+ * no encode), writes its UTF-16 code units (lone surrogates become '?', as the numpy path's
+ * "replace" encode does) and folds them with the same 64K tables, dropping invisible characters
+ * and separator runs between CJK characters exactly as beian.text.normalise.dropped_positions
+ * does. It returns the arrays of a batch.Folded as bytearrays (numpy wraps them without a
+ * copy), or, when a text needs the code-point path (a ligature, a character beyond the BMP
+ * with a fold of its own), one byte per text saying which (the caller then does what the numpy
+ * path does). The numpy path stays the reference: tests compare both on every kind of text.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Class bits, as in beian/text/_tables.py (checked by batch.py before the kernel is used). */
+#define CHANGE 1
+#define DELETE 2
+#define SEP 8
+#define SPECIAL 16
+#define WIDE 32
+#define SOFT (DELETE | SEP)
+#define MAX_SEPARATORS 3
+#define JOIN_UNIT 0
+
+typedef struct {
+    Py_ssize_t *data;
+    Py_ssize_t len, cap;
+} Vec;
+
+static int vec_push(Vec *v, Py_ssize_t x) {
+    if (v->len == v->cap) {
+        Py_ssize_t cap = v->cap ? 2 * v->cap : 256;
+        Py_ssize_t *grown = PyMem_Realloc(v->data, (size_t)cap * sizeof(Py_ssize_t));
+        if (!grown) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        v->data = grown;
+        v->cap = cap;
+    }
+    v->data[v->len++] = x;
+    return 0;
+}
+
+/* A bytearray holding v's values, or None when v is empty. */
+static PyObject *vec_array(const Vec *v) {
+    if (!v->len)
+        Py_RETURN_NONE;
+    return PyByteArray_FromStringAndSize((const char *)v->data,
+                                         v->len * (Py_ssize_t)sizeof(Py_ssize_t));
+}
+
+typedef struct {
+    Py_buffer map16, cls16, han16, map, cls, han;
+    int held;
+} Tables;
+
+static void tables_release(Tables *t) {
+    Py_buffer *all[6] = {&t->map16, &t->cls16, &t->han16, &t->map, &t->cls, &t->han};
+    for (int i = 0; i < t->held; i++)
+        PyBuffer_Release(all[i]);
+    t->held = 0;
+}
+
+static int tables_get(PyObject *seq, Tables *t) {
+    static const Py_ssize_t sizes[6] = {0x10000, 0x10000, 0x10000, 0x110000, 0x110000, 0x110000};
+    static const Py_ssize_t items[6] = {2, 1, 1, 4, 1, 1};
+    Py_buffer *all[6] = {&t->map16, &t->cls16, &t->han16, &t->map, &t->cls, &t->han};
+    t->held = 0;
+    if (!PyTuple_Check(seq) || PyTuple_GET_SIZE(seq) != 6) {
+        PyErr_SetString(PyExc_TypeError, "tables: a tuple of six arrays");
+        return -1;
+    }
+    for (int i = 0; i < 6; i++) {
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(seq, i), all[i], PyBUF_C_CONTIGUOUS) < 0) {
+            tables_release(t);
+            return -1;
+        }
+        t->held = i + 1;
+        if (all[i]->len != sizes[i] * items[i]) {
+            PyErr_Format(PyExc_ValueError, "tables[%d]: %zd bytes, want %zd", i, all[i]->len,
+                         sizes[i] * items[i]);
+            tables_release(t);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Whether the code unit at raw[pos] belongs to a CJK character (both halves of a pair do). */
+static inline int is_han(const uint16_t *raw, Py_ssize_t pos, const uint8_t *han16,
+                         const uint8_t *han) {
+    uint16_t u = raw[pos];
+    if ((u & 0xF800) != 0xD800)
+        return han16[u] != 0;
+    uint32_t hi = u, lo;
+    if (u < 0xDC00) {
+        lo = raw[pos + 1];
+    } else {
+        lo = u;
+        hi = raw[pos - 1];
+    }
+    return han[0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)] != 0;
+}
+
+static PyObject *fold16(PyObject *self, PyObject *args) {
+    PyObject *texts, *table_seq;
+    if (!PyArg_ParseTuple(args, "O!O:fold16", &PyList_Type, &texts, &table_seq))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    if (n < 1) {
+        PyErr_SetString(PyExc_ValueError, "fold16: no texts");
+        return NULL;
+    }
+    Tables t;
+    if (tables_get(table_seq, &t) < 0)
+        return NULL;
+    const uint16_t *map16 = t.map16.buf;
+    const uint8_t *cls16 = t.cls16.buf, *han16 = t.han16.buf;
+    const uint32_t *map = t.map.buf;
+    const uint8_t *cls = t.cls.buf, *han = t.han.buf;
+
+    PyObject *raw_b = NULL, *out_b = NULL, *starts_b = NULL, *offsets_b = NULL, *odd_b = NULL;
+    PyObject *result = NULL;
+    Vec surrogates = {0}, deleted = {0}, inserted = {0};
+    Py_ssize_t *ends = NULL; /* raw code unit where each text ends */
+    unsigned char *flags = NULL;
+
+    /* Upper bound of the code units: two per character of a 4-byte-kind text. */
+    Py_ssize_t bound = n - 1;
+    int ascii = 1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *s = PyList_GET_ITEM(texts, k);
+        if (!PyUnicode_Check(s)) {
+            PyErr_SetString(PyExc_TypeError, "fold16: texts must be str");
+            goto done;
+        }
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(s) < 0)
+            goto done;
+#endif
+        Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+        bound += PyUnicode_KIND(s) == PyUnicode_4BYTE_KIND ? 2 * len : len;
+        ascii &= PyUnicode_IS_ASCII(s) != 0;
+    }
+    raw_b = PyByteArray_FromStringAndSize(NULL, 2 * bound);
+    offsets_b = PyByteArray_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(Py_ssize_t));
+    ends = PyMem_Malloc((size_t)n * sizeof(Py_ssize_t));
+    flags = PyMem_Malloc((size_t)n);
+    if (!raw_b || !offsets_b || !ends || !flags) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+    uint16_t *raw = (uint16_t *)PyByteArray_AS_STRING(raw_b);
+    Py_ssize_t *offsets = (Py_ssize_t *)PyByteArray_AS_STRING(offsets_b);
+
+    /* Pass 1: code units, class bits of every text, characters beyond the BMP. */
+    Py_ssize_t r = 0, cp_at = 0, n_wide = 0;
+    int any_odd = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *s = PyList_GET_ITEM(texts, k);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+        int kind = PyUnicode_KIND(s);
+        const void *data = PyUnicode_DATA(s);
+        Py_ssize_t first = r;
+        unsigned bits = 0;
+        int odd = 0;
+        offsets[k] = cp_at;
+        cp_at += len + 1;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            const Py_UCS1 *d = data;
+            for (Py_ssize_t i = 0; i < len; i++) {
+                raw[r++] = d[i];
+                bits |= cls16[d[i]];
+            }
+        } else if (kind == PyUnicode_2BYTE_KIND) {
+            const Py_UCS2 *d = data;
+            for (Py_ssize_t i = 0; i < len; i++) {
+                uint16_t u = d[i];
+                if ((u & 0xF800) == 0xD800)
+                    u = '?'; /* a lone surrogate (json.loads lets them through) */
+                raw[r++] = u;
+                bits |= cls16[u];
+            }
+        } else {
+            const Py_UCS4 *d = data;
+            for (Py_ssize_t i = 0; i < len; i++) {
+                Py_UCS4 c = d[i];
+                if (c >= 0x10000) {
+                    if (cls[c])
+                        odd = 1; /* folds on its own: the code-point path */
+                    if (vec_push(&surrogates, r) < 0)
+                        goto done;
+                    raw[r++] = (uint16_t)(0xD800 + ((c - 0x10000) >> 10));
+                    raw[r++] = (uint16_t)(0xDC00 + ((c - 0x10000) & 0x3FF));
+                    continue;
+                }
+                uint16_t u = (c & 0xF800) == 0xD800 ? '?' : (uint16_t)c;
+                raw[r++] = u;
+                bits |= cls16[u];
+            }
+        }
+        if (bits & SPECIAL)
+            odd = 1;
+        if (bits & WIDE && !odd) {
+            for (Py_ssize_t i = first; i < r; i++)
+                n_wide += (cls16[raw[i]] & WIDE) != 0;
+        }
+        flags[k] = (unsigned char)(odd ? 1 : 0) | (unsigned char)((bits & SOFT) ? 2 : 0);
+        any_odd |= odd;
+        ends[k] = r;
+        if (k + 1 < n)
+            raw[r++] = JOIN_UNIT;
+    }
+    if (any_odd) {
+        odd_b = PyBytes_FromStringAndSize(NULL, n);
+        if (!odd_b)
+            goto done;
+        char *o = PyBytes_AS_STRING(odd_b);
+        for (Py_ssize_t k = 0; k < n; k++)
+            o[k] = (char)(flags[k] & 1);
+        result = odd_b;
+        odd_b = NULL;
+        goto done;
+    }
+    if (PyByteArray_Resize(raw_b, 2 * r) < 0)
+        goto done;
+    raw = (uint16_t *)PyByteArray_AS_STRING(raw_b);
+
+    /* Pass 2: fold text by text (each still in cache), U+0000 between them. */
+    out_b = PyByteArray_FromStringAndSize(NULL, 2 * (r + n_wide));
+    starts_b = PyByteArray_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(Py_ssize_t));
+    if (!out_b || !starts_b)
+        goto done;
+    uint16_t *out = (uint16_t *)PyByteArray_AS_STRING(out_b);
+    Py_ssize_t *starts = (Py_ssize_t *)PyByteArray_AS_STRING(starts_b);
+    Py_ssize_t o = 0, s = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t e = ends[k];
+        starts[k] = o;
+        if (!(flags[k] & 2) && !n_wide) { /* nothing to drop, nothing widens: map only */
+            for (Py_ssize_t i = s; i < e; i++)
+                out[o++] = map16[raw[i]];
+        } else {
+            Py_ssize_t i = s;
+            while (i < e) {
+                uint16_t u = raw[i];
+                uint8_t c = cls16[u];
+                if (!(c & SOFT)) {
+                    if (c & WIDE) { /* one unit becomes a surrogate pair */
+                        uint32_t off = map[u] - 0x10000;
+                        out[o++] = (uint16_t)(0xD800 + (off >> 10));
+                        if (vec_push(&inserted, o) < 0)
+                            goto done;
+                        out[o++] = (uint16_t)(0xDC00 + (off & 0x3FF));
+                    } else {
+                        out[o++] = map16[u];
+                    }
+                    i++;
+                    continue;
+                }
+                /* a run of invisible characters and separators: [i, j) */
+                Py_ssize_t j = i, seps = 0;
+                while (j < e && (cls16[raw[j]] & SOFT)) {
+                    seps += (cls16[raw[j]] & SEP) != 0;
+                    j++;
+                }
+                int glue = i > s && j < e && seps <= MAX_SEPARATORS &&
+                           is_han(raw, i - 1, han16, han) && is_han(raw, j, han16, han);
+                for (Py_ssize_t q = i; q < j; q++) {
+                    uint8_t cq = cls16[raw[q]];
+                    if ((cq & DELETE) || (glue && (cq & SEP))) {
+                        if (vec_push(&deleted, q - deleted.len) < 0)
+                            goto done;
+                    } else {
+                        out[o++] = map16[raw[q]];
+                    }
+                }
+                i = j;
+            }
+        }
+        if (k + 1 < n)
+            out[o++] = JOIN_UNIT;
+        s = e + 1;
+    }
+    if (PyByteArray_Resize(out_b, 2 * o) < 0)
+        goto done;
+    PyObject *del_a = vec_array(&deleted), *ins_a = vec_array(&inserted),
+             *sur_a = vec_array(&surrogates);
+    if (!del_a || !ins_a || !sur_a) {
+        Py_XDECREF(del_a);
+        Py_XDECREF(ins_a);
+        Py_XDECREF(sur_a);
+        goto done;
+    }
+    result = Py_BuildValue("(NNNNNNNO)", out_b, raw_b, starts_b, offsets_b, del_a, ins_a, sur_a,
+                           ascii ? Py_True : Py_False);
+    out_b = raw_b = starts_b = offsets_b = NULL; /* stolen by "N", even on failure */
+
+done:
+    Py_XDECREF(raw_b);
+    Py_XDECREF(out_b);
+    Py_XDECREF(starts_b);
+    Py_XDECREF(offsets_b);
+    Py_XDECREF(odd_b);
+    PyMem_Free(surrogates.data);
+    PyMem_Free(deleted.data);
+    PyMem_Free(inserted.data);
+    PyMem_Free(ends);
+    PyMem_Free(flags);
+    tables_release(&t);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"fold16", fold16, METH_VARARGS,
+     "fold16(texts, tables) -> Folded arrays as bytearrays, or bytes flagging the texts that "
+     "need the code-point path (see beian.text.batch)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "beian.text._kernel",
+    "Compiled kernels for beian.text (the numpy code is the reference and the fallback).", -1,
+    methods,
+};
+
+PyMODINIT_FUNC PyInit__kernel(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (!m)
+        return NULL;
+    if (PyModule_AddIntConstant(m, "CHANGE", CHANGE) < 0 ||
+        PyModule_AddIntConstant(m, "DELETE", DELETE) < 0 ||
+        PyModule_AddIntConstant(m, "SEP", SEP) < 0 ||
+        PyModule_AddIntConstant(m, "SPECIAL", SPECIAL) < 0 ||
+        PyModule_AddIntConstant(m, "WIDE", WIDE) < 0 ||
+        PyModule_AddIntConstant(m, "MAX_SEPARATORS", MAX_SEPARATORS) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,141 @@
+"""The compiled fold kernel gives exactly the numpy path's groups, array for array.
+
+The numpy code of :mod:`beian.text.batch` is the reference: every test folds the same texts
+with ``kernel=False`` and with the kernel and compares every field of every :class:`Folded`
+(values, dtypes, ``None`` where the reference has ``None``). Without a built kernel these tests
+skip, unless ``BEIAN_REQUIRE_KERNEL=1`` (as in ``.ci/run``) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.conftest import require_shared
+
+from beian.text import batch
+from beian.text.batch import Folded, fold_texts, normalise_many
+from beian.text.normalise import normalise
+
+if not batch.kernel_available():
+    if os.environ.get("BEIAN_REQUIRE_KERNEL") == "1":
+        raise RuntimeError(f"BEIAN_REQUIRE_KERNEL=1 but text folding is {batch.kernel_status()}")
+    pytest.skip(f"text folding is {batch.kernel_status()}", allow_module_level=True)
+
+DEMO = Path(batch.__file__).resolve().parents[1] / "demo" / "corpus"
+
+# Every path of the fold: plain, traditional (輪), traditional folding beyond the BMP (勣),
+# Extension B (𠀀), emoji, ligatures (ﬁ, ™: the code-point path), mathematical and tag
+# characters beyond the BMP, separators of every width, zero-width and combining marks, full
+# width, Latin-1 and upper case (one-byte strings), U+0000 inside a text, lone surrogates.
+_ALPHABET = st.sampled_from(
+    list("法轮輪功大麻台獨勣爇鷟业ａＢcDÉé 　*.·\n，＊_-|")
+    + ["\u200b", "\ufeff", "\u0301", "ﬁ", "™", "😀", "𠀀", "𝐀", "\U000e0041", "\x00", "①"]
+    + ["\ud800", "\udc00", "\udbff\udfff", "\u00a0"]
+)
+TEXT = st.lists(_ALPHABET, max_size=24).map("".join)
+# Whole alphabets of one width too, so that one-, two- and four-byte strings all occur.
+LATIN = st.text(st.characters(max_codepoint=0xFF), max_size=12)
+TEXTS = st.lists(TEXT | LATIN | st.text(max_size=12), min_size=1, max_size=10)
+
+
+def _same(got: list[Folded], want: list[Folded]) -> None:
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        for f in fields(Folded):
+            a, b = getattr(g, f.name), getattr(w, f.name)
+            if isinstance(b, np.ndarray):
+                assert isinstance(a, np.ndarray), f.name
+                assert a.dtype == b.dtype, f.name
+                assert a.tolist() == b.tolist(), f.name
+            else:
+                assert a == b, f.name
+
+
+def _check(texts: list[str], **options: bool) -> None:
+    _same(fold_texts(texts, **options), fold_texts(texts, kernel=False, **options))
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_kernel_equals_numpy(texts: list[str]) -> None:
+    _check(texts)
+    _check(texts, join=False)
+    _check(texts, fold=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS)
+def test_kernel_text_equals_normalise(texts: list[str]) -> None:
+    assert normalise_many(texts) == [normalise(t).text for t in texts]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["", ""],
+        ["", "法 轮", ""],
+        ["ABC", "dEf"],  # all ASCII: raw is the lower-cased text, as on the numpy path
+        ["法 * 轮", "法 * * * * 轮", "法\u200b\u200b轮", " 法轮 ", "法 "],
+        ["勣业", "前文", "勣 勣"],  # one code unit becomes a surrogate pair
+        ["𠀀 𠀀", "😀 法", "法 😀"],  # Extension B is CJK for separators, emoji is not
+        ["ﬁ", "法 轮", "大 法"],  # a minority of code-point texts: the group splits
+        ["ﬁ", "𝐀", "法 轮"],  # a majority: all on code points
+        ["ﬁ", "ABC"],  # the rest is ASCII, but not the whole group
+        ["a\ud800法 轮", "\udfff"],
+        ["\x00", "法\x00 轮"],
+    ],
+)
+def test_kernel_equals_numpy_on_edges(texts: list[str]) -> None:
+    _check(texts)
+
+
+def _demo_texts() -> list[str]:
+    with gzip.open(DEMO / "novels.jsonl.gz", "rt", encoding="utf-8") as f:
+        novels = [json.loads(line)["text"] for line in f]
+    cold = [json.loads(line)["text"] for line in (DEMO / "cold.jsonl").open(encoding="utf-8")]
+    poems = (DEMO / "poetry.csv").read_text(encoding="gb18030").splitlines()  # GBK, traditional
+    return novels + cold + poems
+
+
+def test_kernel_equals_numpy_on_demo_corpus() -> None:
+    texts = _demo_texts()
+    assert len(texts) > 100
+    for at in range(0, len(texts), 256):
+        _check(texts[at : at + 256])
+
+
+def test_kernel_equals_numpy_on_bench_corpus() -> None:
+    path = require_shared("bench", "data", "corpus.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for _, line in zip(range(1500), f, strict=False)]
+    for at in range(0, len(texts), 256):
+        _check(texts[at : at + 256])
+
+
+def test_no_kernel_environment_forces_numpy() -> None:
+    code = "from beian.text import batch; print(batch.kernel_available(), batch.kernel_status())"
+    env = {**os.environ, batch.NO_KERNEL_ENV: "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.startswith("False numpy (BEIAN_NO_KERNEL is set)")
+
+
+def test_kernel_rejects_what_it_cannot_read() -> None:
+    from beian.text import _kernel
+
+    tables = batch._kernel_tables()
+    with pytest.raises(TypeError):
+        _kernel.fold16(["法", b"x"], tables)  # type: ignore[list-item]
+    with pytest.raises(ValueError):
+        _kernel.fold16(["法"], (*tables[:5], tables[5][:10]))
