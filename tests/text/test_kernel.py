@@ -139,3 +139,84 @@ def test_kernel_rejects_what_it_cannot_read() -> None:
         _kernel.fold16(["法", b"x"], tables)  # type: ignore[list-item]
     with pytest.raises(ValueError):
         _kernel.fold16(["法"], (*tables[:5], tables[5][:10]))
+
+
+# The evasion reading's batch look (beian.text.reading): the kernel's per-text scan against the
+# numpy scan of the joined batch, and the readings built from each.
+_READING_PIECES = st.sampled_from(
+    ["法", "轮", "大", "好", "功", "😀", "★", "1", "22", "x", "ab", "(", ")", "（", "）", "\n",
+     "，", "、", "。", "！", " ", "\u200b", "\u0301", "頭", "髮", "說", "⼤", "⺠", "&", "%", "\\",
+     "&#27861;", "%E6%B3%95", "\\u6cd5", "5rOV6L2u", "QUJDREVGR0g=", "abcdefgh", "ABCDEFGH",
+     "12345678", "+/+/+/+/", "倒着读", "读", "read", "Read", "reaD", "rread", "\x00", "\ud800",
+     "é", "𠀀", "①", "1234", "12345", "★★★★", "★★★★★"]
+)  # fmt: skip
+READING_TEXTS = st.lists(
+    st.lists(_READING_PIECES, max_size=18).map("".join) | st.text(max_size=10),
+    min_size=1,
+    max_size=8,
+)
+
+
+def _same_scan(texts: list[str]) -> None:
+    from beian.text import reading as r
+
+    kern = r._kernel()
+    assert kern is not None
+    a, b = r._scan_numpy(texts), r._scan_kernel(kern, texts)
+    assert a.bits.tolist() == b.bits.tolist()
+    assert a.base64.tolist() == b.base64.tolist()
+    assert a.chained.tolist() == b.chained.tolist()
+    for x, y in zip(a.counts(), b.counts(), strict=True):
+        assert x.tolist() == y.tolist()
+    for i, text in enumerate(texts):
+        assert a.chains(i) == b.chains(i), text
+        for x, y in zip(a.arrays(i), b.arrays(i), strict=True):
+            assert x.dtype == y.dtype and x.tolist() == y.tolist()
+        # the kernel flags exactly the texts that hold a trigger; numpy may flag more (all of
+        # a batch with "read" anywhere), which _asks_backwards then rules out
+        holds = "读" in text or "read" in text or "Read" in text
+        assert b.asks[i] == holds and (a.asks[i] or not holds), text
+
+
+def _same_readings(texts: list[str], normalised: bool) -> None:
+    from beian.text.reading import evasion_readings
+
+    got = evasion_readings(texts, normalised=normalised)
+    want = evasion_readings(texts, normalised=normalised, kernel=False)
+    assert sorted(got) == sorted(want)
+    for i, w in want.items():
+        g = got[i]
+        assert (g.text, g.original, g.kinds) == (w.text, w.original, w.kinds)
+        for x, y in [(g.starts, w.starts), (g.ends, w.ends), (g.changed, w.changed)]:
+            assert x.dtype == y.dtype and x.tolist() == y.tolist()
+
+
+@settings(max_examples=500, deadline=None)
+@given(READING_TEXTS)
+def test_reading_scan_equals_numpy(texts: list[str]) -> None:
+    _same_scan(texts)
+    _same_readings(texts, normalised=False)
+    _same_readings(texts, normalised=True)
+
+
+def test_reading_scan_equals_numpy_on_corpora() -> None:
+    texts = _demo_texts()
+    for at in range(0, len(texts), 256):
+        _same_scan(texts[at : at + 256])
+        _same_readings(texts[at : at + 256], normalised=False)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["法1234轮1234大1234好", "法12345轮12345大12345好"],  # fillers of four, not five
+        ["法😀😀😀😀轮😀😀😀😀功", "法😀😀😀😀😀轮😀😀😀😀😀功"],
+        ["法，轮，大，法，好，啊", "法，轮，大，法，好"],  # five punctuation gaps, and four
+        ["法1轮1大", "法1轮1大1好", "x法1轮1大1好x"],
+        ["5rOV6L2u", "abcdefgh", "ABCDEFGH", "12345678", "+/+/+/+/", "5rOV6L2"],
+        ["read", "Read", "rEAD", "倒着读", "", "\x00"],
+    ],
+)
+def test_reading_scan_equals_numpy_on_edges(texts: list[str]) -> None:
+    _same_scan(texts)
+    _same_readings(texts, normalised=False)

@@ -315,7 +315,178 @@ done:
     return result;
 }
 
+/* Reading class bits, as in beian/text/reading.py (checked there before the kernel is used). */
+#define R_HAN 1
+#define R_STRONG 2
+#define R_PUNCT 4
+#define R_TRADITIONAL 16
+#define R_BASE64 128
+#define MAX_STRONG_SPAN 2
+
+typedef struct {
+    Py_ssize_t start, end;
+    unsigned char strong, useful;
+} Run;
+
+/* Chain candidates of one text of `len` characters from its non-CJK runs: exactly
+ * reading._chain_starts on the text alone (a run touching an end of the text is never one). */
+static int chain_starts(const Run *runs, Py_ssize_t m, Py_ssize_t len, Vec *out) {
+#define OK(k) (runs[k].start > 0 && runs[k].end < len && runs[k].end - runs[k].start <= 4)
+#define SPACE(k) (runs[(k) + 1].start - runs[k].end)
+#define TIGHT(k) (OK(k) && OK((k) + 1) && SPACE(k) == 1)
+#define ONE(k) (OK(k) && runs[k].useful && OK((k) + 1) && runs[(k) + 1].useful && SPACE(k) == 1)
+    for (Py_ssize_t k = 0; k + 1 < m; k++) {
+        int pair = OK(k) && runs[k].strong && OK(k + 1) && runs[k + 1].strong &&
+                   SPACE(k) <= MAX_STRONG_SPAN;
+        int one = k + 2 < m && ONE(k) && ONE(k + 1);
+        int five = k + 4 < m && TIGHT(k) && TIGHT(k + 1) && TIGHT(k + 2) && TIGHT(k + 3);
+        if ((pair || one || five) && vec_push(out, runs[k].start - 1) < 0)
+            return -1;
+    }
+    return 0;
+#undef OK
+#undef SPACE
+#undef TIGHT
+#undef ONE
+}
+
+static PyObject *scan_readings(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    Py_buffer cb;
+    Py_ssize_t min_base64;
+    if (!PyArg_ParseTuple(args, "O!y*n:scan_readings", &PyList_Type, &texts, &cb, &min_base64))
+        return NULL;
+    PyObject *result = NULL, *bits_b = NULL, *trad_b = NULL, *han_b = NULL, *flags_b = NULL,
+             *index_b = NULL, *chains_b = NULL;
+    Vec chains = {0};
+    Run *runs = NULL;
+    Py_ssize_t runs_cap = 0;
+    if (cb.len != 0x110000) {
+        PyErr_SetString(PyExc_ValueError, "scan_readings: a class table of 0x110000 bytes");
+        goto done;
+    }
+    const uint8_t *rcls = cb.buf;
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    Py_ssize_t word = (Py_ssize_t)sizeof(Py_ssize_t);
+    bits_b = PyByteArray_FromStringAndSize(NULL, n);
+    flags_b = PyByteArray_FromStringAndSize(NULL, n);
+    trad_b = PyByteArray_FromStringAndSize(NULL, n * word);
+    han_b = PyByteArray_FromStringAndSize(NULL, n * word);
+    index_b = PyByteArray_FromStringAndSize(NULL, (n + 1) * word);
+    if (!bits_b || !flags_b || !trad_b || !han_b || !index_b)
+        goto done;
+    uint8_t *bits = (uint8_t *)PyByteArray_AS_STRING(bits_b);
+    uint8_t *flags = (uint8_t *)PyByteArray_AS_STRING(flags_b);
+    Py_ssize_t *n_trad = (Py_ssize_t *)PyByteArray_AS_STRING(trad_b);
+    Py_ssize_t *n_han = (Py_ssize_t *)PyByteArray_AS_STRING(han_b);
+    Py_ssize_t *index = (Py_ssize_t *)PyByteArray_AS_STRING(index_b);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *s = PyList_GET_ITEM(texts, k);
+        if (!PyUnicode_Check(s)) {
+            PyErr_SetString(PyExc_TypeError, "scan_readings: texts must be str");
+            goto done;
+        }
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(s) < 0)
+            goto done;
+#endif
+        Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+        int kind = PyUnicode_KIND(s);
+        const void *data = PyUnicode_DATA(s);
+        unsigned b = 0, fl = 0, read = 0;
+        Py_ssize_t trad = 0, han = 0, m = 0, b64_len = 0;
+        int b64_lower = 0, b64_upper = 0, b64_digits = 1, in_run = 0;
+        index[k] = chains.len;
+        for (Py_ssize_t i = 0; i <= len; i++) {
+            /* one step past the end closes the open runs (class 0, as the U+0000 after it) */
+            Py_UCS4 c = i < len ? PyUnicode_READ(kind, data, i) : 0;
+            if ((c & 0xFFFFF800) == 0xD800)
+                c = '?'; /* a lone surrogate, as the "replace" encode */
+            uint8_t x = i < len ? rcls[c] : 0;
+            b |= x;
+            trad += (x & R_TRADITIONAL) != 0;
+            han += x & R_HAN;
+            if (c == 0x8BFB) /* 读 */
+                fl |= 2;
+            /* "read" or "Read" */
+            if (c == 'r' || c == 'R')
+                read = 1;
+            else if ((c == 'e' && read == 1) || (c == 'a' && read == 2))
+                read++;
+            else if (c == 'd' && read == 3) {
+                fl |= 2;
+                read = 0;
+            } else
+                read = 0;
+            if (x & R_BASE64) {
+                b64_len++;
+                b64_lower |= c >= 'a' && c <= 'z';
+                b64_upper |= c >= 'A' && c <= 'Z';
+                b64_digits &= c >= '0' && c <= '9';
+            } else if (b64_len) {
+                /* long enough, and neither one case nor all digits (reading._mixed) */
+                int one_case = b64_lower != b64_upper;
+                if (b64_len >= min_base64 && !one_case && !b64_digits)
+                    fl |= 1;
+                b64_len = 0;
+                b64_lower = b64_upper = 0;
+                b64_digits = 1;
+            }
+            if (!(x & R_HAN) && i < len) {
+                if (!in_run) {
+                    if (m == runs_cap) {
+                        Py_ssize_t cap = runs_cap ? 2 * runs_cap : 256;
+                        Run *grown = PyMem_Realloc(runs, (size_t)cap * sizeof(Run));
+                        if (!grown) {
+                            PyErr_NoMemory();
+                            goto done;
+                        }
+                        runs = grown;
+                        runs_cap = cap;
+                    }
+                    runs[m].start = i;
+                    runs[m].strong = runs[m].useful = 0;
+                    in_run = 1;
+                }
+                runs[m].strong |= (x & R_STRONG) != 0;
+                runs[m].useful |= (x & R_PUNCT) == 0;
+            } else if (in_run) {
+                runs[m++].end = i;
+                in_run = 0;
+            }
+        }
+        bits[k] = (uint8_t)b;
+        flags[k] = (uint8_t)fl;
+        n_trad[k] = trad;
+        n_han[k] = han;
+        if (m >= 2 && chain_starts(runs, m, len, &chains) < 0)
+            goto done;
+    }
+    index[n] = chains.len;
+    chains_b = PyByteArray_FromStringAndSize((const char *)chains.data, chains.len * word);
+    if (!chains_b)
+        goto done;
+    result = Py_BuildValue("(NNNNNN)", bits_b, flags_b, trad_b, han_b, index_b, chains_b);
+    bits_b = flags_b = trad_b = han_b = index_b = chains_b = NULL;
+
+done:
+    Py_XDECREF(bits_b);
+    Py_XDECREF(flags_b);
+    Py_XDECREF(trad_b);
+    Py_XDECREF(han_b);
+    Py_XDECREF(index_b);
+    Py_XDECREF(chains_b);
+    PyMem_Free(chains.data);
+    PyMem_Free(runs);
+    PyBuffer_Release(&cb);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"scan_readings", scan_readings, METH_VARARGS,
+     "scan_readings(texts, classes, min_base64) -> per-text class bits, flags (1: a mixed "
+     "base64 run, 2: holds 读/read/Read), traditional and Han counts, chain candidates "
+     "(index, positions) (see beian.text.reading)."},
     {"fold16", fold16, METH_VARARGS,
      "fold16(texts, tables) -> Folded arrays as bytearrays, or bytes flagging the texts that "
      "need the code-point path (see beian.text.batch)."},
@@ -337,7 +508,13 @@ PyMODINIT_FUNC PyInit__kernel(void) {
         PyModule_AddIntConstant(m, "SEP", SEP) < 0 ||
         PyModule_AddIntConstant(m, "SPECIAL", SPECIAL) < 0 ||
         PyModule_AddIntConstant(m, "WIDE", WIDE) < 0 ||
-        PyModule_AddIntConstant(m, "MAX_SEPARATORS", MAX_SEPARATORS) < 0) {
+        PyModule_AddIntConstant(m, "MAX_SEPARATORS", MAX_SEPARATORS) < 0 ||
+        PyModule_AddIntConstant(m, "R_HAN", R_HAN) < 0 ||
+        PyModule_AddIntConstant(m, "R_STRONG", R_STRONG) < 0 ||
+        PyModule_AddIntConstant(m, "R_PUNCT", R_PUNCT) < 0 ||
+        PyModule_AddIntConstant(m, "R_TRADITIONAL", R_TRADITIONAL) < 0 ||
+        PyModule_AddIntConstant(m, "R_BASE64", R_BASE64) < 0 ||
+        PyModule_AddIntConstant(m, "MAX_STRONG_SPAN", MAX_STRONG_SPAN) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -9,6 +9,12 @@ SEP: int
 SPECIAL: int
 WIDE: int
 MAX_SEPARATORS: int
+R_HAN: int
+R_STRONG: int
+R_PUNCT: int
+R_TRADITIONAL: int
+R_BASE64: int
+MAX_STRONG_SPAN: int
 
 def fold16(
     texts: list[str],
@@ -38,3 +44,11 @@ def fold16(
     Han flags, then the full ones): ``(units, raw, unit_starts, offsets, deleted, inserted,
     surrogates, all_ascii)`` as bytearrays (``None``: empty), or one byte per text, 1 for
     those that need the code-point path."""
+
+def scan_readings(
+    texts: list[str], classes: npt.NDArray[np.uint8], min_base64: int, /
+) -> tuple[bytearray, bytearray, bytearray, bytearray, bytearray, bytearray]:
+    """For :func:`beian.text.reading.evasion_readings`: per text, the OR of the reading class
+    bits (uint8), flags (uint8; 1: a long base64 run of mixed case, 2: holds 读, "read" or
+    "Read"), traditional and Han characters (intp), then the chain candidates as an index
+    (intp, one more than the texts) into their positions (intp, in each text's own)."""

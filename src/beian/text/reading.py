@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
@@ -407,39 +408,34 @@ def _mixed(run: str) -> bool:
     return not (run.islower() or run.isupper() or run.isdigit())
 
 
-def evasion_readings(texts: Sequence[str], *, normalised: bool = False) -> dict[int, Reading]:
+def evasion_readings(
+    texts: Sequence[str], *, normalised: bool = False, kernel: bool = True
+) -> dict[int, Reading]:
     """Index → reading, for the texts of ``texts`` that have one.
 
     ``normalised``: the readings are for detectors that only see normalised text, so readings
     that only undo :data:`NORMALISED_KINDS` are not built (most traditional-script texts).
+    ``kernel=False``: look at the batch with numpy even when the compiled kernel is built (the
+    reference it is tested against).
 
     Equal to calling :func:`evasion_reading` on each text, but the texts are looked at together
-    first (one encode, one table look-up, one chain search for the whole batch); only those
-    that may hold a disguise are looked at one by one, and a text whose only difference is
-    traditional script is folded straight from the batch's arrays.
+    first (one encode, one table look-up, one chain search for the whole batch, or one pass of
+    the compiled kernel per text); only those that may hold a disguise are looked at one by
+    one, and a text whose only difference is traditional script is folded straight from the
+    batch's arrays.
     """
     if not texts:
         return {}
-    joined = "\x00".join(texts) + "\x00"  # every text, even an empty last one, owns a cell
-    codes = np.frombuffer(joined.encode("utf-32-le", "replace"), np.uint32)
-    cls = reading_classes()[codes]
-    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.intp, count=len(texts))
-    offsets = np.r_[0, np.cumsum(lengths)[:-1]]
-    bits = np.bitwise_or.reduceat(cls, offsets)
+    kern = _kernel() if kernel else None
+    scan = _scan_kernel(kern, texts) if kern is not None else _scan_numpy(texts)
+    bits = scan.bits
     maybe = (bits & (RADICAL | ENCODED)) != 0
-    b64 = [a for a, b in _base64_runs(cls) if _mixed(joined[a:b])]
-    # candidates per text, the same as each text alone (the separators count as text edges)
-    chains = np.asarray(_chain_starts(cls, offsets[1:] - 1), dtype=np.intp)
-    owner = np.searchsorted(offsets, chains, side="right") - 1
-    encoded = (bits & ENCODED) != 0  # may need decoding: read one by one from the start
-    if len(b64):
-        encoded[np.searchsorted(offsets, b64, side="right") - 1] = True
+    encoded = ((bits & ENCODED) != 0) | scan.base64  # may need decoding: read from the start
     maybe |= encoded
-    maybe[owner] = True
+    maybe |= scan.chained
     trad = np.zeros(len(texts), dtype=np.bool_)
     if not normalised and (bits & TRADITIONAL).any():
-        n_trad = np.add.reduceat((cls & TRADITIONAL) != 0, offsets)
-        n_han = np.add.reduceat((cls & HAN) != 0, offsets)
+        n_trad, n_han = scan.counts()
         trad = (n_trad >= MIN_TRADITIONAL) & (10 * n_trad >= n_han)
     # only invisible characters (and perhaps traditional script): folded from the batch arrays.
     # Not with symbols or emoji about: a chain may only appear once the invisible ones are gone.
@@ -448,14 +444,11 @@ def evasion_readings(texts: Sequence[str], *, normalised: bool = False) -> dict[
     if normalised:
         simple[:] = False  # invisible characters and traditional script only: nothing new
     out: dict[int, Reading] = {}
-    asks = _may_ask_backwards(joined, offsets)
     for i, text in enumerate(texts):
-        backwards = asks[i] and _asks_backwards(text)
+        backwards = scan.asks[i] and _asks_backwards(text)
         if maybe[i] and not (backwards or encoded[i]):  # no encoding: straight from the batch
-            lo = int(offsets[i])
-            at = slice(lo, lo + len(text))
-            mine = (chains[owner == i] - lo).tolist()
-            reading = _without_normalised(_cleaned(text, codes[at], cls[at], mine), normalised)
+            codes, cls = scan.arrays(i)
+            reading = _without_normalised(_cleaned(text, codes, cls, scan.chains(i)), normalised)
             if reading is not None:
                 out[i] = reading
         elif maybe[i] or backwards:
@@ -463,10 +456,123 @@ def evasion_readings(texts: Sequence[str], *, normalised: bool = False) -> dict[
             if reading is not None:
                 out[i] = reading
         elif trad[i] or simple[i]:
-            lo = int(offsets[i])
-            at = slice(lo, lo + len(text))
-            out[i] = _folded(text, codes[at], cls[at], fold=bool(trad[i]))
+            codes, cls = scan.arrays(i)
+            out[i] = _folded(text, codes, cls, fold=bool(trad[i]))
     return out
+
+
+class _Scan:
+    """What :func:`evasion_readings` knows about every text of a batch after one look."""
+
+    bits: npt.NDArray[np.uint8]
+    """Class bits of every text (OR of its characters')."""
+    base64: npt.NDArray[np.bool_]
+    """Whether a text holds a run of base64 characters long enough and of mixed case."""
+    chained: npt.NDArray[np.bool_]
+    """Whether a text has chain candidates (see :func:`_chain_starts`)."""
+    asks: list[bool]
+    """Whether a text may ask to be read backwards (holds 读, "read" or "Read")."""
+
+    def counts(self) -> tuple[IntArray, IntArray]:
+        """Traditional and Han characters of every text."""
+        raise NotImplementedError
+
+    def chains(self, i: int) -> list[int]:
+        """Chain candidates of text ``i``, in its own positions."""
+        raise NotImplementedError
+
+    def arrays(self, i: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint8]]:
+        """Code points of text ``i`` (lone surrogates as "?") and their class bits."""
+        raise NotImplementedError
+
+
+class _NumpyScan(_Scan):
+    """The reference: the batch joined, encoded and classified at once, searched in numpy."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        joined = "\x00".join(texts) + "\x00"  # every text, even an empty last one, owns a cell
+        self.codes = np.frombuffer(joined.encode("utf-32-le", "replace"), np.uint32)
+        self.cls = cls = reading_classes()[self.codes]
+        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.intp, count=len(texts))
+        self.offsets = offsets = np.r_[0, np.cumsum(lengths)[:-1]]
+        self.lengths = lengths - 1
+        self.bits = np.bitwise_or.reduceat(cls, offsets)
+        self.base64 = np.zeros(len(texts), dtype=np.bool_)
+        b64 = [a for a, b in _base64_runs(cls) if _mixed(joined[a:b])]
+        if len(b64):
+            self.base64[np.searchsorted(offsets, b64, side="right") - 1] = True
+        # candidates per text, the same as each text alone (the separators count as text edges)
+        self.starts = np.asarray(_chain_starts(cls, offsets[1:] - 1), dtype=np.intp)
+        self.owner = np.searchsorted(offsets, self.starts, side="right") - 1
+        self.chained = np.zeros(len(texts), dtype=np.bool_)
+        self.chained[self.owner] = True
+        self.asks = _may_ask_backwards(joined, offsets)
+
+    def counts(self) -> tuple[IntArray, IntArray]:
+        n_trad: IntArray = np.add.reduceat((self.cls & TRADITIONAL) != 0, self.offsets)
+        n_han: IntArray = np.add.reduceat((self.cls & HAN) != 0, self.offsets)
+        return n_trad, n_han
+
+    def chains(self, i: int) -> list[int]:
+        found: list[int] = (self.starts[self.owner == i] - self.offsets[i]).tolist()
+        return found
+
+    def arrays(self, i: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint8]]:
+        lo = int(self.offsets[i])
+        at = slice(lo, lo + int(self.lengths[i]))
+        return self.codes[at], self.cls[at]
+
+
+def _scan_numpy(texts: Sequence[str]) -> _Scan:
+    return _NumpyScan(texts)
+
+
+class _KernelScan(_Scan):
+    """The same facts from the compiled kernel: one pass over each text's own buffer; a text's
+    code points are encoded only when it is read."""
+
+    def __init__(self, kern: ModuleType, texts: Sequence[str]) -> None:
+        self.texts = texts
+        found = kern.scan_readings(list(texts), reading_classes(), MIN_BASE64)
+        bits, flags, n_trad, n_han, index, starts = found
+        self.bits = np.frombuffer(bits, dtype=np.uint8)
+        fl = np.frombuffer(flags, dtype=np.uint8)
+        self.base64 = (fl & 1) != 0
+        self.asks = ((fl & 2) != 0).tolist()
+        self._counts = np.frombuffer(n_trad, dtype=np.intp), np.frombuffer(n_han, dtype=np.intp)
+        self.index = np.frombuffer(index, dtype=np.intp)
+        self.starts = np.frombuffer(starts, dtype=np.intp)
+        self.chained = np.diff(self.index) > 0
+
+    def counts(self) -> tuple[IntArray, IntArray]:
+        return self._counts
+
+    def chains(self, i: int) -> list[int]:
+        found: list[int] = self.starts[self.index[i] : self.index[i + 1]].tolist()
+        return found
+
+    def arrays(self, i: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint8]]:
+        codes = np.frombuffer(self.texts[i].encode("utf-32-le", "replace"), np.uint32)
+        return codes, reading_classes()[codes]
+
+
+def _scan_kernel(kern: ModuleType, texts: Sequence[str]) -> _Scan:
+    return _KernelScan(kern, texts)
+
+
+def _kernel() -> ModuleType | None:
+    """The compiled kernel when :mod:`beian.text.batch` uses it and its class bits agree."""
+    from beian.text import batch
+
+    kern = batch._KERNEL
+    return kern if kern is not None and _agrees(kern) else None
+
+
+@cache
+def _agrees(kern: ModuleType) -> bool:
+    want = {"R_HAN": HAN, "R_STRONG": STRONG, "R_PUNCT": PUNCT, "R_TRADITIONAL": TRADITIONAL,
+            "R_BASE64": BASE64, "MAX_STRONG_SPAN": MAX_STRONG_SPAN}  # fmt: skip
+    return all(getattr(kern, k, None) == v for k, v in want.items())
 
 
 def _folded(
