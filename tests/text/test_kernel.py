@@ -170,8 +170,8 @@ def _same_scan(texts: list[str]) -> None:
         assert x.tolist() == y.tolist()
     for i, text in enumerate(texts):
         assert a.chains(i) == b.chains(i), text
-        for x, y in zip(a.arrays(i), b.arrays(i), strict=True):
-            assert x.dtype == y.dtype and x.tolist() == y.tolist()
+        for u, v in zip(a.arrays(i), b.arrays(i), strict=True):
+            assert u.dtype == v.dtype and u.tolist() == v.tolist()
         # the kernel flags exactly the texts that hold a trigger; numpy may flag more (all of
         # a batch with "read" anywhere), which _asks_backwards then rules out
         holds = "读" in text or "read" in text or "Read" in text
