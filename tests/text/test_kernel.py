@@ -170,8 +170,9 @@ def _same_scan(texts: list[str]) -> None:
         assert x.tolist() == y.tolist()
     for i, text in enumerate(texts):
         assert a.chains(i) == b.chains(i), text
-        for u, v in zip(a.arrays(i), b.arrays(i), strict=True):
-            assert u.dtype == v.dtype and u.tolist() == v.tolist()
+        (codes_a, cls_a), (codes_b, cls_b) = a.arrays(i), b.arrays(i)
+        assert codes_a.dtype == codes_b.dtype and codes_a.tolist() == codes_b.tolist()
+        assert cls_a.dtype == cls_b.dtype and cls_a.tolist() == cls_b.tolist()
         # the kernel flags exactly the texts that hold a trigger; numpy may flag more (all of
         # a batch with "read" anywhere), which _asks_backwards then rules out
         holds = "读" in text or "read" in text or "Read" in text
