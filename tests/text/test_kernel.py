@@ -131,6 +131,18 @@ def test_no_kernel_environment_forces_numpy() -> None:
     assert out.startswith("False numpy (BEIAN_NO_KERNEL is set)")
 
 
+@pytest.mark.parametrize(("no_kernel", "source"), [("", "compiled"), ("1", "numpy")])
+def test_plugins_says_whether_the_kernel_runs(no_kernel: str, source: str) -> None:
+    env = {**os.environ, batch.NO_KERNEL_ENV: no_kernel}
+    done = subprocess.run(
+        [sys.executable, "-m", "beian", "plugins", "--json"],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    (row,) = [r for r in json.loads(done.stdout) if r["kind"] == "kernel"]
+    assert (row["name"], row["source"]) == ("text", source)
+    assert ("BEIAN_NO_KERNEL is set" in row["description"]) == bool(no_kernel)
+
+
 def test_kernel_rejects_what_it_cannot_read() -> None:
     from beian.text import _kernel
 
@@ -145,7 +157,7 @@ def test_kernel_rejects_what_it_cannot_read() -> None:
 # numpy scan of the joined batch, and the readings built from each.
 _READING_PIECES = st.sampled_from(
     ["法", "轮", "大", "好", "功", "😀", "★", "1", "22", "x", "ab", "(", ")", "（", "）", "\n",
-     "，", "、", "。", "！", " ", "\u200b", "\u0301", "頭", "髮", "說", "⼤", "⺠", "&", "%", "\\",
+     "，", "、", "。", "！", " ", "\u200b", "\u0301", "頭", "髮", "說", "輪", "勣", "⼤", "⺠", "&", "%", "\\",
      "&#27861;", "%E6%B3%95", "\\u6cd5", "5rOV6L2u", "QUJDREVGR0g=", "abcdefgh", "ABCDEFGH",
      "12345678", "+/+/+/+/", "倒着读", "读", "read", "Read", "reaD", "rread", "\x00", "\ud800",
      "é", "𠀀", "①", "1234", "12345", "★★★★", "★★★★★"]

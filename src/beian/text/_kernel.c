@@ -350,6 +350,104 @@ static int chain_starts(const Run *runs, Py_ssize_t m, Py_ssize_t len, Vec *out)
 #undef ONE
 }
 
+/* What the reading scan keeps while it walks one text. */
+typedef struct {
+    unsigned bits, flags, read;
+    Py_ssize_t trad, han, b64_len;
+    int b64_lower, b64_upper, b64_digits, in_run;
+    Py_ssize_t m, cap; /* runs used, allocated */
+    Run *runs;
+    Py_ssize_t min_base64;
+} Walk;
+
+static inline void b64_close(Walk *w) {
+    /* long enough, and neither one case nor all digits (reading._mixed) */
+    if (w->b64_len >= w->min_base64 && w->b64_lower == w->b64_upper && !w->b64_digits)
+        w->flags |= 1;
+    w->b64_len = 0;
+    w->b64_lower = w->b64_upper = 0;
+    w->b64_digits = 1;
+}
+
+/* One character at position i; 0 on success, -1 on memory error. */
+static inline int walk_step(Walk *w, const uint8_t *rcls, Py_UCS4 c, Py_ssize_t i) {
+    if ((c & 0xFFFFF800) == 0xD800)
+        c = '?'; /* a lone surrogate, as the "replace" encode */
+    uint8_t x = rcls[c];
+    w->bits |= x;
+    if (x & R_HAN) { /* most characters of Chinese text: end whatever run is open */
+        w->han++;
+        w->trad += (x & R_TRADITIONAL) != 0;
+        if (c == 0x8BFB) /* 读 */
+            w->flags |= 2;
+        w->read = 0;
+        if (w->b64_len)
+            b64_close(w);
+        if (w->in_run) {
+            w->runs[w->m++].end = i;
+            w->in_run = 0;
+        }
+        return 0;
+    }
+    w->trad += (x & R_TRADITIONAL) != 0;
+    /* "read" or "Read" */
+    if (c == 'r' || c == 'R')
+        w->read = 1;
+    else if ((c == 'e' && w->read == 1) || (c == 'a' && w->read == 2))
+        w->read++;
+    else {
+        if (c == 'd' && w->read == 3)
+            w->flags |= 2;
+        w->read = 0;
+    }
+    if (x & R_BASE64) {
+        w->b64_len++;
+        w->b64_lower |= c >= 'a' && c <= 'z';
+        w->b64_upper |= c >= 'A' && c <= 'Z';
+        w->b64_digits &= c >= '0' && c <= '9';
+    } else if (w->b64_len) {
+        b64_close(w);
+    }
+    if (!w->in_run) {
+        if (w->m == w->cap) {
+            Py_ssize_t cap = w->cap ? 2 * w->cap : 256;
+            Run *grown = PyMem_Realloc(w->runs, (size_t)cap * sizeof(Run));
+            if (!grown) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            w->runs = grown;
+            w->cap = cap;
+        }
+        w->runs[w->m].start = i;
+        w->runs[w->m].strong = w->runs[w->m].useful = 0;
+        w->in_run = 1;
+    }
+    w->runs[w->m].strong |= (x & R_STRONG) != 0;
+    w->runs[w->m].useful |= (x & R_PUNCT) == 0;
+    return 0;
+}
+
+/* A CJK character after another (nothing open: no run, no base64, no "read") only counts;
+ * everything else takes walk_step. (A surrogate's class is 0: never this fast path.) */
+#define WALK(TYPE)                                                                          \
+    do {                                                                                    \
+        const TYPE *d = data;                                                               \
+        for (Py_ssize_t i = 0; i < len; i++) {                                              \
+            Py_UCS4 c = d[i];                                                               \
+            uint8_t x = rcls[c];                                                            \
+            if ((x & R_HAN) && !w.in_run && !w.b64_len && !w.read) {                        \
+                w.bits |= x;                                                                \
+                w.han++;                                                                    \
+                w.trad += (x & R_TRADITIONAL) != 0;                                         \
+                w.flags |= c == 0x8BFB ? 2 : 0; /* 读 */                                    \
+                continue;                                                                   \
+            }                                                                               \
+            if (walk_step(&w, rcls, c, i) < 0)                                              \
+                goto done;                                                                  \
+        }                                                                                   \
+    } while (0)
+
 static PyObject *scan_readings(PyObject *self, PyObject *args) {
     PyObject *texts;
     Py_buffer cb;
@@ -359,8 +457,8 @@ static PyObject *scan_readings(PyObject *self, PyObject *args) {
     PyObject *result = NULL, *bits_b = NULL, *trad_b = NULL, *han_b = NULL, *flags_b = NULL,
              *index_b = NULL, *chains_b = NULL;
     Vec chains = {0};
-    Run *runs = NULL;
-    Py_ssize_t runs_cap = 0;
+    Walk w = {0};
+    w.min_base64 = min_base64;
     if (cb.len != 0x110000) {
         PyErr_SetString(PyExc_ValueError, "scan_readings: a class table of 0x110000 bytes");
         goto done;
@@ -393,73 +491,27 @@ static PyObject *scan_readings(PyObject *self, PyObject *args) {
         Py_ssize_t len = PyUnicode_GET_LENGTH(s);
         int kind = PyUnicode_KIND(s);
         const void *data = PyUnicode_DATA(s);
-        unsigned b = 0, fl = 0, read = 0;
-        Py_ssize_t trad = 0, han = 0, m = 0, b64_len = 0;
-        int b64_lower = 0, b64_upper = 0, b64_digits = 1, in_run = 0;
+        w.bits = w.flags = w.read = 0;
+        w.trad = w.han = w.m = 0;
+        w.b64_len = w.b64_lower = w.b64_upper = w.in_run = 0;
+        w.b64_digits = 1;
         index[k] = chains.len;
-        for (Py_ssize_t i = 0; i <= len; i++) {
-            /* one step past the end closes the open runs (class 0, as the U+0000 after it) */
-            Py_UCS4 c = i < len ? PyUnicode_READ(kind, data, i) : 0;
-            if ((c & 0xFFFFF800) == 0xD800)
-                c = '?'; /* a lone surrogate, as the "replace" encode */
-            uint8_t x = i < len ? rcls[c] : 0;
-            b |= x;
-            trad += (x & R_TRADITIONAL) != 0;
-            han += x & R_HAN;
-            if (c == 0x8BFB) /* 读 */
-                fl |= 2;
-            /* "read" or "Read" */
-            if (c == 'r' || c == 'R')
-                read = 1;
-            else if ((c == 'e' && read == 1) || (c == 'a' && read == 2))
-                read++;
-            else if (c == 'd' && read == 3) {
-                fl |= 2;
-                read = 0;
-            } else
-                read = 0;
-            if (x & R_BASE64) {
-                b64_len++;
-                b64_lower |= c >= 'a' && c <= 'z';
-                b64_upper |= c >= 'A' && c <= 'Z';
-                b64_digits &= c >= '0' && c <= '9';
-            } else if (b64_len) {
-                /* long enough, and neither one case nor all digits (reading._mixed) */
-                int one_case = b64_lower != b64_upper;
-                if (b64_len >= min_base64 && !one_case && !b64_digits)
-                    fl |= 1;
-                b64_len = 0;
-                b64_lower = b64_upper = 0;
-                b64_digits = 1;
-            }
-            if (!(x & R_HAN) && i < len) {
-                if (!in_run) {
-                    if (m == runs_cap) {
-                        Py_ssize_t cap = runs_cap ? 2 * runs_cap : 256;
-                        Run *grown = PyMem_Realloc(runs, (size_t)cap * sizeof(Run));
-                        if (!grown) {
-                            PyErr_NoMemory();
-                            goto done;
-                        }
-                        runs = grown;
-                        runs_cap = cap;
-                    }
-                    runs[m].start = i;
-                    runs[m].strong = runs[m].useful = 0;
-                    in_run = 1;
-                }
-                runs[m].strong |= (x & R_STRONG) != 0;
-                runs[m].useful |= (x & R_PUNCT) == 0;
-            } else if (in_run) {
-                runs[m++].end = i;
-                in_run = 0;
-            }
-        }
-        bits[k] = (uint8_t)b;
-        flags[k] = (uint8_t)fl;
-        n_trad[k] = trad;
-        n_han[k] = han;
-        if (m >= 2 && chain_starts(runs, m, len, &chains) < 0)
+        if (kind == PyUnicode_1BYTE_KIND)
+            WALK(Py_UCS1);
+        else if (kind == PyUnicode_2BYTE_KIND)
+            WALK(Py_UCS2);
+        else
+            WALK(Py_UCS4);
+        /* the end of the text closes the open runs (as the U+0000 after it) */
+        if (w.b64_len)
+            b64_close(&w);
+        if (w.in_run)
+            w.runs[w.m++].end = len;
+        bits[k] = (uint8_t)w.bits;
+        flags[k] = (uint8_t)w.flags;
+        n_trad[k] = w.trad;
+        n_han[k] = w.han;
+        if (w.m >= 2 && chain_starts(w.runs, w.m, len, &chains) < 0)
             goto done;
     }
     index[n] = chains.len;
@@ -477,12 +529,64 @@ done:
     Py_XDECREF(index_b);
     Py_XDECREF(chains_b);
     PyMem_Free(chains.data);
-    PyMem_Free(runs);
+    PyMem_Free(w.runs);
     PyBuffer_Release(&cb);
     return result;
 }
 
+/* The reading of a text holding traditional characters and no invisible ones: each
+ * TRADITIONAL character folded through the full mapping, one to one (reading._folded). Lone
+ * surrogates become '?', as the numpy path's "replace" encode makes them. */
+static PyObject *fold_traditional(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer cb, mb;
+    if (!PyArg_ParseTuple(args, "Uy*y*:fold_traditional", &text, &cb, &mb))
+        return NULL;
+    PyObject *result = NULL, *out = NULL, *changed = NULL;
+    Py_UCS4 *buf = NULL;
+    if (cb.len != 0x110000 || mb.len != 4 * 0x110000) {
+        PyErr_SetString(PyExc_ValueError, "fold_traditional: tables of 0x110000 entries");
+        goto done;
+    }
+    const uint8_t *rcls = cb.buf;
+    const uint32_t *map = mb.buf;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    buf = PyMem_Malloc((size_t)(len ? len : 1) * sizeof(Py_UCS4));
+    changed = PyByteArray_FromStringAndSize(NULL, len);
+    if (!buf || !changed) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+    char *ch = PyByteArray_AS_STRING(changed);
+    for (Py_ssize_t i = 0; i < len; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if ((c & 0xFFFFF800) == 0xD800)
+            c = '?';
+        int fold = (rcls[c] & R_TRADITIONAL) != 0;
+        buf[i] = fold ? map[c] : c;
+        ch[i] = (char)fold;
+    }
+    out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, len);
+    if (!out)
+        goto done;
+    result = PyTuple_Pack(2, out, changed);
+
+done:
+    Py_XDECREF(out);
+    Py_XDECREF(changed);
+    PyMem_Free(buf);
+    PyBuffer_Release(&cb);
+    PyBuffer_Release(&mb);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"fold_traditional", fold_traditional, METH_VARARGS,
+     "fold_traditional(text, classes, mapping) -> (reading text, one byte per character: 1 "
+     "where a traditional character was folded) (see beian.text.reading._folded)."},
     {"scan_readings", scan_readings, METH_VARARGS,
      "scan_readings(texts, classes, min_base64) -> per-text class bits, flags (1: a mixed "
      "base64 run, 2: holds 读/read/Read), traditional and Han counts, chain candidates "

@@ -52,3 +52,9 @@ def scan_readings(
     bits (uint8), flags (uint8; 1: a long base64 run of mixed case, 2: holds 读, "read" or
     "Read"), traditional and Han characters (intp), then the chain candidates as an index
     (intp, one more than the texts) into their positions (intp, in each text's own)."""
+
+def fold_traditional(
+    text: str, classes: npt.NDArray[np.uint8], mapping: npt.NDArray[np.uint32], /
+) -> tuple[str, bytearray]:
+    """``text`` with every character of class TRADITIONAL folded through ``mapping`` (lone
+    surrogates as "?"), and one byte per character: 1 where it was folded."""

@@ -455,10 +455,20 @@ def evasion_readings(
             reading = evasion_reading(text, normalised=normalised)
             if reading is not None:
                 out[i] = reading
+        elif trad[i] and kern is not None and not bits[i] & INVISIBLE:
+            out[i] = _folded_kernel(kern, text)  # traditional script alone, one to one
         elif trad[i] or simple[i]:
             codes, cls = scan.arrays(i)
             out[i] = _folded(text, codes, cls, fold=bool(trad[i]))
     return out
+
+
+def _folded_kernel(kern: ModuleType, text: str) -> Reading:
+    """:func:`_folded` of a text without invisible characters (``fold=True``), compiled."""
+    new, changed = kern.fold_traditional(text, reading_classes(), tables().mapping)
+    where = np.arange(len(text), dtype=np.intp)
+    at = np.frombuffer(changed, dtype=np.bool_)
+    return Reading(new, text, where, where + 1, at, ("traditional",))
 
 
 class _Scan:
