@@ -233,3 +233,50 @@ def test_reading_scan_equals_numpy_on_corpora() -> None:
 def test_reading_scan_equals_numpy_on_edges(texts: list[str]) -> None:
     _same_scan(texts)
     _same_readings(texts, normalised=False)
+
+
+def _same_chains(text: str) -> None:
+    from beian.text import reading as r
+
+    codes = np.frombuffer(text.encode("utf-32-le", "replace"), np.uint32)
+    starts = r._chain_starts(r.reading_classes()[codes])
+    for candidates in (starts, [0, *starts], list(range(0, len(text), 3))):
+        got = r.interleaved(text, starts=candidates)
+        assert got == r.interleaved(text, starts=candidates, kernel=False), text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_READING_PIECES, max_size=30).map("".join))
+def test_interleaved_equals_python(text: str) -> None:
+    _same_chains(text)
+    _same_readings([text], normalised=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(法)(轮)(大)(法)(好)",
+        "【如】【何】【用】【好】",
+        "法😀轮功😀好😀啊",
+        "法，轮，大，法，好，啊",
+        "法 轮 大 法 好",
+        "法1轮2大3法",
+        "法a轮b大c法",
+        "法ab轮ab大ab法",
+        "法\n轮\n大\n法\n好",
+        "(法)(轮)(大)",
+        "法)(轮)(大)(法",
+        "⺠1⺠1⺠1⺠",
+        "法\ud800轮\ud800大\ud800法",
+        "法1 轮1大1法1好",  # spaces and punctuation do not change a filler's shape
+        "法 1轮1，大1法",
+        "法\u3000轮\u3000大\u3000法",
+    ],
+)
+def test_interleaved_equals_python_on_edges(text: str) -> None:
+    _same_chains(text)
+
+
+def test_interleaved_equals_python_on_corpora() -> None:
+    for text in _demo_texts():
+        _same_chains(text)

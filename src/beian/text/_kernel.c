@@ -583,7 +583,213 @@ done:
     return result;
 }
 
+/* Interleaving chains (reading.interleaved / _chains_from / _shape / _closed), exactly. */
+
+static inline int chain_cjk(Py_UCS4 c) { /* reading._CJK */
+    return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2E80 && c <= 0x2FDF);
+}
+
+static inline int chain_strong(Py_UCS4 c) { /* reading._STRONG */
+    return (c >= 0x2190 && c <= 0x2BFF) || (c >= 0x1F000 && c <= 0x1FAFF);
+}
+
+enum { SHAPE_NONE, SHAPE_STRONG, SHAPE_LETTER, SHAPE_TEXT };
+
+typedef struct {
+    int tag, n;
+    Py_UCS4 ch[4];
+} Shape;
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t len;
+    PyObject *punct; /* reading._P */
+    PyObject *pairs; /* opener, closer, opener, closer ... (reading._PAIRS) */
+} Chars;
+
+static inline Py_UCS4 char_at(const Chars *t, Py_ssize_t i) {
+    return PyUnicode_READ(t->kind, t->data, i);
+}
+
+static int in_str(PyObject *s, Py_UCS4 c) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *d = PyUnicode_DATA(s);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (PyUnicode_READ(kind, d, i) == c)
+            return 1;
+    return 0;
+}
+
+static Shape shape_of(const Chars *t, Py_ssize_t a, Py_ssize_t b) {
+    Shape sh = {SHAPE_NONE, 0, {0}};
+    int letters = 0, strong = 0;
+    for (Py_ssize_t i = a; i < b; i++) {
+        Py_UCS4 c = char_at(t, i);
+        letters += (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        strong |= chain_strong(c);
+    }
+    if (letters > 1)
+        return sh; /* an English word between Chinese ones is content */
+    if (strong) {
+        sh.tag = SHAPE_STRONG;
+        return sh;
+    }
+    if (letters) {
+        sh.tag = SHAPE_LETTER;
+        return sh;
+    }
+    sh.tag = SHAPE_TEXT; /* without punctuation and spaces, unless that leaves nothing */
+    for (Py_ssize_t i = a; i < b; i++) {
+        Py_UCS4 c = char_at(t, i);
+        if (!Py_UNICODE_ISSPACE(c) && !in_str(t->punct, c))
+            sh.ch[sh.n++] = c;
+    }
+    if (!sh.n)
+        for (Py_ssize_t i = a; i < b; i++)
+            sh.ch[sh.n++] = char_at(t, i);
+    for (int i = 0; i < sh.n; i++)
+        if (sh.ch[i] >= '0' && sh.ch[i] <= '9')
+            sh.ch[i] = '0';
+    return sh;
+}
+
+static int same_shape(const Shape *x, const Shape *y) {
+    if (x->tag != y->tag)
+        return 0;
+    if (x->tag != SHAPE_TEXT)
+        return 1;
+    return x->n == y->n && memcmp(x->ch, y->ch, (size_t)x->n * sizeof(Py_UCS4)) == 0;
+}
+
+/* The next gap at or after `from`: a run of 1-4 characters that are not CJK, with CJK on both
+ * sides (reading._GAP). Returns 0 when there is none. */
+static int next_gap(const Chars *t, Py_ssize_t from, Py_ssize_t *a, Py_ssize_t *b) {
+    Py_ssize_t p = from < 1 ? 1 : from;
+    while (p < t->len) {
+        if (chain_cjk(char_at(t, p)) || !chain_cjk(char_at(t, p - 1))) {
+            p++;
+            continue;
+        }
+        Py_ssize_t q = p;
+        while (q < t->len && !chain_cjk(char_at(t, q)))
+            q++;
+        if (q < t->len && q - p <= 4) {
+            *a = p;
+            *b = q;
+            return 1;
+        }
+        p = q;
+    }
+    return 0;
+}
+
+static int push_pair(PyObject *out, Py_ssize_t a, Py_ssize_t b) {
+    PyObject *pair = Py_BuildValue("(nn)", a, b);
+    if (!pair)
+        return -1;
+    int rc = PyList_Append(out, pair);
+    Py_DECREF(pair);
+    return rc;
+}
+
+/* reading._closed: append the chain's fillers to `out` when the chain is long enough. */
+static int close_chain(const Chars *t, const Vec *chain, const Shape *sh, PyObject *out) {
+    if (sh->tag == SHAPE_NONE)
+        return 0;
+    Py_ssize_t need = sh->tag == SHAPE_STRONG ? 2 : 3;
+    if (sh->tag == SHAPE_TEXT) {
+        int only = 1;
+        for (int i = 0; i < sh->n; i++)
+            only &= in_str(t->punct, sh->ch[i]);
+        if (only)
+            need = 5;
+    }
+    Py_ssize_t n = chain->len / 2;
+    if (n < need)
+        return 0;
+    int head = 0, tail = 0;
+    if (sh->tag == SHAPE_TEXT && sh->n == 2) { /* (法)(轮): fillers ")(" */
+        Py_ssize_t np = PyUnicode_GET_LENGTH(t->pairs);
+        int kind = PyUnicode_KIND(t->pairs);
+        const void *d = PyUnicode_DATA(t->pairs);
+        for (Py_ssize_t i = 0; i + 1 < np; i += 2)
+            if (PyUnicode_READ(kind, d, i) == sh->ch[1] &&
+                PyUnicode_READ(kind, d, i + 1) == sh->ch[0]) {
+                Py_ssize_t first = chain->data[0] - 2, last = chain->data[2 * n - 1] + 1;
+                head = first >= 0 && char_at(t, first) == sh->ch[1];
+                tail = last < t->len && char_at(t, last) == sh->ch[0];
+                break;
+            }
+    }
+    if (head && push_pair(out, chain->data[0] - 2, chain->data[0] - 1) < 0)
+        return -1;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (push_pair(out, chain->data[2 * i], chain->data[2 * i + 1]) < 0)
+            return -1;
+    if (tail && push_pair(out, chain->data[2 * n - 1] + 1, chain->data[2 * n - 1] + 2) < 0)
+        return -1;
+    return 0;
+}
+
+static PyObject *interleaved(PyObject *self, PyObject *args) {
+    PyObject *text, *starts, *punct, *pairs;
+    if (!PyArg_ParseTuple(args, "UO!UU:interleaved", &text, &PyList_Type, &starts, &punct,
+                          &pairs))
+        return NULL;
+    Chars t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), punct,
+               pairs};
+    PyObject *out = PyList_New(0);
+    if (!out)
+        return NULL;
+    Vec chain = {0};
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(starts); k++) {
+        Py_ssize_t start = PyLong_AsSsize_t(PyList_GET_ITEM(starts, k));
+        if (start == -1 && PyErr_Occurred())
+            goto fail;
+        start = start > pos ? start : pos; /* a walk stops before the gap that broke its chain */
+        Py_ssize_t past = start + 2, a, b, from = start;
+        Shape shape = {SHAPE_NONE, 0, {0}};
+        chain.len = 0;
+        pos = t.len;
+        while (next_gap(&t, from, &a, &b)) {
+            from = b;
+            Shape this = shape_of(&t, a, b);
+            Py_ssize_t room = this.tag == SHAPE_STRONG ? MAX_STRONG_SPAN : 1;
+            if (chain.len && (!same_shape(&this, &shape) || a - chain.data[chain.len - 1] > room)) {
+                if (close_chain(&t, &chain, &shape, out) < 0)
+                    goto fail;
+                chain.len = 0;
+                if (a >= past) {
+                    pos = a - 1;
+                    break;
+                }
+            } else if (!chain.len && a >= past) {
+                pos = a - 1;
+                break;
+            }
+            if (this.tag != SHAPE_NONE && (vec_push(&chain, a) < 0 || vec_push(&chain, b) < 0))
+                goto fail;
+            shape = this;
+        }
+        if (pos == t.len && close_chain(&t, &chain, &shape, out) < 0)
+            goto fail;
+    }
+    PyMem_Free(chain.data);
+    return out;
+fail:
+    PyMem_Free(chain.data);
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"interleaved", interleaved, METH_VARARGS,
+     "interleaved(text, starts, punct, pairs) -> [start, end) of the fillers of interleaving "
+     "chains walked from the chain candidates `starts` (see beian.text.reading.interleaved)."},
     {"fold_traditional", fold_traditional, METH_VARARGS,
      "fold_traditional(text, classes, mapping) -> (reading text, one byte per character: 1 "
      "where a traditional character was folded) (see beian.text.reading._folded)."},

@@ -58,3 +58,7 @@ def fold_traditional(
 ) -> tuple[str, bytearray]:
     """``text`` with every character of class TRADITIONAL folded through ``mapping`` (lone
     surrogates as "?"), and one byte per character: 1 where it was folded."""
+
+def interleaved(text: str, starts: list[int], punct: str, pairs: str, /) -> list[tuple[int, int]]:
+    """``[start, end)`` of the fillers of the interleaving chains walked from the candidates
+    ``starts`` (``punct``: the sentence punctuation; ``pairs``: opener, closer, ...)."""

@@ -62,6 +62,8 @@ _PUNCT = re.compile(f"[{_P}\\s]")
 _ONLY_PUNCT = re.compile(f"[{_P}]+")
 _PAIRS = {"(": ")", "（": "）", "[": "]", "【": "】", "「": "」", "《": "》", "<": ">", "{": "}",
           "〔": "〕", "『": "』", "〈": "〉"}  # fmt: skip
+_PAIR_CHARS = "".join(a + b for a, b in _PAIRS.items())
+""":data:`_PAIRS` as one string (opener, closer, ...) for the compiled kernel."""
 
 # A request written backwards with an instruction to read it so (学校炸去包药炸作制样怎（请倒着读）).
 _READ_BACKWARDS = re.compile(
@@ -220,18 +222,30 @@ def _chain_starts(cls: npt.NDArray[np.uint8], edges: IntArray | None = None) -> 
 
 
 def interleaved(
-    text: str, cls: npt.NDArray[np.uint8] | None = None, starts: list[int] | None = None
+    text: str,
+    cls: npt.NDArray[np.uint8] | None = None,
+    starts: list[int] | None = None,
+    *,
+    kernel: bool = True,
 ) -> list[tuple[int, int]]:
     """``[start, end)`` of the fillers of interleaving chains in ``text`` (see module doc).
 
     ``cls``: the :func:`reading_classes` bits of ``text``'s code points, when already known;
-    ``starts``: its chain candidates (:func:`_chain_starts`), when already known.
+    ``starts``: its chain candidates (:func:`_chain_starts`), when already known;
+    ``kernel=False``: walk the chains in Python even when the compiled kernel is built.
     """
-    if cls is None:
-        cls = reading_classes()[np.frombuffer(text.encode("utf-32-le", "replace"), np.uint32)]
+    if starts is None:
+        if cls is None:
+            codes = np.frombuffer(text.encode("utf-32-le", "replace"), np.uint32)
+            cls = reading_classes()[codes]
+        starts = _chain_starts(cls)
+    kern = _kernel() if kernel else None
+    if kern is not None:
+        walked: list[tuple[int, int]] = kern.interleaved(text, starts, _P, _PAIR_CHARS)
+        return walked
     out: list[tuple[int, int]] = []
     pos = 0
-    for start in _chain_starts(cls) if starts is None else starts:
+    for start in starts:
         start = max(start, pos)  # a walk stops just before the gap that broke its chain
         found, pos = _chains_from(text, start, start + 2)
         out += found
@@ -282,6 +296,7 @@ def _dropped(
     cls: npt.NDArray[np.uint8],
     bits: int,
     chains: list[int] | None = None,
+    kernel: bool = True,
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.uint32], set[str]]:
     """Positions to remove, the code points folded 1:1, and what was done (``chains``: the
     text's chain candidates, when already known)."""
@@ -311,7 +326,7 @@ def _dropped(
         kept = np.flatnonzero(~drop)
         squeezed, sq_cls = codes[kept].tobytes().decode("utf-32-le"), cls[kept]
         chains = None  # the squeezed text has candidates of its own
-    for lo, hi in interleaved(squeezed, sq_cls, chains):
+    for lo, hi in interleaved(squeezed, sq_cls, chains, kernel=kernel):
         drop[lo : hi if kept is None else lo] = True
         if kept is not None:
             drop[kept[lo:hi]] = True
@@ -324,6 +339,7 @@ def _cleaned(
     codes: npt.NDArray[np.uint32] | None = None,
     cls: npt.NDArray[np.uint8] | None = None,
     chains: list[int] | None = None,
+    kernel: bool = True,
 ) -> Reading | None:
     """The reading of a text holding no encoding; ``codes``, ``cls`` and ``chains`` (its code
     points, their class bits and its chain candidates) when a batch has them already."""
@@ -332,7 +348,7 @@ def _cleaned(
         cls = reading_classes()[codes]
         chains = None
     bits = int(np.bitwise_or.reduce(cls)) if len(cls) else 0
-    drop, folded, kinds = _dropped(text, codes, cls, bits, chains)
+    drop, folded, kinds = _dropped(text, codes, cls, bits, chains, kernel)
     if not kinds:
         return None
     kept = np.flatnonzero(~drop)
@@ -448,11 +464,12 @@ def evasion_readings(
         backwards = scan.asks[i] and _asks_backwards(text)
         if maybe[i] and not (backwards or encoded[i]):  # no encoding: straight from the batch
             codes, cls = scan.arrays(i)
-            reading = _without_normalised(_cleaned(text, codes, cls, scan.chains(i)), normalised)
+            found = _cleaned(text, codes, cls, scan.chains(i), kernel)
+            reading = _without_normalised(found, normalised)
             if reading is not None:
                 out[i] = reading
         elif maybe[i] or backwards:
-            reading = evasion_reading(text, normalised=normalised)
+            reading = evasion_reading(text, normalised=normalised, kernel=kernel)
             if reading is not None:
                 out[i] = reading
         elif trad[i] and kern is not None and not bits[i] & INVISIBLE:
@@ -614,10 +631,11 @@ def _folded(
                    tuple(sorted(kinds)))  # fmt: skip
 
 
-def evasion_reading(text: str, *, normalised: bool = False) -> Reading | None:
+def evasion_reading(text: str, *, normalised: bool = False, kernel: bool = True) -> Reading | None:
     """The reading of ``text`` (see module docstring), or ``None`` when it equals the text
-    (``normalised``: or only undoes :data:`NORMALISED_KINDS`)."""
-    return _without_normalised(_reading(text), normalised)
+    (``normalised``: or only undoes :data:`NORMALISED_KINDS`; ``kernel=False``: without the
+    compiled kernel)."""
+    return _without_normalised(_reading(text, kernel), normalised)
 
 
 def _without_normalised(reading: Reading | None, normalised: bool) -> Reading | None:
@@ -626,12 +644,12 @@ def _without_normalised(reading: Reading | None, normalised: bool) -> Reading | 
     return reading
 
 
-def _reading(text: str) -> Reading | None:
+def _reading(text: str, kernel: bool = True) -> Reading | None:
     if _asks_backwards(text):
         return _reversed(text)
     decoded = decoded_view(text)
     if decoded is not None:
-        return _compose(decoded, _cleaned(decoded.text))
+        return _compose(decoded, _cleaned(decoded.text, kernel=kernel))
     if text.isascii():
         return None
-    return _cleaned(text)
+    return _cleaned(text, kernel=kernel)
