@@ -428,24 +428,43 @@ static inline int walk_step(Walk *w, const uint8_t *rcls, Py_UCS4 c, Py_ssize_t 
     return 0;
 }
 
-/* A CJK character after another (nothing open: no run, no base64, no "read") only counts;
- * everything else takes walk_step. (A surrogate's class is 0: never this fast path.) */
+/* A CJK character ends whatever is open (a run, base64, "read") and is counted in local
+ * variables (the loop's own registers); every other character takes walk_step. A surrogate's
+ * class is 0: never this fast path. */
 #define WALK(TYPE)                                                                          \
     do {                                                                                    \
         const TYPE *d = data;                                                               \
+        Py_ssize_t han_l = 0, trad_l = 0;                                                   \
+        unsigned bits_l = 0, flags_l = 0;                                                   \
+        int open = 0;                                                                       \
         for (Py_ssize_t i = 0; i < len; i++) {                                              \
             Py_UCS4 c = d[i];                                                               \
             uint8_t x = rcls[c];                                                            \
-            if ((x & R_HAN) && !w.in_run && !w.b64_len && !w.read) {                        \
-                w.bits |= x;                                                                \
-                w.han++;                                                                    \
-                w.trad += (x & R_TRADITIONAL) != 0;                                         \
-                w.flags |= c == 0x8BFB ? 2 : 0; /* 读 */                                    \
+            if (x & R_HAN) {                                                                \
+                if (open) { /* the first CJK character after others ends what is open */    \
+                    if (w.in_run) {                                                         \
+                        w.runs[w.m++].end = i;                                              \
+                        w.in_run = 0;                                                       \
+                    }                                                                       \
+                    if (w.b64_len)                                                          \
+                        b64_close(&w);                                                      \
+                    w.read = 0;                                                             \
+                    open = 0;                                                               \
+                }                                                                           \
+                bits_l |= x;                                                                \
+                han_l++;                                                                    \
+                trad_l += (x & R_TRADITIONAL) != 0;                                         \
+                flags_l |= c == 0x8BFB ? 2 : 0; /* 读 */                                    \
                 continue;                                                                   \
             }                                                                               \
             if (walk_step(&w, rcls, c, i) < 0)                                              \
                 goto done;                                                                  \
+            open = w.in_run || w.b64_len || w.read;                                         \
         }                                                                                   \
+        w.bits |= bits_l;                                                                   \
+        w.flags |= flags_l;                                                                 \
+        w.han += han_l;                                                                     \
+        w.trad += trad_l;                                                                   \
     } while (0)
 
 static PyObject *scan_readings(PyObject *self, PyObject *args) {
