@@ -280,3 +280,17 @@ def test_interleaved_equals_python_on_edges(text: str) -> None:
 def test_interleaved_equals_python_on_corpora() -> None:
     for text in _demo_texts():
         _same_chains(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["读", "倒着", "倒过来", "反着", "倒序", "阅", "从右往左", "从后往前", "法",
+                         "，", "x", "read backwards", "Read it in reverse", "\ud800", "😀"]),
+        max_size=12,
+    ).map("".join)
+)  # fmt: skip
+def test_asks_backwards_equals_python(text: str) -> None:
+    from beian.text import reading as r
+
+    assert r._asks_backwards(text) == r._asks_backwards(text, kernel=False), text

@@ -805,7 +805,46 @@ fail:
     return NULL;
 }
 
+/* Whether one of `phrases` lies wholly within [at - 6, at + 4) around some 读 of `text`
+ * (the window reading._asks_backwards searches around each 读). */
+static PyObject *asks_backwards(PyObject *self, PyObject *args) {
+    PyObject *text, *phrases;
+    if (!PyArg_ParseTuple(args, "UO!:asks_backwards", &text, &PyTuple_Type, &phrases))
+        return NULL;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t np = PyTuple_GET_SIZE(phrases);
+    for (Py_ssize_t k = 0; k < np; k++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(phrases, k))) {
+            PyErr_SetString(PyExc_TypeError, "asks_backwards: phrases must be str");
+            return NULL;
+        }
+    for (Py_ssize_t at = 0; at < len; at++) {
+        if (PyUnicode_READ(kind, data, at) != 0x8BFB)
+            continue;
+        Py_ssize_t lo = at >= 6 ? at - 6 : 0, hi = at + 4 < len ? at + 4 : len;
+        for (Py_ssize_t k = 0; k < np; k++) {
+            PyObject *p = PyTuple_GET_ITEM(phrases, k);
+            Py_ssize_t n = PyUnicode_GET_LENGTH(p);
+            int pk = PyUnicode_KIND(p);
+            const void *pd = PyUnicode_DATA(p);
+            for (Py_ssize_t st = lo; st + n <= hi; st++) {
+                Py_ssize_t j = 0;
+                while (j < n && PyUnicode_READ(kind, data, st + j) == PyUnicode_READ(pk, pd, j))
+                    j++;
+                if (n && j == n)
+                    Py_RETURN_TRUE;
+            }
+        }
+    }
+    Py_RETURN_FALSE;
+}
+
 static PyMethodDef methods[] = {
+    {"asks_backwards", asks_backwards, METH_VARARGS,
+     "asks_backwards(text, phrases) -> whether a phrase lies within six characters before and "
+     "four after some 读 (see beian.text.reading._asks_backwards)."},
     {"interleaved", interleaved, METH_VARARGS,
      "interleaved(text, starts, punct, pairs) -> [start, end) of the fillers of interleaving "
      "chains walked from the chain candidates `starts` (see beian.text.reading.interleaved)."},

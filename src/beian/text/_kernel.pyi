@@ -62,3 +62,7 @@ def fold_traditional(
 def interleaved(text: str, starts: list[int], punct: str, pairs: str, /) -> list[tuple[int, int]]:
     """``[start, end)`` of the fillers of the interleaving chains walked from the candidates
     ``starts`` (``punct``: the sentence punctuation; ``pairs``: opener, closer, ...)."""
+
+def asks_backwards(text: str, phrases: tuple[str, ...], /) -> bool:
+    """Whether one of ``phrases`` lies wholly within six characters before and four after some
+    读 of ``text``."""
