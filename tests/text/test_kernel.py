@@ -17,6 +17,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -294,3 +295,31 @@ def test_asks_backwards_equals_python(text: str) -> None:
     from beian.text import reading as r
 
     assert r._asks_backwards(text) == r._asks_backwards(text, kernel=False), text
+
+
+_FILLER_PIECES = st.sampled_from(
+    ["法", "轮", "功", "a", "b", "ab", "★", "❤", "😀", "🐶", "\u2190", " ", "，", "1", "\ufe0f",
+     "\ud800", "\udc00", "𠀀", "\x00"]
+)  # fmt: skip
+
+
+def _same_fillers(units: npt.NDArray[np.uint16]) -> None:
+    from beian.detect.keyword.gaps import filler_positions
+
+    got, want = filler_positions(units), filler_positions(units, kernel=False)
+    assert got.dtype == want.dtype and got.tolist() == want.tolist()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_FILLER_PIECES, max_size=30).map("".join))
+def test_filler_positions_equal_numpy(text: str) -> None:
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    _same_fillers(units)
+    _same_fillers(units[::2])  # not contiguous
+
+
+def test_filler_positions_equal_numpy_on_corpora() -> None:
+    texts = _demo_texts()
+    for at in range(0, len(texts), 256):
+        for group in fold_texts(texts[at : at + 256]):
+            _same_fillers(group.units)

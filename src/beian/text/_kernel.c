@@ -841,7 +841,56 @@ static PyObject *asks_backwards(PyObject *self, PyObject *args) {
     Py_RETURN_FALSE;
 }
 
+/* The keyword detector's fillers (beian.detect.keyword.gaps.filler_positions): positions of
+ * filler code units in runs between two CJK units, a run being at most `max_units` units with
+ * no letter, or one letter alone. */
+static PyObject *filler_positions(PyObject *self, PyObject *args) {
+    Py_buffer ub, tb, hb;
+    int letter;
+    Py_ssize_t max_units;
+    if (!PyArg_ParseTuple(args, "y*y*y*in:filler_positions", &ub, &tb, &hb, &letter,
+                          &max_units))
+        return NULL;
+    PyObject *result = NULL;
+    Vec found = {0};
+    if (tb.len != 0x10000 || hb.len != 0x10000 || ub.len % 2) {
+        PyErr_SetString(PyExc_ValueError, "filler_positions: uint16 units, 64K tables");
+        goto done;
+    }
+    const uint16_t *u = ub.buf;
+    const uint8_t *table = tb.buf, *han = hb.buf;
+    Py_ssize_t n = ub.len / 2;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!table[u[i]])
+            continue;
+        Py_ssize_t j = i, letters = 0;
+        while (j < n && table[u[j]]) {
+            letters += table[u[j]] == letter;
+            j++;
+        }
+        Py_ssize_t size = j - i;
+        int ok = i > 0 && j < n &&
+                 ((letters == 0 && size <= max_units) || (letters == 1 && size == 1)) &&
+                 han[u[i - 1]] && han[u[j]];
+        for (Py_ssize_t q = i; ok && q < j; q++)
+            if (vec_push(&found, q) < 0)
+                goto done;
+        i = j;
+    }
+    result = PyByteArray_FromStringAndSize((const char *)found.data,
+                                           found.len * (Py_ssize_t)sizeof(Py_ssize_t));
+done:
+    PyMem_Free(found.data);
+    PyBuffer_Release(&ub);
+    PyBuffer_Release(&tb);
+    PyBuffer_Release(&hb);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"filler_positions", filler_positions, METH_VARARGS,
+     "filler_positions(units, fillers, han, letter, max_units) -> positions (intp) of the "
+     "fillers between CJK units (see beian.detect.keyword.gaps.filler_positions)."},
     {"asks_backwards", asks_backwards, METH_VARARGS,
      "asks_backwards(text, phrases) -> whether a phrase lies within six characters before and "
      "four after some 读 (see beian.text.reading._asks_backwards)."},

@@ -66,3 +66,14 @@ def interleaved(text: str, starts: list[int], punct: str, pairs: str, /) -> list
 def asks_backwards(text: str, phrases: tuple[str, ...], /) -> bool:
     """Whether one of ``phrases`` lies wholly within six characters before and four after some
     读 of ``text``."""
+
+def filler_positions(
+    units: npt.NDArray[np.uint16],
+    fillers: npt.NDArray[np.uint8],
+    han: npt.NDArray[np.bool_],
+    letter: int,
+    max_units: int,
+    /,
+) -> bytearray:
+    """Positions (intp) of filler units in runs between two CJK units (``fillers``: the class
+    of every code unit; a run: up to ``max_units`` units without a ``letter``, or one letter)."""

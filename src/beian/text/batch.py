@@ -79,6 +79,11 @@ def kernel_status() -> str:
     return _KERNEL_STATUS
 
 
+def kernel() -> ModuleType | None:
+    """The compiled kernel when it is in use (other modules call it through this)."""
+    return _KERNEL
+
+
 def kernel_available() -> bool:
     """Whether :func:`fold_texts` uses the compiled kernel by default."""
     return _KERNEL is not None

@@ -597,9 +597,9 @@ def _scan_kernel(kern: ModuleType, texts: Sequence[str]) -> _Scan:
 
 def _kernel() -> ModuleType | None:
     """The compiled kernel when :mod:`beian.text.batch` uses it and its class bits agree."""
-    from beian.text import batch
+    from beian.text.batch import kernel
 
-    kern = batch._KERNEL
+    kern = kernel()
     return kern if kern is not None and _agrees(kern) else None
 
 
