@@ -323,3 +323,34 @@ def test_filler_positions_equal_numpy_on_corpora() -> None:
     for at in range(0, len(texts), 256):
         for group in fold_texts(texts[at : at + 256]):
             _same_fillers(group.units)
+
+
+def _same_triggers(texts: list[str]) -> None:
+    from beian.detect.pii.triggers import folded_triggers
+
+    for group in fold_texts(texts):
+        if group.raw is None:
+            continue
+        assert list(folded_triggers(group)) == list(folded_triggers(group, kernel=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["法", "1", "9", "0", "@", "／", "０", "９", "＠", "：", "a", "😀",
+                             "\uff1a", "\uff0f", "\uff21", "/", ":", "?", "\ud800", "①"]),
+            max_size=16,
+        ).map("".join),
+        min_size=2,
+        max_size=6,
+    )
+)  # fmt: skip
+def test_pii_triggers_equal_numpy(texts: list[str]) -> None:
+    _same_triggers(texts)
+
+
+def test_pii_triggers_equal_numpy_on_corpora() -> None:
+    texts = _demo_texts()
+    for at in range(0, len(texts), 256):
+        _same_triggers(texts[at : at + 256])

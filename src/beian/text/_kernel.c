@@ -887,7 +887,39 @@ done:
     return result;
 }
 
+/* The PII pre-check (beian.detect.pii.triggers.folded_triggers): positions of the code units
+ * that are a digit or "@", ASCII or full-width. */
+static PyObject *trigger_positions(PyObject *self, PyObject *args) {
+    Py_buffer ub;
+    if (!PyArg_ParseTuple(args, "y*:trigger_positions", &ub))
+        return NULL;
+    PyObject *result = NULL;
+    Vec found = {0};
+    if (ub.len % 2) {
+        PyErr_SetString(PyExc_ValueError, "trigger_positions: uint16 units");
+        goto done;
+    }
+    const uint16_t *u = ub.buf;
+    Py_ssize_t n = ub.len / 2;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint16_t c = u[i];
+        if (((c >= '0' && c <= '9') || c == '@' || (c >= 0xFF10 && c <= 0xFF19) ||
+             c == 0xFF20) &&
+            vec_push(&found, i) < 0)
+            goto done;
+    }
+    result = PyByteArray_FromStringAndSize((const char *)found.data,
+                                           found.len * (Py_ssize_t)sizeof(Py_ssize_t));
+done:
+    PyMem_Free(found.data);
+    PyBuffer_Release(&ub);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"trigger_positions", trigger_positions, METH_VARARGS,
+     "trigger_positions(units) -> positions (intp) of the digits and @, ASCII or full-width "
+     "(see beian.detect.pii.triggers.folded_triggers)."},
     {"filler_positions", filler_positions, METH_VARARGS,
      "filler_positions(units, fillers, han, letter, max_units) -> positions (intp) of the "
      "fillers between CJK units (see beian.detect.keyword.gaps.filler_positions)."},

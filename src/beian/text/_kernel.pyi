@@ -77,3 +77,6 @@ def filler_positions(
 ) -> bytearray:
     """Positions (intp) of filler units in runs between two CJK units (``fillers``: the class
     of every code unit; a run: up to ``max_units`` units without a ``letter``, or one letter)."""
+
+def trigger_positions(units: npt.NDArray[np.uint16], /) -> bytearray:
+    """Positions (intp) of the code units that are a digit or "@", ASCII or full-width."""

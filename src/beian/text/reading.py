@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from beian.text._tables import DELETE, tables
+from beian.text.batch import kernel as _text_kernel
 from beian.text.decode import MIN_BASE64, DecodedView, decoded_view
 
 IntArray = npt.NDArray[np.intp]
@@ -597,9 +598,7 @@ def _scan_kernel(kern: ModuleType, texts: Sequence[str]) -> _Scan:
 
 def _kernel() -> ModuleType | None:
     """The compiled kernel when :mod:`beian.text.batch` uses it and its class bits agree."""
-    from beian.text.batch import kernel
-
-    kern = kernel()
+    kern = _text_kernel()
     return kern if kern is not None and _agrees(kern) else None
 
 
