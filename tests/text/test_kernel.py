@@ -49,9 +49,14 @@ LATIN = st.text(st.characters(max_codepoint=0xFF), max_size=12)
 TEXTS = st.lists(TEXT | LATIN | st.text(max_size=12), min_size=1, max_size=10)
 
 
-def _same(got: list[Folded], want: list[Folded]) -> None:
+def _same(got: list[Folded], want: list[Folded], texts: list[str] | None = None) -> None:
     assert len(got) == len(want)
     for g, w in zip(got, want, strict=True):
+        if len(w.members) == 1 and w.raw is None and g.raw is not None:
+            # one text folded on code points by numpy, on the 16-bit path by the kernel
+            assert texts is not None
+            _same_maps(g, w, texts[w.members[0]])
+            continue
         for f in fields(Folded):
             a, b = getattr(g, f.name), getattr(w, f.name)
             if isinstance(b, np.ndarray):
@@ -62,8 +67,21 @@ def _same(got: list[Folded], want: list[Folded]) -> None:
                 assert a == b, f.name
 
 
+def _same_maps(g: Folded, w: Folded, text: str) -> None:
+    """The same units, starts and map back to the original, whatever the path."""
+    assert g.members == w.members
+    assert g.units.dtype == w.units.dtype and g.units.tolist() == w.units.tolist()
+    assert g.unit_starts.tolist() == w.unit_starts.tolist()
+    assert g.offsets.tolist() == w.offsets.tolist()
+    every = np.arange(len(w.units), dtype=np.intp)
+    assert g.origin(every).tolist() == w.origin(every).tolist()
+    raw = text.encode("utf-16-le", "surrogatepass")
+    replaced = "".join("?" if 0xD800 <= ord(c) < 0xE000 else c for c in text)
+    assert g.raw is not None and g.raw.tobytes() == replaced.encode("utf-16-le"), raw
+
+
 def _check(texts: list[str], **options: bool) -> None:
-    _same(fold_texts(texts, **options), fold_texts(texts, kernel=False, **options))
+    _same(fold_texts(texts, **options), fold_texts(texts, kernel=False, **options), texts)
 
 
 @settings(max_examples=500, deadline=None)
