@@ -178,7 +178,7 @@ _READING_PIECES = st.sampled_from(
     ["法", "轮", "大", "好", "功", "😀", "★", "1", "22", "x", "ab", "(", ")", "（", "）", "\n",
      "，", "、", "。", "！", " ", "\u200b", "\u0301", "頭", "髮", "說", "輪", "勣", "⼤", "⺠", "&", "%", "\\",
      "&#27861;", "%E6%B3%95", "\\u6cd5", "5rOV6L2u", "QUJDREVGR0g=", "abcdefgh", "ABCDEFGH",
-     "12345678", "+/+/+/+/", "倒着读", "读", "read", "Read", "reaD", "rread", "\x00", "\ud800",
+     "12345678", "+/+/+/+/", "倒着读", "读", "倒序阅读", "读倒序", "read", "Read", "read backwards", "reaD", "rread", "\x00", "\ud800",
      "é", "𠀀", "①", "1234", "12345", "★★★★", "★★★★★"]
 )  # fmt: skip
 READING_TEXTS = st.lists(
@@ -204,10 +204,10 @@ def _same_scan(texts: list[str]) -> None:
         (codes_a, cls_a), (codes_b, cls_b) = a.arrays(i), b.arrays(i)
         assert codes_a.dtype == codes_b.dtype and codes_a.tolist() == codes_b.tolist()
         assert cls_a.dtype == cls_b.dtype and cls_a.tolist() == cls_b.tolist()
-        # the kernel flags exactly the texts that hold a trigger; numpy may flag more (all of
-        # a batch with "read" anywhere), which _asks_backwards then rules out
-        holds = "读" in text or "read" in text or "Read" in text
-        assert b.asks[i] == holds and (a.asks[i] or not holds), text
+        # numpy flags every text holding 读, and all of a batch with "read" anywhere, and
+        # _asks_backwards decides; the kernel flags fewer, never one that asks
+        assert a.backwards(i, text) == b.backwards(i, text), text
+        assert a.asks[i] or not b.asks[i], text
 
 
 def _same_readings(texts: list[str], normalised: bool) -> None:

@@ -315,6 +315,36 @@ done:
     return result;
 }
 
+/* Whether one of `phrases` (a tuple of str) lies wholly within [at - 6, at + 4) of the text:
+ * the window reading._asks_backwards searches around each 读. */
+static int backwards_window(int kind, const void *data, Py_ssize_t len, Py_ssize_t at,
+                            PyObject *phrases) {
+    Py_ssize_t lo = at >= 6 ? at - 6 : 0, hi = at + 4 < len ? at + 4 : len;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(phrases); k++) {
+        PyObject *p = PyTuple_GET_ITEM(phrases, k);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(p);
+        int pk = PyUnicode_KIND(p);
+        const void *pd = PyUnicode_DATA(p);
+        for (Py_ssize_t st = lo; st + n <= hi; st++) {
+            Py_ssize_t j = 0;
+            while (j < n && PyUnicode_READ(kind, data, st + j) == PyUnicode_READ(pk, pd, j))
+                j++;
+            if (n && j == n)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int check_phrases(PyObject *phrases) {
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(phrases); k++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(phrases, k))) {
+            PyErr_SetString(PyExc_TypeError, "phrases must be str");
+            return -1;
+        }
+    return 0;
+}
+
 /* Reading class bits, as in beian/text/reading.py (checked there before the kernel is used). */
 #define R_HAN 1
 #define R_STRONG 2
@@ -358,6 +388,10 @@ typedef struct {
     Py_ssize_t m, cap; /* runs used, allocated */
     Run *runs;
     Py_ssize_t min_base64;
+    PyObject *phrases; /* reading._BACKWARDS_ZH */
+    int kind;
+    const void *data;
+    Py_ssize_t len;
 } Walk;
 
 static inline void b64_close(Walk *w) {
@@ -378,8 +412,8 @@ static inline int walk_step(Walk *w, const uint8_t *rcls, Py_UCS4 c, Py_ssize_t 
     if (x & R_HAN) { /* most characters of Chinese text: end whatever run is open */
         w->han++;
         w->trad += (x & R_TRADITIONAL) != 0;
-        if (c == 0x8BFB) /* 读 */
-            w->flags |= 2;
+        if (c == 0x8BFB && backwards_window(w->kind, w->data, w->len, i, w->phrases))
+            w->flags |= 2; /* 读 with a read-it-backwards request around it */
         w->read = 0;
         if (w->b64_len)
             b64_close(w);
@@ -397,7 +431,7 @@ static inline int walk_step(Walk *w, const uint8_t *rcls, Py_UCS4 c, Py_ssize_t 
         w->read++;
     else {
         if (c == 'd' && w->read == 3)
-            w->flags |= 2;
+            w->flags |= 4; /* "read" or "Read": the caller tries the expression */
         w->read = 0;
     }
     if (x & R_BASE64) {
@@ -454,7 +488,8 @@ static inline int walk_step(Walk *w, const uint8_t *rcls, Py_UCS4 c, Py_ssize_t 
                 bits_l |= x;                                                                \
                 han_l++;                                                                    \
                 trad_l += (x & R_TRADITIONAL) != 0;                                         \
-                flags_l |= c == 0x8BFB ? 2 : 0; /* 读 */                                    \
+                if (c == 0x8BFB && backwards_window(kind, data, len, i, w.phrases))         \
+                    flags_l |= 2; /* 读 with a read-it-backwards request around it */         \
                 continue;                                                                   \
             }                                                                               \
             if (walk_step(&w, rcls, c, i) < 0)                                              \
@@ -471,13 +506,18 @@ static PyObject *scan_readings(PyObject *self, PyObject *args) {
     PyObject *texts;
     Py_buffer cb;
     Py_ssize_t min_base64;
-    if (!PyArg_ParseTuple(args, "O!y*n:scan_readings", &PyList_Type, &texts, &cb, &min_base64))
+    PyObject *phrases;
+    if (!PyArg_ParseTuple(args, "O!y*nO!:scan_readings", &PyList_Type, &texts, &cb, &min_base64,
+                          &PyTuple_Type, &phrases))
         return NULL;
     PyObject *result = NULL, *bits_b = NULL, *trad_b = NULL, *han_b = NULL, *flags_b = NULL,
              *index_b = NULL, *chains_b = NULL;
     Vec chains = {0};
     Walk w = {0};
     w.min_base64 = min_base64;
+    w.phrases = phrases;
+    if (check_phrases(phrases) < 0)
+        goto done;
     if (cb.len != 0x110000) {
         PyErr_SetString(PyExc_ValueError, "scan_readings: a class table of 0x110000 bytes");
         goto done;
@@ -514,6 +554,9 @@ static PyObject *scan_readings(PyObject *self, PyObject *args) {
         w.trad = w.han = w.m = 0;
         w.b64_len = w.b64_lower = w.b64_upper = w.in_run = 0;
         w.b64_digits = 1;
+        w.kind = kind;
+        w.data = data;
+        w.len = len;
         index[k] = chains.len;
         if (kind == PyUnicode_1BYTE_KIND)
             WALK(Py_UCS1);
@@ -811,33 +854,15 @@ static PyObject *asks_backwards(PyObject *self, PyObject *args) {
     PyObject *text, *phrases;
     if (!PyArg_ParseTuple(args, "UO!:asks_backwards", &text, &PyTuple_Type, &phrases))
         return NULL;
+    if (check_phrases(phrases) < 0)
+        return NULL;
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Py_ssize_t np = PyTuple_GET_SIZE(phrases);
-    for (Py_ssize_t k = 0; k < np; k++)
-        if (!PyUnicode_Check(PyTuple_GET_ITEM(phrases, k))) {
-            PyErr_SetString(PyExc_TypeError, "asks_backwards: phrases must be str");
-            return NULL;
-        }
-    for (Py_ssize_t at = 0; at < len; at++) {
-        if (PyUnicode_READ(kind, data, at) != 0x8BFB)
-            continue;
-        Py_ssize_t lo = at >= 6 ? at - 6 : 0, hi = at + 4 < len ? at + 4 : len;
-        for (Py_ssize_t k = 0; k < np; k++) {
-            PyObject *p = PyTuple_GET_ITEM(phrases, k);
-            Py_ssize_t n = PyUnicode_GET_LENGTH(p);
-            int pk = PyUnicode_KIND(p);
-            const void *pd = PyUnicode_DATA(p);
-            for (Py_ssize_t st = lo; st + n <= hi; st++) {
-                Py_ssize_t j = 0;
-                while (j < n && PyUnicode_READ(kind, data, st + j) == PyUnicode_READ(pk, pd, j))
-                    j++;
-                if (n && j == n)
-                    Py_RETURN_TRUE;
-            }
-        }
-    }
+    for (Py_ssize_t at = 0; at < len; at++)
+        if (PyUnicode_READ(kind, data, at) == 0x8BFB && backwards_window(kind, data, len, at,
+                                                                         phrases))
+            Py_RETURN_TRUE;
     Py_RETURN_FALSE;
 }
 
@@ -933,9 +958,9 @@ static PyMethodDef methods[] = {
      "fold_traditional(text, classes, mapping) -> (reading text, one byte per character: 1 "
      "where a traditional character was folded) (see beian.text.reading._folded)."},
     {"scan_readings", scan_readings, METH_VARARGS,
-     "scan_readings(texts, classes, min_base64) -> per-text class bits, flags (1: a mixed "
-     "base64 run, 2: holds 读/read/Read), traditional and Han counts, chain candidates "
-     "(index, positions) (see beian.text.reading)."},
+     "scan_readings(texts, classes, min_base64, phrases) -> per-text class bits, flags (1: a "
+     "mixed base64 run, 2: a phrase around some 读, 4: holds read/Read), traditional and Han "
+     "counts, chain candidates (index, positions) (see beian.text.reading)."},
     {"fold16", fold16, METH_VARARGS,
      "fold16(texts, tables) -> Folded arrays as bytearrays, or bytes flagging the texts that "
      "need the code-point path (see beian.text.batch)."},

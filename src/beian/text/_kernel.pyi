@@ -46,12 +46,17 @@ def fold16(
     those that need the code-point path."""
 
 def scan_readings(
-    texts: list[str], classes: npt.NDArray[np.uint8], min_base64: int, /
+    texts: list[str],
+    classes: npt.NDArray[np.uint8],
+    min_base64: int,
+    phrases: tuple[str, ...],
+    /,
 ) -> tuple[bytearray, bytearray, bytearray, bytearray, bytearray, bytearray]:
     """For :func:`beian.text.reading.evasion_readings`: per text, the OR of the reading class
-    bits (uint8), flags (uint8; 1: a long base64 run of mixed case, 2: holds 读, "read" or
-    "Read"), traditional and Han characters (intp), then the chain candidates as an index
-    (intp, one more than the texts) into their positions (intp, in each text's own)."""
+    bits (uint8), flags (uint8; 1: a long base64 run of mixed case, 2: one of ``phrases`` around
+    some 读, 4: holds "read" or "Read"), traditional and Han characters (intp), then the chain
+    candidates as an index (intp, one more than the texts) into their positions (intp, in each
+    text's own)."""
 
 def fold_traditional(
     text: str, classes: npt.NDArray[np.uint8], mapping: npt.NDArray[np.uint32], /

@@ -470,7 +470,7 @@ def evasion_readings(
         simple[:] = False  # invisible characters and traditional script only: nothing new
     out: dict[int, Reading] = {}
     for i, text in enumerate(texts):
-        backwards = scan.asks[i] and _asks_backwards(text, kernel)
+        backwards = scan.backwards(i, text)
         if maybe[i] and not (backwards or encoded[i]):  # no encoding: straight from the batch
             codes, cls = scan.arrays(i)
             found = _cleaned(text, codes, cls, scan.chains(i), kernel)
@@ -508,6 +508,10 @@ class _Scan:
     """Whether a text has chain candidates (see :func:`_chain_starts`)."""
     asks: list[bool]
     """Whether a text may ask to be read backwards (holds 读, "read" or "Read")."""
+
+    def backwards(self, i: int, text: str) -> bool:
+        """Whether text ``i`` (``text``) asks to be read backwards (:func:`_asks_backwards`)."""
+        return self.asks[i] and _asks_backwards(text, kernel=False)
 
     def counts(self) -> tuple[IntArray, IntArray]:
         """Traditional and Han characters of every text."""
@@ -569,12 +573,14 @@ class _KernelScan(_Scan):
 
     def __init__(self, kern: ModuleType, texts: Sequence[str]) -> None:
         self.texts = texts
-        found = kern.scan_readings(list(texts), reading_classes(), MIN_BASE64)
+        found = kern.scan_readings(list(texts), reading_classes(), MIN_BASE64, _BACKWARDS_ZH)
         bits, flags, n_trad, n_han, index, starts = found
         self.bits = np.frombuffer(bits, dtype=np.uint8)
         fl = np.frombuffer(flags, dtype=np.uint8)
         self.base64 = (fl & 1) != 0
-        self.asks = ((fl & 2) != 0).tolist()
+        self.zh = ((fl & 2) != 0).tolist()  # a Chinese trigger around some 读: asks
+        self.en = ((fl & 4) != 0).tolist()  # "read" or "Read": the expression decides
+        self.asks = [a or b for a, b in zip(self.zh, self.en, strict=True)]
         self._counts = np.frombuffer(n_trad, dtype=np.intp), np.frombuffer(n_han, dtype=np.intp)
         self.index = np.frombuffer(index, dtype=np.intp)
         self.starts = np.frombuffer(starts, dtype=np.intp)
@@ -582,6 +588,9 @@ class _KernelScan(_Scan):
 
     def counts(self) -> tuple[IntArray, IntArray]:
         return self._counts
+
+    def backwards(self, i: int, text: str) -> bool:
+        return self.zh[i] or (self.en[i] and bool(_READ_BACKWARDS.search(text)))
 
     def chains(self, i: int) -> list[int]:
         found: list[int] = self.starts[self.index[i] : self.index[i + 1]].tolist()
