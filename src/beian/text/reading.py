@@ -468,10 +468,23 @@ def evasion_readings(
     maybe |= ((bits & INVISIBLE) != 0) & ~simple
     if normalised:
         simple[:] = False  # invisible characters and traditional script only: nothing new
+    # with the kernel: a text whose only lead is a chain candidate, and whose chains the C walk
+    # finds empty, has no reading (_dropped would find nothing to undo): no arrays, no numpy
+    lone = np.zeros(len(texts), dtype=np.bool_)
+    if kern is not None:
+        n_trad, n_han = scan.counts()
+        some_trad = (n_trad >= MIN_TRADITIONAL) & (10 * n_trad >= n_han)
+        lone = scan.chained & ((bits & (INVISIBLE | RADICAL)) == 0) & ~some_trad
     out: dict[int, Reading] = {}
     for i, text in enumerate(texts):
         backwards = scan.backwards(i, text)
         if maybe[i] and not (backwards or encoded[i]):  # no encoding: straight from the batch
+            if (
+                lone[i]
+                and kern is not None
+                and not kern.interleaved(text, scan.chains(i), _P, _PAIR_CHARS)
+            ):
+                continue
             codes, cls = scan.arrays(i)
             found = _cleaned(text, codes, cls, scan.chains(i), kernel)
             reading = _without_normalised(found, normalised)
