@@ -106,7 +106,7 @@ def _kernel_row() -> dict[str, Any]:
         "name": "text",
         "version": __version__,
         "source": "compiled" if kernel_available() else "numpy",
-        "description": f"normalisation fold and evasion-reading scan: {kernel_status()}",
+        "description": f"text fold, evasion readings, keyword fillers, PII pre-check: {kernel_status()}",
     }
 
 
