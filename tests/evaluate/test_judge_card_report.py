@@ -12,6 +12,7 @@ from beian.cli.main import app
 from beian.evaluate.judge_card import load_cards
 from beian.evaluate.review import export_sheet, import_sheet
 from beian.evaluate.run import rebuild_results
+from beian.evaluate.storage import load_run
 from beian.evaluate.workspace_eval import run_workspace_eval, workspace_config
 from beian.library.tabular import Sheet, read_table, write_table
 from beian.report.render.document import build_document
@@ -140,3 +141,18 @@ def test_beian_judge_prints_the_card_of_its_safety_judge(tmp_path: Path) -> None
     assert measured.exit_code == 0, measured.output
     report = json.loads(measured.output)["judges"]["harm"]
     assert report["n"] == 2 and report["confusion"]["tn"] == 1
+
+
+def test_a_run_made_before_judge_cards_says_so(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path / "ws")
+    store = open_store(ws.store_url())
+    outcome = run_workspace_eval(ws, store, config=workspace_config(ws, sizes=SIZES))
+    summary = dict(load_run(store, outcome.run_id).summary or {})
+    del summary["judge_accuracy"]  # what an earlier beian stored
+    store.finish_run(outcome.run_id, summary, status="done")
+    clauses = {c.clause: c for c in assess(ws, store).clauses}
+    said = clauses["9.3.d"].figures["judge_accuracy"]
+    assert "predates beian's judge cards" in said["en"] and "早于 beian 判官卡" in said["zh"]
+    assert clauses["9.3.d"].status == "nonconforms"  # the status logic is unchanged (n too small)
+    rebuilt = rebuild_results(store, outcome.run_id, ws.profile())
+    assert rebuilt.results.judge_accuracy == {}  # never back-filled from today's judges
