@@ -374,12 +374,10 @@ def describe(acc: JudgeAccuracy) -> dict[str, str]:
     tuned = [b for b in flags if b.tuned_on]
     tuned_zh = ""
     if tuned:
-        tuned_zh = (
-            "（这些数据参与了调参，此数偏乐观）"
-            if len(tuned) == len(flags)
-            else "（部分参与了调参）"
-        )
-    names = ", ".join(b.name or b.source for b in tuned)
+        which = "这些数据" if len(tuned) == len(flags) else "、".join(b.name_zh for b in tuned)
+        tuned_zh = f"（{which}参与了调参，此数偏乐观）"
+    both = len(tuned) == len(flags) == 2
+    names = "both sets" if both else ", ".join(b.name or b.source for b in tuned)
     tuned_en = f" ({names} tuned the judge, so these are optimistic)" if tuned else ""
     day = card.measured[:10]
     return {
