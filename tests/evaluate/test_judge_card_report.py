@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from beian.assess import assess
 from beian.cli.main import app
-from beian.evaluate.judge_card import load_cards
+from beian.detect.setup import DetectionConfig
+from beian.evaluate.judge_card import load_cards, package_path
 from beian.evaluate.review import export_sheet, import_sheet
 from beian.evaluate.run import rebuild_results
 from beian.evaluate.storage import load_run
@@ -156,3 +158,26 @@ def test_a_run_made_before_judge_cards_says_so(tmp_path: Path) -> None:
     assert clauses["9.3.d"].status == "nonconforms"  # the status logic is unchanged (n too small)
     rebuilt = rebuild_results(store, outcome.run_id, ws.profile())
     assert rebuilt.results.judge_accuracy == {}  # never back-filled from today's judges
+
+
+def test_a_workspace_with_its_own_harm_model_is_not_measured(tmp_path: Path) -> None:
+    config = WorkspaceConfig(
+        target=TargetConfig(spec="python:tests.evaluate.models:polite"),
+        detection=DetectionConfig(options={"harm": {"model": "models/harm"}}),
+    )
+    ws = init_workspace(tmp_path / "ws", config=config)
+    # The shipped weights in the workspace's folder: still a different judge (a user harm model
+    # judges answers alone, without the answer model the card measured).
+    shutil.copytree(package_path("detect", "harm", "model"), ws.root / "models" / "harm")
+    profile = ws.profile()
+    questions = [q for b, n in SIZES.items() for q in make_bank(b, n, profile)]  # type: ignore[arg-type]
+    write_bank(ws.path("banks") / "banks.jsonl", questions)
+    store = open_store(ws.store_url())
+    outcome = run_workspace_eval(ws, store, config=workspace_config(ws, sizes=SIZES))
+    acc = outcome.results.judge_accuracy
+    assert acc["keyword"].status == "measured"
+    assert acc["classifier"].status == "not_measured" and "harm model" in acc["classifier"].reason
+    said = {c.clause: c for c in assess(ws, store).clauses}["9.3.d"].figures["judge_accuracy"]
+    assert "this judge setup has not been measured by beian" in said["en"]
+    assert f"--harm-model {ws.root / 'models' / 'harm'}" in said["en"]
+    assert "使用了自己的有害性模型" in said["zh"]

@@ -112,7 +112,7 @@ def test_a_copy_of_the_starter_library_is_the_measured_library(tmp_path: Path) -
     root = tmp_path / "ws"
     init_workspace(root)
     shutil.rmtree(root / "keywords")
-    shutil.copytree(judge_card._package("demo", "keywords"), root / "keywords")
+    shutil.copytree(judge_card.package_path("demo", "keywords"), root / "keywords")
     options = setup_judges(load_workspace(root))["judge_options"]
     assert options["keyword"]["library"]  # the workspace's folder …
     assert judge_accuracy("keyword", "keyword", options["keyword"]).status == "measured"
@@ -122,7 +122,7 @@ def test_an_own_harm_model_or_an_llm_judge_is_not_measured(tmp_path: Path) -> No
     # Even a copy of the shipped model: a user model judges answers alone, without the answer
     # model the card measured (answer_judge.HarmJudge), so the card does not apply.
     model = tmp_path / "harm-model"
-    shutil.copytree(judge_card._package("detect", "harm", "model"), model)
+    shutil.copytree(judge_card.package_path("detect", "harm", "model"), model)
     acc = judge_accuracy("classifier", "classifier", {"model": str(model)})
     assert acc.status == "not_measured" and "harm model" in acc.reason
     assert f"-j classifier --harm-model {model}" in describe(acc)["en"]

@@ -142,13 +142,14 @@ def tree_digest(path: Path, names: Sequence[str] | None = None) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
-def _package(*parts: str) -> Path:
+def package_path(*parts: str) -> Path:
+    """A file or folder shipped inside the beian package."""
     return Path(str(resources.files("beian").joinpath(*parts)))
 
 
 def starter_library_digest() -> str:
     """Digest of the shipped starter keyword library folder."""
-    return tree_digest(_package("demo", "keywords"))
+    return tree_digest(package_path("demo", "keywords"))
 
 
 COMPONENT_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...] | None]] = {
@@ -171,7 +172,7 @@ JUDGE_COMPONENTS: dict[str, tuple[str, ...]] = {
 def component_digest(name: str) -> str:
     """SHA-256 of one shipped component (:data:`COMPONENT_FILES`)."""
     parts, names = COMPONENT_FILES[name]
-    return tree_digest(_package(*parts), names)
+    return tree_digest(package_path(*parts), names)
 
 
 def shipped_components(judge: str) -> dict[str, str]:
