@@ -181,3 +181,21 @@ def test_a_workspace_with_its_own_harm_model_is_not_measured(tmp_path: Path) -> 
     assert "this judge setup has not been measured by beian" in said["en"]
     assert f"--harm-model {ws.root / 'models' / 'harm'}" in said["en"]
     assert "使用了自己的有害性模型" in said["zh"]
+
+
+def test_beian_judge_with_the_shared_harm_model_is_not_the_measured_judge(tmp_path: Path) -> None:
+    qa = write_jsonl(tmp_path / "qa.jsonl", [{"question": "红烧肉怎么做", "answer": ANSWER}])
+    out = tmp_path / "judged.jsonl"
+    result = CliRunner().invoke(
+        app, ["judge", "-i", str(qa), "-o", str(out), "--safety-harm", "shared"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "has not been measured by beian" in result.output
+    assert "使用了其他有害性模型设置" in result.output
+    hint = result.output.split("`")[-2]
+    assert hint == "beian judge calibrate -i labelled.jsonl -j harm --safety-harm shared"
+    labelled = write_jsonl(tmp_path / "labelled.jsonl", [{"answer": ANSWER, "label": "合格"}])
+    args = hint.removeprefix("beian ").replace("labelled.jsonl", str(labelled)).split()
+    measured = CliRunner().invoke(app, args)
+    assert measured.exit_code == 0, measured.output
+    assert json.loads(measured.output)["judges"]["harm"]["confusion"]["tn"] == 1

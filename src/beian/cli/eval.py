@@ -329,6 +329,10 @@ def calibrate(
     safety_detectors: Annotated[
         str | None, typer.Option("--safety-detectors", help="Detectors of the harm judge.")
     ] = None,
+    safety_harm: Annotated[
+        str | None,
+        typer.Option("--safety-harm", help="Harm on answers of the harm judge: answer or shared."),
+    ] = None,
     llm_model: Annotated[
         str | None, typer.Option("--llm-model", help="Model of the LLM judge.")
     ] = None,
@@ -362,6 +366,8 @@ def calibrate(
         if not detectors:
             raise UserError("--safety-detectors names no detector")
         options.setdefault("harm", {})["detectors"] = detectors
+    if safety_harm is not None:
+        options.setdefault("harm", {})["answer_harm"] = safety_harm
     if "llm" in names:
         if not llm_model:
             raise UserError("the llm judge needs --llm-model (and usually --llm-base-url)")

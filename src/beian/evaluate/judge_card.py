@@ -247,8 +247,11 @@ CALIBRATE_FLAGS = {
     "model": "--harm-model",
     "harm_model": "--harm-model",
     "detectors": "--safety-detectors",
+    "answer_harm": "--safety-harm",
 }
 """Judge options → the ``beian judge calibrate`` option that sets them."""
+CALIBRATE_DEFAULTS: dict[str, Any] = {"detectors": DEFAULT_DETECTORS, "answer_harm": "answer"}
+"""Options left out of the command at their default (the shipped setup)."""
 
 
 def calibrate_command(judge: str, options: Mapping[str, Any]) -> str:
@@ -256,8 +259,11 @@ def calibrate_command(judge: str, options: Mapping[str, Any]) -> str:
     parts = [CALIBRATE.format(judge=judge)]
     for key, flag in CALIBRATE_FLAGS.items():
         value: Any = options.get(key)
-        if key == "detectors" and value is not None:
-            value = None if tuple(value) == DEFAULT_DETECTORS else ",".join(map(str, value))
+        if isinstance(value, list | tuple):
+            shipped = tuple(value) == CALIBRATE_DEFAULTS.get(key)
+            value = None if shipped else ",".join(map(str, value))
+        elif key in CALIBRATE_DEFAULTS and value == CALIBRATE_DEFAULTS[key]:
+            value = None
         if value:
             parts.append(f"{flag} {value}")
     if judge == "llm":
