@@ -320,6 +320,20 @@ def judge(
     if details:
         summary += "; " + "; ".join(details)
     err_console.print(summary, markup=False, highlight=False)
+    if built.safety is not None:
+        _print_card(safety_detectors, safety_harm, workspace)
+
+
+def _print_card(safety_detectors: str, safety_harm: str, workspace: Path | None) -> None:
+    """How accurate the safety judge was measured to be (Chinese, then English), or why it
+    was not: the judge card of :mod:`beian.evaluate.judge_card`."""
+    from beian.evaluate.judge_card import describe, judge_accuracy
+
+    detectors = [n.strip() for n in safety_detectors.split(",") if n.strip()]
+    options = {"detectors": detectors, "answer_harm": safety_harm, **_workspace_safety(workspace)}
+    text = describe(judge_accuracy("safety", "harm", options))
+    for lang in ("zh", "en"):
+        err_console.print(text[lang], markup=False, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
