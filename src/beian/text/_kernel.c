@@ -105,6 +105,19 @@ static inline int is_han(const uint16_t *raw, Py_ssize_t pos, const uint8_t *han
     return han[0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)] != 0;
 }
 
+/* 0 when ``s`` is a str ready to be read; -1 with a TypeError naming ``who`` otherwise. */
+static int ready_str(PyObject *s, const char *who) {
+    if (!PyUnicode_Check(s)) {
+        PyErr_Format(PyExc_TypeError, "%s: texts must be str", who);
+        return -1;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(s) < 0)
+        return -1;
+#endif
+    return 0;
+}
+
 static PyObject *fold16(PyObject *self, PyObject *args) {
     PyObject *texts, *table_seq;
     if (!PyArg_ParseTuple(args, "O!O:fold16", &PyList_Type, &texts, &table_seq))
@@ -133,14 +146,8 @@ static PyObject *fold16(PyObject *self, PyObject *args) {
     int ascii = 1;
     for (Py_ssize_t k = 0; k < n; k++) {
         PyObject *s = PyList_GET_ITEM(texts, k);
-        if (!PyUnicode_Check(s)) {
-            PyErr_SetString(PyExc_TypeError, "fold16: texts must be str");
+        if (ready_str(s, "fold16") < 0)
             goto done;
-        }
-#if PY_VERSION_HEX < 0x030C0000
-        if (PyUnicode_READY(s) < 0)
-            goto done;
-#endif
         Py_ssize_t len = PyUnicode_GET_LENGTH(s);
         bound += PyUnicode_KIND(s) == PyUnicode_4BYTE_KIND ? 2 * len : len;
         ascii &= PyUnicode_IS_ASCII(s) != 0;
@@ -539,14 +546,8 @@ static PyObject *scan_readings(PyObject *self, PyObject *args) {
     Py_ssize_t *index = (Py_ssize_t *)PyByteArray_AS_STRING(index_b);
     for (Py_ssize_t k = 0; k < n; k++) {
         PyObject *s = PyList_GET_ITEM(texts, k);
-        if (!PyUnicode_Check(s)) {
-            PyErr_SetString(PyExc_TypeError, "scan_readings: texts must be str");
+        if (ready_str(s, "scan_readings") < 0)
             goto done;
-        }
-#if PY_VERSION_HEX < 0x030C0000
-        if (PyUnicode_READY(s) < 0)
-            goto done;
-#endif
         Py_ssize_t len = PyUnicode_GET_LENGTH(s);
         int kind = PyUnicode_KIND(s);
         const void *data = PyUnicode_DATA(s);
