@@ -206,6 +206,16 @@ class GatewayConfig(_Strict):
     e.g. ``[keyword, solicit, e5, pii]`` for the slower, more accurate e5 tier on prompts;
     ``None`` = the same set as answers. Options and scoring are shared."""
     detector_options: dict[str, dict[str, Any]] = {}
+    output_harm: Literal["answer", "shared"] = "answer"
+    """How answers (and stream windows) are judged. ``answer``: as the ``harm`` answer judge
+    does: refusal-aware (decline and caution sentences set aside, the rest checked), harm from
+    the answer model fused with the shared one, the last user message as the question.
+    ``shared``: as plain text, shared harm model at its own operating point (before round 6).
+    A workspace's own harm model (``detector_options.harm.model``) is always used as
+    ``shared``: it judges answers alone."""
+    output_harm_threshold: float | None = Field(default=None, gt=0.0, lt=1.0)
+    """Operating point of the fused answer harm probability; ``None``: the answer judge's
+    (``ANSWER_MODEL_THRESHOLD``, 0.98)."""
     scoring: dict[str, Any] = {}
     """``ScoringOptions`` of the DetectorSet (thresholds, allow-list)."""
     input_scope: Literal["latest", "all_user"] = "latest"
