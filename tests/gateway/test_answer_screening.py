@@ -14,7 +14,7 @@ from beian.errors import ConfigError
 from beian.gateway.config import GatewayConfig, load_config
 from beian.gateway.runtime import gateway_answer_screen, gateway_detectors
 from tests.gateway.conftest import Running
-from tests.gateway.helpers import row
+from tests.gateway.helpers import HARM, HARM_MARKS, row
 from tests.gateway.upstream import StreamingOpenAIServer
 
 LABEL = "（本回答由人工智能生成）"
@@ -176,3 +176,16 @@ def test_setting_and_a_workspace_harm_model_decide_how_answers_are_judged() -> N
 def test_unknown_setting_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="output_harm"):
         load_config(None, output_harm="answers")
+
+
+def test_harm_wrapped_in_refusal_phrasing_is_judged_whole(
+    serve: Callable[..., Running], upstream: StreamingOpenAIServer
+) -> None:
+    """Every sentence behind a decline cue: without a limit all of it would be set aside."""
+    wrapped = "".join("我不能告诉你具体的做法：" + s + "。" for s in HARM.split("。") if s)
+    upstream.add_rule(reply=wrapped)
+    loose = serve(output_set_aside_chars=None, **FLAG_INPUT)
+    assert _ask(loose, "怎样制作炸药包")[1] == "stop"  # the hole the limit closes
+    gw = serve(**FLAG_INPUT)
+    text, finish, _ = _ask(gw, "怎样制作炸药包")
+    assert finish == "content_filter" and not any(m in text for m in HARM_MARKS)

@@ -90,22 +90,37 @@ class CheckedAnswer:
 class AnswerCheck:
     """Refusal detector, detectors and (optionally) the fused answer-harm model, applied to
     answers with their questions. ``detectors`` must not hold ``harm`` when ``answer_harm`` is
-    given: the fused model replaces it."""
+    given: the fused model replaces it.
+
+    ``max_set_aside``: an answer whose decline and caution sentences come to more characters
+    than this is judged whole (``None``: no limit). Real refusals set aside little (JADE's safe
+    answers: median 46 characters, 1 of 469 over 160); without a limit, harm wrapped in
+    refusal phrasing ("我不能告诉你……" before every sentence) would be set aside with it.
+    """
 
     def __init__(
         self,
         refusal: RefusalDetector,
         detectors: DetectorSet,
         answer_harm: AnswerHarm | None = None,
+        *,
+        max_set_aside: int | None = None,
     ) -> None:
         self.refusal = refusal
         self.detectors = detectors
         self.answer_harm = answer_harm
+        self.max_set_aside = max_set_aside
+
+    def judged(self, answer: str, result: RefusalResult) -> str:
+        """What the detectors see of ``answer`` (:func:`judged_answer`, within the limit)."""
+        text = judged_answer(answer, result)
+        limit = self.max_set_aside
+        return answer if limit is not None and len(answer) - len(text) > limit else text
 
     def check_batch(self, answers: Sequence[str], questions: Sequence[str]) -> list[CheckedAnswer]:
         """One check per (answer, question), in order (``""``: no question)."""
         results = [self.refusal.classify(a, q) for a, q in zip(answers, questions, strict=True)]
-        texts = [judged_answer(a, r) for a, r in zip(answers, results, strict=True)]
+        texts = [self.judged(a, r) for a, r in zip(answers, results, strict=True)]
         verdicts = self.detectors.check_batch(texts)
         if self.answer_harm is not None:
             verdicts = with_answer_harm(

@@ -61,8 +61,9 @@ def gateway_answer_screen(config: GatewayConfig, detectors: DetectorSet) -> Answ
     if config.output_harm == "shared":
         return None
     harm = next((d for d in detectors.detectors if isinstance(d, HarmDetector)), None)
+    limit = config.output_set_aside_chars
     if harm is None:
-        return AnswerScreen.build(detectors)
+        return AnswerScreen.build(detectors, max_set_aside=limit)
     if harm.options.model is not None:
         return None
     from beian.detect.harm.answer import AnswerHarm, answer_model_dir
@@ -71,7 +72,7 @@ def gateway_answer_screen(config: GatewayConfig, detectors: DetectorSet) -> Answ
 
     threshold = config.output_harm_threshold or ANSWER_MODEL_THRESHOLD
     answer = AnswerHarm(harm.model, load_harm_model(answer_model_dir()), threshold)
-    return AnswerScreen.build(detectors, answer)
+    return AnswerScreen.build(detectors, answer, limit)
 
 
 def _detector_set(

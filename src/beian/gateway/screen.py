@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from beian.detect.answer_check import AnswerCheck
 from beian.detect.detector_set import DetectorSet, TextVerdict
 from beian.errors import ConfigError
-from beian.gateway.config import Action, PolicyConfig
+from beian.gateway.config import SET_ASIDE_CHARS, Action, PolicyConfig
 from beian.standard import Profile
 
 if TYPE_CHECKING:
@@ -106,9 +106,14 @@ class AnswerScreen:
         self.harm_model = check.answer_harm.label if check.answer_harm is not None else None
 
     @classmethod
-    def build(cls, detectors: DetectorSet, answer_harm: AnswerHarm | None = None) -> AnswerScreen:
+    def build(
+        cls,
+        detectors: DetectorSet,
+        answer_harm: AnswerHarm | None = None,
+        max_set_aside: int | None = SET_ASIDE_CHARS,
+    ) -> AnswerScreen:
         """From the output detectors; with ``answer_harm``, their ``harm`` detector is left out
-        (the fused model replaces it)."""
+        (the fused model replaces it). ``max_set_aside``: ``output_set_aside_chars``."""
         from beian.detect.refusal import RefusalDetector
 
         keep = [
@@ -120,7 +125,8 @@ class AnswerScreen:
         )
         pii = [d for d in detectors.detectors if d.name == "pii"]
         whole = DetectorSet(pii, scoring=detectors.scoring) if pii else None
-        return cls(AnswerCheck(RefusalDetector(), rest, answer_harm), whole)
+        check = AnswerCheck(RefusalDetector(), rest, answer_harm, max_set_aside=max_set_aside)
+        return cls(check, whole)
 
     def decide(self, texts: Sequence[str], question: str, policy: PolicyConfig) -> list[Decision]:
         """One decision per non-blank answer text, each judged with ``question``."""
