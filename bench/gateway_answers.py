@@ -61,6 +61,10 @@ def _screeners() -> dict[str, Screener]:
     return out
 
 
+def _question(r: devsets.Record, override: str | None) -> str:
+    return override if override is not None else r.question or ""
+
+
 DELTA = 6
 """Characters per streamed delta (as ``tests/gateway/upstream.py`` sends)."""
 
@@ -80,8 +84,11 @@ def _streamed(s: Screener, text: str, question: str, lookahead: int) -> tuple[bo
     return guard.blocked is not None, guard.checks
 
 
-def run(records: Sequence[devsets.Record], stream: bool = False) -> list[str]:
-    """Markdown lines: block rates per source and label, and CPU ms per answer, per mode."""
+def run(
+    records: Sequence[devsets.Record], stream: bool = False, question: str | None = None
+) -> list[str]:
+    """Markdown lines: block rates per source and label, and CPU ms per answer, per mode
+    (``question``: every answer judged with this question instead of its own)."""
     from beian.gateway.reach import stream_lookahead
 
     screeners = _screeners()
@@ -94,7 +101,7 @@ def run(records: Sequence[devsets.Record], stream: bool = False) -> list[str]:
         s.check_answers([["预热"]], "预热")  # load everything lazily loaded
         t0 = time.process_time()
         for r in records:
-            (d,) = s.check_answers([[r.text]], r.question or "")
+            (d,) = s.check_answers([[r.text]], _question(r, question))
             key = (mode, r.source, r.harmful)
             blocked[key] = blocked.get(key, 0) + d.is_block
         cpu[mode] = time.process_time() - t0
@@ -103,7 +110,7 @@ def run(records: Sequence[devsets.Record], stream: bool = False) -> list[str]:
         lookahead = stream_lookahead(s.detectors.detectors, None)
         t0 = time.process_time()
         for r in records:
-            cut, n = _streamed(s, r.text, r.question or "", lookahead)
+            cut, n = _streamed(s, r.text, _question(r, question), lookahead)
             key = (f"{mode}/stream", r.source, r.harmful)
             blocked[key] = blocked.get(key, 0) + cut
             checks[mode] = checks.get(mode, 0) + n
@@ -139,6 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=devsets.DEFAULT_SEED)
     p.add_argument("--sources", default=",".join(SOURCES), help="comma-separated dev sources")
     p.add_argument("--stream", action="store_true", help="also stream each answer (slower)")
+    p.add_argument(
+        "--question", default=None, help='judge every answer with this question ("": none)'
+    )
     args = p.parse_args(argv)
     shared = args.shared or default_shared()
     if not (shared / "data").is_dir():
@@ -152,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     for name, why in failed.items():
         print(f"source {name} failed: {why}", file=sys.stderr)
-    print("\n".join(run(records, stream=args.stream)))
+    print("\n".join(run(records, stream=args.stream, question=args.question)))
     return 0
 
 
