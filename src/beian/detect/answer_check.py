@@ -19,12 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from beian.detect.refusal import Cue, RefusalResult
-
 if TYPE_CHECKING:
     from beian.detect.detector_set import DetectorSet, TextVerdict
     from beian.detect.harm.answer import AnswerHarm
-    from beian.detect.refusal import RefusalDetector
+    from beian.detect.refusal import Cue, RefusalDetector, RefusalResult
 
 _SENTENCE = re.compile(r"[^。！？!?\n；;]*[。！？!?\n；;]?")
 _SET_ASIDE = frozenset({"decline", "caution"})
