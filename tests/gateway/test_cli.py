@@ -85,7 +85,8 @@ def test_serve_from_the_command_line(tmp_path: Path, upstream: StreamingOpenAISe
         assert ticket["handling_time_limit_days"] == 10
     finally:
         proc.terminate()
-        proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=30)
+    assert "answers as answers (harm-answer-v1 + harm-v1)" in err.decode()  # the start banner
     runner = CliRunner()  # the read-only commands in-process: a second interpreter costs seconds
     log = runner.invoke(main.app, ["gateway", "log", "--store", store, "--json"])
     assert [r["decision"] for r in json.loads(log.stdout)] == ["blocked_input", "allowed"]

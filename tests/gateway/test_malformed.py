@@ -13,6 +13,7 @@ import openai
 import pytest
 
 from beian.detect.detector_set import DetectorSet
+from beian.gateway.screen import AnswerScreen
 from beian.records import Finding
 from tests.gateway.conftest import Running
 from tests.gateway.helpers import (
@@ -186,7 +187,9 @@ def test_g_a2_detector_exception_is_500_with_request_id_and_audit(
     serve: Callable[..., Running], raw: RawUpstream, stream: bool
 ) -> None:
     gw = gateway_on(serve, raw)
-    gw.gateway.screener.detectors = DetectorSet([Exploding()])
+    exploding = DetectorSet([Exploding()])
+    gw.gateway.screener.detectors = exploding
+    gw.gateway.screener.answers = AnswerScreen.build(exploding)  # answers are judged as answers
     resp = post(gw, ask("引爆测试", stream=stream))
     assert resp.status_code == 500 and "gateway error" in resp.text
     assert row(gw, resp.headers["x-request-id"]).decision == "error"

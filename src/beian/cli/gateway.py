@@ -70,6 +70,11 @@ def serve_cmd(
     names = ", ".join(d.name for d in gw.screener.detectors.detectors)
     if gw.screener.input_detectors is not None:
         names += f"; input: {', '.join(d.name for d in gw.screener.input_detectors.detectors)}"
+    answers = gw.screener.answers
+    if answers is None:
+        names += "; answers as text"
+    else:
+        names += "; answers as answers" + (f" ({answers.harm_model})" if answers.harm_model else "")
     err_console.print(
         f"beian gateway on http://{host}:{port}/v1 → {gw.upstream.base_url} "
         f"(detectors: {names}; "

@@ -78,8 +78,8 @@ async def _chat(gw: Gateway, request: Request, trace: Trace, t0: float) -> Respo
         return await _refuse_input(gw, trace, t0, stream)
     headers = gw.upstream.headers(request.headers)
     if stream:
-        return await _start_stream(gw, trace, t0, body, headers)
-    return await _complete(gw, trace, t0, body, headers)
+        return await _start_stream(gw, trace, t0, body, headers, texts.question)
+    return await _complete(gw, trace, t0, body, headers, texts.question)
 
 
 async def _console(gw: Gateway, trace: Trace, t0: float, decision: Decision) -> Response | None:
@@ -139,9 +139,10 @@ async def _refuse_input(gw: Gateway, trace: Trace, t0: float, stream: bool) -> R
 
 
 async def _complete(
-    gw: Gateway, trace: Trace, t0: float, body: Body, headers: dict[str, str]
+    gw: Gateway, trace: Trace, t0: float, body: Body, headers: dict[str, str], question: str
 ) -> Response:
-    """Non-streaming: screen every carrier of each choice; a blocked one becomes the refusal."""
+    """Non-streaming: screen every carrier of each choice (each an answer to ``question``);
+    a blocked one becomes the refusal."""
     try:
         async with gw.beginning(trace):
             status, raw = await gw.upstream.chat(body, headers)
@@ -154,7 +155,7 @@ async def _complete(
     trace.upstream_status = status
     trace.data["upstream_ms"] = round((time.perf_counter() - t0) * 1000, 3)
     texts = [choice_texts(c) for c in data["choices"]]
-    decisions = await gw.run(gw.screener.check_answers, texts)
+    decisions = await gw.run(gw.screener.check_answers, texts, question)
     for choice, decision in zip(data["choices"], decisions, strict=True):
         note(trace, "output", decision)
         if decision.is_block:
@@ -174,7 +175,7 @@ async def _upstream_failed(gw: Gateway, trace: Trace, t0: float, exc: UpstreamEr
 
 
 async def _start_stream(
-    gw: Gateway, trace: Trace, t0: float, body: Body, headers: dict[str, str]
+    gw: Gateway, trace: Trace, t0: float, body: Body, headers: dict[str, str], question: str
 ) -> Response:
     """Open the upstream stream first, so an upstream failure still gets its HTTP status."""
     upstream = gw.upstream.stream(body, headers)
@@ -191,7 +192,7 @@ async def _start_stream(
         raise
     trace.upstream_status = 200
     trace.data["upstream_first_chunk_ms"] = round((time.perf_counter() - t0) * 1000, 3)
-    events = relay(gw, trace, t0, first, upstream)
+    events = relay(gw, trace, t0, first, upstream, question)
     response = StreamingResponse(events, media_type="text/event-stream", headers=SSE_HEADERS)
     response.headers["x-request-id"] = trace.id
     return response

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from beian.errors import ConfigError
 from beian.gateway.limits import LimitsConfig
 
+SET_ASIDE_CHARS = 160
+"""Characters of refusal sentences an answer may have set aside (``output_set_aside_chars``)."""
 Action = Literal["block", "flag", "allow"]
 """What happens to a text carrying a risk: refuse it, pass it and audit it, or pass it."""
 
@@ -206,6 +208,21 @@ class GatewayConfig(_Strict):
     e.g. ``[keyword, solicit, e5, pii]`` for the slower, more accurate e5 tier on prompts;
     ``None`` = the same set as answers. Options and scoring are shared."""
     detector_options: dict[str, dict[str, Any]] = {}
+    output_harm: Literal["answer", "shared"] = "answer"
+    """How answers (and stream windows) are judged. ``answer``: as the ``harm`` answer judge
+    does: refusal-aware (decline and caution sentences set aside, the rest checked), harm from
+    the answer model fused with the shared one, the last user message as the question.
+    ``shared``: as plain text, shared harm model at its own operating point (before round 6).
+    A workspace's own harm model (``detector_options.harm.model``) is always used as
+    ``shared``: it judges answers alone."""
+    output_harm_threshold: float | None = Field(default=None, gt=0.0, lt=1.0)
+    """Operating point of the fused answer harm probability; ``None``: the answer judge's
+    (``ANSWER_MODEL_THRESHOLD``, 0.98)."""
+    output_set_aside_chars: int | None = Field(default=SET_ASIDE_CHARS, ge=0)
+    """With ``output_harm: answer``: an answer whose decline and caution sentences come to
+    more characters than this is judged whole, so harm wrapped in refusal phrasing cannot be
+    set aside with them (real refusals set aside a median 46 characters); ``null``: no limit
+    (the answer judge's rule)."""
     scoring: dict[str, Any] = {}
     """``ScoringOptions`` of the DetectorSet (thresholds, allow-list)."""
     input_scope: Literal["latest", "all_user"] = "latest"

@@ -47,6 +47,11 @@ class InputTexts:
             texts.append("".join(self.user_turns))
         return texts
 
+    @property
+    def question(self) -> str:
+        """The last user message: the question an answer is judged against ("" if none)."""
+        return self.user_turns[-1] if self.user_turns else ""
+
     def audit_text(self) -> str:
         """What the audit row records as the input."""
         return "\n".join(t for t in self.units if t)

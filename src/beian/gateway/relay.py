@@ -59,11 +59,13 @@ def _bad(message: str) -> UpstreamError:
 class _Stream:
     """Guards, held tool calls and ids of one relayed stream."""
 
-    def __init__(self, gw: Gateway, trace: Trace) -> None:
+    def __init__(self, gw: Gateway, trace: Trace, question: str = "") -> None:
         self.gw = gw
         self.trace = trace
-        check, cfg = gw.screener.check_output, gw.config.stream
-        self.guards = {c: StreamGuard(check, cfg, gw.lookahead) for c in CHANNELS}
+        self.question = question
+        """The request's last user message: every window is judged as an answer to it."""
+        cfg = gw.config.stream
+        self.guards = {c: StreamGuard(self.check, cfg, gw.lookahead) for c in CHANNELS}
         self.calls: dict[int, Body] = {}
         self.function_call: Body | None = None
         self.id = f"chatcmpl-{trace.id}"
@@ -73,6 +75,10 @@ class _Stream:
         self.done = False
         self.cut = False
         self.blocked: Decision | None = None
+
+    def check(self, text: str) -> Decision:
+        """Decision over a channel's text so far."""
+        return self.gw.screener.check_output(text, self.question)
 
     def adopt(self, item: Body) -> None:
         self.id = str(item.get("id") or self.id)
@@ -146,10 +152,16 @@ def _grow(held: Body, part: Any) -> None:
 
 
 async def relay(
-    gw: Gateway, trace: Trace, t0: float, first: Body | None, upstream: AsyncGenerator[Body, None]
+    gw: Gateway,
+    trace: Trace,
+    t0: float,
+    first: Body | None,
+    upstream: AsyncGenerator[Body, None],
+    question: str = "",
 ) -> AsyncIterator[bytes]:
-    """Forward upstream chunks through the guards; cut with a safe final chunk on a block."""
-    st = _Stream(gw, trace)
+    """Forward upstream chunks through the guards (each window judged as an answer to
+    ``question``); cut with a safe final chunk on a block."""
+    st = _Stream(gw, trace, question)
     try:
         if first is not None:
             async for event in _relay_chunk(st, first):
@@ -241,7 +253,7 @@ async def _finish(st: _Stream, item: Body, reason: str) -> AsyncIterator[bytes]:
         tails |= st.text_delta(channel, tail) if tail else {}
     calls = st.call_texts()
     if calls:
-        (decision,) = await st.gw.run(st.gw.screener.check_answers, [calls])
+        (decision,) = await st.gw.run(st.gw.screener.check_answers, [calls], st.question)
         if decision.is_block:
             async for event in _cut(st, decision):
                 yield event

@@ -21,7 +21,7 @@ from beian.gateway.config import GatewayConfig
 from beian.gateway.keys import KeyStore
 from beian.gateway.reach import stream_lookahead
 from beian.gateway.sanctions import Sanctions
-from beian.gateway.screen import Screener, resolve_policy
+from beian.gateway.screen import AnswerScreen, Screener, resolve_policy
 from beian.gateway.upstream import Upstream
 from beian.gateway.userprefs import UserPrefs
 from beian.standard import DEFAULT_PROFILE, Profile, load_profile
@@ -50,6 +50,29 @@ def gateway_input_detectors(
     if config.input_detectors is None:
         return None
     return _detector_set(config, setup, config.input_detectors)
+
+
+def gateway_answer_screen(config: GatewayConfig, detectors: DetectorSet) -> AnswerScreen | None:
+    """How answers are screened: as answers (``output_harm: answer``), with the fused answer
+    harm model when ``detectors`` hold the shipped harm model; ``None`` (as plain text) with
+    ``output_harm: shared`` or a workspace's own harm model (it judges answers alone)."""
+    from beian.detect.harm.detector import HarmDetector
+
+    if config.output_harm == "shared":
+        return None
+    harm = next((d for d in detectors.detectors if isinstance(d, HarmDetector)), None)
+    limit = config.output_set_aside_chars
+    if harm is None:
+        return AnswerScreen.build(detectors, max_set_aside=limit)
+    if harm.options.model is not None:
+        return None
+    from beian.detect.harm.answer import AnswerHarm, answer_model_dir
+    from beian.detect.harm.model import load_harm_model
+    from beian.evaluate.answer_judge import ANSWER_MODEL_THRESHOLD
+
+    threshold = config.output_harm_threshold or ANSWER_MODEL_THRESHOLD
+    answer = AnswerHarm(harm.model, load_harm_model(answer_model_dir()), threshold)
+    return AnswerScreen.build(detectors, answer, limit)
 
 
 def _detector_set(
@@ -88,6 +111,7 @@ class Gateway:
             resolve_policy(config.input_policy, profile, "input_policy"),
             resolve_policy(config.output_policy, profile, "output_policy"),
             input_detectors=gateway_input_detectors(config, setup),
+            answers=gateway_answer_screen(config, detectors),
         )
         self.upstream = Upstream(config.upstream, _api_key(config, env))
         self.audit = AuditLog(store, config.audit)

@@ -265,8 +265,16 @@ class AnswerHarm:
 
     def probabilities(self, texts: Sequence[str], questions: Sequence[str]) -> FloatArray:
         """Fused harm probability of each (judged answer, question)."""
+        return self._scored(texts, questions)[0]
+
+    def _scored(
+        self, texts: Sequence[str], questions: Sequence[str]
+    ) -> tuple[FloatArray, FloatArray]:
+        """Fused probabilities and the shared model's attribution rows (one pass of each
+        model: the shared pass gives both)."""
         ctx = [with_context(t, q) for t, q in zip(texts, questions, strict=True)]
-        return fused_probability(self.answer.score(ctx).harm, self.shared.score(texts).harm)
+        shared = self.shared.score(texts)
+        return fused_probability(self.answer.score(ctx).harm, shared.harm), shared.attribution
 
     def findings(self, texts: Sequence[str], questions: Sequence[str]) -> list[list[Finding]]:
         """Document-level findings per text (none for an empty text)."""
@@ -275,17 +283,14 @@ class AnswerHarm:
         if not todo:
             return out
         chosen = [texts[i] for i in todo]
-        p = self.probabilities(chosen, [questions[i] for i in todo]).tolist()
+        fused, attributions = self._scored(chosen, [questions[i] for i in todo])
+        p = fused.tolist()
         decisions = [decision_score(x, self.threshold) for x in p]
-        wanted = [k for k, d in enumerate(decisions) if d >= self.report_from]
-        if not wanted:
-            return out
-        attributions = self.shared.score([chosen[k] for k in wanted]).attribution
-        for row, k in enumerate(wanted):
-            cols = attributed_columns(attributions[row], self._thresholds, self.max_risks)
-            out[todo[k]] = [
-                self._finding(c, p[k], decisions[k], float(attributions[row][c])) for c in cols
-            ]
+        for k, d in enumerate(decisions):
+            if d < self.report_from:
+                continue
+            cols = attributed_columns(attributions[k], self._thresholds, self.max_risks)
+            out[todo[k]] = [self._finding(c, p[k], d, float(attributions[k][c])) for c in cols]
         return out
 
     def _finding(self, col: int, p: float, decision: float, attribution: float) -> Finding:
