@@ -112,6 +112,38 @@ def test_detect_imports_no_other_command_nor_the_store() -> None:
     assert not [m for m in heavy if m.split(".")[0] in ("sqlalchemy", "alembic", "openpyxl")]
 
 
+def test_detect_with_the_default_detectors_imports_no_store_evaluation_nor_yaml(
+    tmp_path: Path,
+) -> None:
+    # ``beian detect TEXT`` with keyword, solicit and harm: once the caches are warm it reads no
+    # YAML (profile, lexicon) and never reaches the store, the evaluation code or SQLAlchemy.
+    import os
+
+    code = """
+        import contextlib, io, sys
+        import beian.cli.main as m
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+            m.run(["detect", "加我薇信 日结兼职"])
+        print(sorted(n for n in sys.modules if n.split(".")[0] in ("yaml", "sqlalchemy", "alembic")
+                     or n.startswith(("beian.store", "beian.evaluate", "beian.workspace",
+                                      "beian.cli.corpus", "beian.scan."))))
+    """
+    env = {**os.environ, "BEIAN_CACHE_DIR": str(tmp_path)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=env,
+        )  # fmt: skip
+        for _ in range(2)  # the first run fills the caches
+    ]
+    assert all(r.returncode == 0 for r in runs), runs[-1].stderr
+    assert runs[1].stdout.strip() == "['beian.scan.strict_json']"
+
+
 def test_root_help_lists_every_command(beian: Runner) -> None:
     from beian.cli.main import COMMANDS
 
