@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from beian.detect.keyword.compile import Rule
 from beian.detect.keyword.context import word_counts, word_frequencies
+from beian.detect.keyword.forms import Rule
 
 IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
