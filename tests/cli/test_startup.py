@@ -266,3 +266,31 @@ def test_a_one_process_corpus_assess_imports_no_pool_logging_nor_workspace(tmp_p
     assert (tmp_path / "out" / "summary.json").exists()
     expected = [] if hyperscan else ["ahocorasick_rs"]
     assert loaded == expected
+
+
+def test_with_plugins_off_pydantic_never_imports_importlib_metadata() -> None:
+    # The CLI puts a stand-in for pydantic.plugin._loader in place while plugins are off; it
+    # answers "no plugins" as the real module would, and hands over to the real module (which
+    # then reads the entry points) once the variable allows plugins again.
+    code = """
+        import contextlib, io, os, sys
+        from beian.cli.main import run
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+            run(["detect", "你好", "-d", "keyword"])
+        print("importlib.metadata" in sys.modules, end=" ")
+        from pydantic.plugin._loader import get_plugins
+        print(list(get_plugins()), "importlib.metadata" in sys.modules, end=" ")
+        os.environ["PYDANTIC_DISABLE_PLUGINS"] = ""
+        print(list(get_plugins()), "importlib.metadata" in sys.modules, end=" ")
+        import pydantic.plugin._loader as loader
+        print(type(loader).__name__, loader._plugins == {})
+    """
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    r = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True, text=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "[]", "False", "[]", "True", "module", "True"]

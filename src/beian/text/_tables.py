@@ -165,12 +165,9 @@ def tables() -> Tables:
 
 def _tables_key() -> str:
     """What the tables are built from: this module, OpenCC's dictionary, the Unicode data."""
-    from importlib import metadata
+    from beian._dists import installed_version
 
-    try:
-        opencc = metadata.version("opencc")
-    except metadata.PackageNotFoundError:
-        opencc = "-"
+    opencc = installed_version("opencc") or "-"
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(f"{opencc}\0{unicodedata.unidata_version}\0{sys.version_info[:2]}".encode())
     return digest.hexdigest()

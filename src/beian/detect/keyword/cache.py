@@ -21,9 +21,9 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
+from beian._dists import installed_version
 from beian.cachedir import load_or_build
 from beian.detect.keyword.forms import Forms, RuleTable, join_rules
 from beian.detect.keyword.screen import Screen
@@ -35,10 +35,7 @@ _CODE = ("detect/keyword", "text", "library", "standard")
 
 
 def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "-"
+    return installed_version(dist) or "-"
 
 
 def _files(root: Path) -> list[Path]:
