@@ -46,14 +46,28 @@ def load_or_build(
     load: Callable[[bytes], T],
     build: Callable[[], T],
     dump: Callable[[T], bytes],
+    *,
+    mapped: bool = False,
 ) -> T:
     """The cached ``kind``/``name`` when ``load`` accepts it (it raises on anything else), else
-    ``build()``, written for the next run; with caching off, always ``build()``."""
+    ``build()``, written for the next run; with caching off, always ``build()``.
+
+    ``mapped``: ``load`` gets the file mapped read-only into memory (``mmap``: slicing gives
+    bytes, ``numpy.frombuffer`` views it) instead of its bytes, so that only the pages it
+    touches are read. Cache files are replaced, never rewritten in place, so a mapping stays
+    valid for as long as it is used.
+    """
     folder = cache_dir(kind)
     path = folder / name if folder is not None else None
     if path is not None:
         try:
-            return load(path.read_bytes())
+            if not mapped:
+                return load(path.read_bytes())
+            import mmap
+
+            with open(path, "rb") as fh:
+                view = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            return load(view)  # type: ignore[arg-type]  # bytes-like: what load reads of it
         except Exception:  # missing, truncated or from another version: build it again
             pass
     built = build()
