@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from beian.cachedir import cache_dir, write_atomic
 from beian.detect.classifier.features import Batch, column_sums, featurise, unigram_buckets
 from beian.detect.classifier.pairwise import segment_sums
 from beian.detect.classifier.weights_cache import cached_weights, scoring_table
@@ -225,22 +226,31 @@ def _chunks(texts: Sequence[str], max_chars: int = _CHUNK_CHARS) -> list[tuple[i
     return out
 
 
-def _read(weights: bytes, meta_text: str, where: str) -> ClassifierModel:
+def _read(weights: bytes | Path, meta_text: str, where: str) -> ClassifierModel:
+    """The model from ``weights.npz`` (its bytes, or its file) and ``model.json``'s text."""
     try:
         meta = ModelMeta.model_validate_json(meta_text)
     except ValidationError as exc:
         raise ConfigError(
             f"{where}: {META_FILE} is not a valid model description ({exc.error_count()} errors)"
         ) from None
-    digest = hashlib.sha256(weights).hexdigest()
+    digest = _file_digest(weights) if isinstance(weights, Path) else None
+    if digest is None:
+        if isinstance(weights, Path):
+            path, weights = weights, weights.read_bytes()
+            digest = hashlib.sha256(weights).hexdigest()
+            _remember_digest(path, digest)
+        else:
+            digest = hashlib.sha256(weights).hexdigest()
     if meta.weights_sha256 and digest != meta.weights_sha256:
         raise ConfigError(f"{where}: {WEIGHTS_FILE} does not match the digest in {META_FILE}")
+    source = weights if isinstance(weights, Path) else io.BytesIO(weights)
     try:
-        with np.load(io.BytesIO(weights), allow_pickle=False) as npz:
+        with np.load(source, allow_pickle=False) as npz:
             b = npz["b"].astype(np.float32)
             shape = (2**meta.bits, len(meta.risks))
             w = cached_weights(digest, shape, lambda: npz["W"].astype(np.float32))
-    except (OSError, KeyError, ValueError) as exc:
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise ConfigError(f"{where}: cannot read {WEIGHTS_FILE} ({exc})") from None
     if w.shape != (2**meta.bits, len(meta.risks)) or b.shape != (len(meta.risks),):
         raise ConfigError(f"{where}: weight shapes do not match {META_FILE}")
@@ -248,6 +258,40 @@ def _read(weights: bytes, meta_text: str, where: str) -> ClassifierModel:
     if missing:
         raise ConfigError(f"{where}: no threshold for {missing}")
     return ClassifierModel(weights=w, bias=b, meta=meta)
+
+
+# The SHA-256 of a weights file keys its cached scoring table and is checked against
+# model.json; reading and hashing the 7.6 MB of the harm model's weights cost every process
+# about 8 ms. It is remembered under $BEIAN_CACHE_DIR/classifier/digests/, named after the
+# file's path, size, modification time and inode, as make and the keyword cache judge files:
+# a file written again (new time stamp or size) is read and hashed again.
+
+
+def _digest_memo(path: Path) -> Path | None:
+    folder = cache_dir("classifier")
+    if folder is None:
+        return None
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    stamp = f"{path.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0{st.st_dev}"
+    return folder / "digests" / f"{hashlib.sha256(stamp.encode()).hexdigest()}.sha256"
+
+
+def _file_digest(path: Path) -> str | None:
+    memo = _digest_memo(path)
+    try:
+        found = memo.read_text("ascii") if memo is not None else ""
+    except (OSError, UnicodeDecodeError):
+        return None
+    return found if len(found) == 64 and all(c in "0123456789abcdef" for c in found) else None
+
+
+def _remember_digest(path: Path, digest: str) -> None:
+    memo = _digest_memo(path)
+    if memo is not None:
+        write_atomic(memo, digest.encode("ascii"))
 
 
 def load_model(directory: Path | str | None = None) -> ClassifierModel:
@@ -265,7 +309,7 @@ def load_model(directory: Path | str | None = None) -> ClassifierModel:
             f"{path}: not a classifier model directory (needs {WEIGHTS_FILE} and {META_FILE})"
         )
     return _read(
-        (path / WEIGHTS_FILE).read_bytes(),
+        path / WEIGHTS_FILE,
         (path / META_FILE).read_text(encoding="utf-8"),
         str(path),
     )
