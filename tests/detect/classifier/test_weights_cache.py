@@ -96,3 +96,25 @@ def test_the_weights_digest_is_remembered_per_file_version(
     weights.write_bytes(b"PK\x03\x04 truncated")  # one line, not a traceback
     with pytest.raises(ConfigError):
         load_model(model_dir)
+
+
+def test_columns_mapped_from_the_cache_score_bit_for_bit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The harm column and its unigram weights are cached beside the table (mapped, so a short
+    # text does not read the whole table); scores from them are those of a model built in
+    # memory from the same weights, bit for bit.
+    from beian.detect.classifier.model import ClassifierModel
+
+    monkeypatch.setenv("BEIAN_CACHE_DIR", str(tmp_path))
+    texts = ["赌博网站 日结兼职", "今天天气很好", "卖冰毒" * 300, ""]
+    fresh = load_model(SHIPPED)
+    memory = ClassifierModel(weights=np.array(fresh.weights), bias=fresh.bias, meta=fresh.meta)
+    expected = memory.column_scores(texts, 0)
+    assert np.array_equal(fresh.column_scores(texts, 0), expected)  # builds and stores
+    assert sorted(p.suffix for p in (tmp_path / "classifier").glob("*.f32")) == [".f32", ".f32"]
+    loaded = load_model(SHIPPED)
+    got = loaded.column_scores(texts, 0)
+    assert got.tobytes() == expected.tobytes()
+    assert not loaded._column_table(0).flags.writeable  # a mapped view
+    assert np.array_equal(loaded._unigram_weights(0), memory._unigram_weights(0))
