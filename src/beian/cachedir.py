@@ -76,8 +76,9 @@ def load_or_build(
     return built
 
 
-def yaml_data(text: str) -> Any:
-    """``text`` read by YAML's safe loader (libyaml's when installed), cached by its digest.
+def yaml_data(text: str, *, libyaml: bool = True) -> Any:
+    """``text`` read by YAML's safe loader (libyaml's when installed and ``libyaml``, else
+    PyYAML's own, as ``yaml.safe_load``), cached by its digest.
 
     Parsing with libyaml costs about 1 ms per 3 KB and importing PyYAML 15-20 ms; the profile,
     the solicitation lexicon and other data files shipped with beian are read on every start
@@ -91,7 +92,10 @@ def yaml_data(text: str) -> Any:
     def build() -> Any:
         import yaml
 
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # safe
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if libyaml else yaml.SafeLoader
+        return yaml.load(text, Loader=loader)  # a safe loader either way
 
     key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    if not libyaml:
+        key += ".py"
     return load_or_build("yaml", f"{key}.pickle", pickle.loads, build, pickle.dumps)

@@ -237,7 +237,9 @@ def test_plugin_options_are_described_by_their_field_docstrings(beian: Runner) -
 
 def test_a_one_process_corpus_assess_imports_no_pool_logging_nor_workspace(tmp_path: Path) -> None:
     # a run that starts no pool needs neither multiprocessing nor the futures machinery; with
-    # Hyperscan the Aho-Corasick engine is not loaded; no -w: no workspace models
+    # Hyperscan the Aho-Corasick engine is not loaded; no -w: no workspace models; the manifest
+    # and the profile come from the YAML cache; no bar off a terminal; the store at head is
+    # written with sqlite3
     (tmp_path / "c.jsonl").write_text('{"text": "你好"}\n', encoding="utf-8")
     (tmp_path / "m.yaml").write_text(
         "sources:\n  - {name: s, type: open-source, languages: [zh], modality: text,\n"
@@ -259,7 +261,8 @@ def test_a_one_process_corpus_assess_imports_no_pool_logging_nor_workspace(tmp_p
         import json
         from beian.detect.keyword.engine import hyperscan_available
         names = ("multiprocessing", "concurrent.futures", "logging", "beian.workspace",
-                 "ahocorasick_rs")
+                 "ahocorasick_rs", "yaml", "importlib.metadata", "rich.progress", "socket",
+                 "sqlalchemy", "alembic")
         print(json.dumps([hyperscan_available(), [n for n in names if n in sys.modules]]))
     """
     hyperscan, loaded = json.loads(_python(code).strip().splitlines()[-1])
