@@ -60,26 +60,3 @@ def test_tables_are_read_only_views_of_the_mapped_file_and_a_short_file_is_rebui
             assert stored.read_bytes() == data  # rebuilt and stored again
     finally:
         _tables.tables.cache_clear()
-
-
-def test_reading_classes_from_the_cache_are_the_built_ones(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from beian.text import reading
-
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
-    reading.reading_classes.cache_clear()
-    try:
-        built = reading._reading_classes()
-        first = reading.reading_classes()  # built and stored
-        (stored,) = (tmp_path / "tables").glob("*.reading")
-        reading.reading_classes.cache_clear()
-        loaded = reading.reading_classes()  # mapped
-        assert loaded.base is not None and not loaded.flags.writeable
-        assert np.array_equal(built, first) and np.array_equal(built, loaded)
-        assert loaded.dtype == built.dtype == np.uint8
-        stored.write_bytes(b"short")
-        reading.reading_classes.cache_clear()
-        assert np.array_equal(built, reading.reading_classes())
-    finally:
-        reading.reading_classes.cache_clear()

@@ -24,18 +24,15 @@ equals :func:`evasion_reading` on each text. Every reading character maps back t
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from beian.cachedir import load_or_build
-from beian.text._tables import DELETE, _tables_key, tables
+from beian.text._tables import DELETE, tables
 from beian.text.decode import MIN_BASE64, DecodedView, decoded_view
 
 IntArray = npt.NDArray[np.intp]
@@ -157,22 +154,13 @@ HAN, STRONG, PUNCT, INVISIBLE, TRADITIONAL, RADICAL, ENCODED, BASE64 = 1, 2, 4, 
 
 @cache
 def reading_classes() -> npt.NDArray[np.uint8]:
-    """Class bits of every code point (see the constants above): built once, then mapped from
-    the cache (building takes 4 ms of every process), named by the tables' key and this
-    module's source."""
-    digest = hashlib.sha256(_tables_key().encode())
-    digest.update(Path(__file__).read_bytes())
+    """Class bits of every code point (see the constants above), built once.
 
-    def load(data: bytes) -> npt.NDArray[np.uint8]:
-        if len(data) != 0x110000:
-            raise ValueError("reading classes of the wrong size")
-        return np.frombuffer(data, dtype=np.uint8)
-
-    key = digest.hexdigest()
-    return load_or_build("tables", f"{key}.reading", load, _reading_classes, bytes, mapped=True)
-
-
-def _reading_classes() -> npt.NDArray[np.uint8]:
+    (Not mapped from the cache like the tables, on purpose: building it frees a few
+    megabytes of temporaries, which raises glibc's threshold for serving large blocks by
+    mmap; a scan then reuses heap memory for its per-batch arrays instead of faulting in new
+    pages. Mapping it saved 4 ms of start-up and cost a 61 MB scan 15,000 more page faults
+    and about 0.04 CPU-s; see docs/performance.md.)"""
     t = tables()
     cls = np.zeros(0x110000, dtype=np.uint8)
     cls[t.han] |= HAN
