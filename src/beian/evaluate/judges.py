@@ -92,9 +92,10 @@ class ClassifierJudgeOptions(BaseModel):
     """Directory of a user-trained harm model; ``None`` uses the shipped one."""
 
 
-@registry.register("judge", "classifier", version="2", options=ClassifierJudgeOptions)
+@registry.register("judge", "classifier", version="3", options=ClassifierJudgeOptions)
 def classifier_judge(options: ClassifierJudgeOptions) -> Judge:
-    """Classifier check of answers (§9.3 d): the calibrated harm model, refusal-aware."""
+    """Classifier check of answers (§9.3 d): the calibrated harm model, refusal-aware (on
+    answers: the answer-only model fused with the shared one, unless ``model`` is given)."""
     from beian.evaluate.answer_judge import HarmJudge, HarmJudgeOptions
 
     judge = HarmJudge(HarmJudgeOptions(detectors=("harm",), harm_model=options.model))

@@ -88,13 +88,23 @@ def train_harm(
     bits: int = DEFAULT_BITS,
     epochs: int = DEFAULT_EPOCHS,
     version: str = "1",
+    recipe_name: str = RECIPE_NAME,
+    target_benign_rate: float | None = None,
+    boost: dict[str, float] | None = None,
+    uniform: bool = False,
 ) -> HarmModel:
-    """Fit on the train split, calibrate and set attribution thresholds on the dev split."""
+    """Fit on the train split, calibrate and set attribution thresholds on the dev split.
+
+    ``recipe_name`` is recorded in the model; ``target_benign_rate`` (default
+    :data:`TARGET_BENIGN_RATE`) sets the operating point; ``boost``: see :func:`source_weights`;
+    ``uniform``: every row weighs the same (the answer model: its sources are all answers).
+    """
     rows = recipe.merged()
     data = labelled(rows, risks)
     dev = dev_mask(data.texts)
     train = data.subset(~dev)
-    weights = source_weights([r.source for r, d in zip(rows, dev, strict=True) if not d])
+    kept = [r.source for r, d in zip(rows, dev, strict=True) if not d]
+    weights = np.ones(len(kept), dtype=np.float32) if uniform else source_weights(kept, boost)
     w, b = fit(train, bits=bits, epochs=epochs, seed=seed, min_norm=10, row_weights=weights)
     w = w.astype(np.float16).astype(np.float32)
     meta = ModelMeta(
@@ -105,7 +115,7 @@ def train_harm(
         thresholds={r: 0.5 for r in data.risks},
         seed=seed,
         epochs=epochs,
-        recipe=RECIPE_NAME,
+        recipe=recipe_name,
         sources=tuple(recipe.sources),
         train_counts=train.positives(),
     )
@@ -123,9 +133,9 @@ def train_harm(
     y = held.labels[keep, 0] > 0
     a, c = platt(probs[keep, 0], y)
     calibrated = 1 / (1 + np.exp(-(a * logit(probs[keep, 0]) + c)))
-    threshold = operating_point(calibrated[~y])
+    threshold = operating_point(calibrated[~y], target_benign_rate)
     harm_meta = HarmMeta(
-        recipe=RECIPE_NAME,
+        recipe=recipe_name,
         platt_a=a,
         platt_b=c,
         threshold=threshold,
@@ -139,12 +149,13 @@ UNCALIBRATED_SOURCES = frozenset({"beian-romanised"})
 """Training sources left out of calibration and the operating point (generated easy cases)."""
 
 
-def operating_point(benign: FloatArray) -> float:
-    """The calibrated probability above which ``TARGET_BENIGN_RATE`` of ``benign`` lies."""
+def operating_point(benign: FloatArray, rate: float | None = None) -> float:
+    """The calibrated probability above which ``rate`` (default ``TARGET_BENIGN_RATE``) of
+    ``benign`` lies."""
     lo, hi = THRESHOLD_RANGE
     if benign.size == 0:
         return lo
-    cut = float(np.quantile(benign, 1.0 - TARGET_BENIGN_RATE))
+    cut = float(np.quantile(benign, 1.0 - (TARGET_BENIGN_RATE if rate is None else rate)))
     return round(min(hi, max(lo, cut)), 3)
 
 
