@@ -7,9 +7,10 @@
 # BEIAN_REQUIRE_SHARED=1 (as in .ci/run) makes that a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# System packages first: the compiler and Python headers build beian's C kernel on install.
+bash scripts/setup-system.sh
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
-bash scripts/setup-system.sh
 if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   BEIAN_TEST_POSTGRES_URL="$(bash scripts/start-postgres.sh)"
   export BEIAN_TEST_POSTGRES_URL

@@ -120,6 +120,7 @@ def run_system(spec: str, records: Sequence[devsets.Record]) -> dict[str, Any]:
     return {
         "notes": system.notes,
         "train": system.train,
+        **({"measured": system.measured} if system.measured else {}),
         "timing": timing,
         "errors": errors,
         **figures,

@@ -49,6 +49,9 @@ class System:
     train: dict[str, list[str]] = field(default_factory=dict)
     """Source folder → the components (and files) that saw it."""
     notes: list[str] = field(default_factory=list)
+    measured: dict[str, Any] = field(default_factory=dict)
+    """What exactly was measured (a judge's registered version and the digests of its shipped
+    files), so ``bench/accuracy/judge_cards.py`` can tell a stale benchmark from a fresh one."""
 
     def run(self, records: Sequence[Record], progress: Callable[[int], None]) -> list[Output]:
         """Outputs for ``records`` in order, in batches of :data:`BATCH`."""
@@ -163,7 +166,19 @@ def judge_system(name: str) -> System:
         kinds=frozenset({"answer"}),
         run_batch=run_batch,
         train=train_sources(same_name, detectors or [judge]),
+        measured=judge_measured(name),
     )
+
+
+def judge_measured(name: str) -> dict[str, Any]:
+    """Registered version and shipped-file digests of judge ``name`` (see ``System.measured``)."""
+    from beian.evaluate.judge_card import JUDGE_COMPONENTS, shipped_components
+    from beian.registry import registry
+
+    out: dict[str, Any] = {"version": registry.get("judge", name).version}
+    if name in JUDGE_COMPONENTS:
+        out["components"] = shipped_components(name)
+    return out
 
 
 SAFETY_JUDGES = ("keyword", "classifier", "default", "harm")

@@ -56,7 +56,13 @@ def test_review_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[
         cli("eval", "run", "-t", target, "--banks", str(banks), "--out", str(out), "-j", "keyword")
         == 0
     )
-    assert "9.3.c keyword: PASS" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "9.3.c keyword: PASS" in printed
+    # Under the pass rate: how accurate the keyword judge was measured to be, zh then en.
+    keyword = _results(out)["judge_accuracy"]["keyword"]
+    accuracy, version = keyword["card"]["accuracy"]["value"], keyword["version"]
+    assert f"  关键词判官（版本 {version}）经 beian 实测：在其从未训练过的" in printed
+    assert f"准确率 {accuracy:.1%}" in printed and f"accuracy {accuracy:.1%}" in printed
     sheet = tmp_path / "review.csv"
     assert cli("eval", "review", "export", "--out", str(out), "--sheet", str(sheet)) == 0
     with sheet.open(encoding="utf-8-sig") as fh:
@@ -85,7 +91,13 @@ def test_review_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[
     results = _results(out)
     assert results["rates"]["manual"] == 1.0
     assert results["pass"]["9.3.b"] is True
-    assert "9.3.b manual: PASS" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "9.3.b manual: PASS" in printed
+    # People reviewed the same answers: the judge's agreement with them replaces the card.
+    n = results["samples"]["test"]
+    version = results["judge_accuracy"]["keyword"]["version"]
+    assert f"keyword judge (keyword@{version}) against people's verdicts on {n} answers" in printed
+    assert results["judge_accuracy"]["keyword"]["manual"]["accuracy"]["value"] == 1.0
 
 
 def test_calibrate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

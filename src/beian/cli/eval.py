@@ -322,6 +322,17 @@ def calibrate(
     keyword_library: Annotated[
         Path | None, typer.Option("--keyword-library", help="Keyword library of the keyword judge.")
     ] = None,
+    harm_model: Annotated[
+        Path | None,
+        typer.Option("--harm-model", help="Your harm model (classifier and harm judges)."),
+    ] = None,
+    safety_detectors: Annotated[
+        str | None, typer.Option("--safety-detectors", help="Detectors of the harm judge.")
+    ] = None,
+    safety_harm: Annotated[
+        str | None,
+        typer.Option("--safety-harm", help="Harm on answers of the harm judge: answer or shared."),
+    ] = None,
     llm_model: Annotated[
         str | None, typer.Option("--llm-model", help="Model of the LLM judge.")
     ] = None,
@@ -346,6 +357,17 @@ def calibrate(
     options: dict[str, dict[str, Any]] = {}
     if keyword_library is not None:
         options["keyword"] = {"library": str(keyword_library)}
+        options["harm"] = {"library": str(keyword_library)}
+    if harm_model is not None:
+        options["classifier"] = {"model": str(harm_model)}
+        options.setdefault("harm", {})["harm_model"] = str(harm_model)
+    if safety_detectors is not None:
+        detectors = _split(safety_detectors)
+        if not detectors:
+            raise UserError("--safety-detectors names no detector")
+        options.setdefault("harm", {})["detectors"] = detectors
+    if safety_harm is not None:
+        options.setdefault("harm", {})["answer_harm"] = safety_harm
     if "llm" in names:
         if not llm_model:
             raise UserError("the llm judge needs --llm-model (and usually --llm-base-url)")

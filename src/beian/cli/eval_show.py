@@ -125,6 +125,19 @@ def describe_answers(record: dict[str, Any]) -> str:
     return text
 
 
+def print_judge_card(results: EvalResult, method: str, *, ran: bool = True) -> None:
+    """Under an automatic judge's clause: how accurate that judge was measured to be (Chinese,
+    then English), or why it was not (the judge card, :mod:`beian.evaluate.judge_card`)."""
+    from beian.evaluate.judge_card import describe
+
+    acc = results.judge_accuracy.get(method)
+    if acc is None or not ran:
+        return
+    text = describe(acc)
+    for lang in ("zh", "en"):
+        console.print(f"  {text[lang]}", markup=False, highlight=False, soft_wrap=True)
+
+
 def print_summary(results: EvalResult, path: Path, *, notes: bool = True) -> None:
     """Per clause PASS/FAIL with the figures (stdout), then notes and the run (stderr).
     ``notes=False`` when the sample notes were already printed as the run started."""
@@ -137,6 +150,7 @@ def print_summary(results: EvalResult, path: Path, *, notes: bool = True) -> Non
         why = f" ({reason})" if reason and reason != "method not run" else ""  # F08: said once
         line = f"{clause} {c.method}: {state}{figure}{why}"
         console.print(line, markup=False, highlight=False)
+        print_judge_card(results, c.method, ran=c.passed is not None)
     for info in results.sampling.values() if notes else ():
         if info.note:
             say(f"note: {info.note}")

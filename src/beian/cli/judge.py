@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from beian.evaluate.answer_records import AnswerJudges
 
 JUDGES = ("refusal", "safety", "llm")
+SAFETY_HARM = ("answer", "shared")
+"""``--safety-harm``: harm on answers from the answer model fused with the shared one (round 6,
+the default), or from the shared harm model alone (the rounds 4-5 judge)."""
 """As :data:`beian.evaluate.answer_records.ANSWER_JUDGES` (kept here: --help must not import it)."""
 DEFAULT_SAFETY_DETECTORS = "keyword,solicit,harm"
 BATCH = 64
@@ -147,6 +150,7 @@ def build_judges(
     llm_options: dict[str, Any],
     concurrency: int,
     workspace: Path | None = None,
+    safety_harm: str = "answer",
 ) -> AnswerJudges:
     """The selected eval judges (``refusal``, ``harm`` as safety, ``llm``) from the registry;
     with ``workspace``, the safety judge uses its keyword library and harm model, as its eval."""
@@ -157,10 +161,15 @@ def build_judges(
         raise UserError("--safety-detectors names no detector")
     if "llm" in names and not llm_options.get("model"):
         raise UserError("the llm judge needs --llm-model (and usually --llm-base-url)")
+    if safety_harm not in SAFETY_HARM:
+        raise UserError(
+            f"--safety-harm must be one of {', '.join(SAFETY_HARM)}, not {safety_harm!r}"
+        )
+    safety = {"detectors": detectors, "answer_harm": safety_harm, **_workspace_safety(workspace)}
     return build_answer_judges(
         names,
         # refusal-aware: a refusal that names its topic is judged without its refusal sentences
-        safety_options={"detectors": detectors, **_workspace_safety(workspace)},
+        safety_options=safety,
         llm_options={**llm_options, "concurrency": concurrency},
     )
 
@@ -246,6 +255,14 @@ def judge(
     safety_detectors: Annotated[
         str, typer.Option("--safety-detectors", help="Detectors of the safety judge.")
     ] = DEFAULT_SAFETY_DETECTORS,
+    safety_harm: Annotated[
+        str,
+        typer.Option(
+            "--safety-harm",
+            help="Harm on answers: answer (answer model with the question, fused with the "
+            "shared model) or shared (the shared harm model alone).",
+        ),
+    ] = "answer",
     llm_base_url: Annotated[
         str | None,
         typer.Option("--llm-base-url", help="OpenAI-compatible endpoint of the LLM judge."),
@@ -285,6 +302,7 @@ def judge(
         llm_options=llm_options,
         concurrency=concurrency,
         workspace=workspace,
+        safety_harm=safety_harm,
     )
     errors = errors or output.with_name(output.name.removesuffix(".jsonl") + ".errors.jsonl")
     with output.open("w", encoding="utf-8") as out, errors.open("w", encoding="utf-8") as err:
@@ -302,6 +320,20 @@ def judge(
     if details:
         summary += "; " + "; ".join(details)
     err_console.print(summary, markup=False, highlight=False)
+    if built.safety is not None:
+        _print_card(safety_detectors, safety_harm, workspace)
+
+
+def _print_card(safety_detectors: str, safety_harm: str, workspace: Path | None) -> None:
+    """How accurate the safety judge was measured to be (Chinese, then English), or why it
+    was not: the judge card of :mod:`beian.evaluate.judge_card`."""
+    from beian.evaluate.judge_card import describe, judge_accuracy
+
+    detectors = [n.strip() for n in safety_detectors.split(",") if n.strip()]
+    options = {"detectors": detectors, "answer_harm": safety_harm, **_workspace_safety(workspace)}
+    text = describe(judge_accuracy("safety", "harm", options))
+    for lang in ("zh", "en"):
+        err_console.print(text[lang], markup=False, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -79,6 +79,7 @@ def plugins(
         }
         for p in registry.plugins()
     ]
+    rows.append({**_kernel_row(), **({"options": []} if options else {})})
     if as_json:
         print_json(rows)
     else:
@@ -92,6 +93,21 @@ def plugins(
         console.print(table)
     for msg in registry.load_errors:
         err_console.print(f"warning: {msg}", markup=False)
+
+
+def _kernel_row() -> dict[str, Any]:
+    """Whether the compiled text kernel folds texts here (``BEIAN_NO_KERNEL=1``, no compiler
+    at install time or a stale build: the numpy code, same results, slower)."""
+    from beian import __version__
+    from beian.text.batch import kernel_available, kernel_status
+
+    return {
+        "kind": "kernel",
+        "name": "text",
+        "version": __version__,
+        "source": "compiled" if kernel_available() else "numpy",
+        "description": f"text fold, evasion readings, keyword fillers, PII pre-check: {kernel_status()}",
+    }
 
 
 def register(app: typer.Typer) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Self
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
+from beian.evaluate.judge_card import JudgeAccuracy
 from beian.evaluate.metrics import Rate
 
 
@@ -207,6 +208,9 @@ class EvalResult(Part):
     unscored: dict[str, int] = {}
     run: RunRecord | None = None
     detection_setup: str | None = None
+    judge_accuracy: dict[str, JudgeAccuracy] = {}
+    """Per safety method: how accurate its judge was measured to be (the judge card), or why
+    it was not, and its agreement with people's verdicts on this run (``judge_card``)."""
     path: str | None = None
     """Where results.json was written (the store's copy only)."""
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from beian.errors import ConfigError, InputError
 from beian.evaluate import record as rec
 from beian.evaluate.cache import AnswerCache
+from beian.evaluate.judge_card import run_judge_accuracy, with_manual
 from beian.evaluate.judges import Judge, JudgeItem, Judgement
 from beian.evaluate.outcomes import (
     EvalFailed,
@@ -32,7 +33,7 @@ from beian.evaluate.outcomes import (
     allowed_failures,
 )
 from beian.evaluate.outputs import write_json, write_outputs
-from beian.evaluate.result_model import RunRecord
+from beian.evaluate.result_model import EvalResult, RunRecord
 from beian.evaluate.results import EvalItem, build_results
 from beian.evaluate.runid import start_readable_run
 from beian.evaluate.runner import Answer, AnswerSet, Reuse, RunnerOptions, answer_all
@@ -383,6 +384,7 @@ def _execute(
     plan.record.update(status="done", finished_at=rec.now_iso())
     results.run = RunRecord.model_validate(plan.record)
     results.detection_setup = config.detection_setup
+    results.judge_accuracy = run_judge_accuracy(config.judges, config.judge_options, items)
     path = write_outputs(plan.out, results, items)
     _end(store, plan, "done", {**results.to_json(), "path": str(path)})
     return EvalOutcome(plan.run_id, results, path)
@@ -405,6 +407,9 @@ def rebuild_results(
     if record:
         results.run = RunRecord.model_validate(record)
     results.detection_setup = (cfg.get("eval") or {}).get("detection_setup", "")
+    recorded = EvalResult.load(run.summary).judge_accuracy if run.summary else {}
+    if recorded:  # what judged the run is fixed; people's verdicts may be new
+        results.judge_accuracy = with_manual(recorded, items)
     where = out_dir or Path(str(cfg.get("out", "")))
     path = write_outputs(where, results, items)
     store.finish_run(run_id, {**results.to_json(), "path": str(path)}, status=run.status)

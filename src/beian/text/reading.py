@@ -28,11 +28,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
 
 from beian.text._tables import DELETE, tables
+from beian.text.batch import kernel as _text_kernel
 from beian.text.decode import MIN_BASE64, DecodedView, decoded_view
 
 IntArray = npt.NDArray[np.intp]
@@ -69,11 +71,16 @@ _PUNCT = re.compile(f"[{_P}\\s]")
 _ONLY_PUNCT = re.compile(f"[{_P}]+")
 _PAIRS = {"(": ")", "（": "）", "[": "]", "【": "】", "「": "」", "《": "》", "<": ">", "{": "}",
           "〔": "〕", "『": "』", "〈": "〉"}  # fmt: skip
+_PAIR_CHARS = "".join(a + b for a, b in _PAIRS.items())
+""":data:`_PAIRS` as one string (opener, closer, ...) for the compiled kernel."""
 
 # A request written backwards with an instruction to read it so (学校炸去包药炸作制样怎（请倒着读）).
+_BACKWARDS_ZH = ("倒着读", "倒过来读", "反着读", "反过来读", "倒序读", "从右往左读", "从后往前读",
+                 "读倒序", "倒序阅读")  # fmt: skip
+"""The Chinese triggers of :data:`_READ_BACKWARDS`: each holds 读 within six characters."""
 _READ_BACKWARDS = re.compile(
-    "倒着读|倒过来读|反着读|反过来读|倒序读|从右往左读|从后往前读|读倒序|倒序阅读|"
-    "(?i:read (?:it |this |the text )?(?:backwards|in reverse|from right to left))"
+    "|".join(_BACKWARDS_ZH)
+    + "|(?i:read (?:it |this |the text )?(?:backwards|in reverse|from right to left))"
 )
 
 # Radicals that stand for a whole character; NFKC already maps the Kangxi block, the
@@ -233,18 +240,30 @@ def _chain_starts(cls: npt.NDArray[np.uint8], edges: IntArray | None = None) -> 
 
 
 def interleaved(
-    text: str, cls: npt.NDArray[np.uint8] | None = None, starts: list[int] | None = None
+    text: str,
+    cls: npt.NDArray[np.uint8] | None = None,
+    starts: list[int] | None = None,
+    *,
+    kernel: bool = True,
 ) -> list[tuple[int, int]]:
     """``[start, end)`` of the fillers of interleaving chains in ``text`` (see module doc).
 
     ``cls``: the :func:`reading_classes` bits of ``text``'s code points, when already known;
-    ``starts``: its chain candidates (:func:`_chain_starts`), when already known.
+    ``starts``: its chain candidates (:func:`_chain_starts`), when already known;
+    ``kernel=False``: walk the chains in Python even when the compiled kernel is built.
     """
-    if cls is None:
-        cls = reading_classes()[np.frombuffer(text.encode("utf-32-le", "replace"), np.uint32)]
+    if starts is None:
+        if cls is None:
+            codes = np.frombuffer(text.encode("utf-32-le", "replace"), np.uint32)
+            cls = reading_classes()[codes]
+        starts = _chain_starts(cls)
+    kern = _kernel() if kernel else None
+    if kern is not None:
+        walked: list[tuple[int, int]] = kern.interleaved(text, starts, _P, _PAIR_CHARS)
+        return walked
     out: list[tuple[int, int]] = []
     pos = 0
-    for start in _chain_starts(cls) if starts is None else starts:
+    for start in starts:
         start = max(start, pos)  # a walk stops just before the gap that broke its chain
         found, pos = _chains_from(text, start, start + 2)
         out += found
@@ -295,6 +314,7 @@ def _dropped(
     cls: npt.NDArray[np.uint8],
     bits: int,
     chains: list[int] | None = None,
+    kernel: bool = True,
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.uint32], set[str]]:
     """Positions to remove, the code points folded 1:1, and what was done (``chains``: the
     text's chain candidates, when already known)."""
@@ -324,7 +344,7 @@ def _dropped(
         kept = np.flatnonzero(~drop)
         squeezed, sq_cls = codes[kept].tobytes().decode("utf-32-le"), cls[kept]
         chains = None  # the squeezed text has candidates of its own
-    for lo, hi in interleaved(squeezed, sq_cls, chains):
+    for lo, hi in interleaved(squeezed, sq_cls, chains, kernel=kernel):
         drop[lo : hi if kept is None else lo] = True
         if kept is not None:
             drop[kept[lo:hi]] = True
@@ -337,6 +357,7 @@ def _cleaned(
     codes: npt.NDArray[np.uint32] | None = None,
     cls: npt.NDArray[np.uint8] | None = None,
     chains: list[int] | None = None,
+    kernel: bool = True,
 ) -> Reading | None:
     """The reading of a text holding no encoding; ``codes``, ``cls`` and ``chains`` (its code
     points, their class bits and its chain candidates) when a batch has them already."""
@@ -345,7 +366,7 @@ def _cleaned(
         cls = reading_classes()[codes]
         chains = None
     bits = int(np.bitwise_or.reduce(cls)) if len(cls) else 0
-    drop, folded, kinds = _dropped(text, codes, cls, bits, chains)
+    drop, folded, kinds = _dropped(text, codes, cls, bits, chains, kernel)
     if not kinds:
         return None
     kept = np.flatnonzero(~drop)
@@ -372,14 +393,19 @@ def _compose(first: DecodedView, second: Reading | None) -> Reading:
     )
 
 
-def _asks_backwards(text: str) -> bool:
+def _asks_backwards(text: str, kernel: bool = True) -> bool:
     # substring tests first: far cheaper than the expression on text that has none of them
     # every trigger holds 读 or "read": look only around those (novels have 读 now and then)
-    at = text.find("读")
-    while at >= 0:
-        if _READ_BACKWARDS.search(text, max(0, at - 6), at + 4):
+    kern = _kernel() if kernel else None
+    if kern is not None:
+        if kern.asks_backwards(text, _BACKWARDS_ZH):  # a trigger around some 读, compiled
             return True
-        at = text.find("读", at + 1)
+    else:
+        at = text.find("读")
+        while at >= 0:
+            if _READ_BACKWARDS.search(text, max(0, at - 6), at + 4):
+                return True
+            at = text.find("读", at + 1)
     return ("read" in text or "Read" in text) and bool(_READ_BACKWARDS.search(text))
 
 
@@ -421,39 +447,34 @@ def _mixed(run: str) -> bool:
     return not (run.islower() or run.isupper() or run.isdigit())
 
 
-def evasion_readings(texts: Sequence[str], *, normalised: bool = False) -> dict[int, Reading]:
+def evasion_readings(
+    texts: Sequence[str], *, normalised: bool = False, kernel: bool = True
+) -> dict[int, Reading]:
     """Index → reading, for the texts of ``texts`` that have one.
 
     ``normalised``: the readings are for detectors that only see normalised text, so readings
     that only undo :data:`NORMALISED_KINDS` are not built (most traditional-script texts).
+    ``kernel=False``: look at the batch with numpy even when the compiled kernel is built (the
+    reference it is tested against).
 
     Equal to calling :func:`evasion_reading` on each text, but the texts are looked at together
-    first (one encode, one table look-up, one chain search for the whole batch); only those
-    that may hold a disguise are looked at one by one, and a text whose only difference is
-    traditional script is folded straight from the batch's arrays.
+    first (one encode, one table look-up, one chain search for the whole batch, or one pass of
+    the compiled kernel per text); only those that may hold a disguise are looked at one by
+    one, and a text whose only difference is traditional script is folded straight from the
+    batch's arrays.
     """
     if not texts:
         return {}
-    joined = "\x00".join(texts) + "\x00"  # every text, even an empty last one, owns a cell
-    codes = np.frombuffer(joined.encode("utf-32-le", "replace"), np.uint32)
-    cls = reading_classes()[codes]
-    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.intp, count=len(texts))
-    offsets = np.r_[0, np.cumsum(lengths)[:-1]]
-    bits = np.bitwise_or.reduceat(cls, offsets)
+    kern = _kernel() if kernel else None
+    scan = _scan_kernel(kern, texts) if kern is not None else _scan_numpy(texts)
+    bits = scan.bits
     maybe = (bits & (RADICAL | ENCODED)) != 0
-    b64 = [a for a, b in _base64_runs(cls) if _mixed(joined[a:b])]
-    # candidates per text, the same as each text alone (the separators count as text edges)
-    chains = np.asarray(_chain_starts(cls, offsets[1:] - 1), dtype=np.intp)
-    owner = np.searchsorted(offsets, chains, side="right") - 1
-    encoded = (bits & ENCODED) != 0  # may need decoding: read one by one from the start
-    if len(b64):
-        encoded[np.searchsorted(offsets, b64, side="right") - 1] = True
+    encoded = ((bits & ENCODED) != 0) | scan.base64  # may need decoding: read from the start
     maybe |= encoded
-    maybe[owner] = True
+    maybe |= scan.chained
     trad = np.zeros(len(texts), dtype=np.bool_)
     if not normalised and (bits & TRADITIONAL).any():
-        n_trad = np.add.reduceat((cls & TRADITIONAL) != 0, offsets)
-        n_han = np.add.reduceat((cls & HAN) != 0, offsets)
+        n_trad, n_han = scan.counts()
         trad = (n_trad >= MIN_TRADITIONAL) & (10 * n_trad >= n_han)
     # only invisible characters (and perhaps traditional script): folded from the batch arrays.
     # Not with symbols or emoji about: a chain may only appear once the invisible ones are gone.
@@ -461,26 +482,167 @@ def evasion_readings(texts: Sequence[str], *, normalised: bool = False) -> dict[
     maybe |= ((bits & INVISIBLE) != 0) & ~simple
     if normalised:
         simple[:] = False  # invisible characters and traditional script only: nothing new
+    # with the kernel: a text whose only lead is a chain candidate, and whose chains the C walk
+    # finds empty, has no reading (_dropped would find nothing to undo): no arrays, no numpy
+    lone = np.zeros(len(texts), dtype=np.bool_)
+    if kern is not None:
+        n_trad, n_han = scan.counts()
+        some_trad = (n_trad >= MIN_TRADITIONAL) & (10 * n_trad >= n_han)
+        lone = scan.chained & ((bits & (INVISIBLE | RADICAL)) == 0) & ~some_trad
     out: dict[int, Reading] = {}
-    asks = _may_ask_backwards(joined, offsets)
     for i, text in enumerate(texts):
-        backwards = asks[i] and _asks_backwards(text)
+        backwards = scan.backwards(i, text)
         if maybe[i] and not (backwards or encoded[i]):  # no encoding: straight from the batch
-            lo = int(offsets[i])
-            at = slice(lo, lo + len(text))
-            mine = (chains[owner == i] - lo).tolist()
-            reading = _without_normalised(_cleaned(text, codes[at], cls[at], mine), normalised)
+            if (
+                lone[i]
+                and kern is not None
+                and not kern.interleaved(text, scan.chains(i), _P, _PAIR_CHARS)
+            ):
+                continue
+            codes, cls = scan.arrays(i)
+            found = _cleaned(text, codes, cls, scan.chains(i), kernel)
+            reading = _without_normalised(found, normalised)
             if reading is not None:
                 out[i] = reading
         elif maybe[i] or backwards:
-            reading = evasion_reading(text, normalised=normalised)
+            reading = evasion_reading(text, normalised=normalised, kernel=kernel)
             if reading is not None:
                 out[i] = reading
+        elif trad[i] and kern is not None and not bits[i] & INVISIBLE:
+            out[i] = _folded_kernel(kern, text)  # traditional script alone, one to one
         elif trad[i] or simple[i]:
-            lo = int(offsets[i])
-            at = slice(lo, lo + len(text))
-            out[i] = _folded(text, codes[at], cls[at], fold=bool(trad[i]))
+            codes, cls = scan.arrays(i)
+            out[i] = _folded(text, codes, cls, fold=bool(trad[i]))
     return out
+
+
+def _folded_kernel(kern: ModuleType, text: str) -> Reading:
+    """:func:`_folded` of a text without invisible characters (``fold=True``), compiled."""
+    new, changed = kern.fold_traditional(text, reading_classes(), tables().mapping)
+    where = np.arange(len(text), dtype=np.intp)
+    at = np.frombuffer(changed, dtype=np.bool_)
+    return Reading(new, text, where, where + 1, at, ("traditional",))
+
+
+class _Scan:
+    """What :func:`evasion_readings` knows about every text of a batch after one look."""
+
+    bits: npt.NDArray[np.uint8]
+    """Class bits of every text (OR of its characters')."""
+    base64: npt.NDArray[np.bool_]
+    """Whether a text holds a run of base64 characters long enough and of mixed case."""
+    chained: npt.NDArray[np.bool_]
+    """Whether a text has chain candidates (see :func:`_chain_starts`)."""
+    asks: list[bool]
+    """Whether a text may ask to be read backwards (holds 读, "read" or "Read")."""
+
+    def backwards(self, i: int, text: str) -> bool:
+        """Whether text ``i`` (``text``) asks to be read backwards (:func:`_asks_backwards`)."""
+        return self.asks[i] and _asks_backwards(text, kernel=False)
+
+    def counts(self) -> tuple[IntArray, IntArray]:
+        """Traditional and Han characters of every text."""
+        raise NotImplementedError
+
+    def chains(self, i: int) -> list[int]:
+        """Chain candidates of text ``i``, in its own positions."""
+        raise NotImplementedError
+
+    def arrays(self, i: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint8]]:
+        """Code points of text ``i`` (lone surrogates as "?") and their class bits."""
+        raise NotImplementedError
+
+
+class _NumpyScan(_Scan):
+    """The reference: the batch joined, encoded and classified at once, searched in numpy."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        joined = "\x00".join(texts) + "\x00"  # every text, even an empty last one, owns a cell
+        self.codes = np.frombuffer(joined.encode("utf-32-le", "replace"), np.uint32)
+        self.cls = cls = reading_classes()[self.codes]
+        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.intp, count=len(texts))
+        self.offsets = offsets = np.r_[0, np.cumsum(lengths)[:-1]]
+        self.lengths = lengths - 1
+        self.bits = np.bitwise_or.reduceat(cls, offsets)
+        self.base64 = np.zeros(len(texts), dtype=np.bool_)
+        b64 = [a for a, b in _base64_runs(cls) if _mixed(joined[a:b])]
+        if len(b64):
+            self.base64[np.searchsorted(offsets, b64, side="right") - 1] = True
+        # candidates per text, the same as each text alone (the separators count as text edges)
+        self.starts = np.asarray(_chain_starts(cls, offsets[1:] - 1), dtype=np.intp)
+        self.owner = np.searchsorted(offsets, self.starts, side="right") - 1
+        self.chained = np.zeros(len(texts), dtype=np.bool_)
+        self.chained[self.owner] = True
+        self.asks = _may_ask_backwards(joined, offsets)
+
+    def counts(self) -> tuple[IntArray, IntArray]:
+        n_trad: IntArray = np.add.reduceat((self.cls & TRADITIONAL) != 0, self.offsets)
+        n_han: IntArray = np.add.reduceat((self.cls & HAN) != 0, self.offsets)
+        return n_trad, n_han
+
+    def chains(self, i: int) -> list[int]:
+        found: list[int] = (self.starts[self.owner == i] - self.offsets[i]).tolist()
+        return found
+
+    def arrays(self, i: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint8]]:
+        lo = int(self.offsets[i])
+        at = slice(lo, lo + int(self.lengths[i]))
+        return self.codes[at], self.cls[at]
+
+
+def _scan_numpy(texts: Sequence[str]) -> _Scan:
+    return _NumpyScan(texts)
+
+
+class _KernelScan(_Scan):
+    """The same facts from the compiled kernel: one pass over each text's own buffer; a text's
+    code points are encoded only when it is read."""
+
+    def __init__(self, kern: ModuleType, texts: Sequence[str]) -> None:
+        self.texts = texts
+        found = kern.scan_readings(list(texts), reading_classes(), MIN_BASE64, _BACKWARDS_ZH)
+        bits, flags, n_trad, n_han, index, starts = found
+        self.bits = np.frombuffer(bits, dtype=np.uint8)
+        fl = np.frombuffer(flags, dtype=np.uint8)
+        self.base64 = (fl & 1) != 0
+        self.zh = ((fl & 2) != 0).tolist()  # a Chinese trigger around some 读: asks
+        self.en = ((fl & 4) != 0).tolist()  # "read" or "Read": the expression decides
+        self.asks = [a or b for a, b in zip(self.zh, self.en, strict=True)]
+        self._counts = np.frombuffer(n_trad, dtype=np.intp), np.frombuffer(n_han, dtype=np.intp)
+        self.index = np.frombuffer(index, dtype=np.intp)
+        self.starts = np.frombuffer(starts, dtype=np.intp)
+        self.chained = np.diff(self.index) > 0
+
+    def counts(self) -> tuple[IntArray, IntArray]:
+        return self._counts
+
+    def backwards(self, i: int, text: str) -> bool:
+        return self.zh[i] or (self.en[i] and bool(_READ_BACKWARDS.search(text)))
+
+    def chains(self, i: int) -> list[int]:
+        found: list[int] = self.starts[self.index[i] : self.index[i + 1]].tolist()
+        return found
+
+    def arrays(self, i: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint8]]:
+        codes = np.frombuffer(self.texts[i].encode("utf-32-le", "replace"), np.uint32)
+        return codes, reading_classes()[codes]
+
+
+def _scan_kernel(kern: ModuleType, texts: Sequence[str]) -> _Scan:
+    return _KernelScan(kern, texts)
+
+
+def _kernel() -> ModuleType | None:
+    """The compiled kernel when :mod:`beian.text.batch` uses it and its class bits agree."""
+    kern = _text_kernel()
+    return kern if kern is not None and _agrees(kern) else None
+
+
+@cache
+def _agrees(kern: ModuleType) -> bool:
+    want = {"R_HAN": HAN, "R_STRONG": STRONG, "R_PUNCT": PUNCT, "R_TRADITIONAL": TRADITIONAL,
+            "R_BASE64": BASE64, "MAX_STRONG_SPAN": MAX_STRONG_SPAN}  # fmt: skip
+    return all(getattr(kern, k, None) == v for k, v in want.items())
 
 
 def _folded(
@@ -512,10 +674,11 @@ def _folded(
                    tuple(sorted(kinds)))  # fmt: skip
 
 
-def evasion_reading(text: str, *, normalised: bool = False) -> Reading | None:
+def evasion_reading(text: str, *, normalised: bool = False, kernel: bool = True) -> Reading | None:
     """The reading of ``text`` (see module docstring), or ``None`` when it equals the text
-    (``normalised``: or only undoes :data:`NORMALISED_KINDS`)."""
-    return _without_normalised(_reading(text), normalised)
+    (``normalised``: or only undoes :data:`NORMALISED_KINDS`; ``kernel=False``: without the
+    compiled kernel)."""
+    return _without_normalised(_reading(text, kernel), normalised)
 
 
 def _without_normalised(reading: Reading | None, normalised: bool) -> Reading | None:
@@ -524,12 +687,12 @@ def _without_normalised(reading: Reading | None, normalised: bool) -> Reading | 
     return reading
 
 
-def _reading(text: str) -> Reading | None:
-    if _asks_backwards(text):
+def _reading(text: str, kernel: bool = True) -> Reading | None:
+    if _asks_backwards(text, kernel):
         return _reversed(text)
     decoded = decoded_view(text)
     if decoded is not None:
-        return _compose(decoded, _cleaned(decoded.text))
+        return _compose(decoded, _cleaned(decoded.text, kernel=kernel))
     if text.isascii():
         return None
-    return _cleaned(text)
+    return _cleaned(text, kernel=kernel)

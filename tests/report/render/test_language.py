@@ -7,12 +7,14 @@ import re
 from .conftest import Rendered
 
 # ASCII words a Chinese report may carry: the product, commands the reader is told to run,
-# file and folder names, and the demo workspace's own data (its corpus source names).
+# file and folder names, the demo workspace's own data (its corpus source names) and proper names.
 ALLOWED = {
     "beian", "demo", "corpus", "filter", "sample", "verdicts", "import", "docs", "accuracy",
     "AIGC", "SHA", "unlabelled", "cold", "novels", "poetry",
     "attestations", "yaml", "measurements", "classifier", "eval", "json", "monitoring_staff",
     "explicit_labels", "roster", "explanation", "evidence", "alternative",
+    # names of the data sets and models a judge card was measured on (the reader looks them up)
+    "SafeDialBench", "ChatGPT", "ChatGLM", "lawyer", "llama", "alpaca",
 }  # fmt: skip
 _HEX = re.compile(r"^[0-9a-f-]+$")
 

@@ -17,6 +17,7 @@ from beian.assess.evidence import ClauseEvidence, EvidenceRef, Msg, pending
 from beian.assess.figures import RateFigure
 from beian.digest import sha256_file
 from beian.errors import BeianError
+from beian.evaluate.judge_card import describe
 from beian.evaluate.metrics import Rate, rate
 from beian.evaluate.result_model import ClauseResult, EvalResult, RunRecord, TargetRecord
 from beian.evaluate.results import CLAUSES, clause_results
@@ -112,6 +113,26 @@ def _reviewed(result: ClauseEvidence, method: str, review: object) -> ClauseEvid
     return result
 
 
+JUDGED_CLAUSES = ("9.3.c", "9.3.d")
+"""Clauses whose rate comes from an automatic judge: they say how far that judge is trusted."""
+NOT_RECORDED = Msg(
+    zh="本次评估未记录判官的实测准确率（早于 beian 判官卡）；请重新运行评估",
+    en="this run does not record how accurate its judge was measured to be (it predates "
+    "beian's judge cards); run the evaluation again",
+)
+
+
+def _judged(result: ClauseEvidence, method: str, summary: EvalResult) -> ClauseEvidence:
+    """An automatic judge's clause with the judge's card (or why it has none): the figure
+    ``judge_accuracy``, in both languages. The clause's status does not change."""
+    if result.status == "pending" and not result.figures:
+        return result  # the method was not run: no figure to qualify
+    acc = summary.judge_accuracy.get(method)
+    text = describe(acc) if acc is not None else NOT_RECORDED.model_dump()
+    result.figures = {**result.figures, "judge_accuracy": text}
+    return result
+
+
 def _refusal_overall(parts: list[ClauseEvidence]) -> ClauseEvidence:
     status: ClauseStatus
     if any(p.status == "nonconforms" for p in parts):
@@ -187,6 +208,9 @@ class ModelEvalSection:
             for c in CLAUSES
             if c in owned
         }
+        for c in JUDGED_CLAUSES:
+            if c in out:
+                out[c] = _judged(out[c], detail[c].method, summary)
         if REFUSAL_CLAUSE in owned:
             out[REFUSAL_CLAUSE] = _refusal_overall([out[c] for c in REFUSAL_PARTS if c in out])
         return [out[c] for c in owned]

@@ -26,7 +26,6 @@ Training rows (answers only; sets that may ship plus our own writing):
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from collections.abc import Sequence
 from functools import cache
@@ -39,7 +38,7 @@ import numpy as np
 from beian.detect.base import decision_score
 from beian.detect.classifier import recipe as base
 from beian.detect.classifier.synth import load_seed
-from beian.detect.harm.authored import AuthoredRow, parse_row
+from beian.detect.harm.authored import AuthoredRow, contents_digest, parse_row, rows_of
 from beian.detect.harm.model import (
     FloatArray,
     HarmModel,
@@ -74,21 +73,12 @@ def _answer_contents() -> tuple[tuple[str, str], ...]:
 
 def seed_answer_rows() -> list[AuthoredRow]:
     """The rows of ``seed/answers/*.jsonl`` (same format as ``seed/authored/``)."""
-    out: list[AuthoredRow] = []
-    for name, content in _answer_contents():
-        for number, line in enumerate(content.splitlines(), start=1):
-            if line.strip():
-                out.append(parse_row(name, number, line))
-    return out
+    return rows_of(_answer_contents())
 
 
 def answers_digest() -> str:
     """SHA-256 over ``seed/answers/`` in name order (recorded in the model's sources)."""
-    digest = hashlib.sha256()
-    for name, content in _answer_contents():
-        digest.update(name.encode("utf-8") + b"\0")
-        digest.update(content.encode("utf-8") + b"\0")
-    return digest.hexdigest()
+    return contents_digest(_answer_contents())
 
 
 def _with_questions(contents: tuple[tuple[str, str], ...]) -> list[QuestionRow]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -70,20 +71,33 @@ def authored_rows(
     ``exclude`` names files (e.g. ``questions_indirect_harmful.jsonl``) to leave out; ``only``,
     when given, keeps just the named files.
     """
+    kept = [
+        (name, content)
+        for name, content in _contents()
+        if name not in exclude and (only is None or name in only)
+    ]
+    return rows_of(kept)
+
+
+def rows_of(contents: Sequence[tuple[str, str]]) -> list[AuthoredRow]:
+    """The rows of ``(file name, content)`` pairs in the authored JSONL format."""
     out: list[AuthoredRow] = []
-    for name, content in _contents():
-        if name in exclude or (only is not None and name not in only):
-            continue
+    for name, content in contents:
         for number, line in enumerate(content.splitlines(), start=1):
             if line.strip():
                 out.append(parse_row(name, number, line))
     return out
 
 
-def authored_digest() -> str:
-    """SHA-256 over the authored files in name order (recorded in a model's sources)."""
+def contents_digest(contents: Sequence[tuple[str, str]]) -> str:
+    """SHA-256 over ``(file name, content)`` pairs in the given order."""
     digest = hashlib.sha256()
-    for name, content in _contents():
+    for name, content in contents:
         digest.update(name.encode("utf-8") + b"\0")
         digest.update(content.encode("utf-8") + b"\0")
     return digest.hexdigest()
+
+
+def authored_digest() -> str:
+    """SHA-256 over the authored files in name order (recorded in a model's sources)."""
+    return contents_digest(_contents())

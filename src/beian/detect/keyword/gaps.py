@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from beian.detect.keyword.engine import Hits, IntArray, Matcher
 from beian.text._tables import tables16
+from beian.text.batch import kernel as text_kernel
 from beian.text.normalise import sparse_nonzero
 
 Units = npt.NDArray[np.uint16]
@@ -58,10 +59,16 @@ def filler_table() -> npt.NDArray[np.uint8]:
     return table
 
 
-def filler_positions(units: Units) -> IntArray:
-    """Sorted positions of fillers that sit inside a run between two CJK characters."""
+def filler_positions(units: Units, *, kernel: bool = True) -> IntArray:
+    """Sorted positions of fillers that sit inside a run between two CJK characters
+    (``kernel=False``: with numpy even when the compiled kernel is built)."""
     if not len(units):
         return _EMPTY
+    kern = text_kernel() if kernel and units.dtype == np.uint16 else None
+    if kern is not None:
+        flat = np.ascontiguousarray(units)
+        at = kern.filler_positions(flat, filler_table(), tables16().han, _LETTER, MAX_FILLER_UNITS)
+        return np.frombuffer(at, dtype=np.intp) if at else _EMPTY
     cls = np.take(filler_table(), units)
     pos = sparse_nonzero(cls)  # fillers are rare in Chinese text: skip zero words 8 at a time
     if not len(pos):

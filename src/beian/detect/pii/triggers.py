@@ -92,16 +92,24 @@ def _group(texts: Sequence[str], lo: int, hi: int) -> Iterator[Triggers]:
     yield from _split(pos, units[pos] > _ASCII_MAX, starts, range(lo, hi))
 
 
-def folded_triggers(group: Folded) -> Iterator[Triggers]:
+def folded_triggers(group: Folded, *, kernel: bool = True) -> Iterator[Triggers]:
     """:class:`Triggers` of each member of ``group`` holding any, from its ``raw`` code units.
 
     ``group.raw`` must be set. The U+0000 between members is no trigger, so positions in the
-    joined text split cleanly by member.
+    joined text split cleanly by member. ``kernel=False``: numpy even when the compiled kernel
+    (one pass, the same positions) is built.
     """
+    from beian.text.batch import kernel as text_kernel
+
     units = group.raw
     assert units is not None, "folded_triggers needs the original code units"
-    rel = np.minimum(units - _ZERO16, units - _WIDE_ZERO16)  # unsigned: below "0" wraps high
-    pos = np.flatnonzero((rel < _DIGITS16) | (rel == _AT16))
+    kern = text_kernel() if kernel and units.dtype == np.uint16 else None
+    if kern is not None:
+        found = kern.trigger_positions(np.ascontiguousarray(units))
+        pos = np.frombuffer(found, dtype=np.intp) if found else np.zeros(0, dtype=np.intp)
+    else:
+        rel = np.minimum(units - _ZERO16, units - _WIDE_ZERO16)  # unsigned: below "0" wraps
+        pos = np.flatnonzero((rel < _DIGITS16) | (rel == _AT16))
     if not len(pos):
         return
     wide = units[pos] > _ASCII_MAX

@@ -231,6 +231,10 @@ _TABLE: dict[str, tuple[str, str]] = {
         "人工与自动拒答判定的一致性",
         "agreement of people with the refusal judge",
     ),
+    "fig.judge_accuracy": (
+        "自动判官的实测准确率",
+        "how accurate the automatic judge was measured to be",
+    ),
     "fig.agree": ("一致条数", "agreeing"),
     "fig.kappa": ("κ", "kappa"),
     "fig.web_queue": ("审核队列", "review queue"),

@@ -55,6 +55,8 @@ def text(value: Any, lang: Lang, key: str = "") -> str:
         return _number(value)
     if isinstance(value, str):
         return _word(value, lang)
+    if isinstance(value, dict) and set(value) == {"zh", "en"}:
+        return str(value[lang])  # a sentence in both languages (an ``evidence.Msg``)
     if isinstance(value, dict):
         pairs = [f"{label(str(k), lang)} {text(v, lang, str(k))}" for k, v in value.items()]
         return ("，" if lang == "zh" else ", ").join(pairs)

@@ -1,0 +1,106 @@
+"""The compiled fold kernel against the numpy fold, in one process, interleaved.
+
+    python bench/bench_kernel.py [--rounds 5] [--corpus PATH]
+
+Runs on the 61 MB bench corpus (``~/.cache/beian-bench/speed/corpus/corpus.jsonl``, unpacked by
+``bench/bench_speed.py``; 5,888 documents of Chinese novels and poems, MIT) in batches of 256,
+as ``corpus assess`` does. Per round and per path (the order alternates between rounds), it
+times in CPU seconds (``time.process_time``): ``fold_texts`` alone (also on the same text joined
+into 30 long documents of about 700,000 characters, one per group), ``evasion_readings`` alone
+(as the ``keyword,pii`` set asks for them: ``normalised=False``), and
+``DetectorSet(["keyword", "pii"]).check_batch`` (evasion readings included). The numpy path is
+the same module with the kernel switched off (``fold_texts(kernel=False)``'s default), so both
+run with the same tables, detectors and caches. Prints medians, the ratio numpy / kernel and
+the load average before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from beian.detect.detector_set import DetectorSet
+from beian.text import batch
+from beian.text.batch import fold_texts
+from beian.text.reading import evasion_readings
+
+CORPUS = Path.home() / ".cache" / "beian-bench" / "speed" / "corpus" / "corpus.jsonl"
+
+
+def cpu(run: Callable[[], object]) -> float:
+    t = time.process_time()
+    run()
+    return time.process_time() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    args = ap.parse_args()
+    if not batch.kernel_available():
+        raise SystemExit(f"error: text folding is {batch.kernel_status()}")
+    size = args.corpus.stat().st_size / 1e6
+    with args.corpus.open(encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for line in f]
+    batches = [texts[i : i + 256] for i in range(0, len(texts), 256)]
+    ds = DetectorSet.from_names(["keyword", "pii"])
+    kernel = batch._KERNEL
+
+    def fold_all() -> None:
+        for b in batches:
+            fold_texts(b)
+
+    books = ["".join(texts[i : i + 200]) for i in range(0, len(texts), 200)]
+
+    def fold_books() -> None:  # one long document per group (~700K characters each)
+        for b in books:
+            fold_texts([b])
+
+    def read_all() -> None:
+        for b in batches:
+            evasion_readings(b)
+
+    def detect_all() -> None:
+        for b in batches:
+            ds.check_batch(b)
+
+    cases = {
+        "fold_texts": fold_all,
+        "fold_texts, 30 long texts": fold_books,
+        "evasion_readings": read_all,
+        "DetectorSet keyword,pii": detect_all,
+    }
+    times: dict[tuple[str, str], list[float]] = {}
+    load0 = os.getloadavg()
+    for run in cases.values():  # warm-up: tables, compiled library, caches
+        run()
+        batch._KERNEL = None
+        run()
+        batch._KERNEL = kernel
+    for r in range(args.rounds):
+        order = ["kernel", "numpy"] if r % 2 == 0 else ["numpy", "kernel"]
+        for name, run in cases.items():
+            for path in order:
+                batch._KERNEL = kernel if path == "kernel" else None
+                times.setdefault((name, path), []).append(cpu(run))
+    batch._KERNEL = kernel
+    load1 = os.getloadavg()
+    print(f"{size:.1f} MB, {len(texts)} documents, {args.rounds} rounds, CPU seconds (medians)")
+    print(f"{'case':<30} {'numpy':>16} {'kernel':>16} {'ratio':>6}")
+    for name in cases:
+        a = statistics.median(times[(name, "numpy")])
+        b = statistics.median(times[(name, "kernel")])
+        print(
+            f"{name:<30} {a:7.3f} ({size / a:5.0f} MB/s) {b:7.3f} ({size / b:5.0f} MB/s) {a / b:6.2f}"
+        )
+    print(f"load average {load0[0]:.2f} before, {load1[0]:.2f} after")
+
+
+if __name__ == "__main__":
+    main()
