@@ -166,7 +166,13 @@ class Registry:
         # LLM_LOAD_PLUGINS does: useful when a broken plugin must be kept out.
         pinned = os.environ.get("BEIAN_PLUGINS")
         allowed = None if pinned is None else {p.strip() for p in pinned.split(",") if p.strip()}
-        from importlib.metadata import entry_points  # ~0.01 CPU-s: only when plugins load
+        if allowed == set():
+            return
+        from beian._dists import may_declare_entry_points
+
+        if not may_declare_entry_points(ENTRY_POINT_GROUP):
+            return  # what entry_points(group=...) finds then: nothing (see beian._dists)
+        from importlib.metadata import entry_points  # ~0.015 CPU-s with its imports
 
         for ep in entry_points(group=ENTRY_POINT_GROUP):
             if allowed is not None and ep.name not in allowed:

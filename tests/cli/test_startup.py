@@ -112,6 +112,38 @@ def test_detect_imports_no_other_command_nor_the_store() -> None:
     assert not [m for m in heavy if m.split(".")[0] in ("sqlalchemy", "alembic", "openpyxl")]
 
 
+def test_detect_with_the_default_detectors_imports_no_store_evaluation_nor_yaml(
+    tmp_path: Path,
+) -> None:
+    # ``beian detect TEXT`` with keyword, solicit and harm: once the caches are warm it reads no
+    # YAML (profile, lexicon) and never reaches the store, the evaluation code or SQLAlchemy.
+    import os
+
+    code = """
+        import contextlib, io, sys
+        import beian.cli.main as m
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+            m.run(["detect", "加我薇信 日结兼职"])
+        print(sorted(n for n in sys.modules if n.split(".")[0] in ("yaml", "sqlalchemy", "alembic")
+                     or n.startswith(("beian.store", "beian.evaluate", "beian.workspace",
+                                      "beian.cli.corpus", "beian.scan."))))
+    """
+    env = {**os.environ, "BEIAN_CACHE_DIR": str(tmp_path)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=env,
+        )  # fmt: skip
+        for _ in range(2)  # the first run fills the caches
+    ]
+    assert all(r.returncode == 0 for r in runs), runs[-1].stderr
+    assert runs[1].stdout.strip() == "['beian.scan.strict_json']"
+
+
 def test_root_help_lists_every_command(beian: Runner) -> None:
     from beian.cli.main import COMMANDS
 
@@ -205,7 +237,9 @@ def test_plugin_options_are_described_by_their_field_docstrings(beian: Runner) -
 
 def test_a_one_process_corpus_assess_imports_no_pool_logging_nor_workspace(tmp_path: Path) -> None:
     # a run that starts no pool needs neither multiprocessing nor the futures machinery; with
-    # Hyperscan the Aho-Corasick engine is not loaded; no -w: no workspace models
+    # Hyperscan the Aho-Corasick engine is not loaded; no -w: no workspace models; the manifest
+    # and the profile come from the YAML cache; no bar off a terminal; the store at head is
+    # written with sqlite3
     (tmp_path / "c.jsonl").write_text('{"text": "你好"}\n', encoding="utf-8")
     (tmp_path / "m.yaml").write_text(
         "sources:\n  - {name: s, type: open-source, languages: [zh], modality: text,\n"
@@ -227,10 +261,39 @@ def test_a_one_process_corpus_assess_imports_no_pool_logging_nor_workspace(tmp_p
         import json
         from beian.detect.keyword.engine import hyperscan_available
         names = ("multiprocessing", "concurrent.futures", "logging", "beian.workspace",
-                 "ahocorasick_rs")
+                 "ahocorasick_rs", "yaml", "importlib.metadata", "rich.progress", "socket",
+                 "sqlalchemy", "alembic")
         print(json.dumps([hyperscan_available(), [n for n in names if n in sys.modules]]))
     """
     hyperscan, loaded = json.loads(_python(code).strip().splitlines()[-1])
     assert (tmp_path / "out" / "summary.json").exists()
     expected = [] if hyperscan else ["ahocorasick_rs"]
     assert loaded == expected
+
+
+def test_with_plugins_off_pydantic_never_imports_importlib_metadata() -> None:
+    # The CLI puts a stand-in for pydantic.plugin._loader in place while plugins are off; it
+    # answers "no plugins" as the real module would, and hands over to the real module (which
+    # then reads the entry points) once the variable allows plugins again.
+    code = """
+        import contextlib, io, os, sys
+        from beian.cli.main import run
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+            run(["detect", "你好", "-d", "keyword"])
+        print("importlib.metadata" in sys.modules, end=" ")
+        from pydantic.plugin._loader import get_plugins
+        print(list(get_plugins()), "importlib.metadata" in sys.modules, end=" ")
+        os.environ["PYDANTIC_DISABLE_PLUGINS"] = ""
+        print(list(get_plugins()), "importlib.metadata" in sys.modules, end=" ")
+        import pydantic.plugin._loader as loader
+        print(type(loader).__name__, loader._plugins == {})
+    """
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    r = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True, text=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "[]", "False", "[]", "True", "module", "True"]

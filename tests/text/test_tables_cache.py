@@ -35,3 +35,28 @@ def test_cached_tables_equal_built_ones(tmp_path: Path, monkeypatch: pytest.Monk
         assert stored.read_bytes() != b"broken"
     finally:
         _tables.tables.cache_clear()
+
+
+def test_tables_are_read_only_views_of_the_mapped_file_and_a_short_file_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    _tables.tables.cache_clear()
+    try:
+        built = _tables.tables()
+        (stored,) = (tmp_path / "tables").iterdir()
+        _tables.tables.cache_clear()
+        loaded = _tables.tables()
+        assert _same(built, loaded)
+        for arr in (loaded.mapping, loaded.classes, loaded.han):
+            assert not arr.flags.writeable and arr.base is not None  # a view, not a copy
+            with pytest.raises(ValueError):
+                arr[0] = 1
+        data = stored.read_bytes()
+        for broken in (data[: len(data) // 2], data[:20], b""):
+            stored.write_bytes(broken)
+            _tables.tables.cache_clear()
+            assert _same(built, _tables.tables())
+            assert stored.read_bytes() == data  # rebuilt and stored again
+    finally:
+        _tables.tables.cache_clear()

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from beian.cli._common import console, err_console, print_json, progress, workspace_option
 from beian.cli._jsonl import parse_object_line
@@ -68,11 +67,13 @@ def _setup(
 
 
 def _show(text: str, verdict: TextVerdict) -> None:
-    table = Table("risk", "detector", "span", "score", "evidence", "why", title="findings")
-    for f in verdict.findings:
-        span = "doc" if f.start is None else f"{f.start}-{f.end}"
-        table.add_row(f.risk, f.detector, span, f"{f.score:.2f}", f.evidence, f.why)
     if verdict.findings:
+        from rich.table import Table  # only a text with findings draws one
+
+        table = Table("risk", "detector", "span", "score", "evidence", "why", title="findings")
+        for f in verdict.findings:
+            span = "doc" if f.start is None else f"{f.start}-{f.end}"
+            table.add_row(f.risk, f.detector, span, f"{f.score:.2f}", f.evidence, f.why)
         console.print(table)
     label = "[red]unqualified[/red]" if verdict.flagged else "[green]qualified[/green]"
     risks = ", ".join(verdict.risks) or "none"

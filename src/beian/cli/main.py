@@ -6,6 +6,7 @@ import importlib
 import inspect
 import os
 import sys
+import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated, Any
@@ -134,6 +135,45 @@ def _resolve_annotations(typer_app: typer.Typer) -> None:
             continue
 
 
+_PYDANTIC_LOADER = "pydantic.plugin._loader"
+_PLUGINS_OFF = ("__all__", "1", "true")  # the values pydantic reads as "no plugins"
+
+
+class _PydanticPluginLoader(types.ModuleType):
+    """Stands in for ``pydantic.plugin._loader`` while plugins are turned off.
+
+    pydantic imports that module on its first model only to look for plugins, and the module
+    imports ``importlib.metadata`` (0.01 CPU-s: ``email``, ``zipfile``, ``csv``, ``socket``)
+    before it reads ``PYDANTIC_DISABLE_PLUGINS``. This stand-in answers ``get_plugins()`` as
+    the module does when the variable turns plugins off (no plugins), and imports the real
+    module for anything else (the variable changed, another attribute).
+    """
+
+    _plugins = None
+
+    def get_plugins(self) -> Any:
+        if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in _PLUGINS_OFF:
+            return ()
+        return self._real().get_plugins()
+
+    def _real(self) -> types.ModuleType:
+        if sys.modules.get(_PYDANTIC_LOADER) is self:
+            del sys.modules[_PYDANTIC_LOADER]
+        return importlib.import_module(_PYDANTIC_LOADER)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # the import system asks for __path__ and the like
+            raise AttributeError(name)
+        return getattr(self._real(), name)
+
+
+def _defer_pydantic_plugin_loader() -> None:
+    if _PYDANTIC_LOADER in sys.modules:
+        return
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in _PLUGINS_OFF:
+        sys.modules[_PYDANTIC_LOADER] = _PydanticPluginLoader(_PYDANTIC_LOADER)
+
+
 def run(argv: list[str] | None = None) -> None:
     """Console-script entry point: user errors → one line and exit 2; --debug shows tracebacks.
 
@@ -145,6 +185,7 @@ def run(argv: list[str] | None = None) -> None:
     # (0.02-0.04 CPU-s per process, pool workers too). beian's commands use none; setting
     # PYDANTIC_DISABLE_PLUGINS yourself (to "" to allow them) takes precedence.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _defer_pydantic_plugin_loader()
     if args == ["--version"]:
         # What the eager option prints, and its exit status, without building the command tree.
         _print_version()

@@ -13,8 +13,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from beian.scan.engine import ShardStats
 from beian.scan.manifest import Manifest, Source
 
@@ -55,6 +53,8 @@ def write_clean_manifest(manifest: Manifest, stats: list[ShardStats], out: Path)
         head += f"# Sources without any clean record (left out): {', '.join(empty)}\n"
     path = folder / MANIFEST_NAME
     tmp = path.with_name(f".{MANIFEST_NAME}.tmp")
+    import yaml  # only `corpus filter` writes one; the scan itself reads no YAML once cached
+
     body = yaml.safe_dump({"sources": entries}, allow_unicode=True, sort_keys=False)
     tmp.write_text(head + body, encoding="utf-8")
     tmp.replace(path)

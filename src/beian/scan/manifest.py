@@ -19,9 +19,9 @@ import stat
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from beian.cachedir import yaml_data
 from beian.errors import ConfigError, InputError
 from beian.library.tabular import decode
 
@@ -201,8 +201,12 @@ def load_manifest(path: Path) -> Manifest:
 def _yaml_rows(data: bytes, path: Path) -> list[Any]:
     text, _enc = decode(data, str(path))
     try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        doc = yaml_data(text, libyaml=False)  # yaml.safe_load, cached: no PyYAML import
+    except Exception as exc:
+        import yaml
+
+        if not isinstance(exc, yaml.YAMLError):
+            raise
         raise ConfigError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
     rows = doc.get("sources") if isinstance(doc, dict) else doc
     if not isinstance(rows, list):
@@ -211,6 +215,8 @@ def _yaml_rows(data: bytes, path: Path) -> list[Any]:
 
 
 def _csv_rows(data: bytes, path: Path) -> list[dict[str, Any]]:
+    import yaml  # cells may hold YAML (reader options, structured records)
+
     text, _enc = decode(data, str(path))
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -12,7 +12,6 @@ Outputs go to ``config.out`` from every node, so it must be on a filesystem all 
 from __future__ import annotations
 
 import re
-import socket
 import time
 from collections import Counter, deque
 from collections.abc import Callable
@@ -60,6 +59,8 @@ def _check_reachable(address: str | None, timeout: float = 10.0) -> None:
     """Fail fast on a ``HOST:PORT`` nobody answers: ``ray.init`` would retry it for ever."""
     if not address or "://" in address or address == "auto" or ":" not in address:
         return
+    import socket  # only a run on a Ray cluster gets here
+
     host, _, port = address.rpartition(":")
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()

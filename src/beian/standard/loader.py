@@ -14,21 +14,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from beian.cachedir import yaml_data
 from beian.errors import ConfigError
+from beian.standard.index import DEFAULT_PROFILE as DEFAULT_PROFILE
 from beian.standard.schema import Profile
 
-DEFAULT_PROFILE = "tc260-003-2024"
 _PATCH_KEYS = {
     "extends", "clauses_patch", "risks_patch", "clauses_remove", "includes", "terminology"
 }  # fmt: skip
 _WORDED = ("title_zh", "title_en", "evidence_zh", "evidence_en")
 _SET_LISTS = ("sources", "chapters", "questions")
-# libyaml's safe loader parses a profile about ten times faster than the pure-Python one,
-# and profiles are read on every CLI start.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def builtin_profiles() -> list[str]:
@@ -40,9 +37,15 @@ def builtin_profiles() -> list[str]:
 
 
 def _read_yaml(text: str, where: str) -> dict[str, Any]:
+    # Profiles are read on every CLI start: parsed once by libyaml's safe loader (about ten
+    # times faster than the pure-Python one), then from the cache without importing PyYAML.
     try:
-        data = yaml.load(text, Loader=_LOADER)  # _LOADER is a safe loader
-    except yaml.YAMLError as exc:
+        data = yaml_data(text)
+    except Exception as exc:
+        import yaml
+
+        if not isinstance(exc, yaml.YAMLError):
+            raise
         raise ConfigError(f"{where}: not valid YAML ({exc.__class__.__name__})") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: a profile must be a YAML mapping")
@@ -182,4 +185,6 @@ def export_profile(name_or_path: str, base_dir: Path | None = None) -> str:
     # The clauses of included sets are already in the dump; listing the sets again would add
     # them twice when the export is loaded.
     data = profile.model_dump(mode="json", exclude_defaults=True, exclude={"includes"})
+    import yaml
+
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)

@@ -53,7 +53,15 @@ MIN_TRADITIONAL = 2
 """Traditional characters that make a traditional reading (and at least a tenth of the CJK)."""
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u2e80-\u2fdf"
-_GAP = re.compile(f"(?<=[{_CJK}])[^{_CJK}]{{1,4}}(?=[{_CJK}])")
+
+
+@cache
+def _gap() -> re.Pattern[str]:
+    # compiled when a text first has chain candidates (the look-behind over the CJK ranges
+    # takes 2.5 ms to compile, on every start of every command)
+    return re.compile(f"(?<=[{_CJK}])[^{_CJK}]{{1,4}}(?=[{_CJK}])")
+
+
 _STRONG = re.compile("[\u2190-\u2bff\U0001f000-\U0001faff]")
 _P = "、，。！？…；：,.!?;:“”‘’「」『』\"'"
 """Sentence punctuation: a filler made only of it is a list or prose (会、济、汶), not a disguise."""
@@ -153,7 +161,13 @@ HAN, STRONG, PUNCT, INVISIBLE, TRADITIONAL, RADICAL, ENCODED, BASE64 = 1, 2, 4, 
 
 @cache
 def reading_classes() -> npt.NDArray[np.uint8]:
-    """Class bits of every code point (see the constants above), built once."""
+    """Class bits of every code point (see the constants above), built once.
+
+    (Not mapped from the cache like the tables, on purpose: building it frees a few
+    megabytes of temporaries, which raises glibc's threshold for serving large blocks by
+    mmap; a scan then reuses heap memory for its per-batch arrays instead of faulting in new
+    pages. Mapping it saved 4 ms of start-up and cost a 61 MB scan 15,000 more page faults
+    and about 0.04 CPU-s; see docs/performance.md.)"""
     t = tables()
     cls = np.zeros(0x110000, dtype=np.uint8)
     cls[t.han] |= HAN
@@ -261,7 +275,7 @@ def _chains_from(text: str, start: int, past: int) -> tuple[list[tuple[int, int]
     out: list[tuple[int, int]] = []
     chain: list[tuple[int, int]] = []
     shape: str | None = None
-    for m in _GAP.finditer(text, start):
+    for m in _gap().finditer(text, start):
         this = _shape(m.group())
         room = MAX_STRONG_SPAN if this == "strong" else 1
         if chain and (this != shape or m.start() - chain[-1][1] > room):

@@ -73,3 +73,40 @@ def test_cache_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     KeywordDetector.from_options(KeywordOptions(library=str(lib)))
     assert engine.cache_dir("keyword") is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kw.jsonl"]
+
+
+def test_cached_rules_are_made_on_demand_and_equal_the_compiled_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache stores each pattern's rules as plain fields (RuleTable) and makes the Rule
+    # objects on first access: every pattern must get exactly the rules a fresh compile has,
+    # and the allow-list flags the detector needs up front must match too.
+    from beian.detect.keyword.forms import RuleTable, allow_flags, join_rules
+
+    lib = tmp_path / "kw.jsonl"
+    rows = [
+        {"term": "冰毒", "risk": "A.1.d"},
+        {"term": "法轮功", "risk": "A.1.a", "variants": ["flg"]},
+        {"term": "冰毒贩子", "risk": "A.1.d", "allow": True},
+        {"term": "SM", "risk": "A.2.a"},
+    ]
+    lib.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    options = KeywordOptions(library=str(lib), pinyin=True)
+    monkeypatch.setenv(engine.CACHE_ENV, "")
+    fresh = KeywordDetector.from_options(options)._compiled
+    monkeypatch.setenv(engine.CACHE_ENV, str(tmp_path / "cache"))
+    KeywordDetector.from_options(options)  # compiles and stores
+    loaded = KeywordDetector.from_options(options)._compiled  # loads
+    for mine, theirs in (
+        (loaded.exact_rules, fresh.exact_rules),
+        (loaded.homophone_rules, fresh.homophone_rules),
+    ):
+        assert isinstance(mine, RuleTable) and isinstance(theirs, tuple)
+        assert len(mine) == len(theirs) > 0
+        assert [mine[i] for i in reversed(range(len(mine)))] == list(reversed(theirs))
+        assert mine[1:] == theirs[1:] and tuple(mine) == theirs and mine == theirs
+    joined = join_rules(loaded.exact_rules, loaded.homophone_rules)
+    expected = join_rules(fresh.exact_rules, fresh.homophone_rules)
+    assert list(joined) == list(expected)
+    assert allow_flags(joined) == allow_flags(expected) and any(allow_flags(joined))
+    assert RuleTable.of(fresh.exact_rules) == loaded.exact_rules

@@ -13,7 +13,7 @@ from beian.detect.base import BaseDetector, decision_score
 from beian.detect.classifier.model import ClassifierModel, load_model
 from beian.records import Finding
 from beian.registry import registry
-from beian.standard import DEFAULT_PROFILE, load_profile
+from beian.standard.index import DEFAULT_PROFILE, risk_names
 
 
 class ClassifierOptions(BaseModel):
@@ -48,9 +48,8 @@ class ClassifierDetector(BaseDetector):
             self._thresholds = np.full(len(self.model.risks), options.min_score, dtype=np.float32)
         else:
             self._thresholds = self.model.threshold_vector()
-        profile = load_profile(options.profile)
-        known = set(profile.risk_ids())
-        self._names = [profile.risk(r).name_zh if r in known else r for r in self.model.risks]
+        names = risk_names(options.profile)
+        self._names = [names.get(r, r) for r in self.model.risks]
 
     @property
     def risks(self) -> tuple[str, ...]:

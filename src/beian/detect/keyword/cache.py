@@ -19,25 +19,23 @@ import pickle
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
+from beian._dists import installed_version
 from beian.cachedir import load_or_build
-from beian.detect.keyword.compile import Forms
+from beian.detect.keyword.forms import Forms, RuleTable, join_rules
 from beian.detect.keyword.screen import Screen
 
-FORMAT = b"beian-keyword-forms-1"
+FORMAT = b"beian-keyword-forms-2"
 _PACKAGE = Path(__file__).resolve().parents[2]
 _CODE = ("detect/keyword", "text", "library", "standard")
 """Package folders whose files decide what a library compiles to."""
 
 
 def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "-"
+    return installed_version(dist) or "-"
 
 
 def _files(root: Path) -> list[Path]:
@@ -103,9 +101,17 @@ def cached_forms(key: str, build: Callable[[], Forms]) -> tuple[Forms, Screen]:
 
     def build_both() -> tuple[Forms, Screen]:
         forms = build()
-        return forms, Screen.build(forms.exact_rules + forms.homophone_rules)
+        return forms, Screen.build(join_rules(forms.exact_rules, forms.homophone_rules))
 
     def dump(both: tuple[Forms, Screen]) -> bytes:
-        return pickle.dumps(both, protocol=pickle.HIGHEST_PROTOCOL)
+        # The rules are stored as plain fields (RuleTable): the load then makes no Rule object
+        # until a pattern is hit.
+        forms, screen = both
+        stored = replace(
+            forms,
+            exact_rules=RuleTable.of(forms.exact_rules),
+            homophone_rules=RuleTable.of(forms.homophone_rules),
+        )
+        return pickle.dumps((stored, screen), protocol=pickle.HIGHEST_PROTOCOL)
 
     return load_or_build("keyword", f"{key}.pickle", load, build_both, dump)

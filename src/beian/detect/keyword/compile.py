@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
-from beian.detect.keyword.engine import Engine, Matcher, make_matcher
+from beian.detect.keyword.engine import Engine
 from beian.detect.keyword.evasion import (
     MIN_HAN,
     MIN_STRONG_PINYIN,
@@ -20,39 +19,27 @@ from beian.detect.keyword.evasion import (
     homophone_spellings,
     pinyin_spellings,
 )
+from beian.detect.keyword.forms import Compiled, Forms, How, Rule, with_matchers
 from beian.library.records import KeywordEntry
 from beian.text.batch import JOIN, normalise_many
 from beian.text.pinyin import fold_homophones, latin_pinyin
 
-How = Literal["term", "variant", "pinyin", "homophone", "soundalike"]
+__all__ = [
+    "Compiled",
+    "Forms",
+    "How",
+    "Rule",
+    "compile_entries",
+    "compile_forms",
+    "strength",
+    "with_matchers",
+]
 
 UNMAPPED_RISK = "A.1.h"
 """Risk of entries that name none: A.1.h is the standard's catch-all (其他法律、行政法规禁止的内容)."""
 
 MIN_PINYIN_HAN = 3
 """Pinyin and homophone forms only for terms this long: 2-character pinyin (dama) is noise."""
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """What a matched pattern means and which checks it must pass."""
-
-    term: str
-    risk: str
-    form: str
-    how: How
-    allow: bool
-    bounded: bool
-    """ASCII form: only counts at word boundaries (SM must not fire inside Smoking)."""
-    short: bool
-    """Two-character CJK form: subject to the context rule (大麻 not inside 大麻烦)."""
-    score: float
-
-    def __reduce__(self) -> tuple[type[Rule], tuple[str, str, str, How, bool, bool, bool, float]]:
-        # A compiled library holds tens of thousands of rules: unpickling through the
-        # constructor takes half the time of the default slotted-dataclass state restore.
-        fields = (self.term, self.risk, self.form, self.how)
-        return Rule, (*fields, self.allow, self.bounded, self.short, self.score)
 
 
 def _han_count(form: str) -> int:
@@ -94,24 +81,6 @@ class _Table:
 
     def rules(self) -> tuple[tuple[Rule, ...], ...]:
         return tuple(tuple(rules) for rules in self.forms.values())
-
-
-@dataclass(frozen=True, slots=True)
-class Compiled:
-    """The matchers and, per pattern index, the rules behind it."""
-
-    exact: Matcher | None
-    exact_rules: tuple[tuple[Rule, ...], ...]
-    homophone: Matcher | None
-    homophone_rules: tuple[tuple[Rule, ...], ...]
-    skipped: tuple[str, ...]
-    """Terms not compiled (single characters, or empty after normalisation)."""
-    exact_patterns: tuple[str, ...] = ()
-    """The normalised form behind each exact pattern id (``exact_rules`` is parallel)."""
-    homophone_patterns: tuple[str, ...] = ()
-    """The homophone-folded form behind each homophone pattern id."""
-    joinable: bool = True
-    """No pattern contains U+0000, so texts may be scanned joined by it (see beian.text.batch)."""
 
 
 def _rule(entry: KeywordEntry, form: str, how: How, floor: float = 0.0) -> Rule:
@@ -158,22 +127,6 @@ def _add_pinyin(exact: _Table, entry: KeywordEntry, form: str, term_score: float
         exact.add(latin, _rule(entry, latin, "pinyin", term_score if specific else 0))
 
 
-@dataclass(frozen=True, slots=True)
-class Forms:
-    """A compiled library before its matchers are built: every pattern and the rules behind it.
-
-    Plain data, so it can be cached on disk (:mod:`.cache`): building it normalises every
-    surface form and spells the evasions (pypinyin), which costs far more than loading it.
-    """
-
-    exact_patterns: tuple[str, ...]
-    exact_rules: tuple[tuple[Rule, ...], ...]
-    homophone_patterns: tuple[str, ...]
-    homophone_rules: tuple[tuple[Rule, ...], ...]
-    skipped: tuple[str, ...]
-    joinable: bool
-
-
 def compile_entries(
     entries: Iterable[KeywordEntry],
     *,
@@ -185,21 +138,6 @@ def compile_entries(
     """Compile ``entries`` (entries with ``removed`` set are left out); see :func:`compile_forms`."""
     forms = compile_forms(entries, normalise=normalise, pinyin=pinyin, evasion=evasion)
     return with_matchers(forms, engine)
-
-
-def with_matchers(forms: Forms, engine: Engine = "auto") -> Compiled:
-    """The matchers over ``forms``' patterns (Hyperscan databases come from their cache)."""
-    exact, homophone = forms.exact_patterns, forms.homophone_patterns
-    return Compiled(
-        exact=make_matcher(list(exact), engine) if exact else None,
-        exact_rules=forms.exact_rules,
-        homophone=make_matcher(list(homophone), engine) if homophone else None,
-        homophone_rules=forms.homophone_rules,
-        skipped=forms.skipped,
-        exact_patterns=exact,
-        homophone_patterns=homophone,
-        joinable=forms.joinable,
-    )
 
 
 def compile_forms(

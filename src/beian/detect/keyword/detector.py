@@ -20,28 +20,23 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from beian.detect.base import BaseDetector
-from beian.detect.keyword.compile import (
-    Compiled,
-    Forms,
-    Rule,
-    compile_entries,
-    compile_forms,
-    with_matchers,
-)
 from beian.detect.keyword.context import straddling_units
 from beian.detect.keyword.engine import Engine, Hits, utf16_lengths
+from beian.detect.keyword.forms import Compiled, Forms, Rule, allow_flags, join_rules, with_matchers
 from beian.detect.keyword.gaps import scan_gaps
 from beian.detect.keyword.screen import Screen
 from beian.errors import ConfigError
-from beian.library.records import KeywordEntry
 from beian.records import Finding
 from beian.text.batch import Folded, PreparedBatch, Units, fold_texts
+
+if TYPE_CHECKING:
+    from beian.library.records import KeywordEntry
 
 T = TypeVar("T")
 Row = list[int]
@@ -136,6 +131,10 @@ class KeywordDetector(BaseDetector):
         evasion: bool = True,
         engine: Engine = "auto",
     ) -> None:
+        # The library's compiler (normalisation of every entry, pypinyin) is imported only
+        # when a library is compiled, not when one is loaded from the cache.
+        from beian.detect.keyword.compile import compile_entries
+
         self._setup(
             compile_entries(
                 entries, normalise=normalise, pinyin=pinyin, evasion=evasion, engine=engine
@@ -146,8 +145,8 @@ class KeywordDetector(BaseDetector):
     def _setup(self, compiled: Compiled, *, normalise: bool, screen: Screen | None = None) -> None:
         self._normalise = normalise
         self._compiled = c = compiled
-        rules = c.exact_rules + c.homophone_rules
-        self._allow = [any(r.allow for r in rs) for rs in rules]
+        rules = join_rules(c.exact_rules, c.homophone_rules)
+        self._allow = allow_flags(rules)
         self._any_allow = any(self._allow)
         self._all_rules = rules
         # per pattern: its rules with their "why" prefix, built on its first hit rather than
@@ -189,6 +188,8 @@ class KeywordDetector(BaseDetector):
         flags = f"normalise={options.normalise} pinyin={options.pinyin} evasion={options.evasion}"
 
         def build() -> Forms:
+            from beian.detect.keyword.compile import compile_forms
+
             entries = load_entries(options.library)
             if options.english:
                 entries += english_entries()

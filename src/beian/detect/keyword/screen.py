@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from beian.detect.keyword.compile import Rule
-from beian.detect.keyword.context import word_counts, word_frequencies
+from beian.detect.keyword.context import word_count, word_counts, word_frequencies
+from beian.detect.keyword.forms import Rule
 
 IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
@@ -64,7 +64,6 @@ class Screen:
         self, units: npt.NDArray[np.uint16], pid: IntArray, start: IntArray, end: IntArray
     ) -> list[bool]:
         """:meth:`keep` in plain Python: faster for a handful of hits (one short text)."""
-        freq = word_frequencies()
         n = len(units)
         out = []
         for i, s, e in zip(pid.tolist(), start.tolist(), end.tolist(), strict=True):
@@ -75,8 +74,8 @@ class Screen:
                 )
             if ok and self.short[i]:
                 own = int(self.own[i])
-                left = s > 0 and freq.get(chr(units[s - 1]) + chr(units[s]), 0) > own
-                right = e < n and freq.get(chr(units[e - 1]) + chr(units[e]), 0) > own
+                left = s > 0 and word_count(chr(units[s - 1]) + chr(units[s])) > own
+                right = e < n and word_count(chr(units[e - 1]) + chr(units[e])) > own
                 ok = not (left or right)
             out.append(ok)
         return out

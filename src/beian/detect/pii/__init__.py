@@ -38,7 +38,7 @@ from beian.detect.pii.recognizers import ENTITIES, RECOGNIZERS
 from beian.detect.pii.risks import ENTITY_RISK, PRIVACY, risk_for
 from beian.errors import ConfigError
 from beian.registry import registry
-from beian.standard import DEFAULT_PROFILE, load_profile
+from beian.standard.index import DEFAULT_PROFILE, risk_names
 
 __all__ = ["ENTITIES", "PiiDetector", "PiiOptions", "create_pii_detector"]
 
@@ -83,8 +83,10 @@ def create_pii_detector(options: PiiOptions) -> PiiDetector:
         r.entity: risk_for(r.entity, sensitive_as_privacy=options.sensitive_as_privacy)
         for r in recognizers
     }
-    profile = load_profile(options.profile)
-    missing = sorted(set(risks.values()) - set(profile.risk_ids()))
+    missing = sorted(set(risks.values()) - set(risk_names(options.profile)))
     if missing:
-        raise ConfigError(f"detector 'pii': profile {profile.profile!r} has no risk {missing}")
+        from beian.standard import load_profile
+
+        profile = load_profile(options.profile).profile
+        raise ConfigError(f"detector 'pii': profile {profile!r} has no risk {missing}")
     return PiiDetector(recognizers, risks, options.min_score)

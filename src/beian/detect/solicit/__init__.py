@@ -21,7 +21,7 @@ from beian.detect.solicit.detector import SolicitDetector
 from beian.detect.solicit.lexicon import families
 from beian.errors import ConfigError
 from beian.registry import registry
-from beian.standard import DEFAULT_PROFILE, load_profile
+from beian.standard.index import DEFAULT_PROFILE, risk_names
 
 __all__ = ["Contact", "SolicitDetector", "SolicitOptions", "create_solicit", "find_contacts"]
 
@@ -70,10 +70,11 @@ def create_solicit(options: SolicitOptions) -> SolicitDetector:
     """Spam, ads and solicitation (刷单, 博彩, 招嫖, 网贷, 代开发票 …) with disguised contacts."""
     lexicon = families()
     names = list(lexicon.families) if options.families is None else options.families
-    profile = load_profile(options.profile)
-    missing = sorted(
-        {r for n in names for r in lexicon.families[n].risks} - set(profile.risk_ids())
-    )
+    known = risk_names(options.profile)
+    missing = sorted({r for n in names for r in lexicon.families[n].risks} - set(known))
     if missing:
-        raise ConfigError(f"detector 'solicit': profile {profile.profile!r} has no risk {missing}")
+        from beian.standard import load_profile
+
+        profile = load_profile(options.profile).profile
+        raise ConfigError(f"detector 'solicit': profile {profile!r} has no risk {missing}")
     return SolicitDetector(lexicon, names, options.min_score, options.report_contacts)

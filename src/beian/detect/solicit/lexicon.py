@@ -10,8 +10,9 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from beian.cachedir import yaml_data
 
 IdKind = Literal["wechat", "number", "handle"]
 WEAK, STRONG, VERY_STRONG = 1, 2, 3
@@ -104,9 +105,9 @@ def _read(name: str) -> Any:
     text = (
         resources.files("beian.detect.solicit").joinpath("data").joinpath(name).read_text("utf-8")
     )
-    # libyaml's safe loader reads these files about ten times faster than the pure-Python one;
-    # they are read on every start of a command that builds the detector.
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # safe loader
+    # They are read on every start of a command that builds the detector: parsed once by
+    # libyaml's safe loader, then from the cache (no PyYAML import).
+    return yaml_data(text)
 
 
 @cache

@@ -25,7 +25,15 @@ _SYMBOL = (
     "\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2900-\u2bff\u3030\u303d\u3297\u3299"
     "\ufe0f\u200d\u2022\u00b7\u2027\u30fb\U0001f000-\U0001faff"
 )
-_GLUE = re.compile(f"(?<=[{_CJK}])[{_SYMBOL}]{{1,3}}(?=[{_CJK}])")
+
+
+@cache
+def _glue() -> re.Pattern[str]:
+    # compiled when a text first holds a glue symbol (the look-behind over the CJK ranges
+    # takes 2 ms to compile, on every start of every command that builds the detector)
+    return re.compile(f"(?<=[{_CJK}])[{_SYMBOL}]{{1,3}}(?=[{_CJK}])")
+
+
 _HAS_SYMBOL = re.compile(f"[{_SYMBOL}]")
 
 # full-width punctuation inside addresses and handles that the normalisation keeps
@@ -179,7 +187,7 @@ def _finish(norm: Normal, symbols: bool = True, punct: bool = True) -> Prepared:
     folded = norm.text
     keep: npt.NDArray[np.intp] | None = None
     if symbols and not folded.isascii() and _HAS_SYMBOL.search(folded) is not None:
-        cuts = [m.span() for m in _GLUE.finditer(folded)]
+        cuts = [m.span() for m in _glue().finditer(folded)]
         if cuts:
             kept = np.ones(len(folded), dtype=np.bool_)
             parts: list[str] = []
