@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +32,12 @@ def risk_names(profile: str = DEFAULT_PROFILE) -> dict[str, str]:
     which raises the same errors for a profile that does not load.
     """
     return dict(_cached(profile))
+
+
+def risk_labels(risks: Sequence[str], profile: str = DEFAULT_PROFILE) -> list[str]:
+    """The Chinese name of each of ``risks`` in ``profile``; an id the profile lacks stays as is."""
+    names = risk_names(profile)
+    return [names.get(r, r) for r in risks]
 
 
 @cache

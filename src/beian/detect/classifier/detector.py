@@ -13,7 +13,7 @@ from beian.detect.base import BaseDetector, decision_score
 from beian.detect.classifier.model import ClassifierModel, load_model
 from beian.records import Finding
 from beian.registry import registry
-from beian.standard.index import DEFAULT_PROFILE, risk_names
+from beian.standard.index import DEFAULT_PROFILE, risk_labels
 
 
 class ClassifierOptions(BaseModel):
@@ -48,8 +48,7 @@ class ClassifierDetector(BaseDetector):
             self._thresholds = np.full(len(self.model.risks), options.min_score, dtype=np.float32)
         else:
             self._thresholds = self.model.threshold_vector()
-        names = risk_names(options.profile)
-        self._names = [names.get(r, r) for r in self.model.risks]
+        self._names = risk_labels(self.model.risks, options.profile)
 
     @property
     def risks(self) -> tuple[str, ...]:

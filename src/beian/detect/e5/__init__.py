@@ -25,7 +25,7 @@ from beian.detect.harm.model import HarmModel, attributed_columns, load_harm_mod
 from beian.errors import ConfigError
 from beian.records import Finding
 from beian.registry import registry
-from beian.standard import DEFAULT_PROFILE, load_profile
+from beian.standard.index import DEFAULT_PROFILE, risk_labels
 
 F64 = npt.NDArray[np.float64]
 HEAD_FILE = "head.json"
@@ -106,9 +106,7 @@ class E5Detector(BaseDetector):
         self._w = np.array(self.head.weights, dtype=np.float64)
         thresholds = self.harm.classifier.meta.thresholds
         self._risk_thresholds = np.array([thresholds[r] for r in self.harm.risks])
-        profile = load_profile(options.profile)
-        known = set(profile.risk_ids())
-        self._names = [profile.risk(r).name_zh if r in known else r for r in self.harm.risks]
+        self._names = risk_labels(self.harm.risks, options.profile)
 
     @property
     def meta(self) -> dict[str, Any]:

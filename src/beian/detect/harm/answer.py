@@ -249,7 +249,7 @@ class AnswerHarm:
         report_from: float = 0.2,
         max_risks: int = 3,
     ) -> None:
-        from beian.standard import DEFAULT_PROFILE, load_profile
+        from beian.standard.index import risk_labels
 
         self.shared = shared
         self.answer = answer
@@ -258,9 +258,7 @@ class AnswerHarm:
         self.max_risks = max_risks
         thresholds = shared.classifier.meta.thresholds
         self._thresholds = np.array([thresholds[r] for r in shared.risks], dtype=np.float32)
-        profile = load_profile(DEFAULT_PROFILE)
-        known = set(profile.risk_ids())
-        self._names = [profile.risk(r).name_zh if r in known else r for r in shared.risks]
+        self._names = risk_labels(shared.risks)
         self.label = f"{answer.meta.recipe} + {shared.meta.recipe}"
 
     def probabilities(self, texts: Sequence[str], questions: Sequence[str]) -> FloatArray:

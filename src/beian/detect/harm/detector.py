@@ -23,7 +23,7 @@ from beian.detect.harm.model import (
 )
 from beian.records import Finding
 from beian.registry import registry
-from beian.standard import DEFAULT_PROFILE, load_profile
+from beian.standard.index import DEFAULT_PROFILE, risk_labels
 
 
 class HarmOptions(BaseModel):
@@ -57,9 +57,7 @@ class HarmDetector(BaseDetector):
         )
         thresholds = self.model.classifier.meta.thresholds
         self._thresholds = np.array([thresholds[r] for r in self.model.risks], dtype=np.float32)
-        profile = load_profile(options.profile)
-        known = set(profile.risk_ids())
-        self._names = [profile.risk(r).name_zh if r in known else r for r in self.model.risks]
+        self._names = risk_labels(self.model.risks, options.profile)
 
     def detect(self, text: str) -> list[Finding]:
         """Findings for one text."""
