@@ -28,9 +28,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from functools import cache
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +36,14 @@ import numpy as np
 from beian.detect.base import decision_score
 from beian.detect.classifier import recipe as base
 from beian.detect.classifier.synth import load_seed
-from beian.detect.harm.authored import AuthoredRow, contents_digest, parse_row, rows_of
+from beian.detect.harm.authored import (
+    AUTHORED_DIR,
+    AuthoredRow,
+    contents_digest,
+    parse_row,
+    rows_of,
+    seed_contents,
+)
 from beian.detect.harm.model import (
     FloatArray,
     HarmModel,
@@ -61,14 +66,8 @@ QuestionRow = tuple[str, tuple[str, ...], str, str]
 other answers when a dev split is drawn."""
 
 
-def _answer_files() -> list[Traversable]:
-    root = resources.files("beian.detect.harm").joinpath(*ANSWER_SEED_DIR)
-    return sorted((f for f in root.iterdir() if f.name.endswith(".jsonl")), key=lambda f: f.name)
-
-
-@cache
 def _answer_contents() -> tuple[tuple[str, str], ...]:
-    return tuple((f.name, f.read_text("utf-8")) for f in _answer_files())
+    return seed_contents(ANSWER_SEED_DIR)
 
 
 def seed_answer_rows() -> list[AuthoredRow]:
@@ -98,9 +97,7 @@ def _with_questions(contents: tuple[tuple[str, str], ...]) -> list[QuestionRow]:
 
 def authored_answer_rows() -> list[QuestionRow]:
     """The answers of ``seed/authored/`` with their questions."""
-    from beian.detect.harm.authored import _contents
-
-    return _with_questions(_contents())
+    return _with_questions(seed_contents(AUTHORED_DIR))
 
 
 def round5_answer_rows() -> list[QuestionRow]:

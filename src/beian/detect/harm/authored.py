@@ -12,7 +12,6 @@ import json
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
-from importlib.resources.abc import Traversable
 
 from beian.errors import ConfigError
 
@@ -23,15 +22,17 @@ AuthoredRow = tuple[str, tuple[str, ...], str]
 """(text, risks or ``()`` when benign, kind)."""
 
 
-def _files() -> list[Traversable]:
-    root = resources.files("beian.detect.harm").joinpath(*AUTHORED_DIR)
-    # sorted by name: the digest and the row order must not depend on the filesystem
-    return sorted((f for f in root.iterdir() if f.name.endswith(".jsonl")), key=lambda f: f.name)
-
-
 @cache
+def seed_contents(folder: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """``(file name, text)`` of the ``.jsonl`` files of a seed folder of this package."""
+    root = resources.files("beian.detect.harm").joinpath(*folder)
+    # sorted by name: the digest and the row order must not depend on the filesystem
+    files = sorted((f for f in root.iterdir() if f.name.endswith(".jsonl")), key=lambda f: f.name)
+    return tuple((f.name, f.read_text("utf-8")) for f in files)
+
+
 def _contents() -> tuple[tuple[str, str], ...]:
-    return tuple((f.name, f.read_text("utf-8")) for f in _files())
+    return seed_contents(AUTHORED_DIR)
 
 
 def parse_row(name: str, number: int, line: str) -> AuthoredRow:
