@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # run as a script: make ``bench.accuracy`` importable
     sys.path.insert(0, str(REPO))
 
+from beian.digest import tree_digest  # noqa: E402
 from beian.evaluate import _builtins  # noqa: E402, F401  (registers the judges)
 from beian.evaluate.judge_card import (  # noqa: E402
     CARD_JUDGES,
@@ -36,7 +37,6 @@ from beian.evaluate.judge_card import (  # noqa: E402
     Share,
     cards_path,
     shipped_components,
-    tree_digest,
 )
 from beian.registry import registry  # noqa: E402
 

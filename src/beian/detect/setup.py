@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from beian.detect.defaults import DEFAULT_DETECTORS
+from beian.digest import tree_digest
 from beian.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -117,16 +118,6 @@ def _without_paths(options: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[s
     }
 
 
-def _path_digest(path: Path) -> str:
-    from beian.digest import sha256_file
-
-    if path.is_file():
-        return sha256_file(path)
-    files = sorted(p for p in path.rglob("*") if p.is_file())
-    joined = "".join(f"{p.relative_to(path)}:{sha256_file(p)}\n" for p in files)
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
-
-
 def component_fingerprint(name: str, options: Mapping[str, Any]) -> str:
     """What makes detector ``name`` behave as it does: plugin version and data digests."""
     from beian.registry import registry
@@ -134,7 +125,7 @@ def component_fingerprint(name: str, options: Mapping[str, Any]) -> str:
     parts = [f"{name}@{registry.get('detector', name).version}"]
     for key in ("library", "model"):
         if options.get(key):
-            parts.append(f"{key}={_path_digest(Path(str(options[key])))}")
+            parts.append(f"{key}={tree_digest(Path(str(options[key])))}")
     if name == "harm" and not options.get("model"):
         from beian.detect.harm.model import load_harm_model
 
@@ -146,7 +137,7 @@ def component_fingerprint(name: str, options: Mapping[str, Any]) -> str:
     if name == "keyword" and not options.get("library"):
         from beian.library.starter import starter_dir
 
-        parts.append(f"library=starter:{_path_digest(starter_dir('keywords'))}")
+        parts.append(f"library=starter:{tree_digest(starter_dir('keywords'))}")
     return ";".join(parts)
 
 

@@ -18,7 +18,6 @@ compares the judge with them: that figure is about the provider's answers and is
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -28,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from beian.detect.defaults import DEFAULT_DETECTORS
-from beian.digest import sha256_file
+from beian.digest import tree_digest
 from beian.evaluate.metrics import rate
 
 if TYPE_CHECKING:
@@ -128,18 +127,6 @@ def cards_path() -> Path:
 def load_cards() -> JudgeCards:
     """The shipped judge cards (validated)."""
     return JudgeCards.model_validate_json(cards_path().read_text(encoding="utf-8"))
-
-
-def tree_digest(path: Path, names: Sequence[str] | None = None) -> str:
-    """SHA-256 of a file, or of a folder's files (relative names and contents; ``names``
-    restricts it to those files), as :mod:`beian.detect.setup` fingerprints a library."""
-    if path.is_file():
-        return sha256_file(path)
-    files = (
-        [path / n for n in names] if names else sorted(p for p in path.rglob("*") if p.is_file())
-    )
-    joined = "".join(f"{p.relative_to(path)}:{sha256_file(p)}\n" for p in files)
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
 def package_path(*parts: str) -> Path:
