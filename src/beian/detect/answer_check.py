@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from beian.detect.detector_set import DetectorSet, TextVerdict
@@ -57,23 +57,13 @@ def with_answer_harm(
 ) -> list[TextVerdict]:
     """``verdicts`` (of ``detectors`` on ``texts``) with the fused answer-harm findings of each
     (text, question) added and scored by the set's rules."""
-    from beian.detect.detector_set import TextVerdict, risk_scores
+    from beian.detect.detector_set import scored_verdict
 
     extra = answer_harm.findings(texts, questions)
-    scoring = detectors.scoring
-    out: list[TextVerdict] = []
-    for v, found in zip(verdicts, extra, strict=True):
-        if not found:
-            out.append(v)
-            continue
-        findings = (*v.findings, *found)
-        scores = risk_scores(findings, scoring)
-        risks = tuple(
-            sorted(r for r, s in scores.items() if s > 0 and s >= scoring.threshold_for(r))
-        )
-        verdict: Literal["qualified", "unqualified"] = "unqualified" if risks else "qualified"
-        out.append(TextVerdict(verdict, risks, findings, scores))
-    return out
+    return [
+        scored_verdict((*v.findings, *found), detectors.scoring) if found else v
+        for v, found in zip(verdicts, extra, strict=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

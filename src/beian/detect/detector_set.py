@@ -334,17 +334,20 @@ class DetectorSet:
             findings = [f for f in findings if not _inside(f, allowed)]
         if not findings:  # most texts: nothing to merge or score
             return TextVerdict(verdict="qualified", risks=(), findings=(), scores={})
-        merged = merge_findings(findings, text)
-        scores = risk_scores(merged, self.scoring)
-        risks = tuple(
-            sorted(r for r, s in scores.items() if s > 0 and s >= self.scoring.threshold_for(r))
-        )
-        return TextVerdict(
-            verdict="unqualified" if risks else "qualified",
-            risks=risks,
-            findings=tuple(merged),
-            scores=scores,
-        )
+        return scored_verdict(merge_findings(findings, text), self.scoring)
+
+
+def scored_verdict(findings: Sequence[Finding], scoring: ScoringOptions) -> TextVerdict:
+    """The verdict on a text's (merged) findings: unqualified for every risk whose score
+    reaches its threshold under ``scoring``."""
+    scores = risk_scores(findings, scoring)
+    risks = tuple(sorted(r for r, s in scores.items() if s > 0 and s >= scoring.threshold_for(r)))
+    return TextVerdict(
+        verdict="unqualified" if risks else "qualified",
+        risks=risks,
+        findings=tuple(findings),
+        scores=scores,
+    )
 
 
 def _inside(f: Finding, spans: Sequence[tuple[int, int]]) -> bool:
