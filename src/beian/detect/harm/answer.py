@@ -253,8 +253,7 @@ class AnswerHarm:
         self.threshold = threshold
         self.report_from = report_from
         self.max_risks = max_risks
-        thresholds = shared.classifier.meta.thresholds
-        self._thresholds = np.array([thresholds[r] for r in shared.risks], dtype=np.float32)
+        self._thresholds = shared.classifier.threshold_vector()[1:]  # the attribution columns
         self._names = risk_labels(shared.risks)
         self.label = f"{answer.meta.recipe} + {shared.meta.recipe}"
 

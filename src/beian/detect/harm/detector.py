@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from beian.detect.base import BaseDetector
@@ -55,8 +54,7 @@ class HarmDetector(BaseDetector):
         self.threshold = (
             options.threshold if options.threshold is not None else self.model.meta.threshold
         )
-        thresholds = self.model.classifier.meta.thresholds
-        self._thresholds = np.array([thresholds[r] for r in self.model.risks], dtype=np.float32)
+        self._thresholds = self.model.classifier.threshold_vector()[1:]  # attribution columns
         self._names = risk_labels(self.model.risks, options.profile)
 
     def detect(self, text: str) -> list[Finding]:
