@@ -23,7 +23,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from beian.detect.answer_check import AnswerCheck, judged_answer, remainder, sentences
+from beian.detect.answer_check import (
+    ANSWER_MODEL_THRESHOLD,
+    AnswerCheck,
+    judged_answer,
+    remainder,
+    sentences,
+)
 from beian.detect.defaults import DEFAULT_DETECTORS
 from beian.detect.refusal import RefusalDetector, RefusalOptions, RefusalResult
 from beian.evaluate.judges import MAX_FINDINGS, JudgeItem, JudgeKind, Judgement
@@ -40,11 +46,6 @@ point (tuned on short texts): long helpful answers (legal advice, how-to lists) 
 vocabulary with harmful ones. Chosen on dev answers (lawyer-llama, alpaca-zh: about 4-10 %
 flagged instead of 8-19 %), so the benchmark's figures on those two sets are optimistic.
 Used with ``answer_harm="shared"`` (the rounds 4-5 answer judge) and with a user ``harm_model``."""
-ANSWER_MODEL_THRESHOLD = 0.98
-"""Operating point of the fused answer probability (answer model + shared model, round 6). Chosen
-as ``ANSWER_THRESHOLD`` was: the lowest point (0.01 grid) at which the judge flags no more
-lawyer-llama and alpaca-zh benign answers than the rounds 4-5 judge (5.9 % / 3.4 %); so those two
-sets are tuned, not unseen (docs/accuracy.md, "Round 6")."""
 AnswerHarmKind = Literal["answer", "shared"]
 
 

@@ -217,7 +217,7 @@ class GatewayConfig(_Strict):
     ``shared``: it judges answers alone."""
     output_harm_threshold: float | None = Field(default=None, gt=0.0, lt=1.0)
     """Operating point of the fused answer harm probability; ``None``: the answer judge's
-    (``ANSWER_MODEL_THRESHOLD``, 0.98)."""
+    (``beian.detect.answer_check.ANSWER_MODEL_THRESHOLD``, 0.98)."""
     output_set_aside_chars: int | None = Field(default=SET_ASIDE_CHARS, ge=0)
     """With ``output_harm: answer``: an answer whose decline and caution sentences come to
     more characters than this is judged whole, so harm wrapped in refusal phrasing cannot be

@@ -66,12 +66,10 @@ def gateway_answer_screen(config: GatewayConfig, detectors: DetectorSet) -> Answ
         return AnswerScreen.build(detectors, max_set_aside=limit)
     if harm.options.model is not None:
         return None
-    from beian.detect.harm.answer import AnswerHarm, answer_model_dir
-    from beian.detect.harm.model import load_harm_model
-    from beian.evaluate.answer_judge import ANSWER_MODEL_THRESHOLD
+    from beian.detect.answer_check import ANSWER_MODEL_THRESHOLD
+    from beian.detect.harm.answer import load_answer_harm
 
-    threshold = config.output_harm_threshold or ANSWER_MODEL_THRESHOLD
-    answer = AnswerHarm(harm.model, load_harm_model(answer_model_dir()), threshold)
+    answer = load_answer_harm(config.output_harm_threshold or ANSWER_MODEL_THRESHOLD)
     return AnswerScreen.build(detectors, answer, limit)
 
 
