@@ -260,11 +260,12 @@ def calibrate_command(judge: str, options: Mapping[str, Any]) -> str:
 
 def judge_accuracy(method: str, judge: str, options: Mapping[str, Any]) -> JudgeAccuracy:
     """The card for ``judge`` (registered name) run with ``options``, or why none applies."""
+    from beian.errors import PluginNotFoundError
     from beian.registry import registry
 
     try:
         version = registry.get("judge", judge).version
-    except Exception:
+    except PluginNotFoundError:  # e.g. ``llm`` in a build without it: no version to name
         version = ""
     measure = calibrate_command(judge, options)
     head: dict[str, Any] = {
