@@ -21,11 +21,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
 
-from beian.detect.classifier.fastnorm import normalise, normalised_codes
+from beian.detect.classifier.fastnorm import (
+    fold_digit_runs,
+    kernel_tables,
+    normalise,
+    normalised_codes,
+    table_ready,
+)
 
 NGRAM_ORDERS = (1, 2, 3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -35,7 +42,15 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 U64 = npt.NDArray[np.uint64]
 
-__all__ = ["NGRAM_ORDERS", "Batch", "doc_values", "featurise", "normalise"]
+__all__ = [
+    "NGRAM_ORDERS",
+    "Batch",
+    "column_kernel_available",
+    "column_sums",
+    "doc_values",
+    "featurise",
+    "normalise",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +162,7 @@ def column_sums(
     digits: bool,
     column: FloatArray,
     unigrams: FloatArray,
+    kernel: bool = True,
 ) -> tuple[FloatArray, IntArray]:
     """``(sums, counts)``: per text, ``np.add.reduceat`` of ``column[index] * value`` over the
     features of :func:`featurise` (same n-grams, same order, same float32 operations, so the
@@ -155,7 +171,58 @@ def column_sums(
     Cheaper than featurising first: each window's weight is gathered as it is hashed (4 bytes
     per n-gram instead of an 8-byte bucket), unigrams read their weight from ``unigrams``
     (``column`` at :func:`unigram_buckets`, one entry per BMP code point: no hashing), and
-    chunks of few long documents are laid out by slicing instead of a gather index."""
+    chunks of few long documents are laid out by slicing instead of a gather index.
+
+    With the compiled kernel (``beian.text._kernel.harm_sums``; ``kernel=False`` or
+    ``BEIAN_NO_KERNEL=1``: numpy only) each text is normalised, hashed and summed in one C pass
+    in the same float32 order; texts it cannot normalise alone (characters beyond the BMP, or
+    not simple for :mod:`.fastnorm`'s table) are left to the numpy code. Every text is scored
+    on its own, so batches of any size may go in at once."""
+    kern = _harm_kernel() if kernel else None
+    if kern is None:
+        return _column_sums_numpy(texts, bits, min_norm, digits, column, unigrams)
+    chars = sum(map(len, texts))
+    if chars and table_ready(chars):
+        items, tables = list(texts), kernel_tables(digits)
+    else:  # as normalised_codes does: the texts normalised one by one
+        items = [normalise(fold_digit_runs(t) if digits else t) for t in texts]
+        tables = None
+    raw_sums, raw_counts, raw_redo = kern.harm_sums(
+        items, tables, digits, bits, min_norm, column, unigrams
+    )
+    sums: FloatArray = np.frombuffer(raw_sums, dtype=np.float32)
+    counts: IntArray = np.frombuffer(raw_counts, dtype=np.int64)
+    redo = np.frombuffer(raw_redo, dtype=np.intp)
+    if redo.size:
+        rest = [texts[i] for i in redo.tolist()]
+        sums[redo], counts[redo] = _column_sums_numpy(
+            rest, bits, min_norm, digits, column, unigrams
+        )
+    return sums, counts
+
+
+def column_kernel_available() -> bool:
+    """Whether :func:`column_sums` uses the compiled kernel by default."""
+    return _harm_kernel() is not None
+
+
+def _harm_kernel() -> ModuleType | None:
+    """The compiled kernel when it is in use and has ``harm_sums`` (see :mod:`beian.text.batch`)."""
+    from beian.text.batch import kernel
+
+    kern = kernel()
+    return kern if kern is not None and hasattr(kern, "harm_sums") else None
+
+
+def _column_sums_numpy(
+    texts: Sequence[str],
+    bits: int,
+    min_norm: int,
+    digits: bool,
+    column: FloatArray,
+    unigrams: FloatArray,
+) -> tuple[FloatArray, IntArray]:
+    """:func:`column_sums` in numpy (the reference)."""
     codes, lengths = normalised_codes(texts, digits)
     n = int(codes.shape[0])
     orders = np.array(NGRAM_ORDERS, dtype=np.int64)
