@@ -1043,6 +1043,49 @@ typedef struct {
     Py_ssize_t n_exp, exp_len;
 } NormTables;
 
+static void norm_tables_release(Py_buffer *tb, int held) {
+    for (int i = 0; i < held; i++)
+        if (tb[i].obj)
+            PyBuffer_Release(&tb[i]);
+}
+
+/* fastnorm's (table, decimal flags or None, expansions, their starts) as NormTables. */
+static int norm_tables_get(PyObject *tables, int digits, Py_buffer *tb, int *held,
+                           NormTables *nt) {
+    static const Py_ssize_t item[4] = {4, 1, 4, 8};
+    *held = 0;
+    if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != 4) {
+        PyErr_SetString(PyExc_TypeError, "tables: a tuple of four arrays, or None");
+        return -1;
+    }
+    for (int i = 0; i < 4; i++) {
+        PyObject *o = PyTuple_GET_ITEM(tables, i);
+        if (i == 1 && o == Py_None) { /* no digit flags: digits must be off */
+            tb[i].buf = NULL;
+            tb[i].len = 0;
+            tb[i].obj = NULL;
+        } else if (PyObject_GetBuffer(o, &tb[i], PyBUF_C_CONTIGUOUS) < 0) {
+            return -1;
+        }
+        (*held)++;
+        if (tb[i].len % item[i]) {
+            PyErr_SetString(PyExc_ValueError, "tables: an array of the wrong item size");
+            return -1;
+        }
+    }
+    if (tb[0].len / 4 < N_BMP + 1 || (digits && tb[1].len < N_BMP + 1) || tb[3].len / 8 < 1) {
+        PyErr_SetString(PyExc_ValueError, "tables: too short");
+        return -1;
+    }
+    nt->map = tb[0].buf;
+    nt->digit = tb[1].buf;
+    nt->exp = tb[2].buf;
+    nt->exp_len = tb[2].len / 4;
+    nt->exp_at = tb[3].buf;
+    nt->n_exp = tb[3].len / 8 - 1;
+    return 0;
+}
+
 /* The normalised code points of ``s`` in ``out``: 0, or 1 when the text needs the numpy code,
  * -1 on error. */
 static int harm_codes(PyObject *s, const NormTables *t, int digits, Codes *out) {
@@ -1107,7 +1150,7 @@ static int get_f32(PyObject *o, Py_buffer *b, Py_ssize_t min_items, const char *
         (strcmp(b->format, "f") != 0 && strcmp(b->format, "<f") != 0 &&
          strcmp(b->format, "=f") != 0) ||
         b->len / 4 < min_items) {
-        PyErr_Format(PyExc_ValueError, "harm_sums: %s must be float32 with %zd items or more",
+        PyErr_Format(PyExc_ValueError, "%s must be float32 with %zd items or more",
                      what, min_items);
         PyBuffer_Release(b);
         return -1;
@@ -1137,39 +1180,8 @@ static PyObject *harm_sums(PyObject *self, PyObject *args) {
     Vec redo = {0};
     NormTables nt, *ntp = NULL;
     if (tables != Py_None) {
-        static const Py_ssize_t item[4] = {4, 1, 4, 8};
-        if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != 4) {
-            PyErr_SetString(PyExc_TypeError, "harm_sums: tables: a tuple of four arrays or None");
-            return NULL;
-        }
-        for (int i = 0; i < 4; i++) {
-            PyObject *o = PyTuple_GET_ITEM(tables, i);
-            if (i == 1 && o == Py_None) {
-                tb[i].buf = NULL; /* no digit table: digits must be off */
-                tb[i].len = 0;
-                tb[i].obj = NULL;
-                held++;
-                continue;
-            }
-            if (PyObject_GetBuffer(o, &tb[i], PyBUF_C_CONTIGUOUS) < 0)
-                goto done;
-            held++;
-            if (tb[i].len % item[i]) {
-                PyErr_SetString(PyExc_ValueError, "harm_sums: table of the wrong item size");
-                goto done;
-            }
-        }
-        if (tb[0].len / 4 < N_BMP + 1 || (digits && tb[1].len < N_BMP + 1) ||
-            tb[3].len / 8 < 1) {
-            PyErr_SetString(PyExc_ValueError, "harm_sums: tables too short");
+        if (norm_tables_get(tables, digits, tb, &held, &nt) < 0)
             goto done;
-        }
-        nt.map = tb[0].buf;
-        nt.digit = tb[1].buf;
-        nt.exp = tb[2].buf;
-        nt.exp_len = tb[2].len / 4;
-        nt.exp_at = tb[3].buf;
-        nt.n_exp = tb[3].len / 8 - 1;
         ntp = &nt;
     }
     if (get_f32(col_obj, &cb, (Py_ssize_t)1 << bits, "column") < 0)
@@ -1254,13 +1266,187 @@ done:
     PyMem_Free(codes.data);
     PyMem_Free(laid);
     PyMem_Free(redo.data);
-    for (int i = 0; i < held; i++)
-        if (tb[i].obj || tb[i].buf)
-            PyBuffer_Release(&tb[i]);
+    norm_tables_release(tb, held);
     if (have_c)
         PyBuffer_Release(&cb);
     if (have_u)
         PyBuffer_Release(&ub);
+    return result;
+}
+
+/* numpy's pairwise sum of the rows tab[idx[i]] * v (i < n), every column j < w on its own in
+ * float32, as np.add.reduceat sums the columns of the gathered [n, w] block: each column in
+ * pairwise_f32's order (the loops over j only run the columns side by side). ``res``: w floats;
+ * ``scratch``: (8 + depth) * w floats, depth = the recursion's (at most 64). */
+static void pairwise_rows(const uint32_t *idx, Py_ssize_t n, const float *tab, Py_ssize_t w,
+                          float v, float *res, float *scratch) {
+    if (n < 8) {
+        for (Py_ssize_t j = 0; j < w; j++)
+            res[j] = 0.f;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const float *row = tab + (size_t)idx[i] * (size_t)w;
+            for (Py_ssize_t j = 0; j < w; j++)
+                res[j] += row[j] * v;
+        }
+        return;
+    }
+    if (n <= 128) {
+        float *r = scratch; /* r[k * w + j]: accumulator k of column j */
+        Py_ssize_t i;
+        for (int k = 0; k < 8; k++) {
+            const float *row = tab + (size_t)idx[k] * (size_t)w;
+            for (Py_ssize_t j = 0; j < w; j++)
+                r[k * w + j] = row[j] * v;
+        }
+        for (i = 8; i < n - (n % 8); i += 8)
+            for (int k = 0; k < 8; k++) {
+                const float *row = tab + (size_t)idx[i + k] * (size_t)w;
+                for (Py_ssize_t j = 0; j < w; j++)
+                    r[k * w + j] += row[j] * v;
+            }
+        for (Py_ssize_t j = 0; j < w; j++)
+            res[j] = ((r[j] + r[w + j]) + (r[2 * w + j] + r[3 * w + j])) +
+                     ((r[4 * w + j] + r[5 * w + j]) + (r[6 * w + j] + r[7 * w + j]));
+        for (; i < n; i++) {
+            const float *row = tab + (size_t)idx[i] * (size_t)w;
+            for (Py_ssize_t j = 0; j < w; j++)
+                res[j] += row[j] * v;
+        }
+        return;
+    }
+    Py_ssize_t n2 = n / 2;
+    n2 -= n2 % 8;
+    pairwise_rows(idx, n2, tab, w, v, res, scratch + w);
+    pairwise_rows(idx + n2, n - n2, tab, w, v, scratch, scratch + w);
+    for (Py_ssize_t j = 0; j < w; j++)
+        res[j] = res[j] + scratch[j];
+}
+
+/* harm_rows(texts, tables, digits, bits, min_norm, table): like harm_sums, for every column of
+ * ``table`` (float32, C order, [rows, width] with rows >= 2**bits): per text a row of ``width``
+ * float32 sums (every n-gram hashed, unigrams too), as np.add.reduceat sums the rows
+ * ``table[index] * value`` of featurise's features along axis 0; the counts; the texts left to
+ * the numpy code. */
+static PyObject *harm_rows(PyObject *self, PyObject *args) {
+    PyObject *texts, *tables, *tab_obj;
+    int digits, bits;
+    Py_ssize_t min_norm, width;
+    if (!PyArg_ParseTuple(args, "O!OpinOn:harm_rows", &PyList_Type, &texts, &tables, &digits,
+                          &bits, &min_norm, &tab_obj, &width))
+        return NULL;
+    if (bits < 1 || bits > 30 || width < 1 || width > 4096) {
+        PyErr_SetString(PyExc_ValueError, "harm_rows: bits must be in 1..30, width in 1..4096");
+        return NULL;
+    }
+    Py_buffer tb[4], wb;
+    int held = 0, have_w = 0;
+    PyObject *result = NULL, *sums_obj = NULL, *counts_obj = NULL;
+    Codes codes = {0};
+    uint32_t *idx = NULL;
+    Py_ssize_t idx_cap = 0;
+    float *scratch = NULL;
+    Vec redo = {0};
+    NormTables nt, *ntp = NULL;
+    if (tables != Py_None) {
+        if (norm_tables_get(tables, digits, tb, &held, &nt) < 0)
+            goto done;
+        ntp = &nt;
+    }
+    if (get_f32(tab_obj, &wb, ((Py_ssize_t)1 << bits) * width, "table") < 0)
+        goto done;
+    have_w = 1;
+    if (wb.len / 4 % width) {
+        PyErr_SetString(PyExc_ValueError, "harm_rows: table: rows of `width` float32");
+        goto done;
+    }
+    scratch = PyMem_Malloc((size_t)(8 + 66) * (size_t)width * sizeof(float)); /* depth <= 64 */
+    if (!scratch) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const float *tab = wb.buf;
+    const int shift = 64 - bits;
+    const double floor_n = (double)(min_norm > 1 ? min_norm : 1);
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    sums_obj = PyByteArray_FromStringAndSize(NULL, n * width * (Py_ssize_t)sizeof(float));
+    counts_obj = PyByteArray_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(int64_t));
+    if (!sums_obj || !counts_obj)
+        goto done;
+    float *sums = (float *)PyByteArray_AS_STRING(sums_obj);
+    int64_t *counts = (int64_t *)PyByteArray_AS_STRING(counts_obj);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *s = PyList_GET_ITEM(texts, k);
+        if (ready_str(s, "harm_rows") < 0)
+            goto done;
+        int r = harm_codes(s, ntp, digits, &codes);
+        if (r < 0)
+            goto done;
+        float *out = sums + k * width;
+        for (Py_ssize_t j = 0; j < width; j++)
+            out[j] = 0.f;
+        counts[k] = 0;
+        if (r > 0) {
+            if (vec_push(&redo, k) < 0)
+                goto done;
+            continue;
+        }
+        const uint32_t *c = codes.data;
+        Py_ssize_t L = codes.len;
+        if (!L)
+            continue;
+        Py_ssize_t total = L + (L > 1 ? L - 1 : 0) + (L > 2 ? L - 2 : 0);
+        if (total > idx_cap) {
+            Py_ssize_t cap = idx_cap ? idx_cap : 4096;
+            while (cap < total)
+                cap *= 2;
+            uint32_t *grown = PyMem_Realloc(idx, (size_t)cap * sizeof(uint32_t));
+            if (!grown) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            idx = grown;
+            idx_cap = cap;
+        }
+        double nd = (double)total;
+        const float value = (float)(1.0 / sqrt(nd > floor_n ? nd : floor_n));
+        uint32_t *h = idx;
+        for (Py_ssize_t i = 0; i < L; i++)
+            *h++ = (uint32_t)h_finish((uint64_t)c[i] * H_P0 + 1u, shift);
+        for (Py_ssize_t i = 0; i + 1 < L; i++)
+            *h++ = (uint32_t)h_finish(
+                (((uint64_t)c[i] * H_P0 + 2u) ^ (uint64_t)c[i + 1]) * H_P1, shift);
+        for (Py_ssize_t i = 0; i + 2 < L; i++) {
+            uint64_t x = (((uint64_t)c[i] * H_P0 + 3u) ^ (uint64_t)c[i + 1]) * H_P1;
+            *h++ = (uint32_t)h_finish((x ^ (uint64_t)c[i + 2]) * H_P2, shift);
+        }
+        /* np.add.reduceat along axis 0: the first row, then (more than one) += pairwise(rest) */
+        const float *first = tab + (size_t)idx[0] * (size_t)width;
+        if (total > 1) {
+            pairwise_rows(idx + 1, total - 1, tab, width, value, out, scratch);
+            for (Py_ssize_t j = 0; j < width; j++)
+                out[j] = first[j] * value + out[j];
+        } else {
+            for (Py_ssize_t j = 0; j < width; j++)
+                out[j] = first[j] * value;
+        }
+        counts[k] = (int64_t)total;
+    }
+    PyObject *redo_obj = PyByteArray_FromStringAndSize(
+        (const char *)redo.data, redo.len * (Py_ssize_t)sizeof(Py_ssize_t));
+    if (redo_obj) {
+        result = PyTuple_Pack(3, sums_obj, counts_obj, redo_obj);
+        Py_DECREF(redo_obj);
+    }
+done:
+    Py_XDECREF(sums_obj);
+    Py_XDECREF(counts_obj);
+    PyMem_Free(codes.data);
+    PyMem_Free(idx);
+    PyMem_Free(scratch);
+    PyMem_Free(redo.data);
+    norm_tables_release(tb, held);
+    if (have_w)
+        PyBuffer_Release(&wb);
     return result;
 }
 #endif /* FLT_EVAL_METHOD == 0 */
@@ -1290,6 +1476,10 @@ static PyMethodDef methods[] = {
      "harm_sums(texts, tables, digits, bits, min_norm, column, unigrams) -> (sums float32, "
      "counts int64, indices intp of the texts left to the numpy code) as bytearrays (see "
      "beian.detect.classifier.features.column_sums)."},
+    {"harm_rows", harm_rows, METH_VARARGS,
+     "harm_rows(texts, tables, digits, bits, min_norm, table, width) -> (sums float32 [n, "
+     "width], counts int64, indices intp of the texts left to the numpy code) as bytearrays "
+     "(see beian.detect.classifier.model.ClassifierModel.scores)."},
 #endif
     {"fold16", fold16, METH_VARARGS,
      "fold16(texts, tables) -> Folded arrays as bytearrays, or bytes flagging the texts that "

@@ -107,3 +107,24 @@ def harm_sums(
     order, and its number of n-grams (int64); then the indices (intp) of the texts left to the
     numpy code. ``tables``: fastnorm's table, its digit flags (``digits``), the expansions and
     where each starts; ``None``: the texts are already normalised."""
+
+def harm_rows(
+    texts: list[str],
+    tables: tuple[
+        npt.NDArray[np.uint32],
+        npt.NDArray[np.bool_] | None,
+        npt.NDArray[np.uint32],
+        npt.NDArray[np.int64],
+    ]
+    | None,
+    digits: bool,
+    bits: int,
+    min_norm: int,
+    table: npt.NDArray[np.float32],
+    width: int,
+    /,
+) -> tuple[bytearray, bytearray, bytearray]:
+    """For :meth:`beian.detect.classifier.model.ClassifierModel.scores`: like
+    :func:`harm_sums` for every column of ``table`` (``[rows, width]`` float32, every n-gram
+    hashed): per text ``width`` float32 sums in ``np.add.reduceat``'s order along axis 0, its
+    number of n-grams (int64), then the indices (intp) of the texts left to the numpy code."""

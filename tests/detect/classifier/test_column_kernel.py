@@ -1,7 +1,9 @@
-"""The compiled harm kernel (``beian.text._kernel.harm_sums``) sums a column exactly as numpy does.
+"""The compiled harm kernel sums a column (``harm_sums``) and whole rows (``harm_rows``) exactly
+as numpy does.
 
-The numpy code of :func:`beian.detect.classifier.features.column_sums` (``kernel=False``) is the
-reference: every test compares the kernel's float32 sums with it as raw bits, and the n-gram
+The numpy code of :func:`beian.detect.classifier.features.column_sums` and of
+:meth:`ClassifierModel.scores` (``kernel=False``) is the reference: every test compares the
+kernel's float32 sums (and the scores of every column) with it as raw bits, and the n-gram
 counts. The texts cover the block boundaries of numpy's pairwise sum (8 accumulators up to 128
 terms, halving above) through long concatenations of every length, characters beyond the BMP
 (the texts the kernel hands back to numpy), ligatures and combining marks (expansions and the
@@ -51,6 +53,11 @@ def _same(texts: list[str], digits: bool, min_norm: int = 10) -> None:
     assert np.array_equal(got_counts, want_counts)
     bad = np.flatnonzero(got.view(np.uint32) != want.view(np.uint32))
     assert bad.size == 0, [(int(i), len(texts[i]), got[i], want[i]) for i in bad[:5]]
+    if not digits:  # every column (the harm detector folds digits before it asks for them)
+        got_rows, want_rows = _CLF.scores(texts), _CLF.scores(texts, kernel=False)
+        assert got_rows.shape == want_rows.shape == (len(texts), len(_CLF.risks))
+        bad_rows = np.argwhere(got_rows.view(np.uint32) != want_rows.view(np.uint32))
+        assert bad_rows.size == 0, bad_rows[:5].tolist()
 
 
 @pytest.mark.parametrize("digits", [False, True])
@@ -123,6 +130,9 @@ def test_lone_surrogates_fail_as_the_numpy_code_fails() -> None:
         column_sums(texts, _BITS, 10, True, _COLUMN, _UNIGRAMS, kernel=False)
     with pytest.raises(UnicodeEncodeError):
         column_sums(texts, _BITS, 10, True, _COLUMN, _UNIGRAMS)
+    for kernel in (False, True):
+        with pytest.raises(UnicodeEncodeError):
+            _CLF.scores(texts, kernel=kernel)
 
 
 def test_bad_arguments_are_refused() -> None:
@@ -136,6 +146,13 @@ def test_bad_arguments_are_refused() -> None:
         kern.harm_sums(["a"], None, False, _BITS, 10, _COLUMN, _UNIGRAMS.astype(np.float64))
     with pytest.raises(TypeError):
         kern.harm_sums(["a", 3], None, False, _BITS, 10, _COLUMN, _UNIGRAMS)
+    table = _CLF._table
+    with pytest.raises(ValueError, match="width"):
+        kern.harm_rows(["a"], None, False, _BITS, 10, table, 0)
+    with pytest.raises(ValueError, match="table"):
+        kern.harm_rows(["a"], None, False, _BITS, 10, table[:100], table.shape[1])
+    with pytest.raises(TypeError, match="tables"):
+        kern.harm_rows(["a"], (table,), False, _BITS, 10, table, table.shape[1])
 
 
 def test_bench_documents() -> None:

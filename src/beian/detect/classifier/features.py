@@ -49,6 +49,7 @@ __all__ = [
     "column_sums",
     "doc_values",
     "featurise",
+    "kernel_row_sums",
     "normalise",
 ]
 
@@ -201,6 +202,30 @@ def column_sums(
     return sums, counts
 
 
+def kernel_row_sums(
+    texts: Sequence[str], bits: int, min_norm: int, table: FloatArray
+) -> tuple[FloatArray, IntArray, list[int]] | None:
+    """``(sums, counts, left)`` from the compiled kernel, ``None`` without it: per text, the
+    float32 row sums ``np.add.reduceat(table[index] * value, indptr, axis=0)`` would give over
+    :func:`featurise`'s features (every column summed in numpy's order), and its number of
+    n-grams; ``left``: the texts the kernel left to the numpy code (their rows are zero)."""
+    kern = _harm_kernel()
+    if kern is None:
+        return None
+    chars = sum(map(len, texts))
+    if chars and table_ready(chars):
+        items, tables = list(texts), kernel_tables(False)
+    else:
+        items, tables = [normalise(t) for t in texts], None
+    width = int(table.shape[1])
+    raw_sums, raw_counts, raw_left = kern.harm_rows(
+        items, tables, False, bits, min_norm, table, width
+    )
+    sums: FloatArray = np.frombuffer(raw_sums, dtype=np.float32).reshape(len(texts), width)
+    counts: IntArray = np.frombuffer(raw_counts, dtype=np.int64)
+    return sums, counts, np.frombuffer(raw_left, dtype=np.intp).tolist()
+
+
 def column_kernel_available() -> bool:
     """Whether :func:`column_sums` uses the compiled kernel by default."""
     return _harm_kernel() is not None
@@ -211,7 +236,7 @@ def _harm_kernel() -> ModuleType | None:
     from beian.text.batch import kernel
 
     kern = kernel()
-    return kern if kern is not None and hasattr(kern, "harm_sums") else None
+    return kern if kern is not None and hasattr(kern, "harm_rows") else None
 
 
 def _column_sums_numpy(

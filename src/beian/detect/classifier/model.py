@@ -26,6 +26,7 @@ from beian.detect.classifier.features import (
     column_kernel_available,
     column_sums,
     featurise,
+    kernel_row_sums,
     unigram_buckets,
 )
 from beian.detect.classifier.pairwise import segment_sums
@@ -142,8 +143,26 @@ class ClassifierModel:
         out[docs] += sums[:, : out.shape[1]]
         return out
 
-    def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """Probabilities ``[len(texts), n_risks]``, columns in ``self.risks`` order."""
+    def scores(self, texts: Sequence[str], kernel: bool = True) -> npt.NDArray[np.float32]:
+        """Probabilities ``[len(texts), n_risks]``, columns in ``self.risks`` order.
+
+        With the compiled kernel (``kernel=False`` or ``BEIAN_NO_KERNEL=1``: numpy only) each
+        text is normalised, hashed and summed in one C pass, every column in the order of
+        :meth:`logits_of` (bit for bit; tests/detect/classifier/test_column_kernel.py)."""
+        found = (
+            kernel_row_sums(texts, self.meta.bits, self.meta.min_norm, self._table)
+            if kernel and len(texts)
+            else None
+        )
+        if found is not None:
+            sums, counts, left = found
+            logits = np.tile(self.bias, (len(texts), 1))
+            filled = np.flatnonzero(counts > 0)
+            logits[filled] += sums[filled, : logits.shape[1]]
+            if left:  # texts the kernel leaves to numpy (beyond the BMP, not simple)
+                rest = featurise([texts[i] for i in left], self.meta.bits, self.meta.min_norm)
+                logits[left] = self.logits_of(rest)
+            return _sigmoid(logits)
         out = np.empty((len(texts), len(self.risks)), dtype=np.float32)
         for start, stop in _chunks(texts):
             chunk = texts[start:stop]
