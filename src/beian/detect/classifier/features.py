@@ -179,7 +179,7 @@ def column_sums(
     in the same float32 order; texts it cannot normalise alone (characters beyond the BMP, or
     not simple for :mod:`.fastnorm`'s table) are left to the numpy code. Every text is scored
     on its own, so batches of any size may go in at once."""
-    kern = _harm_kernel() if kernel else None
+    kern = _harm_kernel() if kernel and 1 <= bits <= _KERNEL_MAX_BITS else None
     if kern is None:
         return _column_sums_numpy(texts, bits, min_norm, digits, column, unigrams)
     chars = sum(map(len, texts))
@@ -210,7 +210,7 @@ def kernel_row_sums(
     :func:`featurise`'s features (every column summed in numpy's order), and its number of
     n-grams; ``left``: the texts the kernel left to the numpy code (their rows are zero)."""
     kern = _harm_kernel()
-    if kern is None:
+    if kern is None or not 1 <= bits <= _KERNEL_MAX_BITS:
         return None
     chars = sum(map(len, texts))
     if chars and table_ready(chars):
@@ -231,8 +231,13 @@ def column_kernel_available() -> bool:
     return _harm_kernel() is not None
 
 
+_KERNEL_MAX_BITS = 30
+"""The kernel's harm functions take models of up to 2**30 buckets (the numpy code any)."""
+
+
 def _harm_kernel() -> ModuleType | None:
-    """The compiled kernel when it is in use and has ``harm_sums`` (see :mod:`beian.text.batch`)."""
+    """The compiled kernel when it is in use and has ``harm_sums`` and ``harm_rows`` (a build
+    older than them: the numpy code; see :mod:`beian.text.batch`)."""
     from beian.text.batch import kernel
 
     kern = kernel()
