@@ -180,8 +180,8 @@ def test_contact_scan_at_first_characters_equals_the_full_scan(text: str) -> Non
 class _FullScan(SolicitDetector):
     """The same detector scanning every character for contacts (the reference)."""
 
-    def _regions(self, terms: object, n: int) -> list[tuple[int, int]]:
-        return [(0, n)]
+    def _regions_many(self, hits: object, lengths: list[int]) -> list[list[tuple[int, int]]]:
+        return [[(0, n)] if n else [] for n in lengths]
 
 
 def test_regions_around_terms_change_no_finding() -> None:

@@ -15,6 +15,7 @@ search's order (by end, longer first at the same end), so findings are unchanged
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +24,7 @@ from beian.detect.base import BaseDetector
 from beian.detect.keyword.engine import Matcher, make_matcher
 from beian.detect.solicit.contacts import CONTACT_MAX_CHARS, Contact, find_in
 from beian.detect.solicit.evidence import possible_many
-from beian.detect.solicit.lexicon import Families, cues
+from beian.detect.solicit.lexicon import STRONG, VERY_STRONG, Families, cues
 from beian.detect.solicit.prepare import Prepared, prepare_batch
 from beian.detect.solicit.rules import Context, Decision, Span, TermHit, decide
 from beian.records import Finding
@@ -41,6 +42,9 @@ _CTA, _NEG, _QUESTION, _REASSURE, _BLOCK, _NOTICE = (
 
 _CONTEXT = (_CTA, _NEG, _QUESTION, _REASSURE, _BLOCK)
 """The context cues kept as spans, in the order of :class:`Context`'s lists."""
+_TERM, _CTA_FLAG, _VERY_STRONG, _PAIR = 1, 2, 4, 8
+"""Per pattern: a family term; a call to action; a very strong term of a family; a strong (or
+very strong) term of a family with ``pair`` (:meth:`SolicitDetector._needed`)."""
 
 
 class SolicitDetector(BaseDetector):
@@ -88,6 +92,18 @@ class SolicitDetector(BaseDetector):
         self._terms = [
             tuple((r, w) for r, w in rs if r not in _CONTEXT and r != _NOTICE) for rs in self._roles
         ]
+        pairs = [name for name, fam in self._families.items() if fam.pair]
+        self._pair = np.zeros((len(self._patterns), len(pairs)), dtype=np.intp)
+        """Per pattern and family with pairs: 1 when the pattern is a strong term of it."""
+        self._flags = np.zeros(len(self._patterns), dtype=np.uint8)
+        for pid, terms in enumerate(self._terms):
+            for role, weight in terms:
+                self._flags[pid] |= _TERM | (_VERY_STRONG if weight == VERY_STRONG else 0)
+                if role in pairs and weight >= STRONG:
+                    self._flags[pid] |= _PAIR
+                    self._pair[pid, pairs.index(role)] = 1
+            if _CONTEXT.index(_CTA) in self._cue_lists[pid]:
+                self._flags[pid] |= _CTA_FLAG
 
     def detect(self, text: str) -> list[Finding]:
         """Findings for one text; spans index ``text`` itself."""
@@ -101,21 +117,75 @@ class SolicitDetector(BaseDetector):
         """:meth:`detect_batch` on a batch whose fold other detectors of a set share."""
         texts = batch.texts
         preps = prepare_batch(batch)
-        found = term_matches(self._matcher, [p.text for p in preps])
-        staged = [self._stage(m) for m in found]
-        regions = [
-            [] if s is None else self._regions(s[1], len(p.text))
-            for p, s in zip(preps, staged, strict=True)
-        ]
-        possible = self._possible([p.text for p in preps], regions)
-        out: list[list[Finding]] = []
-        for text, prep, stage, where in zip(texts, preps, staged, possible, strict=True):
-            if stage is None:  # every rule needs a term: no contact scan for texts without one
-                out.append([])
+        prepared = [p.text for p in preps]
+        hits = term_arrays(self._matcher, prepared)
+        regions = self._regions_many(hits, [len(t) for t in prepared])
+        possible = self._possible(prepared, regions)
+        out: list[list[Finding]] = [[] for _ in texts]
+        bounds = np.searchsorted(hits.doc, np.arange(len(texts) + 1), side="left").tolist()
+        for i in self._needed(hits, possible).tolist():
+            lo, hi = bounds[i], bounds[i + 1]
+            matches = list(
+                zip(
+                    hits.pid[lo:hi].tolist(),
+                    hits.start[lo:hi].tolist(),
+                    hits.end[lo:hi].tolist(),
+                    strict=True,
+                )
+            )
+            stage = self._stage(matches)
+            if stage is None:  # (only a subclass that needs every text gets here)
                 continue
             ctx, terms = stage
-            ctx.contacts.extend(self._contacts(prep, where))
-            out.append(self._decide(text, prep, ctx, terms))
+            ctx.contacts.extend(self._contacts(preps[i], possible[i]))
+            out[i] = self._decide(texts[i], preps[i], ctx, terms)
+        return out
+
+    def _needed(self, hits: Hits, possible: list[list[Span]]) -> npt.NDArray[np.intp]:
+        """The texts that may have a finding, in order: those with a family term and a region
+        that may hold a contact, a call to action, or a family whose rule c or rule b can fire
+        without either (:func:`~beian.detect.solicit.rules.decide` gives ``None`` for every
+        family of any other text: all its rules need a contact or a call to action then).
+        Found on the batch's match arrays, so that the other texts build no term list."""
+        n = len(possible)
+        flags = self._flags[hits.pid]
+        docs = np.bincount(hits.doc[(flags & _TERM) != 0], minlength=n) > 0
+        need = np.fromiter(map(bool, possible), dtype=np.bool_, count=n)
+        need |= np.bincount(hits.doc[(flags & (_CTA_FLAG | _VERY_STRONG)) != 0], minlength=n) > 0
+        pair = (flags & _PAIR) != 0
+        if pair.any():  # two distinct strong terms of one family with pairs
+            key = np.unique(hits.doc[pair] * self._pair.shape[0] + hits.pid[pair])
+            doc, pid = np.divmod(key, self._pair.shape[0])
+            counts = np.zeros((n, self._pair.shape[1]), dtype=np.intp)
+            np.add.at(counts, doc, self._pair[pid])
+            need |= (counts >= 2).any(axis=1)
+        found: npt.NDArray[np.intp] = np.flatnonzero(docs & need)
+        return found
+
+    def _regions_many(self, hits: Hits, lengths: list[int]) -> list[list[Span]]:
+        """:meth:`_regions` of every text, from the batch's match arrays (``[]``: no term)."""
+        out: list[list[Span]] = [[] for _ in lengths]
+        term = (self._flags[hits.pid] & _TERM) != 0
+        if not term.any():
+            return out
+        reach = self._lexicon.scoring.window + CONTACT_MAX_CHARS
+        doc = hits.doc[term]
+        n = np.asarray(lengths, dtype=np.int64)[doc]
+        lo = np.maximum(hits.start[term].astype(np.int64) - reach, 0)
+        hi = np.minimum(hits.end[term].astype(np.int64) + reach, n)
+        order = np.lexsort((lo, doc))
+        doc, lo, hi = doc[order], lo[order], hi[order]
+        # the furthest end so far; within one text, since every later text's keys are larger
+        step = int(max(lengths)) + 1
+        furthest = np.maximum.accumulate(doc.astype(np.int64) * step + hi) - doc * step
+        first = np.ones(doc.shape[0], dtype=np.bool_)
+        first[1:] = (doc[1:] != doc[:-1]) | (lo[1:] > furthest[:-1])
+        begins = np.flatnonzero(first)
+        ends = np.append(begins[1:], doc.shape[0]) - 1
+        for d, a, b in zip(
+            doc[begins].tolist(), lo[begins].tolist(), furthest[ends].tolist(), strict=True
+        ):
+            out[d].append((a, b))
         return out
 
     def _possible(self, texts: list[str], regions: list[list[Span]]) -> list[list[Span]]:
@@ -221,37 +291,100 @@ _JOIN = b"\x00\x00"
 """Between two texts of a batch (UTF-16 NUL): no term holds it, so no match crosses it."""
 
 
+@dataclass(frozen=True, slots=True)
+class Hits:
+    """Every term occurrence of a batch, as :func:`term_matches` orders them: sorted by text,
+    then as each text's list. Positions are characters of the text ``doc``."""
+
+    pid: npt.NDArray[np.intp]
+    doc: npt.NDArray[np.intp]
+    start: npt.NDArray[np.intp]
+    end: npt.NDArray[np.intp]
+
+
 def term_matches(matcher: Matcher, texts: Sequence[str]) -> list[list[Match]]:
     """Every occurrence of every pattern in each text, in the order of the overlapping
     Aho-Corasick search over the ``str`` (``ahocorasick_rs`` ``find_matches_as_indexes(text,
     overlapping=True)``): by end position, and at one end the longer pattern first (the search
     reports a state's own pattern, then those of its suffix links). Positions are characters.
 
+    The texts are scanned as one array of UTF-16 code units (:func:`term_arrays`)."""
+    hits = term_arrays(matcher, texts)
+    out: list[list[Match]] = [[] for _ in texts]
+    bounds = np.searchsorted(hits.doc, np.arange(len(texts) + 1), side="left").tolist()
+    for i in np.unique(hits.doc).tolist():
+        lo, hi = bounds[i], bounds[i + 1]
+        out[i] = list(
+            zip(
+                hits.pid[lo:hi].tolist(),
+                hits.start[lo:hi].tolist(),
+                hits.end[lo:hi].tolist(),
+                strict=True,
+            )
+        )
+    return out
+
+
+def term_arrays(matcher: Matcher, texts: Sequence[str]) -> Hits:
+    """:func:`term_matches` as arrays for the whole batch (no list per text).
+
     The texts are scanned as one array of UTF-16 code units; a text holding characters beyond
-    the BMP has its positions mapped back from code units to characters."""
+    the BMP has its positions mapped back from code units to characters: by counting the
+    surrogate pairs before each position, for the whole batch at once, when every pair of the
+    code units is one character of the text (else, a text holding a lone surrogate next to
+    another, text by text through its code points)."""
     encoded = [t.encode("utf-16-le", "surrogatepass") for t in texts]
     units_of = np.fromiter((len(e) // 2 for e in encoded), dtype=np.intp, count=len(encoded))
     offsets = np.cumsum(units_of + 1) - (units_of + 1)  # + 1: the NUL after every text
-    out: list[list[Match]] = [[] for _ in texts]
     units = np.frombuffer(_JOIN.join(encoded), dtype=np.uint16)
+    empty = np.zeros(0, dtype=np.intp)
     if not units.size:
-        return out
+        return Hits(empty, empty, empty, empty)
     pid, start, end = matcher.scan(units)
     if not pid.size:
-        return out
+        return Hits(empty, empty, empty, empty)
     doc = np.searchsorted(offsets, start, side="right") - 1
     order = np.lexsort((start, end, doc))  # at one end the earlier start (longer) first
     pid, doc, start, end = pid[order], doc[order], start[order], end[order]
-    start -= offsets[doc]
-    end -= offsets[doc]
+    start = start - offsets[doc]
+    end = end - offsets[doc]
+    lengths = np.fromiter(map(len, texts), dtype=np.intp, count=len(texts))
+    if not np.array_equal(units_of, lengths):  # characters beyond the BMP: units -> characters
+        start, end = _to_characters(texts, units, offsets, units_of - lengths, doc, start, end)
+    return Hits(pid, doc, start, end)
+
+
+def _to_characters(
+    texts: Sequence[str],
+    units: npt.NDArray[np.uint16],
+    offsets: npt.NDArray[np.intp],
+    astral: npt.NDArray[np.intp],
+    doc: npt.NDArray[np.intp],
+    start: npt.NDArray[np.intp],
+    end: npt.NDArray[np.intp],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Positions in code units of each text (``astral``: its characters beyond the BMP) as
+    positions in characters, :func:`_characters` for the whole batch at once.
+
+    A position ``u`` begins character ``u`` minus the surrogate pairs whose second unit lies
+    before ``u``. That holds when every pair of a high and a low surrogate in the units is one
+    character of the text: each text's count of pairs must equal its ``astral`` (a lone high
+    surrogate right before a lone low one would read as a pair); else text by text."""
+    high = (units[:-1] & 0xFC00) == 0xD800
+    seconds = np.flatnonzero(high & ((units[1:] & 0xFC00) == 0xDC00)) + 1
+    owner = np.searchsorted(offsets, seconds, side="right") - 1
+    if np.array_equal(np.bincount(owner, minlength=len(texts)), astral):
+        before = np.searchsorted(seconds, offsets)  # pairs of the texts before each text
+        s = start - (np.searchsorted(seconds, start + offsets[doc]) - before[doc])
+        e = end - (np.searchsorted(seconds, end + offsets[doc]) - before[doc])
+        return s, e
+    start, end = start.copy(), end.copy()
     bounds = np.searchsorted(doc, np.arange(len(texts) + 1), side="left").tolist()
-    for i in np.unique(doc).tolist():
+    for i in np.flatnonzero(astral).tolist():
         lo, hi = bounds[i], bounds[i + 1]
-        s, e = start[lo:hi], end[lo:hi]
-        if units_of[i] != len(texts[i]):  # characters beyond the BMP: units -> characters
-            s, e = _characters(texts[i], s), _characters(texts[i], e)
-        out[i] = list(zip(pid[lo:hi].tolist(), s.tolist(), e.tolist(), strict=True))
-    return out
+        start[lo:hi] = _characters(texts[i], start[lo:hi])
+        end[lo:hi] = _characters(texts[i], end[lo:hi])
+    return start, end
 
 
 def _characters(text: str, units: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
