@@ -5,7 +5,15 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beian.detect.solicit.prepare import _LONG, _NUMERALS, _PUNCT, _one_for_one, prepare
+from beian.detect.solicit.prepare import (
+    _LONG,
+    _NUMERALS,
+    _PUNCT,
+    _glue,
+    _glue_long,
+    _one_for_one,
+    prepare,
+)
 
 _ALPHABET = st.sampled_from(
     list("一二三壹贰〇洞拐＋＠．／－＿微信加我abc123 。，😀\u200b") + ["\ud800"]
@@ -25,3 +33,42 @@ def test_a_long_text_keeps_its_offsets() -> None:
     prep = prepare(text)
     assert len(prep.digits) == len(prep.text)
     assert "13800001234" in prep.digits.replace("+", "") and "＋" not in prep.text
+
+
+# CJK characters, glue symbols (BMP and beyond), characters of neither kind, and lone surrogates
+_GLUE = st.sampled_from(
+    list("微信刷单加我a1 。，·•←☆❤\u200d\ufe0f\u3030")
+    + ["😀", "🌹", "🧧", "𠀀", "\U0001fb00", "\ud800"]
+)
+
+
+def _regex_glue(text: str) -> tuple[str, list[int] | None]:
+    """The reference: the regex of the glue and the cut text it gives."""
+    cuts = [m.span() for m in _glue().finditer(text)]
+    if not cuts:
+        return text, None
+    kept = [i for i in range(len(text)) if not any(lo <= i < hi for lo, hi in cuts)]
+    return "".join(text[i] for i in kept), kept
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_GLUE, max_size=60).map("".join), st.integers(0, 5))
+def test_the_glue_of_long_texts_is_the_regex_glue(piece: str, times: int) -> None:
+    text = piece * times
+    got = _glue_long(text)
+    if "\ud800" in text:
+        assert got is None  # the regex path handles lone surrogates
+        return
+    assert got is not None
+    expected, kept = _regex_glue(text)
+    assert got[0] == expected
+    assert (None if got[1] is None else got[1].tolist()) == kept
+
+
+def test_long_and_short_texts_glue_alike() -> None:
+    piece = "刷🌹单加❤微信，·好·，微😀😀😀😀信"
+    short = prepare(piece)
+    long = prepare(piece * (_LONG // len(piece) + 1))
+    assert long.text.startswith(short.text) and "刷单加微信" in long.text
+    assert long.keep is not None and short.keep is not None
+    assert long.keep[: len(short.keep)].tolist() == short.keep.tolist()

@@ -42,9 +42,10 @@ _CTA, _NEG, _QUESTION, _REASSURE, _BLOCK, _NOTICE = (
 
 _CONTEXT = (_CTA, _NEG, _QUESTION, _REASSURE, _BLOCK)
 """The context cues kept as spans, in the order of :class:`Context`'s lists."""
-_TERM, _CTA_FLAG, _VERY_STRONG, _PAIR = 1, 2, 4, 8
+_TERM, _CTA_FLAG, _VERY_STRONG, _PAIR, _CUE_STRONG = 1, 2, 4, 8, 16
 """Per pattern: a family term; a call to action; a very strong term of a family; a strong (or
-very strong) term of a family with ``pair`` (:meth:`SolicitDetector._needed`)."""
+very strong) term of a family with ``pair``; a strong term of a family with ``cue``
+(:meth:`SolicitDetector._needed`)."""
 
 
 class SolicitDetector(BaseDetector):
@@ -99,6 +100,8 @@ class SolicitDetector(BaseDetector):
         for pid, terms in enumerate(self._terms):
             for role, weight in terms:
                 self._flags[pid] |= _TERM | (_VERY_STRONG if weight == VERY_STRONG else 0)
+                if weight == STRONG and self._families[role].cue:
+                    self._flags[pid] |= _CUE_STRONG
                 if role in pairs and weight >= STRONG:
                     self._flags[pid] |= _PAIR
                     self._pair[pid, pairs.index(role)] = 1
@@ -143,15 +146,20 @@ class SolicitDetector(BaseDetector):
 
     def _needed(self, hits: Hits, possible: list[list[Span]]) -> npt.NDArray[np.intp]:
         """The texts that may have a finding, in order: those with a family term and a region
-        that may hold a contact, a call to action, or a family whose rule c or rule b can fire
-        without either (:func:`~beian.detect.solicit.rules.decide` gives ``None`` for every
-        family of any other text: all its rules need a contact or a call to action then).
-        Found on the batch's match arrays, so that the other texts build no term list."""
+        that may hold a contact, a family whose rule c or rule b can fire without a contact
+        (a very strong term, two distinct strong terms of a family with pairs), or a call to
+        action within ``scoring.window`` of a strong term of a family with ``cue``.
+
+        :func:`~beian.detect.solicit.rules.decide` gives ``None`` for every family of any
+        other text: without a contact, rule a needs a strong term of a family with ``cue`` and
+        a call to action near it, and rules b and c need what is listed (the live occurrences
+        are a subset of all). Found on the batch's match arrays, so that those texts build no
+        term list, context or rule."""
         n = len(possible)
         flags = self._flags[hits.pid]
         docs = np.bincount(hits.doc[(flags & _TERM) != 0], minlength=n) > 0
         need = np.fromiter(map(bool, possible), dtype=np.bool_, count=n)
-        need |= np.bincount(hits.doc[(flags & (_CTA_FLAG | _VERY_STRONG)) != 0], minlength=n) > 0
+        need |= np.bincount(hits.doc[(flags & _VERY_STRONG) != 0], minlength=n) > 0
         pair = (flags & _PAIR) != 0
         if pair.any():  # two distinct strong terms of one family with pairs
             key = np.unique(hits.doc[pair] * self._pair.shape[0] + hits.pid[pair])
@@ -159,8 +167,33 @@ class SolicitDetector(BaseDetector):
             counts = np.zeros((n, self._pair.shape[1]), dtype=np.intp)
             np.add.at(counts, doc, self._pair[pid])
             need |= (counts >= 2).any(axis=1)
+        cta = (flags & _CTA_FLAG) != 0
+        strong = (flags & _CUE_STRONG) != 0
+        if cta.any() and strong.any():
+            need |= self._cta_near(hits, cta, strong, n)
         found: npt.NDArray[np.intp] = np.flatnonzero(docs & need)
         return found
+
+    def _cta_near(
+        self, hits: Hits, cta: npt.NDArray[np.bool_], strong: npt.NDArray[np.bool_], n: int
+    ) -> npt.NDArray[np.bool_]:
+        """Per text: whether a call to action lies within ``scoring.window`` of a strong term
+        of a family with ``cue`` (:meth:`.rules.Near.near` for every term of the batch)."""
+        window = self._lexicon.scoring.window
+        step = int(max(hits.end.max(), 0)) + window + 2  # keys of one text stay below the next's
+        c_doc, c_lo, c_hi = hits.doc[cta], hits.start[cta], hits.end[cta]
+        order = np.lexsort((c_lo, c_doc))
+        c_doc, c_lo, c_hi = c_doc[order], c_lo[order], c_hi[order]
+        starts = c_doc * step + c_lo
+        reach = np.maximum.accumulate(c_doc * step + c_hi)  # within a text: see _regions_many
+        h_doc, h_lo, h_hi = hits.doc[strong], hits.start[strong], hits.end[strong]
+        k = np.searchsorted(starts, h_doc * step + h_hi + window, side="right") - 1
+        ok = k >= 0
+        k = np.maximum(k, 0)
+        ok &= c_doc[k] == h_doc
+        ok &= reach[k] - h_doc * step >= h_lo - window
+        near: npt.NDArray[np.bool_] = np.bincount(h_doc[ok], minlength=n) > 0
+        return near
 
     def _regions_many(self, hits: Hits, lengths: list[int]) -> list[list[Span]]:
         """:meth:`_regions` of every text, from the batch's match arrays (``[]``: no term)."""

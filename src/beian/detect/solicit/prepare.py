@@ -187,8 +187,10 @@ def _finish(norm: Normal, symbols: bool = True, punct: bool = True) -> Prepared:
     folded = norm.text
     keep: npt.NDArray[np.intp] | None = None
     if symbols and not folded.isascii() and _HAS_SYMBOL.search(folded) is not None:
-        cuts = [m.span() for m in _glue().finditer(folded)]
-        if cuts:
+        glued = _glue_long(folded) if len(folded) >= _LONG else None
+        if glued is not None:
+            folded, keep = glued
+        elif cuts := [m.span() for m in _glue().finditer(folded)]:
             kept = np.ones(len(folded), dtype=np.bool_)
             parts: list[str] = []
             prev = 0
@@ -205,6 +207,59 @@ def _finish(norm: Normal, symbols: bool = True, punct: bool = True) -> Prepared:
 
 
 _PUNCT_CHARS = tuple(chr(c) for c in _PUNCT)
+
+
+@cache
+def _glue_kinds() -> npt.NDArray[np.uint8]:
+    """Per BMP code point: 1 for the CJK characters of the emoji glue, 2 for its symbols (the
+    regexes' own classes, asked of every code point)."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    bmp = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    table[[ord(m.group()) for m in re.finditer(f"[{_CJK}]", bmp)]] = 1
+    table[[ord(m.group()) for m in _HAS_SYMBOL.finditer(bmp)]] = 2
+    return table
+
+
+_ASTRAL_SYMBOLS = (0x1F000, 0x1FAFF)
+"""The symbols of the glue beyond the BMP (no CJK character of the glue lies there)."""
+
+
+def _glue_long(text: str) -> tuple[str, npt.NDArray[np.intp] | None] | None:
+    """The emoji glue of a long text on its code points: ``(glued text, keep)`` as
+    :func:`_finish` makes them (``keep`` ``None``: nothing removed); ``None`` for a text with a
+    lone surrogate (the regex path handles it).
+
+    ``(?<=[CJK])[SYMBOL]{1,3}(?=[CJK])`` matches exactly the maximal runs of one to three
+    symbols with a CJK character right before and right after them: the two classes share no
+    character, so the greedy repeat can only stop where the run of symbols ends, and a match
+    cannot begin inside a run (the character before would be a symbol)."""
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:
+        return None
+    kinds = _glue_kinds().take(np.minimum(codes, 0xFFFF))
+    astral = codes > 0xFFFF
+    if astral.any():
+        lo, hi = _ASTRAL_SYMBOLS
+        kinds[astral] = np.where((codes[astral] >= lo) & (codes[astral] <= hi), 2, 0)
+    symbol = np.concatenate([[False], kinds == 2, [False]])
+    edges = np.flatnonzero(symbol[1:] != symbol[:-1])  # runs of symbols: [begin, end)
+    begin, end = edges[0::2], edges[1::2]
+    n = codes.shape[0]
+    ok = (end - begin <= 3) & (begin > 0) & (end < n)
+    begin, end = begin[ok], end[ok]
+    ok = (kinds[begin - 1] == 1) & (kinds[np.minimum(end, n - 1)] == 1)
+    begin, end = begin[ok], end[ok]
+    if not begin.size:
+        return text, None
+    cut = np.zeros(n + 1, dtype=np.intp)
+    np.add.at(cut, begin, 1)
+    np.add.at(cut, end, -1)
+    kept = np.cumsum(cut[:-1]) == 0
+    keep: npt.NDArray[np.intp] = np.flatnonzero(kept)
+    return codes[kept].tobytes().decode("utf-32-le"), keep
+
+
 _LONG = 256
 """From this length the one-for-one folds (numerals, full-width punctuation) use a numpy table
 (str.translate with a dict costs about 30 ns a character: a novel chapter spent most of its
