@@ -21,8 +21,9 @@ Cases: ``corpus assess`` of one record (fixed start-up cost), of 61 MB with ``-d
 (MB per CPU-second of the whole command), with ``-d keyword`` and the 10k-term library,
 ``beian detect "你好"`` (default detectors), and in-process detector-set throughput (readings
 included) for ``keyword`` and ``keyword,pii``. ``--default`` adds ``corpus assess`` with the
-default detectors (harm model, slow) and their in-process throughput. Children run without
-``PYTHONDONTWRITEBYTECODE``, so modules load from ``.pyc`` files as in an installed beian.
+default detectors (harm model, slow), their in-process throughput and that of ``solicit``
+alone. Children run without ``PYTHONDONTWRITEBYTECODE``, so modules load from ``.pyc`` files
+as in an installed beian.
 
 Peers, each run once per round with its own interpreter on the same 61 MB and the same 10k terms,
 and compared with this checkout's ``-d keyword --library kw_10k`` command: ``--datatrove PY``
@@ -185,6 +186,8 @@ def cases(
         found.append(assess("assess 61 MB default detectors", corpus))
         argv = [sys.executable, "-c", INPROC, data, "keyword,solicit,harm"]
         found.append(Case("in-process DetectorSet keyword,solicit,harm", argv, mb, inner=True))
+        argv = [sys.executable, "-c", INPROC, data, "solicit"]
+        found.append(Case("in-process DetectorSet solicit (default)", argv, mb, inner=True))
     if datatrove:
         peer = SHARED / "bench" / "harness" / "peer_datatrove.py"
         argv = [datatrove, str(peer), str(corpus), str(work / "kw_10k.txt")]

@@ -176,3 +176,26 @@ def test_the_batch_answers_like_the_definition(
         [r for r in rs if may_hold_contact(t, *r)] for t, rs in zip(texts, regions, strict=True)
     ]
     assert possible_many(texts, regions) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("，微信", (1, 3)),
+        ("微信，", (0, 2)),
+        ("，，微，信，", (2, 5)),
+        ("😀微信😀", (1, 3)),
+        ("，微，信，", (2, 5)),
+        ("，微，信，", (1, 3)),
+    ],
+)
+def test_a_word_beside_separators_outside_its_region(text: str, region: tuple[int, int]) -> None:
+    """The separator-free positions of a word map back to its own first and last characters,
+    not to the separators before them (the region starts or ends right at the word; the
+    batch's pieces are joined by U+0000, a separator too)."""
+    expected = [region] if may_hold_contact(text, *region) else []
+    before = (0, region[0]) if region[0] else None  # (pieces are joined by a separator too)
+    regions = [before, region] if before else [region]
+    for tail in ("", "他走了很远的路。" * 80):
+        got = possible_many(["，。", text + tail], [[(0, 2)], regions])
+        assert got[1][-1:] == expected

@@ -403,8 +403,8 @@ def _to_characters(
     before ``u``. That holds when every pair of a high and a low surrogate in the units is one
     character of the text: each text's count of pairs must equal its ``astral`` (a lone high
     surrogate right before a lone low one would read as a pair); else text by text."""
-    high = (units[:-1] & 0xFC00) == 0xD800
-    seconds = np.flatnonzero(high & ((units[1:] & 0xFC00) == 0xDC00)) + 1
+    high = np.flatnonzero(units[:-1] - np.uint16(0xD800) < 0x400)  # (uint16: wraps below)
+    seconds = high[units[high + 1] - np.uint16(0xDC00) < 0x400] + 1
     owner = np.searchsorted(offsets, seconds, side="right") - 1
     if np.array_equal(np.bincount(owner, minlength=len(texts)), astral):
         before = np.searchsorted(seconds, offsets)  # pairs of the texts before each text

@@ -239,14 +239,20 @@ def _words(
 ) -> tuple[IntArray, IntArray]:
     """``(first, last)`` character of every occurrence of a word in the text without its
     separators, sorted by ``first``: condition (3). A region's own separator-free text is a
-    piece of that text, so a word occurs in it exactly when one of these lies inside it."""
-    kept = np.flatnonzero((kinds & _SEP) == 0)
-    points = codes[kept]
-    units: npt.NDArray[np.uint16] = np.where(points >= _ASTRAL, ord(_PLACEHOLDER), points).astype(
-        np.uint16
-    )
-    _pid, start, end = matcher.scan(units)
+    piece of that text, so a word occurs in it exactly when one of these lies inside it.
+
+    Positions in the separator-free text map back as :meth:`beian.text.batch.Folded.origin`
+    maps deleted code units: plus the separators, each minus its rank, at or before them."""
+    sep = (kinds & _SEP) != 0
+    points = codes[~sep]
+    np.minimum(points, ord(_PLACEHOLDER), out=points)  # every character beyond the BMP
+    _pid, start, end = matcher.scan(points.astype(np.uint16))
     if not start.size:
-        return kept[:0], kept[:0]
+        return start[:0], start[:0]
     order = np.argsort(start, kind="stable")
-    return kept[start[order]], kept[end[order] - 1]
+    start, last = start[order], end[order] - 1
+    removed = np.flatnonzero(sep)
+    removed -= np.arange(removed.shape[0])
+    first: IntArray = start + np.searchsorted(removed, start, side="right")
+    last = last + np.searchsorted(removed, last, side="right")
+    return first, last
