@@ -39,6 +39,8 @@ _TEXT = st.lists(_PIECES, max_size=30).map("".join)
 
 def _same(got: Prepared, want: Prepared) -> None:
     assert got.text == want.text
+    # the fold's code units, kept for the term scan, are the prepared text's own
+    assert got.utf16 is None or got.utf16 == got.text.encode("utf-16-le", "surrogatepass")
     assert got.normalised.text == want.normalised.text
     assert got.normalised.original == want.normalised.original
     assert got.digits == want.digits

@@ -1,4 +1,5 @@
-"""The numpy path of the one-for-one folds gives exactly what ``str.translate`` gives."""
+"""The numpy paths of the one-for-one folds and of the emoji glue give exactly what
+``str.translate`` and the glue's regex give."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beian.detect.solicit.prepare import (
+    _HAS_SYMBOL,
     _LONG,
     _NUMERALS,
     _PUNCT,
+    _SYMBOL_UNIT,
     _glue,
     _glue_long,
     _one_for_one,
+    _unit_kinds,
     prepare,
 )
 
@@ -72,3 +76,13 @@ def test_long_and_short_texts_glue_alike() -> None:
     assert long.text.startswith(short.text) and "刷单加微信" in long.text
     assert long.keep is not None and short.keep is not None
     assert long.keep[: len(short.keep)].tolist() == short.keep.tolist()
+
+
+def test_every_glue_symbol_beyond_the_bmp_flags_its_first_code_unit() -> None:
+    """The batch looks for the glue only in texts with a flagged code unit: each symbol beyond
+    the BMP must flag its high surrogate (one scan of every code point beyond the BMP)."""
+    table = _unit_kinds()
+    astral = "".join(map(chr, range(0x10000, 0x110000)))
+    for m in _HAS_SYMBOL.finditer(astral):
+        high = m.group().encode("utf-16-le")[:2]
+        assert table[int.from_bytes(high, "little")] & _SYMBOL_UNIT, hex(ord(m.group()))

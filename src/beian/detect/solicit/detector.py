@@ -121,7 +121,7 @@ class SolicitDetector(BaseDetector):
         texts = batch.texts
         preps = prepare_batch(batch)
         prepared = [p.text for p in preps]
-        hits = term_arrays(self._matcher, prepared)
+        hits = term_arrays(self._matcher, prepared, [p.utf16 for p in preps])
         regions = self._regions_many(hits, [len(t) for t in prepared])
         possible = self._possible(prepared, regions)
         out: list[list[Finding]] = [[] for _ in texts]
@@ -358,15 +358,22 @@ def term_matches(matcher: Matcher, texts: Sequence[str]) -> list[list[Match]]:
     return out
 
 
-def term_arrays(matcher: Matcher, texts: Sequence[str]) -> Hits:
-    """:func:`term_matches` as arrays for the whole batch (no list per text).
+def term_arrays(
+    matcher: Matcher, texts: Sequence[str], utf16: Sequence[bytes | None] | None = None
+) -> Hits:
+    """:func:`term_matches` as arrays for the whole batch (no list per text); ``utf16``: the
+    texts already encoded (``surrogatepass``), where known (:attr:`.Prepared.utf16`).
 
     The texts are scanned as one array of UTF-16 code units; a text holding characters beyond
     the BMP has its positions mapped back from code units to characters: by counting the
     surrogate pairs before each position, for the whole batch at once, when every pair of the
     code units is one character of the text (else, a text holding a lone surrogate next to
     another, text by text through its code points)."""
-    encoded = [t.encode("utf-16-le", "surrogatepass") for t in texts]
+    known = utf16 if utf16 is not None else [None] * len(texts)
+    encoded = [
+        e if e is not None else t.encode("utf-16-le", "surrogatepass")
+        for t, e in zip(texts, known, strict=True)
+    ]
     units_of = np.fromiter((len(e) // 2 for e in encoded), dtype=np.intp, count=len(encoded))
     offsets = np.cumsum(units_of + 1) - (units_of + 1)  # + 1: the NUL after every text
     units = np.frombuffer(_JOIN.join(encoded), dtype=np.uint16)

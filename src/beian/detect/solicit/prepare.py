@@ -10,7 +10,7 @@ symbols between two CJK characters are removed here too. For contact ids, Chines
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Protocol
 
@@ -21,10 +21,12 @@ from beian.text.batch import Folded, PreparedBatch
 from beian.text.normalise import normalise
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ASTRAL_SYMBOLS = (0x1F000, 0x1FAFF)
+"""The symbols of the glue beyond the BMP (no CJK character of the glue lies there)."""
 _SYMBOL = (
     "\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2900-\u2bff\u3030\u303d\u3297\u3299"
-    "\ufe0f\u200d\u2022\u00b7\u2027\u30fb\U0001f000-\U0001faff"
-)
+    "\ufe0f\u200d\u2022\u00b7\u2027\u30fb"
+) + "-".join(map(chr, _ASTRAL_SYMBOLS))
 
 
 @cache
@@ -84,6 +86,8 @@ class Prepared:
     text: str
     normalised: Normal
     keep: npt.NDArray[np.intp] | None
+    utf16: bytes | None = field(default=None, compare=False, repr=False)
+    """``text`` as UTF-16-LE (``surrogatepass``), when a batch fold had it at hand."""
 
     @cached_property
     def digits(self) -> str:
@@ -122,10 +126,13 @@ def prepare_batch(batch: PreparedBatch) -> list[Prepared]:
             _unit_kinds().take(group.units, out=kinds[:-1])
             found = np.bitwise_or.reduceat(kinds, group.unit_starts).tolist()
         for k, member in enumerate(group.members):
-            units = group.units[bounds[k] : bounds[k + 1] - 1]
-            text = units.tobytes().decode("utf-16-le", "surrogatepass")
+            units = group.units[bounds[k] : bounds[k + 1] - 1].tobytes()
+            text = units.decode("utf-16-le", "surrogatepass")
             norm = FoldedText(text, batch.texts[member], group, k, bounds[k])
-            out[member] = _finish(norm, bool(found[k] & _SYMBOL_UNIT), bool(found[k] & _PUNCT_UNIT))
+            flags = found[k]
+            out[member] = _finish(
+                norm, bool(flags & _SYMBOL_UNIT), bool(flags & _PUNCT_UNIT), units
+            )
     assert all(p is not None for p in out)
     return out  # type: ignore[return-value]
 
@@ -170,20 +177,24 @@ _FLAG_UNITS = 4096
 
 @cache
 def _unit_kinds() -> npt.NDArray[np.uint8]:
-    """Per UTF-16 code unit: _SYMBOL_UNIT for the symbols of the emoji glue and for every
-    surrogate (a character beyond the BMP may be one), _PUNCT_UNIT for the full-width marks."""
+    """Per UTF-16 code unit: _SYMBOL_UNIT for the symbols of the emoji glue and for the high
+    surrogates that begin its symbols beyond the BMP, _PUNCT_UNIT for the full-width marks."""
     table = np.zeros(0x10000, dtype=np.uint8)
     bmp = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
     found = [ord(m.group()) for m in _HAS_SYMBOL.finditer(bmp)]
     table[found] = _SYMBOL_UNIT
-    table[0xD800:0xE000] = _SYMBOL_UNIT
+    lo, hi = (0xD800 + ((c - 0x10000) >> 10) for c in _ASTRAL_SYMBOLS)
+    table[lo : hi + 1] = _SYMBOL_UNIT
     table[[ord(c) for c in _PUNCT_CHARS]] |= _PUNCT_UNIT
     return table
 
 
-def _finish(norm: Normal, symbols: bool = True, punct: bool = True) -> Prepared:
+def _finish(
+    norm: Normal, symbols: bool = True, punct: bool = True, utf16: bytes | None = None
+) -> Prepared:
     """The emoji glue and the punctuation fold of a normalised text (``symbols``/``punct``
-    False: the text is known to hold none of those characters)."""
+    False: the text is known to hold none of those characters; ``utf16``: ``norm.text`` as
+    UTF-16-LE, kept when the folds change nothing)."""
     folded = norm.text
     keep: npt.NDArray[np.intp] | None = None
     if symbols and not folded.isascii() and _HAS_SYMBOL.search(folded) is not None:
@@ -203,7 +214,7 @@ def _finish(norm: Normal, symbols: bool = True, punct: bool = True) -> Prepared:
             folded = "".join(parts)
     if punct and not folded.isascii() and any(c in folded for c in _PUNCT_CHARS):
         folded = _one_for_one(folded, _PUNCT)
-    return Prepared(folded, norm, keep)
+    return Prepared(folded, norm, keep, utf16 if folded is norm.text else None)
 
 
 _PUNCT_CHARS = tuple(chr(c) for c in _PUNCT)
@@ -218,10 +229,6 @@ def _glue_kinds() -> npt.NDArray[np.uint8]:
     table[[ord(m.group()) for m in re.finditer(f"[{_CJK}]", bmp)]] = 1
     table[[ord(m.group()) for m in _HAS_SYMBOL.finditer(bmp)]] = 2
     return table
-
-
-_ASTRAL_SYMBOLS = (0x1F000, 0x1FAFF)
-"""The symbols of the glue beyond the BMP (no CJK character of the glue lies there)."""
 
 
 def _glue_long(text: str) -> tuple[str, npt.NDArray[np.intp] | None] | None:
