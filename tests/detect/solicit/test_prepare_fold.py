@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beian.detect.solicit.prepare import (
+    _CJK,
     _HAS_SYMBOL,
     _LONG,
     _NUMERALS,
     _PUNCT,
     _SYMBOL_UNIT,
     _glue,
+    _glue_kinds,
     _glue_long,
     _one_for_one,
     _unit_kinds,
@@ -86,3 +91,18 @@ def test_every_glue_symbol_beyond_the_bmp_flags_its_first_code_unit() -> None:
     for m in _HAS_SYMBOL.finditer(astral):
         high = m.group().encode("utf-16-le")[:2]
         assert table[int.from_bytes(high, "little")] & _SYMBOL_UNIT, hex(ord(m.group()))
+
+
+def test_the_tables_are_the_regex_classes() -> None:
+    """The glue's tables, read from the class strings, mark exactly what the regexes match."""
+    bmp = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    cjk = np.zeros(0x10000, dtype=np.bool_)
+    cjk[[ord(m.group()) for m in re.finditer(f"[{_CJK}]", bmp)]] = True
+    symbol = np.zeros(0x10000, dtype=np.bool_)
+    symbol[[ord(m.group()) for m in _HAS_SYMBOL.finditer(bmp)]] = True
+    kinds = _glue_kinds()
+    assert np.array_equal(kinds == 1, cjk)
+    assert np.array_equal(kinds == 2, symbol)
+    units = _unit_kinds()
+    assert np.array_equal((units[:0xD800] & _SYMBOL_UNIT) != 0, symbol[:0xD800])
+    assert np.array_equal((units[0xE000:] & _SYMBOL_UNIT) != 0, symbol[0xE000:])
