@@ -169,7 +169,7 @@ def possible_many(texts: list[str], regions: list[list[Region]]) -> list[list[Re
     sizes = np.fromiter(map(len, pieces), dtype=np.intp, count=len(pieces))
     lo = np.cumsum(sizes + 1) - (sizes + 1)
     hi = lo + sizes
-    kinds = ev.table.take(np.minimum(codes, _ASTRAL))
+    kinds = ev.table.take(codes, mode="clip")  # (every astral code point: the last entry)
     astral = np.flatnonzero(codes >= _ASTRAL)
     if astral.size:  # their own bits, as the regexes of the definition see them
         kinds[astral] = [_astral_kind(cp) for cp in codes[astral].tolist()]
@@ -224,11 +224,10 @@ def _five_digits(kinds: npt.NDArray[np.uint8]) -> tuple[IntArray, IntArray]:
     digits = np.flatnonzero(kinds & _DIGIT)
     if digits.shape[0] < 5:
         return digits[:0], digits[:0]
-    sep = (kinds & _SEP) != 0
     left = digits[:-1]
     gap = digits[1:] - left - 1
-    near = sep[np.minimum(left + 1, kinds.shape[0] - 1)]
-    far = sep[np.minimum(left + 2, kinds.shape[0] - 1)]
+    near = (kinds[np.minimum(left + 1, kinds.shape[0] - 1)] & _SEP) != 0
+    far = (kinds[np.minimum(left + 2, kinds.shape[0] - 1)] & _SEP) != 0
     link = (gap == 0) | ((gap == 1) & near) | ((gap == 2) & near & far)
     at = np.flatnonzero(link[:-3] & link[1:-2] & link[2:-1] & link[3:])
     return digits[at], digits[at + 4]
