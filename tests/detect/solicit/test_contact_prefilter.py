@@ -13,6 +13,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -199,3 +200,21 @@ def test_a_word_beside_separators_outside_its_region(text: str, region: tuple[in
     for tail in ("", "他走了很远的路。" * 80):
         got = possible_many(["，。", text + tail], [[(0, 2)], regions])
         assert got[1][-1:] == expected
+
+
+def test_the_cached_table_is_the_built_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The evidence table comes from the user's cache from the second process on: what is
+    read back equals what the regexes build, and a damaged file is built again."""
+    from beian.cachedir import CACHE_ENV
+    from beian.detect.solicit import evidence
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    marks, digit = "[a-z@🐧]", "[0-9一二]"
+    built = evidence._build_table(marks, digit)
+    first = evidence._table(marks, digit)  # built and written
+    (cached,) = (tmp_path / "solicit").iterdir()
+    second = evidence._table(marks, digit)  # read back
+    assert np.array_equal(first, built) and np.array_equal(second, built)
+    cached.write_bytes(cached.read_bytes()[:100])
+    assert np.array_equal(evidence._table(marks, digit), built)
+    assert cached.stat().st_size == built.shape[0]

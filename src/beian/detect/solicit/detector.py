@@ -162,7 +162,8 @@ class SolicitDetector(BaseDetector):
         need |= np.bincount(hits.doc[(flags & _VERY_STRONG) != 0], minlength=n) > 0
         pair = (flags & _PAIR) != 0
         if pair.any():  # two distinct strong terms of one family with pairs
-            key = np.unique(hits.doc[pair] * self._pair.shape[0] + hits.pid[pair])
+            key = np.sort(hits.doc[pair] * self._pair.shape[0] + hits.pid[pair])
+            key = key[np.append(True, key[1:] != key[:-1])]  # (np.unique imports numpy.ma)
             doc, pid = np.divmod(key, self._pair.shape[0])
             counts = np.zeros((n, self._pair.shape[1]), dtype=np.intp)
             np.add.at(counts, doc, self._pair[pid])

@@ -23,14 +23,19 @@ installed), and a region holds a condition exactly when one of those lies wholly
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 import ahocorasick_rs
 import numpy as np
 import numpy.typing as npt
 
+from beian.cachedir import load_or_build
 from beian.detect.keyword.engine import Matcher, make_matcher
 from beian.detect.solicit.lexicon import contacts
 from beian.detect.solicit.prepare import NUMERAL_CHARS
@@ -84,6 +89,29 @@ def _evidence() -> _Evidence | None:
 
 
 def _table(marks: str, digit: str) -> npt.NDArray[np.uint8]:
+    """The table of :attr:`_Evidence.table`: built once (the regexes over the 65,536 BMP code
+    points, about 15 ms of every process that checks a contact region), then read from the
+    user's cache, named by what it is built from (see :mod:`beian.cachedir`)."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())  # this module's code, the classes, the
+    digest.update(  # Unicode data behind [\W_]
+        f"{marks}\0{digit}\0{unicodedata.unidata_version}\0{sys.version_info[:2]}".encode()
+    )
+    key = digest.hexdigest()
+
+    def load(data: bytes) -> npt.NDArray[np.uint8]:
+        if len(data) != _ASTRAL + 1:
+            raise ValueError("not a table")
+        return np.frombuffer(data, dtype=np.uint8).copy()
+
+    def dump(table: npt.NDArray[np.uint8]) -> bytes:
+        return table.tobytes()
+
+    return load_or_build(
+        "solicit", f"evidence-{key}.bin", load, lambda: _build_table(marks, digit), dump
+    )
+
+
+def _build_table(marks: str, digit: str) -> npt.NDArray[np.uint8]:
     bmp = "".join(map(chr, range(_ASTRAL)))
     table = np.zeros(_ASTRAL + 1, dtype=np.uint8)
     for bit, rx in ((_MARK, marks), (_DIGIT, digit), (_SEP, r"[\W_]")):
