@@ -2,9 +2,10 @@
 
 ``SolicitDetector._needed`` rules a text out, before any term list, context or rule is built,
 when it has no family term, or when it has no region that may hold a contact, no call to action
-and no family whose rule c or rule b fires alone; ``_regions_many`` finds the regions around the
-terms of a whole batch from its match arrays; ``term_arrays`` maps code units to characters for
-the whole batch. Each is checked against the computation it replaces: the pre-check as an
+near a strong term and no family whose rule c or rule b fires alone (``_alone``); a text kept
+only for its regions goes on only when a contact is found there. ``_regions_many`` finds the
+regions around the terms of a whole batch from its match arrays; ``term_arrays`` maps code
+units to characters for the whole batch. Each is checked against the computation it replaces: the pre-check as an
 implication (a text it rules out has no finding on the full path) on generated texts full of
 terms, cues, contact-like strings, separators, emoji, full-width digits and Chinese numerals,
 and on real texts.
@@ -44,8 +45,13 @@ SHARED = Path(os.environ.get("BEIAN_SHARED", REPO.parent / "shared"))
 class _Everything(SolicitDetector):
     """The reference: every text with a term goes through the full path."""
 
-    def _needed(self, hits: Hits, possible: list[list[Span]]) -> npt.NDArray[np.intp]:
+    def _needed(
+        self, hits: Hits, possible: list[list[Span]], alone: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.intp]:
         return np.arange(len(possible), dtype=np.intp)
+
+    def _alone(self, hits: Hits, n: int) -> npt.NDArray[np.bool_]:
+        return np.ones(n, dtype=np.bool_)
 
 
 def _pair(min_score: float, report: bool) -> tuple[SolicitDetector, SolicitDetector]:
@@ -93,10 +99,13 @@ def test_texts_ruled_out_have_no_finding(
         preps = [prepare(t).text for t in texts]
         hits = term_arrays(det._matcher, preps)
         possible = possible_many(preps, det._regions_many(hits, [len(t) for t in preps]))
-        needed = set(det._needed(hits, possible).tolist())
+        alone = det._alone(hits, len(texts))
+        needed = set(det._needed(hits, possible, alone).tolist())
         for i, found in enumerate(expected):
             if found:
                 assert i in needed, texts[i]
+                # kept for its regions alone: then the contact scan must find a contact
+                assert alone[i] or det._contacts(prepare(texts[i]), possible[i]), texts[i]
 
 
 @pytest.mark.parametrize(

@@ -126,7 +126,11 @@ class SolicitDetector(BaseDetector):
         possible = self._possible(prepared, regions)
         out: list[list[Finding]] = [[] for _ in texts]
         bounds = np.searchsorted(hits.doc, np.arange(len(texts) + 1), side="left").tolist()
-        for i in self._needed(hits, possible).tolist():
+        alone = self._alone(hits, len(texts))
+        for i in self._needed(hits, possible, alone).tolist():
+            contacts = self._contacts(preps[i], possible[i]) if possible[i] else []
+            if not contacts and not alone[i]:  # kept for its regions, and none holds a contact
+                continue
             lo, hi = bounds[i], bounds[i + 1]
             matches = list(
                 zip(
@@ -140,26 +144,34 @@ class SolicitDetector(BaseDetector):
             if stage is None:  # (only a subclass that needs every text gets here)
                 continue
             ctx, terms = stage
-            ctx.contacts.extend(self._contacts(preps[i], possible[i]))
+            ctx.contacts.extend(contacts)
             out[i] = self._decide(texts[i], preps[i], ctx, terms)
         return out
 
-    def _needed(self, hits: Hits, possible: list[list[Span]]) -> npt.NDArray[np.intp]:
-        """The texts that may have a finding, in order: those with a family term and a region
-        that may hold a contact, a family whose rule c or rule b can fire without a contact
-        (a very strong term, two distinct strong terms of a family with pairs), or a call to
-        action within ``scoring.window`` of a strong term of a family with ``cue``.
-
-        :func:`~beian.detect.solicit.rules.decide` gives ``None`` for every family of any
-        other text: without a contact, rule a needs a strong term of a family with ``cue`` and
-        a call to action near it, and rules b and c need what is listed (the live occurrences
-        are a subset of all). Found on the batch's match arrays, so that those texts build no
-        term list, context or rule."""
+    def _needed(
+        self, hits: Hits, possible: list[list[Span]], alone: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.intp]:
+        """The texts that may have a finding, in order: those with a family term and either a
+        region that may hold a contact or what :meth:`_alone` finds. Found on the batch's match
+        arrays, so that the other texts build no term list, context or rule; a text kept only
+        for its regions goes on only when the contact scan finds a contact there."""
         n = len(possible)
+        docs = np.bincount(hits.doc[(self._flags[hits.pid] & _TERM) != 0], minlength=n) > 0
+        need = np.fromiter(map(bool, possible), dtype=np.bool_, count=n) | alone
+        found: npt.NDArray[np.intp] = np.flatnonzero(docs & need)
+        return found
+
+    def _alone(self, hits: Hits, n: int) -> npt.NDArray[np.bool_]:
+        """Per text: whether it may fire without a contact: a family whose rule c or rule b can
+        fire (a very strong term, two distinct strong terms of a family with pairs), or a call
+        to action within ``scoring.window`` of a strong term of a family with ``cue``.
+
+        :func:`~beian.detect.solicit.rules.decide` gives ``None`` for every family of a text
+        with no contact and none of these: without a contact, rule a needs a strong term of a
+        family with ``cue`` and a call to action near it, and rules b and c need what is listed
+        (the live occurrences are a subset of all)."""
         flags = self._flags[hits.pid]
-        docs = np.bincount(hits.doc[(flags & _TERM) != 0], minlength=n) > 0
-        need = np.fromiter(map(bool, possible), dtype=np.bool_, count=n)
-        need |= np.bincount(hits.doc[(flags & _VERY_STRONG) != 0], minlength=n) > 0
+        alone = np.bincount(hits.doc[(flags & _VERY_STRONG) != 0], minlength=n) > 0
         pair = (flags & _PAIR) != 0
         if pair.any():  # two distinct strong terms of one family with pairs
             key = np.sort(hits.doc[pair] * self._pair.shape[0] + hits.pid[pair])
@@ -167,13 +179,12 @@ class SolicitDetector(BaseDetector):
             doc, pid = np.divmod(key, self._pair.shape[0])
             counts = np.zeros((n, self._pair.shape[1]), dtype=np.intp)
             np.add.at(counts, doc, self._pair[pid])
-            need |= (counts >= 2).any(axis=1)
+            alone |= (counts >= 2).any(axis=1)
         cta = (flags & _CTA_FLAG) != 0
         strong = (flags & _CUE_STRONG) != 0
         if cta.any() and strong.any():
-            need |= self._cta_near(hits, cta, strong, n)
-        found: npt.NDArray[np.intp] = np.flatnonzero(docs & need)
-        return found
+            alone |= self._cta_near(hits, cta, strong, n)
+        return alone
 
     def _cta_near(
         self, hits: Hits, cta: npt.NDArray[np.bool_], strong: npt.NDArray[np.bool_], n: int
