@@ -297,3 +297,38 @@ def test_with_plugins_off_pydantic_never_imports_importlib_metadata() -> None:
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["False", "[]", "False", "[]", "True", "module", "True"]
+
+
+def test_the_cli_runs_blas_on_one_thread_unless_told() -> None:
+    # numpy's OpenBLAS starts a spinning thread per core when it loads (0.04-0.1 CPU-s per
+    # process); the CLI asks for one thread before numpy loads, and a thread count the user
+    # set (any of the variables OpenBLAS reads) is left as it is.
+    import os
+
+    code = """
+        import contextlib, gc, io, json, os, sys
+        from beian.cli.main import run
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+            run(["detect", "你好", "-d", "keyword"])
+        names = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+        tasks = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else None
+        print(json.dumps([{n: os.environ.get(n) for n in names}, "numpy" in sys.modules, tasks,
+                          gc.get_threshold()[0], gc.isenabled()]))
+    """
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")}  # fmt: skip
+    seen = []
+    for extra in ({}, {"OMP_NUM_THREADS": "2"}, {"OPENBLAS_NUM_THREADS": "3"}):
+        r = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code)],
+            capture_output=True, text=True, timeout=120, check=False, env={**base, **extra},
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        seen.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    (alone, numpy, tasks, threshold, enabled) = seen[0]
+    assert alone == {"OPENBLAS_NUM_THREADS": "1", "GOTO_NUM_THREADS": None, "OMP_NUM_THREADS": None}
+    assert numpy and tasks in (1, None)  # one thread: numpy's BLAS started none
+    assert (threshold, enabled) == (100_000, True)  # the collector still runs, less often
+    assert seen[1][0] == {"OPENBLAS_NUM_THREADS": None, "GOTO_NUM_THREADS": None,
+                          "OMP_NUM_THREADS": "2"}  # fmt: skip
+    assert seen[2][0]["OPENBLAS_NUM_THREADS"] == "3"
