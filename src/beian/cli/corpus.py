@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from beian.cli._common import console, err_console, folding, print_json, workspace_option
 from beian.errors import InputError, UserError
@@ -267,6 +266,8 @@ def sources_check(
     if as_json:
         print_json({**report.model_dump(mode="json"), "ok": report.ok})
     else:
+        from rich.table import Table
+
         table = folding(
             Table("source", "type", "languages", "modality", "origin", "files", "MB", "traceable")
         )
@@ -333,6 +334,8 @@ def assess(
 
 
 def _show_assess(summary: ScanSummary) -> None:
+    from rich.table import Table  # only drawn without --json
+
     table = Table("source", "items", "checked", "flagged", "flagged %", "95% CI", "verdict")
     for s in summary.sources:
         rate = "-" if s.flagged_rate is None else f"{100 * s.flagged_rate:.2f}"
