@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from beian import __version__
 from tests.cli.conftest import Runner
@@ -332,3 +333,155 @@ def test_the_cli_runs_blas_on_one_thread_unless_told() -> None:
     assert seen[1][0] == {"OPENBLAS_NUM_THREADS": None, "GOTO_NUM_THREADS": None,
                           "OMP_NUM_THREADS": "2"}  # fmt: skip
     assert seen[2][0]["OPENBLAS_NUM_THREADS"] == "3"
+
+
+_EXIT_PROBE = """
+import gc, io, json, os, sqlite3, sys
+real_exit = os._exit
+
+def probed_exit(code):
+    # at the moment of the quick exit: every object, frozen ones too, for a file still open
+    # for writing or a database transaction left open
+    gc.unfreeze()
+    streams = (sys.stdin, sys.stdout, sys.stderr, sys.__stdin__, sys.__stdout__, sys.__stderr__)
+    std = {id(s) for s in streams} | {id(getattr(s, "buffer", None)) for s in streams}
+    left = []
+    for o in gc.get_objects():
+        # an unbuffered file (FileIO) holds nothing back: it writes as it is called
+        buffered = isinstance(o, (io.BufferedIOBase, io.TextIOBase))
+        if buffered and id(o) not in std and not o.closed:
+            try:
+                writable = o.writable()
+            except ValueError:
+                writable = False
+            if writable:
+                left.append(repr(o))
+        elif type(o).__name__ == "_TemporaryFileWrapper" and not o.closed:
+            left.append(repr(o))
+        elif isinstance(o, sqlite3.Connection):  # open: its close would still write
+            try:
+                o.total_changes
+                left.append("open sqlite3 connection")
+            except sqlite3.ProgrammingError:
+                pass
+    fd = os.open(os.environ["PROBE_REPORT"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.write(fd, json.dumps({"code": code, "left": left}).encode())
+    os.close(fd)
+    real_exit(code)
+
+os._exit = probed_exit
+sys.argv = ["beian", *json.loads(os.environ["PROBE_ARGS"])]
+from beian.cli.main import run
+run()
+"""
+
+
+def _exit_run(tmp: Path, name: str, args: list[str], full: bool) -> tuple[Any, ...]:
+    """Run ``beian ARGS`` as the console script does; what it printed and wrote, with the
+    probe's report (``None``: the interpreter's own exit was taken)."""
+    import os
+    import shutil
+
+    where = tmp / name.replace(" ", "-")  # the same paths for both exits (run keys hold them)
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir()
+    out = where / "out"
+    argv = [a.replace("{out}", str(out)) for a in args]
+    report = tmp / f"{where.name}.probe.json"
+    report.unlink(missing_ok=True)
+    env = {**os.environ, "PROBE_ARGS": json.dumps(argv), "PROBE_REPORT": str(report),
+           "BEIAN_FULL_EXIT": "1" if full else ""}  # fmt: skip
+    if argv[0] == "corpus":
+        # the first run creates the store (SQLAlchemy, Alembic): the interpreter's own exit
+        first = subprocess.run([sys.executable, "-c", _EXIT_PROBE], capture_output=True,
+                               timeout=120, check=False, env=env)  # fmt: skip
+        assert first.returncode == 0 and not report.exists(), first.stderr
+        env["PROBE_ARGS"] = json.dumps([*argv, "--restart"])  # then the store is at head
+    r = subprocess.run(
+        [sys.executable, "-c", _EXIT_PROBE], capture_output=True, timeout=120, check=False, env=env
+    )  # fmt: skip
+    probe = json.loads(report.read_text()) if report.exists() else None
+    written = sorted(f for f in where.rglob("*") if f.is_file())
+    files = {
+        str(f.relative_to(where)): _without_run_ids(f.read_text(encoding="utf-8", errors="replace"))
+        for f in written
+        # not compared: timings, the store's own bytes (its rows: see tests/store/test_quick.py),
+        # the lock file's holder pid
+        if f.parent.name != "timing" and f.suffix != ".db" and f.name != ".lock"
+    }
+    return (
+        r.returncode,
+        _without_run_ids(r.stdout.decode()),
+        _without_run_ids(r.stderr.decode()),
+        probe,
+        files,
+    )
+
+
+def _without_run_ids(text: str) -> str:
+    import re
+
+    text = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "RUN", text)
+    return re.sub(
+        r'("elapsed_s"|"tasks_wall_s"|"tasks_cpu_s"|"wall_s"|"cpu_s"|in )[: ]*[0-9.]+s?',
+        r"\1 T",
+        text,
+    )
+
+
+def test_the_quick_exit_leaves_nothing_unwritten(tmp_path: Path) -> None:
+    # The commands that end with os._exit: at that moment no file is open for writing and no
+    # transaction is open (checked over every object, frozen ones too), and the exit code,
+    # stdout, stderr and every output file are those of the interpreter's full exit.
+    from beian.cli.main import QUICK_EXIT_COMMANDS
+
+    (tmp_path / "c.jsonl").write_text(
+        '{"text": "你好"}\n{"text": "加我薇信 日结兼职，身份证 110101199003077777"}\nnot json\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "m.yaml").write_text(
+        "sources:\n  - {name: s, type: open-source, languages: [zh], modality: text,\n"
+        "     origin: domestic, licence: 'https://opensource.org/license/mit', files: [c.jsonl]}\n",
+        encoding="utf-8",
+    )
+    corpus = ["-j", "1", "-d", "keyword,pii", "--out", "{out}"]
+    cases = {
+        "text": ["detect", "加我薇信 日结兼职", "-d", "keyword"],
+        "json": ["detect", "你好", "-d", "keyword,pii", "--json"],
+        "file": ["detect", "-i", str(tmp_path / "c.jsonl"), "-o", "{out}", "-d", "keyword"],
+        "assess": ["corpus", "assess", str(tmp_path / "m.yaml"), "--json", *corpus],
+        "assess-screen": ["corpus", "assess", str(tmp_path / "m.yaml"), *corpus],
+        "filter": ["corpus", "filter", str(tmp_path / "m.yaml"), *corpus],
+        "user error": ["detect", "-d", "keyword"],
+        "usage error": ["detect", "--no-such-option"],
+    }
+    covered = set()
+    for name, args in cases.items():
+        quick = _exit_run(tmp_path, name, args, full=False)
+        full = _exit_run(tmp_path, name, args, full=True)
+        code, stdout, stderr, probe, files = quick
+        assert probe is not None, (name, stderr)  # the quick exit was taken
+        assert probe == {"code": code, "left": []}, name
+        assert full[3] is None, name  # BEIAN_FULL_EXIT: the interpreter's own exit
+        assert (code, stdout, stderr, files) == (full[0], full[1], full[2], full[4]), name
+        covered.add(tuple(a for a in args if not a.startswith("-"))[:2])
+    assert code == 2 and "no such option" in stderr.lower()
+    assert all(any(c == k[: len(c)] for k in covered) for c in QUICK_EXIT_COMMANDS)
+
+
+def test_the_quick_exit_is_not_taken_with_a_thread_or_a_pool(tmp_path: Path) -> None:
+    # another thread alive, or multiprocessing imported: the interpreter's own exit
+    import os
+
+    for extra in ("import threading, time; threading.Thread(target=time.sleep, args=(0.5,)).start()",
+                  "import multiprocessing"):  # fmt: skip
+        report = tmp_path / "probe.json"
+        env = {**os.environ, "PROBE_ARGS": json.dumps(["detect", "你好", "-d", "keyword"]),
+               "PROBE_REPORT": str(report), "BEIAN_FULL_EXIT": ""}  # fmt: skip
+        r = subprocess.run(
+            [sys.executable, "-c", extra + "\n" + _EXIT_PROBE],
+            capture_output=True, timeout=120, check=False, env=env,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        assert "verdict" in r.stdout.decode()
+        assert not report.exists()
