@@ -263,7 +263,7 @@ def test_a_one_process_corpus_assess_imports_no_pool_logging_nor_workspace(tmp_p
         from beian.detect.keyword.engine import hyperscan_available
         names = ("multiprocessing", "concurrent.futures", "logging", "beian.workspace",
                  "ahocorasick_rs", "yaml", "importlib.metadata", "rich.progress", "socket",
-                 "sqlalchemy", "alembic")
+                 "sqlalchemy", "alembic", "rich.table")
         print(json.dumps([hyperscan_available(), [n for n in names if n in sys.modules]]))
     """
     hyperscan, loaded = json.loads(_python(code).strip().splitlines()[-1])
