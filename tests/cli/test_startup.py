@@ -263,7 +263,7 @@ def test_a_one_process_corpus_assess_imports_no_pool_logging_nor_workspace(tmp_p
         from beian.detect.keyword.engine import hyperscan_available
         names = ("multiprocessing", "concurrent.futures", "logging", "beian.workspace",
                  "ahocorasick_rs", "yaml", "importlib.metadata", "rich.progress", "socket",
-                 "sqlalchemy", "alembic", "rich.table")
+                 "sqlalchemy", "alembic", "rich")
         print(json.dumps([hyperscan_available(), [n for n in names if n in sys.modules]]))
     """
     hyperscan, loaded = json.loads(_python(code).strip().splitlines()[-1])
@@ -485,3 +485,58 @@ def test_the_quick_exit_is_not_taken_with_a_thread_or_a_pool(tmp_path: Path) -> 
         assert r.returncode == 0, r.stderr
         assert "verdict" in r.stdout.decode()
         assert not report.exists()
+
+
+def test_a_plain_line_is_what_rich_writes() -> None:
+    # say() writes without Rich only what Rich would write unchanged; run in a fresh
+    # interpreter for each text, with Rich's own console on the same stderr
+    texts = ["1 items, 0.0 MB in 0.0s; run 4d7b0b2e", "error: 没有这个文件 ./语料/a.jsonl",
+             "a :smile: b", "C:\\data\\a.jsonl: not found", "tab\there", "bell\x07 cr\r end",
+             "two\nlines", "zero\u200bwidth", "[bold]not markup[/bold]", "ends with space ", ""]  # fmt: skip
+    code = """
+        import io, json, sys
+        texts = json.loads(sys.argv[1])
+        out = []
+        for t in texts:
+            sys.stderr = io.StringIO()
+            from beian.cli._common import say
+            say(t)
+            plain = sys.stderr.getvalue()
+            sys.stderr = io.StringIO()
+            from rich.console import Console
+            Console(stderr=True, soft_wrap=True).print(t, markup=False, highlight=False)
+            out.append([plain, sys.stderr.getvalue()])
+        sys.stdout.write(json.dumps(out))
+    """
+    r = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), json.dumps(texts)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    pairs = json.loads(r.stdout)
+    assert len(pairs) == len(texts)
+    for text, (plain, rich) in zip(texts, pairs, strict=True):
+        assert plain == rich, text
+    assert pairs[2][1] != "a :smile: b\n"  # Rich did change some of them: not a vacuous check
+
+
+def test_stderr_is_terminal_answers_as_rich_does() -> None:
+    import os
+
+    code = """
+        import json, sys
+        from beian.cli._common import stderr_is_terminal
+        mine = stderr_is_terminal()
+        from rich.console import Console
+        print(json.dumps([mine, Console(stderr=True).is_terminal]))
+    """
+    base = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
+    for extra in ({}, {"FORCE_COLOR": "1"}, {"FORCE_COLOR": ""}, {"TTY_COMPATIBLE": "1"},
+                  {"TTY_COMPATIBLE": "0"}):  # fmt: skip
+        r = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code)],
+            capture_output=True, text=True, timeout=120, check=False, env={**base, **extra},
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        mine, theirs = json.loads(r.stdout)
+        assert mine == theirs, extra

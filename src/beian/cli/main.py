@@ -17,7 +17,7 @@ import typer
 
 from beian import __version__
 from beian.cli import examples
-from beian.cli._common import err_console
+from beian.cli._common import say
 from beian.errors import BeianError, UserError
 
 _app = typer.Typer(
@@ -291,10 +291,10 @@ def _run(args: list[str]) -> None:
     except UserError as exc:
         if debug:
             raise
-        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        say(f"error: {exc}")
         sys.exit(exc.exit_code)
     except BeianError as exc:
         if debug:
             raise
-        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        say(f"error: {exc}")
         sys.exit(1)
