@@ -1,18 +1,26 @@
 """Round 7: risk attribution variants, validated on training-side data only.
 
     PYTHONPATH=src python bench/accuracy/attribution_experiment.py validate [--folds cold,swsr]
+    PYTHONPATH=src python bench/accuracy/attribution_experiment.py train [--out /tmp/attr/model]
+    PYTHONPATH=src python bench/accuracy/attribution_experiment.py evaluate [--modes columns,blend]
 
 Leave-one-source-out over the harm recipe (``beian.detect.harm.recipe``, may-ship sources and
 our own data): for each held-out source, the 31 one-vs-rest attribution columns are retrained as
 the shipped harm model trains them (same rows minus that source, benign rows included, square-
 root source weights, 2^17 buckets, 6 epochs, thresholds on the recipe's dev split) and the
-softmax attribution model (:mod:`beian.detect.harm.attribution`) on the harmful rows minus that
+softmax attribution model (:mod:`bench.accuracy.attribution_model`) on the harmful rows minus that
 source; each ranking is scored on the held-out source's harmful rows: top-1 risk id and category
 (right when the top risk is among the row's gold ids / categories). No benchmark source is read.
 
 Rankings: ``columns`` (today: the highest column probability), ``prior`` (column logits minus
 ``tau * log(share of harmful training rows with that risk)``), ``margin`` (column logit minus the
-logit of its tuned threshold), ``softmax`` (the dedicated model).
+logit of its tuned threshold), ``softmax`` (the dedicated model), ``blend`` (softmax
+log-probability plus log column probability).
+
+``evaluate`` runs ``det:default`` with the harm detector's risks ranked each way (the harm
+probability and what is reported are the shipped detector's) on the benchmark's dev sets:
+attribution per source and pooled, the per-category confusion of the unseen pool, and whether
+the flags of every mode equal those of the first.
 """
 
 from __future__ import annotations
@@ -35,24 +43,26 @@ if str(REPO) not in sys.path:
 FOLDS = ("cold", "swsr", "chbias", "zuanbot", "jade-v3-medium", "beian-questions")
 """Held-out sources: the real may-ship sets with risk labels, and our hand-written questions
 (the only question-shaped source with all 31 risks)."""
-CACHE = Path("/tmp/attr/rows.pkl")
 SAVE = Path("/tmp/attr/folds")
+"""When this folder exists, ``validate`` saves each fold's per-row scores there."""
 
 
 def category(risk: str) -> str:
     return risk.rsplit(".", 1)[0]
 
 
-def load_rows(shared: Path | None) -> list:  # type: ignore[type-arg]
+def load_rows(shared: Path | None, cache: Path | None) -> list:  # type: ignore[type-arg]
+    """The harm recipe's merged rows (pickled to ``cache`` and read back from it if given: a
+    stale cache is the caller's business)."""
     from beian.detect.harm.recipe import build_harm_recipe
 
-    if CACHE.is_file():
-        rows: list = pickle.loads(CACHE.read_bytes())  # type: ignore[type-arg]
+    if cache is not None and cache.is_file():
+        rows: list = pickle.loads(cache.read_bytes())  # type: ignore[type-arg]
         return rows
-    recipe = build_harm_recipe(shared, seed=0)
-    rows = recipe.merged()
-    CACHE.parent.mkdir(parents=True, exist_ok=True)
-    CACHE.write_bytes(pickle.dumps(rows))
+    rows = build_harm_recipe(shared, seed=0).merged()
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(pickle.dumps(rows))
     return rows
 
 
@@ -74,10 +84,11 @@ def logit(p: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
 
 
 def one_fold(rows: list, held: str, risks: Sequence[str]) -> dict[str, object]:  # type: ignore[type-arg]
+    from bench.accuracy import attribution_model as att
+
     from beian.detect.classifier.model import ClassifierModel, ModelMeta
     from beian.detect.classifier.train import LabelledSet, dev_mask, tune_thresholds
     from beian.detect.classifier.train import fit as ovr_fit
-    from beian.detect.harm import attribution as att
     from beian.detect.harm.model import fold_digits
     from beian.detect.harm.train import source_weights
 
@@ -157,7 +168,7 @@ def validate(args: argparse.Namespace) -> int:
     from beian.standard import load_profile
 
     risks = load_profile("tc260-003-2024").risk_ids()
-    rows = load_rows(args.shared)
+    rows = load_rows(args.shared, args.rows_cache)
     folds = args.folds.split(",") if args.folds else list(FOLDS)
     results = []
     for held in folds:
@@ -169,7 +180,40 @@ def validate(args: argparse.Namespace) -> int:
     return 0
 
 
-MODES = ("columns", "prior", "margin", "softmax")
+MODEL_DIR = Path("/tmp/attr/model")
+
+
+def train(args: argparse.Namespace) -> int:
+    """The softmax model on every harmful row of the harm recipe (the ``softmax``/``blend``
+    rankings of ``evaluate``); deterministic for the same inputs."""
+    from bench.accuracy import attribution_model as att
+
+    from beian.detect.harm.model import fold_digits
+    from beian.detect.harm.recipe import build_harm_recipe
+    from beian.standard import load_profile
+
+    recipe = build_harm_recipe(args.shared, seed=0)
+    rows = [r for r in recipe.merged() if r.risks]
+    risks = tuple(load_profile("tc260-003-2024").risk_ids())
+    y = att.targets([r.risks for r in rows], risks)
+    weights = att.row_weights([r.source for r in rows], y)
+    w, b = att.fit(fold_digits([r.text for r in rows]), y, weights, seed=0)
+    meta = att.AttributionMeta(
+        recipe="attribution-v1",
+        bits=att.DEFAULT_BITS,
+        risks=risks,
+        seed=0,
+        epochs=att.DEFAULT_EPOCHS,
+        train_sources=tuple(sorted({r.source for r in rows})),
+        sources=tuple(recipe.sources),
+        train_counts={r: int(n) for r, n in zip(risks, (y > 0).sum(axis=0), strict=True)},
+    )
+    att.AttributionModel(w, b, meta).save(args.out)
+    print(f"wrote {args.out}: {len(rows)} harmful rows", file=sys.stderr)
+    return 0
+
+
+MODES = ("columns", "prior", "margin", "softmax", "blend")
 
 
 def confusion(pairs: Sequence[tuple[object, object]]) -> dict[str, dict[str, int]]:
@@ -189,9 +233,11 @@ def evaluate(args: argparse.Namespace) -> int:
     """det:default with each attribution mode on the benchmark's dev sets (cap, seed as the
     headline): attribution per source and pooled, flags compared across modes, confusion."""
     from bench.accuracy import devsets, results, systems
+    from bench.accuracy.attribution_model import RankedHarm
     from bench.accuracy.provenance import train_sources
 
     from beian.detect.detector_set import DetectorSet
+    from beian.registry import registry
 
     shared = args.shared or REPO.parent / "shared"
     names = args.sources.split(",") if args.sources else None
@@ -202,7 +248,11 @@ def evaluate(args: argparse.Namespace) -> int:
     report: dict[str, object] = {"failed": failed, "detectors": detectors, "modes": {}}
     flags: dict[str, list[bool]] = {}
     for mode in modes:
-        ds = DetectorSet.from_names(detectors, options={"harm": {"attribution": mode}})
+        built = [
+            RankedHarm(mode, str(args.model)) if n == "harm" else registry.create("detector", n)[0]
+            for n in detectors
+        ]
+        ds = DetectorSet(built)
         train = train_sources(detectors, ds.detectors)
         t0 = time.process_time()
         outs: list[systems.Output] = []
@@ -228,6 +278,12 @@ def evaluate(args: argparse.Namespace) -> int:
         fig["confusion_unseen_given"] = confusion([(r, o) for r, o in unseen if o.risks])
         fig["cpu_seconds"] = cpu
         fig["flagged"] = sum(flags[mode])
+        per_source: dict[str, dict[str, int]] = {}
+        for r, o in pairs:  # tp / fp per source, to compare with a benchmark run's counts
+            row = per_source.setdefault(r.source, {"tp": 0, "fp": 0})
+            if o.flagged:
+                row["tp" if r.harmful else "fp"] += 1
+        fig["flag_counts"] = per_source
         report["modes"][mode] = fig  # type: ignore[index]
         u, s_ = fig["pooled_unseen"], fig["pooled_seen"]
         print(
@@ -238,8 +294,12 @@ def evaluate(args: argparse.Namespace) -> int:
             flush=True,
         )
     first = modes[0]
+    report["records"] = len(records)
     report["flags_identical"] = {m: flags[m] == flags[first] for m in modes}
-    print("flags identical to", first, report["flags_identical"])
+    report["flags_differing"] = {
+        m: sum(a != b for a, b in zip(flags[m], flags[first], strict=True)) for m in modes
+    }
+    print("records", len(records), "flags differing from", first, report["flags_differing"])
     if args.out:
         args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", "utf-8")
     return 0
@@ -251,6 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     v = sub.add_parser("validate")
     v.add_argument("--shared", type=Path, default=None)
     v.add_argument("--folds", default=None)
+    v.add_argument("--rows-cache", type=Path, default=None, help="pickle of the recipe's rows")
     v.add_argument("--out", type=Path, default=None)
     e = sub.add_parser("evaluate")
     e.add_argument("--shared", type=Path, default=None)
@@ -258,8 +319,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     e.add_argument("--modes", default=None, help=f"comma-separated, default {','.join(MODES)}")
     e.add_argument("--limit", type=int, default=1500)
     e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--model", type=Path, default=MODEL_DIR, help="from `train`")
     e.add_argument("--out", type=Path, default=None)
+    t = sub.add_parser("train")
+    t.add_argument("--shared", type=Path, default=None)
+    t.add_argument("--out", type=Path, default=MODEL_DIR)
     args = p.parse_args(argv)
+    if args.cmd == "train":
+        return train(args)
     return validate(args) if args.cmd == "validate" else evaluate(args)
 
 

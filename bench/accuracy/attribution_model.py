@@ -1,37 +1,40 @@
-"""Which risk, once harm is established: a multinomial attribution model over the 31 risks.
+"""Round 7 experiment (not shipped): ranking the risks of texts the harm model reports.
 
 The harm model's attribution columns are 31 one-vs-rest logistic regressions trained on every
-row, benign rows included, so each column learns "this topic, against everything else"; their
-argmax leans towards the risks with most training rows. This model is trained on HARMFUL rows
-only (the same shippable sources and our own data), with one softmax over the risks: it answers
-"given that this text is harmful, which risk is it", and nothing else. It never decides whether a
-text is flagged: the harm column does.
+row, benign rows included, so each column learns "this topic, against everything else". The
+``softmax`` model here is trained on HARMFUL rows only (the same shippable sources and our own
+data), with one softmax over the risks: "given that this text is harmful, which risk is it". It
+never decides whether a text is flagged.
 
 Same features as the harm model (hashed character 1–3-grams of the digit-folded text, norm
 floor 10); numpy only, deterministic (fixed shuffle seed, fixed summation order). A row with
 several gold risks spreads its target evenly over them. Rows weigh ``1/sqrt(rows of their
-source)`` (a source's total weight grows with the square root of its size) times
-``1/sqrt(rows of their risk)`` (class balance, tempered), mean 1.
+source)`` times ``1/sqrt(rows of their risk)`` (class balance, tempered), mean 1.
+
+:class:`RankedHarm` is the shipped ``harm`` detector with a ranking plugged in (same harm
+probability, same reporting); ``docs/accuracy.md`` (round 7) has the measurement. Nothing in
+``beian`` imports this module.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from functools import lru_cache
-from importlib import resources
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from beian.detect.classifier.features import Batch, featurise
 from beian.detect.classifier.model import SourceRecord
+from beian.detect.harm.detector import HarmDetector, HarmOptions
+from beian.detect.harm.model import fold_digits
 from beian.errors import ConfigError
+from beian.records import Finding
 
-ATTRIBUTION_DIR = "attribution_model"
 WEIGHTS_FILE = "weights.npz"
 META_FILE = "attribution.json"
 DEFAULT_BITS = 16
@@ -202,39 +205,6 @@ def fit(
     return w, b
 
 
-def _read(weights: bytes, meta_text: str, where: str) -> AttributionModel:
-    try:
-        meta = AttributionMeta.model_validate_json(meta_text)
-    except ValidationError as exc:
-        raise ConfigError(f"{where}: invalid {META_FILE}: {exc.errors()[0]['msg']}") from None
-    import io
-
-    with np.load(io.BytesIO(weights), allow_pickle=False) as npz:
-        w = npz["W"].astype(np.float32)
-        b = npz["b"].astype(np.float32)
-    return AttributionModel(w, b, meta)
-
-
-@lru_cache(maxsize=2)
-def load_attribution_model(directory: str | None = None) -> AttributionModel:
-    """The attribution model in ``directory``, or the one shipped with beian."""
-    if directory is None:
-        ref = resources.files("beian.detect.harm").joinpath(ATTRIBUTION_DIR)
-        return _read(
-            ref.joinpath(WEIGHTS_FILE).read_bytes(),
-            ref.joinpath(META_FILE).read_text(encoding="utf-8"),
-            "the shipped attribution model",
-        )
-    path = Path(directory)
-    if not (path / WEIGHTS_FILE).is_file() or not (path / META_FILE).is_file():
-        raise ConfigError(f"{path}: not an attribution model (needs {WEIGHTS_FILE}, {META_FILE})")
-    return _read(
-        (path / WEIGHTS_FILE).read_bytes(),
-        (path / META_FILE).read_text(encoding="utf-8"),
-        str(path),
-    )
-
-
 AttributionMode = Literal["columns", "prior", "margin", "softmax", "blend"]
 """How a reported text's risks are ranked: ``columns`` (the harm model's one-vs-rest column
 probabilities), ``prior`` (their logits less ``PRIOR_TAU`` times the log share of harmful
@@ -273,13 +243,17 @@ class Ranker:
         share = np.array([train_counts.get(r, 0) / harmful for r in risks], dtype=np.float64)
         self._log_share = np.log(np.maximum(share, 1e-4))
         self._model_dir = model_dir
+        self._model: AttributionModel | None = None
 
     def model(self) -> AttributionModel:
         """The softmax attribution model (loaded and cached on first call)."""
-        model = load_attribution_model(self._model_dir)
-        if model.risks != self.risks:
+        if self._model is None:
+            if self._model_dir is None:
+                raise ConfigError(f"attribution {self.mode!r} needs a model directory")
+            self._model = load_attribution_model(Path(self._model_dir))
+        if self._model.risks != self.risks:
             raise ConfigError("attribution model: its risks differ from the harm model's")
-        return model
+        return self._model
 
     def rank(self, folded: Sequence[str], columns: FloatArray) -> npt.NDArray[np.float64]:
         """``[len(folded), risks]``, higher first; ``columns`` are the harm model's attribution
@@ -317,3 +291,57 @@ def ranked_columns(
 def ranked_score(decision: float, rank: int) -> float:
     """The finding score of the ``rank``-th attributed risk (0 = best; see :data:`RANK_STEP`)."""
     return round(round(decision, 4) - rank * RANK_STEP, 4)
+
+
+def load_attribution_model(directory: Path) -> AttributionModel:
+    """The attribution model saved in ``directory`` by :meth:`AttributionModel.save`."""
+    import io
+
+    if not (directory / WEIGHTS_FILE).is_file() or not (directory / META_FILE).is_file():
+        raise ConfigError(f"{directory}: not an attribution model ({WEIGHTS_FILE}, {META_FILE})")
+    meta = AttributionMeta.model_validate_json((directory / META_FILE).read_text("utf-8"))
+    with np.load(io.BytesIO((directory / WEIGHTS_FILE).read_bytes()), allow_pickle=False) as z:
+        w = z["W"].astype(np.float32)
+        b = z["b"].astype(np.float32)
+    return AttributionModel(w, b, meta)
+
+
+class RankedHarm(HarmDetector):
+    """The ``harm`` detector with its reported risks ranked by ``mode`` (harm probability and
+    reporting unchanged). The k-th attributed risk carries the decision score less ``k`` times
+    :data:`RANK_STEP`, so a verdict's scores order its risks as the ranking does."""
+
+    def __init__(self, mode: AttributionMode, model_dir: str | None = None) -> None:
+        super().__init__(HarmOptions())
+        self.ranker = Ranker(
+            mode,
+            self.model.risks,
+            self._thresholds,
+            self.model.classifier.meta.train_counts,
+            model_dir,
+        )
+
+    def detect_batch(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Findings as the shipped detector reports them, risks in ranking order."""
+        clf = self.model.classifier
+        harm = self.model.calibrate(clf.column_scores(texts, 0, digits=True)).tolist()
+        decisions = [self.model.decision(p, self.threshold) for p in harm]
+        wanted = [i for i, d in enumerate(decisions) if d >= self.options.report_from]
+        out: list[list[Finding]] = [[] for _ in texts]
+        if not wanted:
+            return out
+        folded = fold_digits([texts[i] for i in wanted])
+        attributions = clf.scores(folded)[:, 1:]
+        ranking = self.ranker.rank(folded, attributions)
+        for row, i in enumerate(wanted):
+            cols = ranked_columns(
+                ranking[row], attributions[row], self._thresholds, self.options.max_risks
+            )
+            out[i] = [
+                replace(
+                    self._finding(c, harm[i], decisions[i], attributions[row]),
+                    score=ranked_score(decisions[i], k),
+                )
+                for k, c in enumerate(cols)
+            ]
+        return out
