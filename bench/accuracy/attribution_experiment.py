@@ -3,6 +3,7 @@
     PYTHONPATH=src python bench/accuracy/attribution_experiment.py validate [--folds cold,swsr]
     PYTHONPATH=src python bench/accuracy/attribution_experiment.py train [--out /tmp/attr/model]
     PYTHONPATH=src python bench/accuracy/attribution_experiment.py evaluate [--modes columns,blend]
+    PYTHONPATH=src python bench/accuracy/attribution_experiment.py ceiling
 
 Leave-one-source-out over the harm recipe (``beian.detect.harm.recipe``, may-ship sources and
 our own data): for each held-out source, the 31 one-vs-rest attribution columns are retrained as
@@ -305,6 +306,48 @@ def evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def ceiling(args: argparse.Namespace) -> int:
+    """How far any re-ranking could go on the unseen pool (shipped ``det:default``): the share
+    of items given a risk whose gold id (category) is among the risks the verdict names, and
+    among the harm model's top-k attribution columns."""
+    from bench.accuracy import devsets, results, systems
+    from bench.accuracy.provenance import train_sources
+
+    from beian.detect.detector_set import DetectorSet
+    from beian.detect.harm.model import fold_digits, load_harm_model
+
+    shared = args.shared or REPO.parent / "shared"
+    records, _ = devsets.build(shared, None, cap=args.limit, seed=args.seed)
+    records = [r for r in records if r.kind in ("text", "question")]
+    names = systems.default_detector_names()
+    ds = DetectorSet.from_names(names)
+    train = train_sources(names, ds.detectors)
+    model = load_harm_model()
+    count: dict[str, int] = {}
+
+    def add(key: str, hit: bool) -> None:
+        count[key] = count.get(key, 0) + int(hit)
+
+    for i in range(0, len(records), systems.BATCH):
+        chunk = records[i : i + systems.BATCH]
+        verdicts = ds.check_batch([r.text for r in chunk])
+        cols = model.classifier.scores(fold_digits([r.text for r in chunk]))[:, 1:]
+        for r, v, a in zip(chunk, verdicts, cols, strict=True):
+            if not (r.harmful and r.risks) or results.seen(r.source, train) or not v.scores:
+                continue
+            gold, cats = set(r.risks), {category(x) for x in r.risks}
+            add("n", True)
+            add("named_id", any(x in gold for x in v.scores))
+            add("named_category", any(category(x) in cats for x in v.scores))
+            order = [model.risks[j] for j in np.argsort(-a, kind="stable")]
+            for k in (1, 3, 5):
+                add(f"columns_top{k}_id", any(x in gold for x in order[:k]))
+                add(f"columns_top{k}_category", any(category(x) in cats for x in order[:k]))
+    n = count["n"]
+    print(json.dumps({k: v if k == "n" else round(100 * v / n, 1) for k, v in count.items()}))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -321,12 +364,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     e.add_argument("--seed", type=int, default=0)
     e.add_argument("--model", type=Path, default=MODEL_DIR, help="from `train`")
     e.add_argument("--out", type=Path, default=None)
+    c = sub.add_parser("ceiling")
+    c.add_argument("--shared", type=Path, default=None)
+    c.add_argument("--limit", type=int, default=1500)
+    c.add_argument("--seed", type=int, default=0)
     t = sub.add_parser("train")
     t.add_argument("--shared", type=Path, default=None)
     t.add_argument("--out", type=Path, default=MODEL_DIR)
     args = p.parse_args(argv)
     if args.cmd == "train":
         return train(args)
+    if args.cmd == "ceiling":
+        return ceiling(args)
     return validate(args) if args.cmd == "validate" else evaluate(args)
 
 
