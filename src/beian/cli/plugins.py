@@ -99,14 +99,19 @@ def _kernel_row() -> dict[str, Any]:
     """Whether the compiled text kernel folds texts here (``BEIAN_NO_KERNEL=1``, no compiler
     at install time or a stale build: the numpy code, same results, slower)."""
     from beian import __version__
+    from beian.detect.classifier.features import column_kernel_available
     from beian.text.batch import kernel_available, kernel_status
 
+    status = kernel_status()
+    if kernel_available() and not column_kernel_available():  # built before harm_sums
+        status += "; harm n-grams: numpy (rebuild the kernel)"
     return {
         "kind": "kernel",
         "name": "text",
         "version": __version__,
         "source": "compiled" if kernel_available() else "numpy",
-        "description": f"text fold, evasion readings, keyword fillers, PII pre-check: {kernel_status()}",
+        "description": "text fold, evasion readings, keyword fillers, PII pre-check, harm "
+        f"n-gram scoring: {status}",
     }
 
 

@@ -942,6 +942,515 @@ done:
     return result;
 }
 
+/* ---- The harm column of the classifier (beian.detect.classifier.features.column_sums) ----
+ *
+ * harm_sums(texts, tables, digits, bits, min_norm, column, unigrams) scores one column of the
+ * hashed 1-3-gram model for every text, each text on its own: its code points (folded through
+ * fastnorm's table, digit runs folded to one "0" first when ``digits``; or, when ``tables`` is
+ * None, taken as they are because the caller normalised them), the weight of every n-gram
+ * (unigrams of the BMP from ``unigrams``, every other n-gram hashed exactly as features.py
+ * does and read from ``column``), each multiplied by the text's feature value, laid out
+ * unigrams, bigrams, trigrams, each in text order, and summed in float32 exactly as numpy's
+ * ``np.add.reduceat`` sums a segment: a[0] + pairwise(a[1:]) (numpy's pairwise_sum, as
+ * beian.detect.classifier.pairwise describes it). A text the table cannot prove simple (a
+ * character beyond the BMP, one that is not simple, a lone surrogate) is handed back to the
+ * numpy code by index. The float arithmetic must be IEEE single precision without contraction
+ * or reassociation: the function is compiled only where float expressions are evaluated in
+ * their own type, and setup.py turns contraction off. */
+
+#include <float.h>
+#include <math.h>
+
+#if defined(__FAST_MATH__)
+#error "the harm kernel needs exact IEEE arithmetic: do not build with -ffast-math"
+#endif
+
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+#define HAVE_HARM_SUMS 1
+
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+#define H_MIX 0x9E3779B97F4A7C15ULL
+#define H_P0 0x100000001B3ULL
+#define H_P1 0xC2B2AE3D27D4EB4FULL
+#define H_P2 0x165667B19E3779F9ULL
+#define N_BAD 0x80000000u   /* fastnorm._BAD: not simple, take the exact path */
+#define N_MULTI 0x40000000u /* fastnorm._MULTI: expands to several code points */
+#define N_BMP 0x10000
+
+static inline uint64_t h_finish(uint64_t h, int shift) {
+    h ^= h >> 31;
+    h *= H_MIX;
+    return h >> shift;
+}
+
+/* numpy's float32 pairwise_sum (numpy/_core/src/umath/loops_utils.h.src) on a contiguous run. */
+static float pairwise_f32(const float *a, Py_ssize_t n) {
+    if (n < 8) {
+        float res = 0.f;
+        for (Py_ssize_t i = 0; i < n; i++)
+            res += a[i];
+        return res;
+    }
+    if (n <= 128) {
+        float r[8];
+        Py_ssize_t i;
+        for (int j = 0; j < 8; j++)
+            r[j] = a[j];
+        for (i = 8; i < n - (n % 8); i += 8)
+            for (int j = 0; j < 8; j++)
+                r[j] += a[i + j];
+        float res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; i++)
+            res += a[i];
+        return res;
+    }
+    Py_ssize_t n2 = n / 2;
+    n2 -= n2 % 8;
+    return pairwise_f32(a, n2) + pairwise_f32(a + n2, n - n2);
+}
+
+typedef struct {
+    uint32_t *data;
+    Py_ssize_t len, cap;
+} Codes;
+
+static int codes_reserve(Codes *c, Py_ssize_t need) {
+    if (need <= c->cap)
+        return 0;
+    Py_ssize_t cap = c->cap ? c->cap : 1024;
+    while (cap < need)
+        cap *= 2;
+    uint32_t *grown = PyMem_Realloc(c->data, (size_t)cap * sizeof(uint32_t));
+    if (!grown) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    c->data = grown;
+    c->cap = cap;
+    return 0;
+}
+
+typedef struct {
+    const uint32_t *map;  /* fastnorm._table(): BMP + 1 entries */
+    const uint8_t *digit; /* fastnorm._decimal_table(): BMP + 1 flags, or NULL */
+    const uint32_t *exp;  /* the expansions' code points, one after another */
+    const int64_t *exp_at; /* expansion e is exp[exp_at[e]:exp_at[e + 1]] */
+    Py_ssize_t n_exp, exp_len;
+} NormTables;
+
+static void norm_tables_release(Py_buffer *tb, int held) {
+    for (int i = 0; i < held; i++)
+        if (tb[i].obj)
+            PyBuffer_Release(&tb[i]);
+}
+
+/* fastnorm's (table, decimal flags or None, expansions, their starts) as NormTables. */
+static int norm_tables_get(PyObject *tables, int digits, Py_buffer *tb, int *held,
+                           NormTables *nt) {
+    static const Py_ssize_t item[4] = {4, 1, 4, 8};
+    *held = 0;
+    if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != 4) {
+        PyErr_SetString(PyExc_TypeError, "tables: a tuple of four arrays, or None");
+        return -1;
+    }
+    for (int i = 0; i < 4; i++) {
+        PyObject *o = PyTuple_GET_ITEM(tables, i);
+        if (i == 1 && o == Py_None) { /* no digit flags: digits must be off */
+            tb[i].buf = NULL;
+            tb[i].len = 0;
+            tb[i].obj = NULL;
+        } else if (PyObject_GetBuffer(o, &tb[i], PyBUF_C_CONTIGUOUS) < 0) {
+            return -1;
+        }
+        (*held)++;
+        if (tb[i].len % item[i]) {
+            PyErr_SetString(PyExc_ValueError, "tables: an array of the wrong item size");
+            return -1;
+        }
+    }
+    if (tb[0].len / 4 < N_BMP + 1 || (digits && tb[1].len < N_BMP + 1) || tb[3].len / 8 < 1) {
+        PyErr_SetString(PyExc_ValueError, "tables: too short");
+        return -1;
+    }
+    nt->map = tb[0].buf;
+    nt->digit = tb[1].buf;
+    nt->exp = tb[2].buf;
+    nt->exp_len = tb[2].len / 4;
+    nt->exp_at = tb[3].buf;
+    nt->n_exp = tb[3].len / 8 - 1;
+    return 0;
+}
+
+/* The normalised code points of ``s`` in ``out``: 0, or 1 when the text needs the numpy code,
+ * -1 on error. */
+static int harm_codes(PyObject *s, const NormTables *t, int digits, Codes *out) {
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+    out->len = 0;
+    if (codes_reserve(out, len) < 0)
+        return -1;
+    if (!t) { /* already normalised: the code points themselves (a surrogate: numpy decides) */
+        for (Py_ssize_t i = 0; i < len; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c >= 0xD800 && c < 0xE000)
+                return 1;
+            out->data[i] = (uint32_t)c;
+        }
+        out->len = len;
+        return 0;
+    }
+    int prev_digit = 0;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= N_BMP)
+            return 1; /* fastnorm asks unicodedata about these one by one */
+        if (digits && t->digit[c]) {
+            if (prev_digit)
+                continue; /* a digit right after a digit continues its run */
+            prev_digit = 1;
+            c = '0';
+        } else {
+            prev_digit = 0;
+        }
+        uint32_t e = t->map[c];
+        if (e & N_BAD)
+            return 1;
+        if (e & N_MULTI) {
+            Py_ssize_t id = (Py_ssize_t)(e & ~N_MULTI);
+            if (id >= t->n_exp) {
+                PyErr_SetString(PyExc_ValueError, "harm_sums: expansion beyond the table");
+                return -1;
+            }
+            int64_t a = t->exp_at[id], b = t->exp_at[id + 1];
+            if (a < 0 || b < a || b > t->exp_len) {
+                PyErr_SetString(PyExc_ValueError, "harm_sums: bad expansion index");
+                return -1;
+            }
+            if (codes_reserve(out, out->len + (b - a) + (len - i)) < 0)
+                return -1;
+            for (int64_t k = a; k < b; k++)
+                out->data[out->len++] = t->exp[k];
+        } else {
+            out->data[out->len++] = e;
+        }
+    }
+    return 0;
+}
+
+static int get_f32(PyObject *o, Py_buffer *b, Py_ssize_t min_items, const char *what) {
+    if (PyObject_GetBuffer(o, b, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return -1;
+    if (b->itemsize != 4 || !b->format ||
+        (strcmp(b->format, "f") != 0 && strcmp(b->format, "<f") != 0 &&
+         strcmp(b->format, "=f") != 0) ||
+        b->len / 4 < min_items) {
+        PyErr_Format(PyExc_ValueError, "%s must be float32 with %zd items or more",
+                     what, min_items);
+        PyBuffer_Release(b);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *harm_sums(PyObject *self, PyObject *args) {
+    PyObject *texts, *tables, *col_obj, *uni_obj;
+    int digits, bits;
+    Py_ssize_t min_norm;
+    if (!PyArg_ParseTuple(args, "O!OpinOO:harm_sums", &PyList_Type, &texts, &tables, &digits,
+                          &bits, &min_norm, &col_obj, &uni_obj))
+        return NULL;
+    if (bits < 1 || bits > 30) {
+        PyErr_SetString(PyExc_ValueError, "harm_sums: bits must be in 1..30");
+        return NULL;
+    }
+    Py_buffer tb[4];
+    int held = 0;
+    Py_buffer cb, ub;
+    int have_c = 0, have_u = 0;
+    PyObject *result = NULL, *sums_obj = NULL, *counts_obj = NULL;
+    Codes codes = {0};
+    float *laid = NULL;
+    Py_ssize_t laid_cap = 0;
+    Vec redo = {0};
+    NormTables nt, *ntp = NULL;
+    if (tables != Py_None) {
+        if (norm_tables_get(tables, digits, tb, &held, &nt) < 0)
+            goto done;
+        ntp = &nt;
+    }
+    if (get_f32(col_obj, &cb, (Py_ssize_t)1 << bits, "column") < 0)
+        goto done;
+    have_c = 1;
+    if (get_f32(uni_obj, &ub, N_BMP, "unigrams") < 0)
+        goto done;
+    have_u = 1;
+    const float *column = cb.buf, *unigrams = ub.buf;
+    const int shift = 64 - bits;
+    const double floor_n = (double)(min_norm > 1 ? min_norm : 1);
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    sums_obj = PyByteArray_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(float));
+    counts_obj = PyByteArray_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(int64_t));
+    if (!sums_obj || !counts_obj)
+        goto done;
+    float *sums = (float *)PyByteArray_AS_STRING(sums_obj);
+    int64_t *counts = (int64_t *)PyByteArray_AS_STRING(counts_obj);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *s = PyList_GET_ITEM(texts, k);
+        if (ready_str(s, "harm_sums") < 0)
+            goto done;
+        int r = harm_codes(s, ntp, digits, &codes);
+        if (r < 0)
+            goto done;
+        sums[k] = 0.f;
+        counts[k] = 0;
+        if (r > 0) {
+            if (vec_push(&redo, k) < 0)
+                goto done;
+            continue;
+        }
+        const uint32_t *c = codes.data;
+        Py_ssize_t L = codes.len;
+        if (!L)
+            continue;
+        Py_ssize_t total = L + (L > 1 ? L - 1 : 0) + (L > 2 ? L - 2 : 0);
+        if (total > laid_cap) {
+            Py_ssize_t cap = laid_cap ? laid_cap : 4096;
+            while (cap < total)
+                cap *= 2;
+            float *grown = PyMem_Realloc(laid, (size_t)cap * sizeof(float));
+            if (!grown) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            laid = grown;
+            laid_cap = cap;
+        }
+        /* features.doc_values: float64 1/sqrt(max(n, floor)), then rounded to float32 */
+        double nd = (double)total;
+        const float value = (float)(1.0 / sqrt(nd > floor_n ? nd : floor_n));
+        float *w = laid;
+        for (Py_ssize_t i = 0; i < L; i++) {
+            uint32_t x = c[i];
+            float g = x < N_BMP ? unigrams[x]
+                                : column[h_finish((uint64_t)x * H_P0 + 1u, shift)];
+            *w++ = g * value;
+        }
+        for (Py_ssize_t i = 0; i + 1 < L; i++) {
+            uint64_t h = ((uint64_t)c[i] * H_P0 + 2u) ^ (uint64_t)c[i + 1];
+            *w++ = column[h_finish(h * H_P1, shift)] * value;
+        }
+        for (Py_ssize_t i = 0; i + 2 < L; i++) {
+            uint64_t h = (((uint64_t)c[i] * H_P0 + 3u) ^ (uint64_t)c[i + 1]) * H_P1;
+            h ^= (uint64_t)c[i + 2];
+            *w++ = column[h_finish(h * H_P2, shift)] * value;
+        }
+        /* np.add.reduceat: the first term, then (with more than one) += pairwise(rest) */
+        sums[k] = total > 1 ? laid[0] + pairwise_f32(laid + 1, total - 1) : laid[0];
+        counts[k] = (int64_t)total;
+    }
+    PyObject *redo_obj = PyByteArray_FromStringAndSize(
+        (const char *)redo.data, redo.len * (Py_ssize_t)sizeof(Py_ssize_t));
+    if (redo_obj) {
+        result = PyTuple_Pack(3, sums_obj, counts_obj, redo_obj);
+        Py_DECREF(redo_obj);
+    }
+done:
+    Py_XDECREF(sums_obj);
+    Py_XDECREF(counts_obj);
+    PyMem_Free(codes.data);
+    PyMem_Free(laid);
+    PyMem_Free(redo.data);
+    norm_tables_release(tb, held);
+    if (have_c)
+        PyBuffer_Release(&cb);
+    if (have_u)
+        PyBuffer_Release(&ub);
+    return result;
+}
+
+/* numpy's pairwise sum of the rows tab[idx[i]] * v (i < n), every column j < w on its own in
+ * float32, as np.add.reduceat sums the columns of the gathered [n, w] block: each column in
+ * pairwise_f32's order (the loops over j only run the columns side by side). ``res``: w floats;
+ * ``scratch``: (8 + depth) * w floats, depth = the recursion's (at most 64). */
+static void pairwise_rows(const uint32_t *idx, Py_ssize_t n, const float *tab, Py_ssize_t w,
+                          float v, float *res, float *scratch) {
+    if (n < 8) {
+        for (Py_ssize_t j = 0; j < w; j++)
+            res[j] = 0.f;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const float *row = tab + (size_t)idx[i] * (size_t)w;
+            for (Py_ssize_t j = 0; j < w; j++)
+                res[j] += row[j] * v;
+        }
+        return;
+    }
+    if (n <= 128) {
+        float *r = scratch; /* r[k * w + j]: accumulator k of column j */
+        Py_ssize_t i;
+        for (int k = 0; k < 8; k++) {
+            const float *row = tab + (size_t)idx[k] * (size_t)w;
+            for (Py_ssize_t j = 0; j < w; j++)
+                r[k * w + j] = row[j] * v;
+        }
+        for (i = 8; i < n - (n % 8); i += 8)
+            for (int k = 0; k < 8; k++) {
+                const float *row = tab + (size_t)idx[i + k] * (size_t)w;
+                for (Py_ssize_t j = 0; j < w; j++)
+                    r[k * w + j] += row[j] * v;
+            }
+        for (Py_ssize_t j = 0; j < w; j++)
+            res[j] = ((r[j] + r[w + j]) + (r[2 * w + j] + r[3 * w + j])) +
+                     ((r[4 * w + j] + r[5 * w + j]) + (r[6 * w + j] + r[7 * w + j]));
+        for (; i < n; i++) {
+            const float *row = tab + (size_t)idx[i] * (size_t)w;
+            for (Py_ssize_t j = 0; j < w; j++)
+                res[j] += row[j] * v;
+        }
+        return;
+    }
+    Py_ssize_t n2 = n / 2;
+    n2 -= n2 % 8;
+    pairwise_rows(idx, n2, tab, w, v, res, scratch + w);
+    pairwise_rows(idx + n2, n - n2, tab, w, v, scratch, scratch + w);
+    for (Py_ssize_t j = 0; j < w; j++)
+        res[j] = res[j] + scratch[j];
+}
+
+/* harm_rows(texts, tables, digits, bits, min_norm, table): like harm_sums, for every column of
+ * ``table`` (float32, C order, [rows, width] with rows >= 2**bits): per text a row of ``width``
+ * float32 sums (every n-gram hashed, unigrams too), as np.add.reduceat sums the rows
+ * ``table[index] * value`` of featurise's features along axis 0; the counts; the texts left to
+ * the numpy code. */
+static PyObject *harm_rows(PyObject *self, PyObject *args) {
+    PyObject *texts, *tables, *tab_obj;
+    int digits, bits;
+    Py_ssize_t min_norm, width;
+    if (!PyArg_ParseTuple(args, "O!OpinOn:harm_rows", &PyList_Type, &texts, &tables, &digits,
+                          &bits, &min_norm, &tab_obj, &width))
+        return NULL;
+    if (bits < 1 || bits > 30 || width < 1 || width > 4096) {
+        PyErr_SetString(PyExc_ValueError, "harm_rows: bits must be in 1..30, width in 1..4096");
+        return NULL;
+    }
+    Py_buffer tb[4], wb;
+    int held = 0, have_w = 0;
+    PyObject *result = NULL, *sums_obj = NULL, *counts_obj = NULL;
+    Codes codes = {0};
+    uint32_t *idx = NULL;
+    Py_ssize_t idx_cap = 0;
+    float *scratch = NULL;
+    Vec redo = {0};
+    NormTables nt, *ntp = NULL;
+    if (tables != Py_None) {
+        if (norm_tables_get(tables, digits, tb, &held, &nt) < 0)
+            goto done;
+        ntp = &nt;
+    }
+    if (get_f32(tab_obj, &wb, ((Py_ssize_t)1 << bits) * width, "table") < 0)
+        goto done;
+    have_w = 1;
+    if (wb.len / 4 % width) {
+        PyErr_SetString(PyExc_ValueError, "harm_rows: table: rows of `width` float32");
+        goto done;
+    }
+    scratch = PyMem_Malloc((size_t)(8 + 66) * (size_t)width * sizeof(float)); /* depth <= 64 */
+    if (!scratch) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const float *tab = wb.buf;
+    const int shift = 64 - bits;
+    const double floor_n = (double)(min_norm > 1 ? min_norm : 1);
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    sums_obj = PyByteArray_FromStringAndSize(NULL, n * width * (Py_ssize_t)sizeof(float));
+    counts_obj = PyByteArray_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(int64_t));
+    if (!sums_obj || !counts_obj)
+        goto done;
+    float *sums = (float *)PyByteArray_AS_STRING(sums_obj);
+    int64_t *counts = (int64_t *)PyByteArray_AS_STRING(counts_obj);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *s = PyList_GET_ITEM(texts, k);
+        if (ready_str(s, "harm_rows") < 0)
+            goto done;
+        int r = harm_codes(s, ntp, digits, &codes);
+        if (r < 0)
+            goto done;
+        float *out = sums + k * width;
+        for (Py_ssize_t j = 0; j < width; j++)
+            out[j] = 0.f;
+        counts[k] = 0;
+        if (r > 0) {
+            if (vec_push(&redo, k) < 0)
+                goto done;
+            continue;
+        }
+        const uint32_t *c = codes.data;
+        Py_ssize_t L = codes.len;
+        if (!L)
+            continue;
+        Py_ssize_t total = L + (L > 1 ? L - 1 : 0) + (L > 2 ? L - 2 : 0);
+        if (total > idx_cap) {
+            Py_ssize_t cap = idx_cap ? idx_cap : 4096;
+            while (cap < total)
+                cap *= 2;
+            uint32_t *grown = PyMem_Realloc(idx, (size_t)cap * sizeof(uint32_t));
+            if (!grown) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            idx = grown;
+            idx_cap = cap;
+        }
+        double nd = (double)total;
+        const float value = (float)(1.0 / sqrt(nd > floor_n ? nd : floor_n));
+        uint32_t *h = idx;
+        for (Py_ssize_t i = 0; i < L; i++)
+            *h++ = (uint32_t)h_finish((uint64_t)c[i] * H_P0 + 1u, shift);
+        for (Py_ssize_t i = 0; i + 1 < L; i++)
+            *h++ = (uint32_t)h_finish(
+                (((uint64_t)c[i] * H_P0 + 2u) ^ (uint64_t)c[i + 1]) * H_P1, shift);
+        for (Py_ssize_t i = 0; i + 2 < L; i++) {
+            uint64_t x = (((uint64_t)c[i] * H_P0 + 3u) ^ (uint64_t)c[i + 1]) * H_P1;
+            *h++ = (uint32_t)h_finish((x ^ (uint64_t)c[i + 2]) * H_P2, shift);
+        }
+        /* np.add.reduceat along axis 0: the first row, then (more than one) += pairwise(rest) */
+        const float *first = tab + (size_t)idx[0] * (size_t)width;
+        if (total > 1) {
+            pairwise_rows(idx + 1, total - 1, tab, width, value, out, scratch);
+            for (Py_ssize_t j = 0; j < width; j++)
+                out[j] = first[j] * value + out[j];
+        } else {
+            for (Py_ssize_t j = 0; j < width; j++)
+                out[j] = first[j] * value;
+        }
+        counts[k] = (int64_t)total;
+    }
+    PyObject *redo_obj = PyByteArray_FromStringAndSize(
+        (const char *)redo.data, redo.len * (Py_ssize_t)sizeof(Py_ssize_t));
+    if (redo_obj) {
+        result = PyTuple_Pack(3, sums_obj, counts_obj, redo_obj);
+        Py_DECREF(redo_obj);
+    }
+done:
+    Py_XDECREF(sums_obj);
+    Py_XDECREF(counts_obj);
+    PyMem_Free(codes.data);
+    PyMem_Free(idx);
+    PyMem_Free(scratch);
+    PyMem_Free(redo.data);
+    norm_tables_release(tb, held);
+    if (have_w)
+        PyBuffer_Release(&wb);
+    return result;
+}
+#endif /* FLT_EVAL_METHOD == 0 */
+
 static PyMethodDef methods[] = {
     {"trigger_positions", trigger_positions, METH_VARARGS,
      "trigger_positions(units) -> positions (intp) of the digits and @, ASCII or full-width "
@@ -962,6 +1471,16 @@ static PyMethodDef methods[] = {
      "scan_readings(texts, classes, min_base64, phrases) -> per-text class bits, flags (1: a "
      "mixed base64 run, 2: a phrase around some 读, 4: holds read/Read), traditional and Han "
      "counts, chain candidates (index, positions) (see beian.text.reading)."},
+#ifdef HAVE_HARM_SUMS
+    {"harm_sums", harm_sums, METH_VARARGS,
+     "harm_sums(texts, tables, digits, bits, min_norm, column, unigrams) -> (sums float32, "
+     "counts int64, indices intp of the texts left to the numpy code) as bytearrays (see "
+     "beian.detect.classifier.features.column_sums)."},
+    {"harm_rows", harm_rows, METH_VARARGS,
+     "harm_rows(texts, tables, digits, bits, min_norm, table, width) -> (sums float32 [n, "
+     "width], counts int64, indices intp of the texts left to the numpy code) as bytearrays "
+     "(see beian.detect.classifier.model.ClassifierModel.scores)."},
+#endif
     {"fold16", fold16, METH_VARARGS,
      "fold16(texts, tables) -> Folded arrays as bytearrays, or bytes flagging the texts that "
      "need the code-point path (see beian.text.batch)."},

@@ -85,3 +85,46 @@ def filler_positions(
 
 def trigger_positions(units: npt.NDArray[np.uint16], /) -> bytearray:
     """Positions (intp) of the code units that are a digit or "@", ASCII or full-width."""
+
+def harm_sums(
+    texts: list[str],
+    tables: tuple[
+        npt.NDArray[np.uint32],
+        npt.NDArray[np.bool_] | None,
+        npt.NDArray[np.uint32],
+        npt.NDArray[np.int64],
+    ]
+    | None,
+    digits: bool,
+    bits: int,
+    min_norm: int,
+    column: npt.NDArray[np.float32],
+    unigrams: npt.NDArray[np.float32],
+    /,
+) -> tuple[bytearray, bytearray, bytearray]:
+    """For :func:`beian.detect.classifier.features.column_sums`: per text, the float32 sum of
+    ``column`` over its hashed 1-3-grams times its feature value, in ``np.add.reduceat``'s
+    order, and its number of n-grams (int64); then the indices (intp) of the texts left to the
+    numpy code. ``tables``: fastnorm's table, its digit flags (``digits``), the expansions and
+    where each starts; ``None``: the texts are already normalised."""
+
+def harm_rows(
+    texts: list[str],
+    tables: tuple[
+        npt.NDArray[np.uint32],
+        npt.NDArray[np.bool_] | None,
+        npt.NDArray[np.uint32],
+        npt.NDArray[np.int64],
+    ]
+    | None,
+    digits: bool,
+    bits: int,
+    min_norm: int,
+    table: npt.NDArray[np.float32],
+    width: int,
+    /,
+) -> tuple[bytearray, bytearray, bytearray]:
+    """For :meth:`beian.detect.classifier.model.ClassifierModel.scores`: like
+    :func:`harm_sums` for every column of ``table`` (``[rows, width]`` float32, every n-gram
+    hashed): per text ``width`` float32 sums in ``np.add.reduceat``'s order along axis 0, its
+    number of n-grams (int64), then the indices (intp) of the texts left to the numpy code."""

@@ -284,3 +284,31 @@ def normalised_codes(texts: Sequence[str], digits: bool = False) -> tuple[U32, I
     if top >= _MULTI:
         mapped, lengths = _expand(mapped, lengths)
     return mapped, lengths
+
+
+KernelTables = tuple[U32, npt.NDArray[np.bool_] | None, U32, IntArray]
+_KERNEL_TABLES: dict[tuple[bool, int, int], KernelTables] = {}
+
+
+def kernel_tables(digits: bool) -> KernelTables:
+    """What the compiled harm kernel needs to normalise as :func:`normalised_codes` does:
+    ``(table, decimal flags or None, expansions' code points, where each starts)`` (builds
+    the table when it is not yet built: see :func:`table_ready`)."""
+    table = _table()
+    key = (digits, id(table), len(_EXPANSIONS))
+    found = _KERNEL_TABLES.get(key)
+    if found is None:
+        sizes = np.array([0, *(e.shape[0] for e in _EXPANSIONS)], dtype=np.int64)
+        flat = np.concatenate(_EXPANSIONS) if _EXPANSIONS else np.zeros(0, dtype=np.uint32)
+        decimal = _decimal_table() if digits else None
+        found = (table, decimal, flat.astype(np.uint32), np.cumsum(sizes))
+        if len(_KERNEL_TABLES) >= 4:  # expansions were added (astral code points): start over
+            _KERNEL_TABLES.clear()
+        _KERNEL_TABLES[key] = found
+    return found
+
+
+def table_ready(chars: int) -> bool:
+    """Whether :func:`normalised_codes` maps a batch of ``chars`` characters through the table
+    (building it if need be) rather than calling :func:`normalise` on each text."""
+    return chars >= MIN_CHARS or bool(_table.cache_info().currsize)

@@ -21,11 +21,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
 
-from beian.detect.classifier.fastnorm import normalise, normalised_codes
+from beian.detect.classifier.fastnorm import (
+    fold_digit_runs,
+    kernel_tables,
+    normalise,
+    normalised_codes,
+    table_ready,
+)
 
 NGRAM_ORDERS = (1, 2, 3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -35,7 +42,16 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 U64 = npt.NDArray[np.uint64]
 
-__all__ = ["NGRAM_ORDERS", "Batch", "doc_values", "featurise", "normalise"]
+__all__ = [
+    "NGRAM_ORDERS",
+    "Batch",
+    "column_kernel_available",
+    "column_sums",
+    "doc_values",
+    "featurise",
+    "kernel_row_sums",
+    "normalise",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +163,7 @@ def column_sums(
     digits: bool,
     column: FloatArray,
     unigrams: FloatArray,
+    kernel: bool = True,
 ) -> tuple[FloatArray, IntArray]:
     """``(sums, counts)``: per text, ``np.add.reduceat`` of ``column[index] * value`` over the
     features of :func:`featurise` (same n-grams, same order, same float32 operations, so the
@@ -155,7 +172,87 @@ def column_sums(
     Cheaper than featurising first: each window's weight is gathered as it is hashed (4 bytes
     per n-gram instead of an 8-byte bucket), unigrams read their weight from ``unigrams``
     (``column`` at :func:`unigram_buckets`, one entry per BMP code point: no hashing), and
-    chunks of few long documents are laid out by slicing instead of a gather index."""
+    chunks of few long documents are laid out by slicing instead of a gather index.
+
+    With the compiled kernel (``beian.text._kernel.harm_sums``; ``kernel=False`` or
+    ``BEIAN_NO_KERNEL=1``: numpy only) each text is normalised, hashed and summed in one C pass
+    in the same float32 order; texts it cannot normalise alone (characters beyond the BMP, or
+    not simple for :mod:`.fastnorm`'s table) are left to the numpy code. Every text is scored
+    on its own, so batches of any size may go in at once."""
+    kern = _harm_kernel() if kernel and 1 <= bits <= _KERNEL_MAX_BITS else None
+    if kern is None:
+        return _column_sums_numpy(texts, bits, min_norm, digits, column, unigrams)
+    chars = sum(map(len, texts))
+    if chars and table_ready(chars):
+        items, tables = list(texts), kernel_tables(digits)
+    else:  # as normalised_codes does: the texts normalised one by one
+        items = [normalise(fold_digit_runs(t) if digits else t) for t in texts]
+        tables = None
+    raw_sums, raw_counts, raw_redo = kern.harm_sums(
+        items, tables, digits, bits, min_norm, column, unigrams
+    )
+    sums: FloatArray = np.frombuffer(raw_sums, dtype=np.float32)
+    counts: IntArray = np.frombuffer(raw_counts, dtype=np.int64)
+    redo = np.frombuffer(raw_redo, dtype=np.intp)
+    if redo.size:
+        rest = [texts[i] for i in redo.tolist()]
+        sums[redo], counts[redo] = _column_sums_numpy(
+            rest, bits, min_norm, digits, column, unigrams
+        )
+    return sums, counts
+
+
+def kernel_row_sums(
+    texts: Sequence[str], bits: int, min_norm: int, table: FloatArray
+) -> tuple[FloatArray, IntArray, list[int]] | None:
+    """``(sums, counts, left)`` from the compiled kernel, ``None`` without it: per text, the
+    float32 row sums ``np.add.reduceat(table[index] * value, indptr, axis=0)`` would give over
+    :func:`featurise`'s features (every column summed in numpy's order), and its number of
+    n-grams; ``left``: the texts the kernel left to the numpy code (their rows are zero)."""
+    kern = _harm_kernel()
+    if kern is None or not 1 <= bits <= _KERNEL_MAX_BITS:
+        return None
+    chars = sum(map(len, texts))
+    if chars and table_ready(chars):
+        items, tables = list(texts), kernel_tables(False)
+    else:
+        items, tables = [normalise(t) for t in texts], None
+    width = int(table.shape[1])
+    raw_sums, raw_counts, raw_left = kern.harm_rows(
+        items, tables, False, bits, min_norm, table, width
+    )
+    sums: FloatArray = np.frombuffer(raw_sums, dtype=np.float32).reshape(len(texts), width)
+    counts: IntArray = np.frombuffer(raw_counts, dtype=np.int64)
+    return sums, counts, np.frombuffer(raw_left, dtype=np.intp).tolist()
+
+
+def column_kernel_available() -> bool:
+    """Whether :func:`column_sums` uses the compiled kernel by default."""
+    return _harm_kernel() is not None
+
+
+_KERNEL_MAX_BITS = 30
+"""The kernel's harm functions take models of up to 2**30 buckets (the numpy code any)."""
+
+
+def _harm_kernel() -> ModuleType | None:
+    """The compiled kernel when it is in use and has ``harm_sums`` and ``harm_rows`` (a build
+    older than them: the numpy code; see :mod:`beian.text.batch`)."""
+    from beian.text.batch import kernel
+
+    kern = kernel()
+    return kern if kern is not None and hasattr(kern, "harm_rows") else None
+
+
+def _column_sums_numpy(
+    texts: Sequence[str],
+    bits: int,
+    min_norm: int,
+    digits: bool,
+    column: FloatArray,
+    unigrams: FloatArray,
+) -> tuple[FloatArray, IntArray]:
+    """:func:`column_sums` in numpy (the reference)."""
     codes, lengths = normalised_codes(texts, digits)
     n = int(codes.shape[0])
     orders = np.array(NGRAM_ORDERS, dtype=np.int64)

@@ -21,7 +21,14 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from beian.cachedir import cache_dir, load_or_build, write_atomic
-from beian.detect.classifier.features import Batch, column_sums, featurise, unigram_buckets
+from beian.detect.classifier.features import (
+    Batch,
+    column_kernel_available,
+    column_sums,
+    featurise,
+    kernel_row_sums,
+    unigram_buckets,
+)
 from beian.detect.classifier.pairwise import segment_sums
 from beian.detect.classifier.weights_cache import cached_weights, scoring_table
 from beian.errors import ConfigError
@@ -136,8 +143,26 @@ class ClassifierModel:
         out[docs] += sums[:, : out.shape[1]]
         return out
 
-    def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """Probabilities ``[len(texts), n_risks]``, columns in ``self.risks`` order."""
+    def scores(self, texts: Sequence[str], kernel: bool = True) -> npt.NDArray[np.float32]:
+        """Probabilities ``[len(texts), n_risks]``, columns in ``self.risks`` order.
+
+        With the compiled kernel (``kernel=False`` or ``BEIAN_NO_KERNEL=1``: numpy only) each
+        text is normalised, hashed and summed in one C pass, every column in the order of
+        :meth:`logits_of` (bit for bit; tests/detect/classifier/test_column_kernel.py)."""
+        found = (
+            kernel_row_sums(texts, self.meta.bits, self.meta.min_norm, self._table)
+            if kernel and len(texts)
+            else None
+        )
+        if found is not None:
+            sums, counts, left = found
+            logits = np.tile(self.bias, (len(texts), 1))
+            filled = np.flatnonzero(counts > 0)
+            logits[filled] += sums[filled, : logits.shape[1]]
+            if left:  # texts the kernel leaves to numpy (beyond the BMP, not simple)
+                rest = featurise([texts[i] for i in left], self.meta.bits, self.meta.min_norm)
+                logits[left] = self.logits_of(rest)
+            return _sigmoid(logits)
         out = np.empty((len(texts), len(self.risks)), dtype=np.float32)
         for start, stop in _chunks(texts):
             chunk = texts[start:stop]
@@ -156,11 +181,15 @@ class ClassifierModel:
         weights = table[:, 0]
         unigrams = self._unigram_weights(column)
         out = np.empty(len(texts), dtype=np.float32)
-        for start, stop in _chunks(texts, _COLUMN_CHUNK_CHARS):
+        # The compiled kernel scores each text on its own, in one call for the whole batch
+        # (no arrays per n-gram to keep in the caches); the numpy code goes by chunks.
+        whole = column_kernel_available() and len(texts) > 0
+        for start, stop in [(0, len(texts))] if whole else _chunks(texts, _COLUMN_CHUNK_CHARS):
             # The reference computation itself on one weight per n-gram (4 bytes each, so
             # no chunking is needed): numpy's reduceat sums each column of the [n, risks]
             # block as a[0] + pairwise(a[1:]), exactly as it sums this one column alone
-            # (tests/detect/classifier and tests/detect/harm compare them bit for bit).
+            # (tests/detect/classifier and tests/detect/harm compare them bit for bit; the
+            # kernel's C sums too, see features.column_sums).
             sums, counts = column_sums(
                 texts[start:stop], self.meta.bits, self.meta.min_norm, digits, weights, unigrams
             )
