@@ -488,36 +488,37 @@ def test_the_quick_exit_is_not_taken_with_a_thread_or_a_pool(tmp_path: Path) -> 
 
 
 def test_a_plain_line_is_what_rich_writes() -> None:
-    # say() writes without Rich only what Rich would write unchanged; run in a fresh
-    # interpreter for each text, with Rich's own console on the same stderr
+    # say() writes without Rich only what Rich would write unchanged; each text in a fresh
+    # interpreter (once Rich is loaded, say() hands every line to it), then Rich's own console
+    # on the same stderr
     texts = ["1 items, 0.0 MB in 0.0s; run 4d7b0b2e", "error: 没有这个文件 ./语料/a.jsonl",
              "a :smile: b", "C:\\data\\a.jsonl: not found", "tab\there", "bell\x07 cr\r end",
              "two\nlines", "zero\u200bwidth", "[bold]not markup[/bold]", "ends with space ", ""]  # fmt: skip
     code = """
         import io, json, sys
-        texts = json.loads(sys.argv[1])
-        out = []
-        for t in texts:
-            sys.stderr = io.StringIO()
-            from beian.cli._common import say
-            say(t)
-            plain = sys.stderr.getvalue()
-            sys.stderr = io.StringIO()
-            from rich.console import Console
-            Console(stderr=True, soft_wrap=True).print(t, markup=False, highlight=False)
-            out.append([plain, sys.stderr.getvalue()])
-        sys.stdout.write(json.dumps(out))
+        sys.stderr = io.StringIO()
+        from beian.cli._common import say
+        say(json.loads(sys.argv[1]))
+        plain, rich_before = sys.stderr.getvalue(), "rich.console" in sys.modules
+        sys.stderr = io.StringIO()
+        from rich.console import Console
+        Console(stderr=True, soft_wrap=True).print(json.loads(sys.argv[1]), markup=False,
+                                                   highlight=False)
+        sys.stdout.write(json.dumps([plain, sys.stderr.getvalue(), rich_before]))
     """
-    r = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code), json.dumps(texts)],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    pairs = json.loads(r.stdout)
-    assert len(pairs) == len(texts)
-    for text, (plain, rich) in zip(texts, pairs, strict=True):
+    plain_ones = 0
+    for text in texts:
+        r = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code), json.dumps(text)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        plain, rich, rich_used = json.loads(r.stdout)
         assert plain == rich, text
-    assert pairs[2][1] != "a :smile: b\n"  # Rich did change some of them: not a vacuous check
+        plain_ones += not rich_used
+        if text == "a :smile: b":
+            assert rich != "a :smile: b\n"  # Rich does change some texts: not a vacuous check
+    assert plain_ones >= 4  # the plain path itself was compared, not only Rich against Rich
 
 
 def test_stderr_is_terminal_answers_as_rich_does() -> None:
