@@ -371,8 +371,8 @@ def probed_exit(code):
 
 os._exit = probed_exit
 sys.argv = ["beian", *json.loads(os.environ["PROBE_ARGS"])]
-from beian.cli.main import run
-run()
+from beian.cli.main import main
+main()
 """
 
 
@@ -469,12 +469,14 @@ def test_the_quick_exit_leaves_nothing_unwritten(tmp_path: Path) -> None:
     assert all(any(c == k[: len(c)] for k in covered) for c in QUICK_EXIT_COMMANDS)
 
 
-def test_the_quick_exit_is_not_taken_with_a_thread_or_a_pool(tmp_path: Path) -> None:
-    # another thread alive, or multiprocessing imported: the interpreter's own exit
+def test_the_quick_exit_is_not_taken_with_a_thread_a_pool_or_a_profiler(tmp_path: Path) -> None:
+    # another thread alive, multiprocessing imported, a profiler (it writes its results after
+    # the program returns): the interpreter's own exit
     import os
 
     for extra in ("import threading, time; threading.Thread(target=time.sleep, args=(0.5,)).start()",
-                  "import multiprocessing"):  # fmt: skip
+                  "import multiprocessing",
+                  "import sys; sys.setprofile(lambda *a: None)"):  # fmt: skip
         report = tmp_path / "probe.json"
         env = {**os.environ, "PROBE_ARGS": json.dumps(["detect", "你好", "-d", "keyword"]),
                "PROBE_REPORT": str(report), "BEIAN_FULL_EXIT": ""}  # fmt: skip
@@ -541,3 +543,15 @@ def test_stderr_is_terminal_answers_as_rich_does() -> None:
         assert r.returncode == 0, r.stderr
         mine, theirs = json.loads(r.stdout)
         assert mine == theirs, extra
+
+
+def test_a_profiler_wrapping_the_cli_still_writes_its_results(tmp_path: Path) -> None:
+    # python -m cProfile -o FILE -m beian …: the profile is written after the program returns
+    out = tmp_path / "detect.prof"
+    r = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "beian", "detect", "你好",
+         "-d", "keyword"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "verdict" in r.stdout and out.stat().st_size > 0

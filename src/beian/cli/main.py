@@ -225,7 +225,8 @@ def _quick_exit(args: list[str], code: int) -> None:
     connections are closed at exit, which also folds a SQLite write-ahead log back into the
     database file; the store at head is written with ``sqlite3`` and closed), a flush that
     fails (the interpreter reports it), ``python -i``, development mode (``-X dev``: unclosed-file
-    warnings come at exit), or ``BEIAN_FULL_EXIT`` set to anything but "" or "0".
+    warnings come at exit), a tracer or profiler, or ``BEIAN_FULL_EXIT`` set to anything but ""
+    or "0".
     """
     words = [a for a in args if not a.startswith("-")]
     if not any(tuple(words[: len(c)]) == c for c in QUICK_EXIT_COMMANDS):
@@ -233,6 +234,8 @@ def _quick_exit(args: list[str], code: int) -> None:
     if os.environ.get("BEIAN_FULL_EXIT", "") not in ("", "0"):
         return
     if sys.flags.inspect or sys.flags.dev_mode:
+        return
+    if sys.gettrace() is not None or sys.getprofile() is not None:
         return
     if "multiprocessing" in sys.modules or "sqlalchemy" in sys.modules:
         return
@@ -258,22 +261,28 @@ def _flushed() -> bool:
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Console-script entry point: user errors → one line and exit 2; --debug shows tracebacks.
+    """Run the CLI on ``argv`` (default: ``sys.argv[1:]``): user errors → one line and exit 2;
+    --debug shows tracebacks. It always ends in ``SystemExit``, which the caller may catch.
 
     Typer's standalone mode already turns usage errors into exit code 2 and exits via
-    ``SystemExit``; what reaches the handlers below are beian's own errors. Called without
-    ``argv`` (the console script, ``python -m beian``), the process may end in
-    :func:`_quick_exit`.
+    ``SystemExit``; what reaches the handlers below are beian's own errors.
     """
-    args = sys.argv[1:] if argv is None else argv
+    _run(sys.argv[1:] if argv is None else argv)
+
+
+def main() -> None:
+    """The ``beian`` console script and ``python -m beian``: :func:`run`, and then, for the
+    commands of :data:`QUICK_EXIT_COMMANDS`, the end of the process (:func:`_quick_exit`)
+    unless a tracer or profiler is active (coverage, a debugger, ``python -m cProfile``: they
+    write their results after the program returns)."""
+    args = sys.argv[1:]
     try:
         _run(args)
     except SystemExit as exc:
-        if argv is None and (exc.code is None or isinstance(exc.code, int)):
+        if exc.code is None or isinstance(exc.code, int):
             _quick_exit(args, int(exc.code or 0))
         raise
-    if argv is None:
-        _quick_exit(args, 0)
+    _quick_exit(args, 0)
 
 
 def _run(args: list[str]) -> None:
