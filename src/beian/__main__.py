@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from beian.cli.main import run
+from beian.cli.main import main
 
 if __name__ == "__main__":
-    run()
+    main()

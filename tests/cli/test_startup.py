@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from beian import __version__
 from tests.cli.conftest import Runner
@@ -262,7 +263,7 @@ def test_a_one_process_corpus_assess_imports_no_pool_logging_nor_workspace(tmp_p
         from beian.detect.keyword.engine import hyperscan_available
         names = ("multiprocessing", "concurrent.futures", "logging", "beian.workspace",
                  "ahocorasick_rs", "yaml", "importlib.metadata", "rich.progress", "socket",
-                 "sqlalchemy", "alembic")
+                 "sqlalchemy", "alembic", "rich")
         print(json.dumps([hyperscan_available(), [n for n in names if n in sys.modules]]))
     """
     hyperscan, loaded = json.loads(_python(code).strip().splitlines()[-1])
@@ -297,3 +298,260 @@ def test_with_plugins_off_pydantic_never_imports_importlib_metadata() -> None:
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["False", "[]", "False", "[]", "True", "module", "True"]
+
+
+def test_the_cli_runs_blas_on_one_thread_unless_told() -> None:
+    # numpy's OpenBLAS starts a spinning thread per core when it loads (0.04-0.1 CPU-s per
+    # process); the CLI asks for one thread before numpy loads, and a thread count the user
+    # set (any of the variables OpenBLAS reads) is left as it is.
+    import os
+
+    code = """
+        import contextlib, gc, io, json, os, sys
+        from beian.cli.main import run
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+            run(["detect", "你好", "-d", "keyword"])
+        names = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+        tasks = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else None
+        print(json.dumps([{n: os.environ.get(n) for n in names}, "numpy" in sys.modules, tasks,
+                          gc.get_threshold()[0], gc.isenabled()]))
+    """
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")}  # fmt: skip
+    seen = []
+    for extra in ({}, {"OMP_NUM_THREADS": "2"}, {"OPENBLAS_NUM_THREADS": "3"}):
+        r = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code)],
+            capture_output=True, text=True, timeout=120, check=False, env={**base, **extra},
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        seen.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    (alone, numpy, tasks, threshold, enabled) = seen[0]
+    assert alone == {"OPENBLAS_NUM_THREADS": "1", "GOTO_NUM_THREADS": None, "OMP_NUM_THREADS": None}
+    assert numpy and tasks in (1, None)  # one thread: numpy's BLAS started none
+    assert (threshold, enabled) == (100_000, True)  # the collector still runs, less often
+    assert seen[1][0] == {"OPENBLAS_NUM_THREADS": None, "GOTO_NUM_THREADS": None,
+                          "OMP_NUM_THREADS": "2"}  # fmt: skip
+    assert seen[2][0]["OPENBLAS_NUM_THREADS"] == "3"
+
+
+_EXIT_PROBE = """
+import gc, io, json, os, sqlite3, sys
+real_exit = os._exit
+
+def probed_exit(code):
+    # at the moment of the quick exit: every object, frozen ones too, for a file still open
+    # for writing or a database transaction left open
+    gc.unfreeze()
+    streams = (sys.stdin, sys.stdout, sys.stderr, sys.__stdin__, sys.__stdout__, sys.__stderr__)
+    std = {id(s) for s in streams} | {id(getattr(s, "buffer", None)) for s in streams}
+    left = []
+    for o in gc.get_objects():
+        # an unbuffered file (FileIO) holds nothing back: it writes as it is called
+        buffered = isinstance(o, (io.BufferedIOBase, io.TextIOBase))
+        if buffered and id(o) not in std and not o.closed:
+            try:
+                writable = o.writable()
+            except ValueError:
+                writable = False
+            if writable:
+                left.append(repr(o))
+        elif type(o).__name__ == "_TemporaryFileWrapper" and not o.closed:
+            left.append(repr(o))
+        elif isinstance(o, sqlite3.Connection):  # open: its close would still write
+            try:
+                o.total_changes
+                left.append("open sqlite3 connection")
+            except sqlite3.ProgrammingError:
+                pass
+    fd = os.open(os.environ["PROBE_REPORT"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.write(fd, json.dumps({"code": code, "left": left}).encode())
+    os.close(fd)
+    real_exit(code)
+
+os._exit = probed_exit
+sys.argv = ["beian", *json.loads(os.environ["PROBE_ARGS"])]
+from beian.cli.main import main
+main()
+"""
+
+
+def _exit_run(tmp: Path, name: str, args: list[str], full: bool) -> tuple[Any, ...]:
+    """Run ``beian ARGS`` as the console script does; what it printed and wrote, with the
+    probe's report (``None``: the interpreter's own exit was taken)."""
+    import os
+    import shutil
+
+    where = tmp / name.replace(" ", "-")  # the same paths for both exits (run keys hold them)
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir()
+    out = where / "out"
+    argv = [a.replace("{out}", str(out)) for a in args]
+    report = tmp / f"{where.name}.probe.json"
+    report.unlink(missing_ok=True)
+    env = {**os.environ, "PROBE_ARGS": json.dumps(argv), "PROBE_REPORT": str(report),
+           "BEIAN_FULL_EXIT": "1" if full else ""}  # fmt: skip
+    if argv[0] == "corpus":
+        # the first run creates the store (SQLAlchemy, Alembic): the interpreter's own exit
+        first = subprocess.run([sys.executable, "-c", _EXIT_PROBE], capture_output=True,
+                               timeout=120, check=False, env=env)  # fmt: skip
+        assert first.returncode == 0 and not report.exists(), first.stderr
+        env["PROBE_ARGS"] = json.dumps([*argv, "--restart"])  # then the store is at head
+    r = subprocess.run(
+        [sys.executable, "-c", _EXIT_PROBE], capture_output=True, timeout=120, check=False, env=env
+    )  # fmt: skip
+    probe = json.loads(report.read_text()) if report.exists() else None
+    written = sorted(f for f in where.rglob("*") if f.is_file())
+    files = {
+        str(f.relative_to(where)): _without_run_ids(f.read_text(encoding="utf-8", errors="replace"))
+        for f in written
+        # not compared: timings, the store's own bytes (its rows: see tests/store/test_quick.py),
+        # the lock file's holder pid
+        if f.parent.name != "timing" and f.suffix != ".db" and f.name != ".lock"
+    }
+    return (
+        r.returncode,
+        _without_run_ids(r.stdout.decode()),
+        _without_run_ids(r.stderr.decode()),
+        probe,
+        files,
+    )
+
+
+def _without_run_ids(text: str) -> str:
+    import re
+
+    text = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "RUN", text)
+    return re.sub(
+        r'("elapsed_s"|"tasks_wall_s"|"tasks_cpu_s"|"wall_s"|"cpu_s"|in )[: ]*[0-9.]+s?',
+        r"\1 T",
+        text,
+    )
+
+
+def test_the_quick_exit_leaves_nothing_unwritten(tmp_path: Path) -> None:
+    # The commands that end with os._exit: at that moment no file is open for writing and no
+    # transaction is open (checked over every object, frozen ones too), and the exit code,
+    # stdout, stderr and every output file are those of the interpreter's full exit.
+    from beian.cli.main import QUICK_EXIT_COMMANDS
+
+    (tmp_path / "c.jsonl").write_text(
+        '{"text": "你好"}\n{"text": "加我薇信 日结兼职，身份证 110101199003077777"}\nnot json\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "m.yaml").write_text(
+        "sources:\n  - {name: s, type: open-source, languages: [zh], modality: text,\n"
+        "     origin: domestic, licence: 'https://opensource.org/license/mit', files: [c.jsonl]}\n",
+        encoding="utf-8",
+    )
+    corpus = ["-j", "1", "-d", "keyword,pii", "--out", "{out}"]
+    cases = {
+        "text": ["detect", "加我薇信 日结兼职", "-d", "keyword"],
+        "json": ["detect", "你好", "-d", "keyword,pii", "--json"],
+        "file": ["detect", "-i", str(tmp_path / "c.jsonl"), "-o", "{out}", "-d", "keyword"],
+        "assess": ["corpus", "assess", str(tmp_path / "m.yaml"), "--json", *corpus],
+        "assess-screen": ["corpus", "assess", str(tmp_path / "m.yaml"), *corpus],
+        "filter": ["corpus", "filter", str(tmp_path / "m.yaml"), *corpus],
+        "user error": ["detect", "-d", "keyword"],
+        "usage error": ["detect", "--no-such-option"],
+    }
+    covered = set()
+    for name, args in cases.items():
+        quick = _exit_run(tmp_path, name, args, full=False)
+        full = _exit_run(tmp_path, name, args, full=True)
+        code, stdout, stderr, probe, files = quick
+        assert probe is not None, (name, stderr)  # the quick exit was taken
+        assert probe == {"code": code, "left": []}, name
+        assert full[3] is None, name  # BEIAN_FULL_EXIT: the interpreter's own exit
+        assert (code, stdout, stderr, files) == (full[0], full[1], full[2], full[4]), name
+        covered.add(tuple(a for a in args if not a.startswith("-"))[:2])
+    assert code == 2 and "no such option" in stderr.lower()
+    assert all(any(c == k[: len(c)] for k in covered) for c in QUICK_EXIT_COMMANDS)
+
+
+def test_the_quick_exit_is_not_taken_with_a_thread_a_pool_or_a_profiler(tmp_path: Path) -> None:
+    # another thread alive, multiprocessing imported, a profiler (it writes its results after
+    # the program returns): the interpreter's own exit
+    import os
+
+    for extra in ("import threading, time; threading.Thread(target=time.sleep, args=(0.5,)).start()",
+                  "import multiprocessing",
+                  "import sys; sys.setprofile(lambda *a: None)"):  # fmt: skip
+        report = tmp_path / "probe.json"
+        env = {**os.environ, "PROBE_ARGS": json.dumps(["detect", "你好", "-d", "keyword"]),
+               "PROBE_REPORT": str(report), "BEIAN_FULL_EXIT": ""}  # fmt: skip
+        r = subprocess.run(
+            [sys.executable, "-c", extra + "\n" + _EXIT_PROBE],
+            capture_output=True, timeout=120, check=False, env=env,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        assert "verdict" in r.stdout.decode()
+        assert not report.exists()
+
+
+def test_a_plain_line_is_what_rich_writes() -> None:
+    # say() writes without Rich only what Rich would write unchanged; each text in a fresh
+    # interpreter (once Rich is loaded, say() hands every line to it), then Rich's own console
+    # on the same stderr
+    texts = ["1 items, 0.0 MB in 0.0s; run 4d7b0b2e", "error: 没有这个文件 ./语料/a.jsonl",
+             "a :smile: b", "C:\\data\\a.jsonl: not found", "tab\there", "bell\x07 cr\r end",
+             "two\nlines", "zero\u200bwidth", "[bold]not markup[/bold]", "ends with space ", ""]  # fmt: skip
+    code = """
+        import io, json, sys
+        sys.stderr = io.StringIO()
+        from beian.cli._common import say
+        say(json.loads(sys.argv[1]))
+        plain, rich_before = sys.stderr.getvalue(), "rich.console" in sys.modules
+        sys.stderr = io.StringIO()
+        from rich.console import Console
+        Console(stderr=True, soft_wrap=True).print(json.loads(sys.argv[1]), markup=False,
+                                                   highlight=False)
+        sys.stdout.write(json.dumps([plain, sys.stderr.getvalue(), rich_before]))
+    """
+    plain_ones = 0
+    for text in texts:
+        r = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code), json.dumps(text)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        plain, rich, rich_used = json.loads(r.stdout)
+        assert plain == rich, text
+        plain_ones += not rich_used
+        if text == "a :smile: b":
+            assert rich != "a :smile: b\n"  # Rich does change some texts: not a vacuous check
+    assert plain_ones >= 4  # the plain path itself was compared, not only Rich against Rich
+
+
+def test_stderr_is_terminal_answers_as_rich_does() -> None:
+    import os
+
+    code = """
+        import json, sys
+        from beian.cli._common import stderr_is_terminal
+        mine = stderr_is_terminal()
+        from rich.console import Console
+        print(json.dumps([mine, Console(stderr=True).is_terminal]))
+    """
+    base = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
+    for extra in ({}, {"FORCE_COLOR": "1"}, {"FORCE_COLOR": ""}, {"TTY_COMPATIBLE": "1"},
+                  {"TTY_COMPATIBLE": "0"}):  # fmt: skip
+        r = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code)],
+            capture_output=True, text=True, timeout=120, check=False, env={**base, **extra},
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        mine, theirs = json.loads(r.stdout)
+        assert mine == theirs, extra
+
+
+def test_a_profiler_wrapping_the_cli_still_writes_its_results(tmp_path: Path) -> None:
+    # python -m cProfile -o FILE -m beian …: the profile is written after the program returns
+    out = tmp_path / "detect.prof"
+    r = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "beian", "detect", "你好",
+         "-d", "keyword"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "verdict" in r.stdout and out.stat().st_size > 0

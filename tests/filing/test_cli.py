@@ -1,4 +1,4 @@
-"""``beian filing …`` through the real entry point (``beian.cli.main.run``, the console script).
+"""``beian filing …`` through the real entry point (``beian.cli.main.run``, what the console script runs).
 
 Most calls run it in-process (a subprocess costs seconds per call on a shared machine); one
 test runs ``python -m beian`` in a subprocess to prove the one-line user error and exit code.

@@ -3,19 +3,87 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress
 
-console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
+
+class _LazyConsole:
+    """A Rich ``Console`` made on first use: importing Rich costs ~0.015 CPU-s (42 modules),
+    and a command whose output is JSON or a plain line (``corpus assess --json``) needs none of
+    it. Every attribute read or set goes to the console."""
+
+    def __init__(self, **options: Any) -> None:
+        object.__setattr__(self, "_options", options)
+        object.__setattr__(self, "_console", None)
+
+    def _made(self) -> Console:
+        made: Console | None = object.__getattribute__(self, "_console")
+        if made is None:
+            from rich.console import Console
+
+            made = Console(**object.__getattribute__(self, "_options"))
+            object.__setattr__(self, "_console", made)
+        return made
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._made(), name, value)
+
+
+def real_console(lazy: Console) -> Console:
+    """The Rich console itself, for Rich objects that use it as a context manager (a progress
+    bar's live display): special methods are looked up on the type, past the stand-in."""
+    return lazy._made() if isinstance(lazy, _LazyConsole) else lazy
+
+
+console = cast("Console", _LazyConsole())
+err_console = cast("Console", _LazyConsole(stderr=True, soft_wrap=True))
+
+
+def say(text: str) -> None:
+    """Write ``text`` and a newline to stderr, as ``err_console.print(text, markup=False,
+    highlight=False)`` does, without Rich when the text needs none of its processing.
+
+    With markup and highlighting off and soft wrapping on, Rich writes such a line as it is,
+    on a terminal too; it changes only ``:name:`` emoji codes (two colons), tabs (expanded)
+    and control characters (some removed). A text with any of these, or any other character
+    that is not printable, goes through Rich.
+    """
+    if not text.isprintable() or text.count(":") >= 2 or "rich.console" in sys.modules:
+        err_console.print(text, markup=False, highlight=False)
+        return
+    if sys.stderr is not None:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+
+def stderr_is_terminal() -> bool:
+    """``err_console.is_terminal``, without importing Rich when stderr is not a terminal.
+
+    Rich's answer is the stream's ``isatty()`` unless ``TTY_COMPATIBLE`` or ``FORCE_COLOR`` is
+    set (or the stream is IDLE's or Jupyter's, which it calls no terminal); with neither
+    variable set and no tty, it is no terminal, and Rich is asked in every other case.
+    """
+    if "rich.console" in sys.modules or os.environ.get("TTY_COMPATIBLE"):
+        return err_console.is_terminal
+    if "FORCE_COLOR" in os.environ:
+        return err_console.is_terminal
+    isatty = getattr(sys.stderr, "isatty", None)
+    try:
+        tty = bool(isatty is not None and isatty())
+    except ValueError:  # a closed stream: Rich says no terminal too
+        return False
+    return tty and err_console.is_terminal
 
 
 def print_json(data: Any) -> None:
@@ -44,7 +112,7 @@ def progress(description: str, total: float | None = None) -> Iterator[tuple[Pro
         TaskProgressColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        console=err_console,
+        console=real_console(err_console),
         transient=True,
     )
     with bar:

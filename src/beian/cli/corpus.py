@@ -9,9 +9,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from beian.cli._common import console, err_console, folding, print_json, workspace_option
+from beian.cli._common import (
+    console,
+    err_console,
+    folding,
+    print_json,
+    real_console,
+    say,
+    stderr_is_terminal,
+    workspace_option,
+)
 from beian.errors import InputError, UserError
 from beian.standard import DEFAULT_PROFILE, Profile, load_profile
 
@@ -200,7 +208,7 @@ class _Bar:
         self.t0 = time.perf_counter()
         self.progress: Any = _NoBar()
         self.task: Any = None
-        if not err_console.is_terminal:  # (rich.progress not even imported: 3 ms)
+        if not stderr_is_terminal():  # (Rich not even imported)
             return
         from rich.progress import (
             BarColumn,
@@ -218,7 +226,7 @@ class _Bar:
                 "{task.fields[items]:,} items  {task.fields[ips]:,.0f} items/s  {task.fields[mbs]:.1f} MB/s"
             ),
             TimeElapsedColumn(),
-            console=err_console,
+            console=real_console(err_console),
             transient=True,
         )
         self.task = self.progress.add_task(label, total=None, items=0, ips=0.0, mbs=0.0)
@@ -249,7 +257,7 @@ class _Bar:
 
 
 def _line(text: str) -> None:
-    err_console.print(text, markup=False, highlight=False)
+    say(text)
 
 
 @sources_app.command("check")
@@ -267,6 +275,8 @@ def sources_check(
     if as_json:
         print_json({**report.model_dump(mode="json"), "ok": report.ok})
     else:
+        from rich.table import Table
+
         table = folding(
             Table("source", "type", "languages", "modality", "origin", "files", "MB", "traceable")
         )
@@ -333,6 +343,8 @@ def assess(
 
 
 def _show_assess(summary: ScanSummary) -> None:
+    from rich.table import Table  # only drawn without --json
+
     table = Table("source", "items", "checked", "flagged", "flagged %", "95% CI", "verdict")
     for s in summary.sources:
         rate = "-" if s.flagged_rate is None else f"{100 * s.flagged_rate:.2f}"
