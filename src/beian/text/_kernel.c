@@ -1158,6 +1158,41 @@ static int get_f32(PyObject *o, Py_buffer *b, Py_ssize_t min_items, const char *
     return 0;
 }
 
+/* Make ``*buf`` (``*cap`` elements of ``elem`` bytes) hold at least ``need`` elements: doubled
+ * from 4096 as needed, contents kept. -1 with MemoryError set when it cannot. */
+static int grow_buffer(void **buf, Py_ssize_t *cap, Py_ssize_t need, size_t elem) {
+    if (need <= *cap)
+        return 0;
+    Py_ssize_t c = *cap ? *cap : 4096;
+    while (c < need)
+        c *= 2;
+    void *grown = PyMem_Realloc(*buf, (size_t)c * elem);
+    if (!grown) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *buf = grown;
+    *cap = c;
+    return 0;
+}
+
+/* features.doc_values: float64 1/sqrt(max(n, floor)), then rounded to float32 */
+static float doc_value(Py_ssize_t total, double floor_n) {
+    double nd = (double)total;
+    return (float)(1.0 / sqrt(nd > floor_n ? nd : floor_n));
+}
+
+/* (sums, counts, redo) as the harm functions return them; NULL with an error set. */
+static PyObject *harm_result(PyObject *sums_obj, PyObject *counts_obj, const Vec *redo) {
+    PyObject *redo_obj = PyByteArray_FromStringAndSize(
+        (const char *)redo->data, redo->len * (Py_ssize_t)sizeof(Py_ssize_t));
+    if (!redo_obj)
+        return NULL;
+    PyObject *result = PyTuple_Pack(3, sums_obj, counts_obj, redo_obj);
+    Py_DECREF(redo_obj);
+    return result;
+}
+
 static PyObject *harm_sums(PyObject *self, PyObject *args) {
     PyObject *texts, *tables, *col_obj, *uni_obj;
     int digits, bits;
@@ -1219,21 +1254,9 @@ static PyObject *harm_sums(PyObject *self, PyObject *args) {
         if (!L)
             continue;
         Py_ssize_t total = L + (L > 1 ? L - 1 : 0) + (L > 2 ? L - 2 : 0);
-        if (total > laid_cap) {
-            Py_ssize_t cap = laid_cap ? laid_cap : 4096;
-            while (cap < total)
-                cap *= 2;
-            float *grown = PyMem_Realloc(laid, (size_t)cap * sizeof(float));
-            if (!grown) {
-                PyErr_NoMemory();
-                goto done;
-            }
-            laid = grown;
-            laid_cap = cap;
-        }
-        /* features.doc_values: float64 1/sqrt(max(n, floor)), then rounded to float32 */
-        double nd = (double)total;
-        const float value = (float)(1.0 / sqrt(nd > floor_n ? nd : floor_n));
+        if (grow_buffer((void **)&laid, &laid_cap, total, sizeof(float)) < 0)
+            goto done;
+        const float value = doc_value(total, floor_n);
         float *w = laid;
         for (Py_ssize_t i = 0; i < L; i++) {
             uint32_t x = c[i];
@@ -1254,12 +1277,7 @@ static PyObject *harm_sums(PyObject *self, PyObject *args) {
         sums[k] = total > 1 ? laid[0] + pairwise_f32(laid + 1, total - 1) : laid[0];
         counts[k] = (int64_t)total;
     }
-    PyObject *redo_obj = PyByteArray_FromStringAndSize(
-        (const char *)redo.data, redo.len * (Py_ssize_t)sizeof(Py_ssize_t));
-    if (redo_obj) {
-        result = PyTuple_Pack(3, sums_obj, counts_obj, redo_obj);
-        Py_DECREF(redo_obj);
-    }
+    result = harm_result(sums_obj, counts_obj, &redo);
 done:
     Py_XDECREF(sums_obj);
     Py_XDECREF(counts_obj);
@@ -1395,20 +1413,9 @@ static PyObject *harm_rows(PyObject *self, PyObject *args) {
         if (!L)
             continue;
         Py_ssize_t total = L + (L > 1 ? L - 1 : 0) + (L > 2 ? L - 2 : 0);
-        if (total > idx_cap) {
-            Py_ssize_t cap = idx_cap ? idx_cap : 4096;
-            while (cap < total)
-                cap *= 2;
-            uint32_t *grown = PyMem_Realloc(idx, (size_t)cap * sizeof(uint32_t));
-            if (!grown) {
-                PyErr_NoMemory();
-                goto done;
-            }
-            idx = grown;
-            idx_cap = cap;
-        }
-        double nd = (double)total;
-        const float value = (float)(1.0 / sqrt(nd > floor_n ? nd : floor_n));
+        if (grow_buffer((void **)&idx, &idx_cap, total, sizeof(uint32_t)) < 0)
+            goto done;
+        const float value = doc_value(total, floor_n);
         uint32_t *h = idx;
         for (Py_ssize_t i = 0; i < L; i++)
             *h++ = (uint32_t)h_finish((uint64_t)c[i] * H_P0 + 1u, shift);
@@ -1431,12 +1438,7 @@ static PyObject *harm_rows(PyObject *self, PyObject *args) {
         }
         counts[k] = (int64_t)total;
     }
-    PyObject *redo_obj = PyByteArray_FromStringAndSize(
-        (const char *)redo.data, redo.len * (Py_ssize_t)sizeof(Py_ssize_t));
-    if (redo_obj) {
-        result = PyTuple_Pack(3, sums_obj, counts_obj, redo_obj);
-        Py_DECREF(redo_obj);
-    }
+    result = harm_result(sums_obj, counts_obj, &redo);
 done:
     Py_XDECREF(sums_obj);
     Py_XDECREF(counts_obj);
