@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 
 from beian.detect.classifier.features import Batch, featurise
 from beian.detect.classifier.model import SourceRecord
+from beian.detect.classifier.train import adagrad_step, batch_rows
 from beian.detect.harm.detector import HarmDetector, HarmOptions
 from beian.detect.harm.model import fold_digits
 from beian.errors import ConfigError
@@ -41,8 +42,6 @@ DEFAULT_BITS = 16
 DEFAULT_EPOCHS = 6
 MIN_NORM = 10
 _BATCH = 256
-_LR = 0.5
-_L2 = 1e-6
 FloatArray = npt.NDArray[np.float32]
 
 
@@ -171,37 +170,14 @@ def fit(
         perm = rng.permutation(n)
         for s in range(0, n, _BATCH):
             docs = np.sort(perm[s : s + _BATCH])
-            starts = batch.indptr[docs]
-            counts = batch.indptr[docs + 1] - starts
-            total = int(counts.sum())
-            local = np.repeat(np.arange(docs.shape[0], dtype=np.int64), counts)
-            offsets = np.zeros(docs.shape[0], dtype=np.int64)
-            np.cumsum(counts[:-1], out=offsets[1:])
-            pos = (
-                np.arange(total, dtype=np.int64)
-                - np.repeat(offsets, counts)
-                + np.repeat(starts, counts)
-            )
-            idx, val = batch.index[pos], batch.value[pos]
+            idx, local, val, offsets = batch_rows(batch, docs)
             z = np.tile(b, (docs.shape[0], 1))
             if idx.size:
-                nonempty = np.flatnonzero(counts > 0)
+                nonempty = np.flatnonzero(batch.indptr[docs + 1] > batch.indptr[docs])
                 z[nonempty] += np.add.reduceat(w[idx] * val[:, None], offsets[nonempty], axis=0)
             p = softmax(z)
             g = ((p - y[docs]) * weights[docs][:, None] / docs.shape[0]).astype(np.float32)
-            gb = g.sum(axis=0)
-            gb2 += gb * gb
-            b -= _LR * gb / np.sqrt(gb2)
-            if not idx.size:
-                continue
-            order = np.argsort(idx, kind="stable")
-            sidx = idx[order]
-            first = np.flatnonzero(np.r_[True, sidx[1:] != sidx[:-1]])
-            uniq = sidx[first]
-            contrib = g[local[order]] * val[order][:, None]
-            grad = np.add.reduceat(contrib, first, axis=0) + _L2 * w[uniq]
-            g2[uniq] += grad * grad
-            w[uniq] -= _LR * grad / np.sqrt(g2[uniq])
+            adagrad_step(w, g2, b, gb2, g, (idx, local, val))
     return w, b
 
 

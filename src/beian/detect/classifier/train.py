@@ -81,7 +81,7 @@ _Rows = tuple[
 ]
 
 
-def _rows(batch: Batch, docs: npt.NDArray[np.int64]) -> _Rows:
+def batch_rows(batch: Batch, docs: npt.NDArray[np.int64]) -> _Rows:
     """Feature indices, local doc numbers, values and per-doc offsets of ``docs`` (CSR gather)."""
     starts = batch.indptr[docs]
     counts = batch.indptr[docs + 1] - starts
@@ -131,7 +131,7 @@ def fit(
         perm = rng.permutation(n)
         for s in range(0, n, _BATCH):
             docs = np.sort(perm[s : s + _BATCH])
-            idx, local, val, offsets = _rows(batch, docs)
+            idx, local, val, offsets = batch_rows(batch, docs)
             y = data.labels[docs]
             z = np.tile(b, (docs.shape[0], 1))
             if idx.size:
@@ -143,20 +143,39 @@ def fit(
             if row_weights is not None:
                 sample_w *= row_weights[docs][:, None]
             g = ((p - y) * sample_w / docs.shape[0]).astype(np.float32)
-            gb = g.sum(axis=0)
-            gb2 += gb * gb
-            b -= _LR * gb / np.sqrt(gb2)
-            if not idx.size:
-                continue
-            order = np.argsort(idx, kind="stable")
-            sidx = idx[order]
-            first = np.flatnonzero(np.r_[True, sidx[1:] != sidx[:-1]])
-            uniq = sidx[first]
-            contrib = g[local[order]] * val[order][:, None]
-            grad = np.add.reduceat(contrib, first, axis=0) + _L2 * w[uniq]
-            g2[uniq] += grad * grad
-            w[uniq] -= _LR * grad / np.sqrt(g2[uniq])
+            adagrad_step(w, g2, b, gb2, g, (idx, local, val))
     return w, b
+
+
+F32 = npt.NDArray[np.float32]
+
+
+def adagrad_step(
+    w: F32,
+    g2: F32,
+    b: F32,
+    gb2: F32,
+    g: F32,
+    rows: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], F32],
+) -> None:
+    """One mini-batch AdaGrad update, in place, of weights ``w`` and bias ``b`` (``g2``, ``gb2``:
+    their squared-gradient sums) for the loss gradient ``g`` ``[docs, columns]`` of the batch
+    whose features are ``rows`` (indices, local doc numbers, values: :func:`batch_rows`); L2 is
+    applied lazily, to the weight rows the batch touches."""
+    idx, local, val = rows
+    gb = g.sum(axis=0)
+    gb2 += gb * gb
+    b -= _LR * gb / np.sqrt(gb2)
+    if not idx.size:
+        return
+    order = np.argsort(idx, kind="stable")
+    sidx = idx[order]
+    first = np.flatnonzero(np.r_[True, sidx[1:] != sidx[:-1]])
+    uniq = sidx[first]
+    contrib = g[local[order]] * val[order][:, None]
+    grad = np.add.reduceat(contrib, first, axis=0) + _L2 * w[uniq]
+    g2[uniq] += grad * grad
+    w[uniq] -= _LR * grad / np.sqrt(g2[uniq])
 
 
 def tune_thresholds(
