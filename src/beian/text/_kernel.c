@@ -1193,6 +1193,26 @@ static PyObject *harm_result(PyObject *sums_obj, PyObject *counts_obj, const Vec
     return result;
 }
 
+/* The normalised code points of texts[k] into ``codes``: 0 when the text has n-grams to score,
+ * 1 when it has none or is left to numpy (its number pushed on ``redo``), -1 on an error. */
+static int harm_text(PyObject *texts, Py_ssize_t k, const char *fn, const NormTables *ntp,
+                     int digits, Codes *codes, Vec *redo) {
+    PyObject *s = PyList_GET_ITEM(texts, k);
+    if (ready_str(s, fn) < 0)
+        return -1;
+    int r = harm_codes(s, ntp, digits, codes);
+    if (r < 0)
+        return -1;
+    if (r > 0)
+        return vec_push(redo, k) < 0 ? -1 : 1;
+    return codes->len ? 0 : 1;
+}
+
+/* How many 1-, 2- and 3-grams a text of L code points has. */
+static Py_ssize_t ngram_count(Py_ssize_t L) {
+    return L + (L > 1 ? L - 1 : 0) + (L > 2 ? L - 2 : 0);
+}
+
 static PyObject *harm_sums(PyObject *self, PyObject *args) {
     PyObject *texts, *tables, *col_obj, *uni_obj;
     int digits, bits;
@@ -1236,24 +1256,16 @@ static PyObject *harm_sums(PyObject *self, PyObject *args) {
     float *sums = (float *)PyByteArray_AS_STRING(sums_obj);
     int64_t *counts = (int64_t *)PyByteArray_AS_STRING(counts_obj);
     for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *s = PyList_GET_ITEM(texts, k);
-        if (ready_str(s, "harm_sums") < 0)
-            goto done;
-        int r = harm_codes(s, ntp, digits, &codes);
-        if (r < 0)
-            goto done;
         sums[k] = 0.f;
         counts[k] = 0;
-        if (r > 0) {
-            if (vec_push(&redo, k) < 0)
-                goto done;
+        int r = harm_text(texts, k, "harm_sums", ntp, digits, &codes, &redo);
+        if (r < 0)
+            goto done;
+        if (r > 0)
             continue;
-        }
         const uint32_t *c = codes.data;
         Py_ssize_t L = codes.len;
-        if (!L)
-            continue;
-        Py_ssize_t total = L + (L > 1 ? L - 1 : 0) + (L > 2 ? L - 2 : 0);
+        Py_ssize_t total = ngram_count(L);
         if (grow_buffer((void **)&laid, &laid_cap, total, sizeof(float)) < 0)
             goto done;
         const float value = doc_value(total, floor_n);
@@ -1393,26 +1405,18 @@ static PyObject *harm_rows(PyObject *self, PyObject *args) {
     float *sums = (float *)PyByteArray_AS_STRING(sums_obj);
     int64_t *counts = (int64_t *)PyByteArray_AS_STRING(counts_obj);
     for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *s = PyList_GET_ITEM(texts, k);
-        if (ready_str(s, "harm_rows") < 0)
-            goto done;
-        int r = harm_codes(s, ntp, digits, &codes);
-        if (r < 0)
-            goto done;
         float *out = sums + k * width;
         for (Py_ssize_t j = 0; j < width; j++)
             out[j] = 0.f;
         counts[k] = 0;
-        if (r > 0) {
-            if (vec_push(&redo, k) < 0)
-                goto done;
+        int r = harm_text(texts, k, "harm_rows", ntp, digits, &codes, &redo);
+        if (r < 0)
+            goto done;
+        if (r > 0)
             continue;
-        }
         const uint32_t *c = codes.data;
         Py_ssize_t L = codes.len;
-        if (!L)
-            continue;
-        Py_ssize_t total = L + (L > 1 ? L - 1 : 0) + (L > 2 ? L - 2 : 0);
+        Py_ssize_t total = ngram_count(L);
         if (grow_buffer((void **)&idx, &idx_cap, total, sizeof(uint32_t)) < 0)
             goto done;
         const float value = doc_value(total, floor_n);
