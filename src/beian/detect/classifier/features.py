@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from beian.detect.classifier.fastnorm import (
+    KernelTables,
     fold_digit_runs,
     kernel_tables,
     normalise,
@@ -179,15 +180,10 @@ def column_sums(
     in the same float32 order; texts it cannot normalise alone (characters beyond the BMP, or
     not simple for :mod:`.fastnorm`'s table) are left to the numpy code. Every text is scored
     on its own, so batches of any size may go in at once."""
-    kern = _harm_kernel() if kernel and 1 <= bits <= _KERNEL_MAX_BITS else None
+    kern = _harm_kernel(bits) if kernel else None
     if kern is None:
         return _column_sums_numpy(texts, bits, min_norm, digits, column, unigrams)
-    chars = sum(map(len, texts))
-    if chars and table_ready(chars):
-        items, tables = list(texts), kernel_tables(digits)
-    else:  # as normalised_codes does: the texts normalised one by one
-        items = [normalise(fold_digit_runs(t) if digits else t) for t in texts]
-        tables = None
+    items, tables = _kernel_input(texts, digits)
     raw_sums, raw_counts, raw_redo = kern.harm_sums(
         items, tables, digits, bits, min_norm, column, unigrams
     )
@@ -209,14 +205,10 @@ def kernel_row_sums(
     float32 row sums ``np.add.reduceat(table[index] * value, indptr, axis=0)`` would give over
     :func:`featurise`'s features (every column summed in numpy's order), and its number of
     n-grams; ``left``: the texts the kernel left to the numpy code (their rows are zero)."""
-    kern = _harm_kernel()
-    if kern is None or not 1 <= bits <= _KERNEL_MAX_BITS:
+    kern = _harm_kernel(bits)
+    if kern is None:
         return None
-    chars = sum(map(len, texts))
-    if chars and table_ready(chars):
-        items, tables = list(texts), kernel_tables(False)
-    else:
-        items, tables = [normalise(t) for t in texts], None
+    items, tables = _kernel_input(texts, False)
     width = int(table.shape[1])
     raw_sums, raw_counts, raw_left = kern.harm_rows(
         items, tables, False, bits, min_norm, table, width
@@ -235,13 +227,25 @@ _KERNEL_MAX_BITS = 30
 """The kernel's harm functions take models of up to 2**30 buckets (the numpy code any)."""
 
 
-def _harm_kernel() -> ModuleType | None:
-    """The compiled kernel when it is in use and has ``harm_sums`` and ``harm_rows`` (a build
-    older than them: the numpy code; see :mod:`beian.text.batch`)."""
+def _harm_kernel(bits: int | None = None) -> ModuleType | None:
+    """The compiled kernel when it is in use, has ``harm_sums`` and ``harm_rows`` (a build
+    older than them: the numpy code; see :mod:`beian.text.batch`) and takes models of ``bits``
+    (``None``: whatever their size)."""
     from beian.text.batch import kernel
 
-    kern = kernel()
+    fits = bits is None or 1 <= bits <= _KERNEL_MAX_BITS
+    kern = kernel() if fits else None
     return kern if kern is not None and hasattr(kern, "harm_rows") else None
+
+
+def _kernel_input(texts: Sequence[str], digits: bool) -> tuple[list[str], KernelTables | None]:
+    """What the kernel's harm functions take for ``texts``: the texts and fastnorm's tables
+    when :func:`normalised_codes` would map them through the table, else (as it does) the
+    texts normalised one by one, and no tables."""
+    chars = sum(map(len, texts))
+    if chars and table_ready(chars):
+        return list(texts), kernel_tables(digits)
+    return [normalise(fold_digit_runs(t) if digits else t) for t in texts], None
 
 
 def _column_sums_numpy(
