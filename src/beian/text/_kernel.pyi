@@ -86,15 +86,17 @@ def filler_positions(
 def trigger_positions(units: npt.NDArray[np.uint16], /) -> bytearray:
     """Positions (intp) of the code units that are a digit or "@", ASCII or full-width."""
 
+_NormTables = tuple[
+    npt.NDArray[np.uint32],
+    npt.NDArray[np.bool_] | None,
+    npt.NDArray[np.uint32],
+    npt.NDArray[np.int64],
+]
+"""fastnorm's table, its digit flags (or None), the expansions' code points and where each starts."""
+
 def harm_sums(
     texts: list[str],
-    tables: tuple[
-        npt.NDArray[np.uint32],
-        npt.NDArray[np.bool_] | None,
-        npt.NDArray[np.uint32],
-        npt.NDArray[np.int64],
-    ]
-    | None,
+    tables: _NormTables | None,
     digits: bool,
     bits: int,
     min_norm: int,
@@ -110,13 +112,7 @@ def harm_sums(
 
 def harm_rows(
     texts: list[str],
-    tables: tuple[
-        npt.NDArray[np.uint32],
-        npt.NDArray[np.bool_] | None,
-        npt.NDArray[np.uint32],
-        npt.NDArray[np.int64],
-    ]
-    | None,
+    tables: _NormTables | None,
     digits: bool,
     bits: int,
     min_norm: int,
