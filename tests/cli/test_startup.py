@@ -444,7 +444,15 @@ def test_the_quick_exit_leaves_nothing_unwritten(tmp_path: Path) -> None:
         "     origin: domestic, licence: 'https://opensource.org/license/mit', files: [c.jsonl]}\n",
         encoding="utf-8",
     )
+    (tmp_path / "c2.jsonl").write_text('{"text": "加微信 刷单日结"}\n' * 50, encoding="utf-8")
+    (tmp_path / "m2.yaml").write_text(
+        (tmp_path / "m.yaml")
+        .read_text(encoding="utf-8")
+        .replace("[c.jsonl]", "[c.jsonl, c2.jsonl]"),
+        encoding="utf-8",
+    )
     corpus = ["-j", "1", "-d", "keyword,pii", "--out", "{out}"]
+    pool = ["-j", "2", "--min-mb-per-process", "0", "--shard-size", "0.0001"]
     cases = {
         "text": ["detect", "加我薇信 日结兼职", "-d", "keyword"],
         "json": ["detect", "你好", "-d", "keyword,pii", "--json"],
@@ -452,6 +460,8 @@ def test_the_quick_exit_leaves_nothing_unwritten(tmp_path: Path) -> None:
         "assess": ["corpus", "assess", str(tmp_path / "m.yaml"), "--json", *corpus],
         "assess-screen": ["corpus", "assess", str(tmp_path / "m.yaml"), *corpus],
         "filter": ["corpus", "filter", str(tmp_path / "m.yaml"), *corpus],
+        # a pool ran (forked from the run): shut down, it leaves nothing for the full exit
+        "filter-pool": ["corpus", "filter", str(tmp_path / "m2.yaml"), *corpus[2:], *pool],
         "user error": ["detect", "-d", "keyword"],
         "usage error": ["detect", "--no-such-option"],
     }
@@ -469,13 +479,17 @@ def test_the_quick_exit_leaves_nothing_unwritten(tmp_path: Path) -> None:
     assert all(any(c == k[: len(c)] for k in covered) for c in QUICK_EXIT_COMMANDS)
 
 
-def test_the_quick_exit_is_not_taken_with_a_thread_a_pool_or_a_profiler(tmp_path: Path) -> None:
-    # another thread alive, multiprocessing imported, a profiler (it writes its results after
+def test_the_quick_exit_is_not_taken_with_a_thread_a_child_or_a_profiler(tmp_path: Path) -> None:
+    # another thread alive, a child process alive, a profiler (it writes its results after
     # the program returns): the interpreter's own exit
     import os
 
+    child = (
+        "import multiprocessing as mp, time; "
+        "mp.get_context('spawn').Process(target=time.sleep, args=(0.5,)).start()"
+    )
     for extra in ("import threading, time; threading.Thread(target=time.sleep, args=(0.5,)).start()",
-                  "import multiprocessing",
+                  child,
                   "import sys; sys.setprofile(lambda *a: None)"):  # fmt: skip
         report = tmp_path / "probe.json"
         env = {**os.environ, "PROBE_ARGS": json.dumps(["detect", "你好", "-d", "keyword"]),

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 import uuid
 from pathlib import Path
@@ -43,8 +44,15 @@ def _pool_corpus(tmp_path: Path, make_manifest: ManifestFactory) -> Path:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux")
+@pytest.mark.parametrize(
+    ("no_fork", "pool", "terminal"),
+    # forked from the run: the worker; else: server, worker, tracker. On a terminal the
+    # progress bar draws without a thread of its own, so the pool is still forked.
+    [("0", 1, ""), ("1", 3, ""), ("0", 1, "1")],
+    ids=["forked-from-run", "fork-server", "forked-with-progress-bar"],
+)
 def test_k1_pool_processes_die_with_a_killed_parent(
-    tmp_path: Path, make_manifest: ManifestFactory
+    tmp_path: Path, make_manifest: ManifestFactory, no_fork: str, pool: int, terminal: str
 ) -> None:
     manifest = _pool_corpus(tmp_path, make_manifest)
     run = subprocess.Popen(
@@ -54,11 +62,16 @@ def test_k1_pool_processes_die_with_a_killed_parent(
             "--task-delay", "2",
         ),
         start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "BEIAN_NO_FORK": no_fork, "TTY_COMPATIBLE": terminal},
     )  # fmt: skip
     deadline = time.monotonic() + 60
-    while len(_children(run.pid)) < 3 and time.monotonic() < deadline:  # server, worker, tracker
+    while len(_children(run.pid)) < pool and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert len(_children(run.pid)) >= 3, "the pool never started"
+    assert len(_children(run.pid)) >= pool, "the pool never started"
+    time.sleep(1)  # the whole pool is up (a fork server forks its worker later); mid-task
+    children = _children(run.pid)
+    forked = len(children) == 1 and _parent(children[0]) == run.pid
+    assert forked == (no_fork == "0")
     os.kill(run.pid, signal.SIGKILL)  # the parent only, as the OOM killer does
     run.wait()
     deadline = time.monotonic() + 30  # a loaded machine delivers signals late
@@ -68,6 +81,13 @@ def test_k1_pool_processes_die_with_a_killed_parent(
     for pid in left:  # do not leak them into the rest of the suite
         os.kill(pid, signal.SIGKILL)
     assert left == {}
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return -1
 
 
 def _cmdline(pid: int) -> str:
@@ -146,3 +166,39 @@ def test_s1_concurrent_first_use_of_a_postgres_store(postgres_url: str) -> None:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+_FORK_UNDER_LOCK = textwrap.dedent(
+    """
+    import os, sys, time
+    from pathlib import Path
+    from beian.scan.lock import output_lock
+    out = Path(sys.argv[1])
+    with output_lock(out):
+        child = os.fork()
+        if child == 0:  # a pool worker forked while the run holds the lock: it outlives it
+            time.sleep(3)
+            os._exit(0)
+    print(child, flush=True)  # the run has let go of the lock; its child still lives
+    time.sleep(5)
+    """
+)
+
+
+@pytest.mark.skipif(not hasattr(os, "register_at_fork"), reason="needs os.register_at_fork")
+def test_s2_a_process_forked_under_the_lock_does_not_hold_it(tmp_path: Path) -> None:
+    from beian.scan.lock import output_lock
+
+    run = subprocess.Popen(
+        [sys.executable, "-c", _FORK_UNDER_LOCK, str(tmp_path / "out")],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert run.stdout is not None
+        child = int(run.stdout.readline())
+        assert Path(f"/proc/{child}").exists()
+        with output_lock(tmp_path / "out"):  # the child has not kept the folder locked
+            pass
+    finally:
+        run.kill()
+        run.wait()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -67,6 +68,28 @@ def _cli(manifest: Path, out: Path, *extra: str) -> list[str]:
         sys.executable, "-m", "beian", "corpus", "filter", str(manifest), "--out", str(out),
         "--detectors", "pii", "--shard-size", "0.003", *extra,
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("no_fork", ["0", "1"], ids=["forked-from-run", "fork-server"])
+def test_cli_pool_matches_inline(
+    tmp_path: Path, many_files: Path, profile: Profile, no_fork: str
+) -> None:
+    """The CLI forks its pool from itself (no other thread there) or uses the fork server."""
+    reference = tmp_path / "reference"
+    shard = int(0.003 * 1024 * 1024)
+    _filter(
+        load_manifest(many_files), profile, reference,
+        JobOptions(executor=InlineExecutor(), shard_bytes=shard),
+    )  # fmt: skip
+    pool = tmp_path / "pool"
+    done = subprocess.run(
+        _cli(many_files, pool, "-j", "2", "--min-mb-per-process", "0", "--task-delay", "0.05"),
+        capture_output=True, text=True, timeout=300, env={**os.environ, "BEIAN_NO_FORK": no_fork},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    timing = [json.loads(p.read_text()) for p in (pool / "timing").glob("*.json")]
+    assert len({t["pid"] for t in timing}) == 2, "both processes took tasks"
+    assert _snapshot(pool) == _snapshot(reference)
 
 
 @pytest.mark.slow

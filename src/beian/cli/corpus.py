@@ -198,9 +198,12 @@ class _NoBar:
 class _Bar:
     """Rich progress: tasks done of total, items, items/s and MB/s.
 
-    Drawn only on a terminal: piped or redirected, a live display would start a refresh
-    thread that wakes ten times a second for output nobody sees (and costs CPU at exit).
+    Drawn only on a terminal: piped or redirected, it would be output nobody sees. It redraws
+    from the progress callbacks, at most ten times a second, rather than from Rich's refresh
+    thread: a process with no other thread may fork its pool workers (``scan.executors``).
     """
+
+    REDRAW = 0.1
 
     def __init__(self, label: str) -> None:
         self.items = 0
@@ -228,8 +231,10 @@ class _Bar:
             TimeElapsedColumn(),
             console=real_console(err_console),
             transient=True,
+            auto_refresh=False,
         )
         self.task = self.progress.add_task(label, total=None, items=0, ips=0.0, mbs=0.0)
+        self.drawn = 0.0
 
     def start(self, total: int) -> None:
         self.progress.update(self.task, total=total)
@@ -237,13 +242,21 @@ class _Bar:
     def advance(self, items: int, nbytes: int) -> None:
         self.items += items
         self.bytes += nbytes
-        dt = max(time.perf_counter() - self.t0, 1e-9)
+        now = time.perf_counter()
+        dt = max(now - self.t0, 1e-9)
         self.progress.update(
             self.task, items=self.items, ips=self.items / dt, mbs=self.bytes / dt / 1e6
         )
+        self._redraw(now)
 
     def done(self, _stats: ShardStats) -> None:
         self.progress.advance(self.task)
+        self._redraw(time.perf_counter(), force=True)
+
+    def _redraw(self, now: float, force: bool = False) -> None:
+        if not self.progress.disable and (force or now - self.drawn >= self.REDRAW):
+            self.drawn = now
+            self.progress.refresh()
 
     def job(self, executor: Executor, shard_mb: float, restart: bool, delay: float) -> JobOptions:
         from beian.scan.jobs import JobOptions

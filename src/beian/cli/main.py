@@ -220,8 +220,8 @@ def _quick_exit(args: list[str], code: int) -> None:
     for ``beian detect``, 3-4 % of it). What it would still do that matters is done here: the
     exit handlers run (``atexit``: coverage, ``weakref.finalize``, logging), and stdout and
     stderr are flushed. Any other case returns, and the interpreter exits as usual: a command
-    not listed in :data:`QUICK_EXIT_COMMANDS`, another thread alive, ``multiprocessing``
-    imported (a pool ran: its children and exit handlers), SQLAlchemy imported (its pooled
+    not listed in :data:`QUICK_EXIT_COMMANDS`, another thread alive (a pool's manager thread),
+    a child process of ``multiprocessing`` alive, SQLAlchemy imported (its pooled
     connections are closed at exit, which also folds a SQLite write-ahead log back into the
     database file; the store at head is written with ``sqlite3`` and closed), a flush that
     fails (the interpreter reports it), ``python -i``, development mode (``-X dev``: unclosed-file
@@ -237,7 +237,12 @@ def _quick_exit(args: list[str], code: int) -> None:
         return
     if sys.gettrace() is not None or sys.getprofile() is not None:
         return
-    if "multiprocessing" in sys.modules or "sqlalchemy" in sys.modules:
+    if "sqlalchemy" in sys.modules:
+        return
+    # A pool that ran is shut down by then (its processes joined, its manager thread ended);
+    # multiprocessing's own exit handler runs below with the others.
+    mp = sys.modules.get("multiprocessing")
+    if mp is not None and mp.active_children():
         return
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:

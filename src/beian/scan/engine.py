@@ -414,7 +414,7 @@ def run_shard(task: Task, config: ScanConfig, progress: Progress | None = None) 
     engine = engine_for(config)
     if config.mode != "sample":
         _ = engine.detectors  # built before the clock starts: timings measure the work only
-    wall, cpu = time.perf_counter(), time.process_time()
+    started, wall, cpu = time.time(), time.perf_counter(), time.process_time()
     outputs = _Outputs(out, task.key, CHANNELS[config.mode])
     run = _TaskRun(task, engine, outputs, progress or (lambda _i, _b: None))
     try:
@@ -424,7 +424,12 @@ def run_shard(task: Task, config: ScanConfig, progress: Progress | None = None) 
         outputs.abort()
         raise
     outputs.commit()
-    timing = {"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu}
+    timing = {
+        "wall_s": time.perf_counter() - wall,
+        "cpu_s": time.process_time() - cpu,
+        "pid": os.getpid(),  # which process ran it, and when: how well a pool shared the work
+        "started": started,
+    }
     for folder in ("stats", "timing"):
         (out / folder).mkdir(parents=True, exist_ok=True)
     # Timings vary run to run, so they live apart from the (deterministic) stats.

@@ -3,7 +3,7 @@
 Killing only the parent of a pool (kill -9, the OOM killer) left the fork server and its
 workers running, idle, for ever. On Linux each of them asks the kernel for SIGKILL when its
 parent dies (``prctl(PR_SET_PDEATHSIG)``): the fork server when the run dies, a worker when
-the fork server dies.
+the fork server dies, or when the run dies if the worker was forked from the run itself.
 
 The request only covers a parent that dies *after* it is made. A process whose parent died
 before (the fork server starts slowly; a worker may still be starting when the chain of kills
@@ -55,6 +55,11 @@ def tie_fork_server_to_run() -> None:
     """In the fork server: die with the run; let its workers know whose child they are."""
     _tie_to(RUN_PID_ENV)
     os.environ[POOL_PARENT_ENV] = str(os.getpid())
+
+
+def tie_worker_to_run() -> None:
+    """In a pool worker forked from the run itself: die with the run."""
+    _tie_to(RUN_PID_ENV)
 
 
 def tie_worker_to_fork_server() -> None:

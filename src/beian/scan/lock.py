@@ -9,12 +9,28 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from beian.errors import UserError
 
 LOCK_NAME = ".lock"
+
+_HELD: set[int] = set()
+"""Descriptors of the locks this process holds: a process forked from it must not hold them."""
+
+
+def _close_held_in_child() -> None:
+    # A pool worker forked from the run shares the lock's open file description: without this,
+    # a worker still alive when the run is killed would keep the folder locked until it died.
+    for fd in _HELD:
+        with suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held_in_child)
 
 
 @contextmanager
@@ -38,6 +54,8 @@ def output_lock(out: Path) -> Iterator[None]:
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _HELD.add(fd)
         yield
     finally:
+        _HELD.discard(fd)
         os.close(fd)  # closing the descriptor releases the lock
