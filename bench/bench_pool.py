@@ -59,7 +59,8 @@ def run_once(src: Path, manifest: Path, out: Path, workers: int, fresh: bool) ->
     """Wall seconds of one ``corpus assess`` with ``src`` first on the path."""
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
-    env = {**os.environ, "PYTHONPATH": str(src), "BEIAN_WORK_DIR": str(out.parent / "cache")}
+    cache = out.parent / f"cache-{out.name.rsplit('-', 1)[0]}"  # one per tree, as bench_speed
+    env = {**os.environ, "PYTHONPATH": str(src), "BEIAN_CACHE_DIR": str(cache)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     argv = [sys.executable, "-m", "beian", "corpus", "assess", str(manifest), "-d", "keyword,pii"]
     argv += ["-j", str(workers), "--out", str(out), "--restart", "--json"]
