@@ -73,9 +73,10 @@ _QUEUE: Any = None
 
 def _init_worker(progress_queue: Any, config: ScanConfig, forked: bool) -> None:
     global _QUEUE
-    # K1: a worker dies with the run (forked from it) or with the fork server, which dies
-    # with the run.
-    tie_worker_to_run() if forked else tie_worker_to_fork_server()
+    if forked:  # K1: a worker dies with the run it was forked from
+        tie_worker_to_run()
+    else:  # or with the fork server, which dies with the run
+        tie_worker_to_fork_server()
     _QUEUE = progress_queue
     engine = engine_for(config)  # forked: the run's engine, detectors built
     if config.mode != "sample":
