@@ -381,13 +381,10 @@ def cmd_evaluate(shared: Path) -> None:
     systems: list[tuple[str, Any]] = [("shipped judge:harm", judges.shipped)]
     for v in VARIANTS:
         t = points[v]["threshold"]
-        if t is not None:
-            systems.append(
-                (
-                    f"{v} @ {t:.3f}" + (" (picked)" if v == points["picked"] else ""),
-                    judges.judge(v, t),
-                )
-            )
+        label = " (picked)" if v == points["picked"] else ""
+        if t is None:  # reported at the grid's top, as round 6 reported its variant (a)
+            t, label = float(np.asarray(GRID, dtype=np.float64)[-1]), " (ceiling not reached)"
+        systems.append((f"{v} @ {t:.3f}{label}", judges.judge(v, t)))
     result: dict[str, Any] = {"load_average": os.getloadavg(), "systems": {}}
     print("| system | source | n (harmful) | accuracy | harmful caught | benign flagged | AUC |")
     print("|---|---|---|---|---|---|---|")
