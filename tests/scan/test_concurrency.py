@@ -174,11 +174,14 @@ _FORK_UNDER_LOCK = textwrap.dedent(
     from pathlib import Path
     from beian.scan.lock import output_lock
     out = Path(sys.argv[1])
+    ready_r, ready_w = os.pipe()
     with output_lock(out):
         child = os.fork()
         if child == 0:  # a pool worker forked while the run holds the lock: it outlives it
+            os.write(ready_w, b"x")  # (its at-fork handlers have run by now)
             time.sleep(3)
             os._exit(0)
+        os.read(ready_r, 1)
     print(child, flush=True)  # the run has let go of the lock; its child still lives
     time.sleep(5)
     """

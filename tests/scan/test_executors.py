@@ -159,3 +159,25 @@ def test_ray_executor_runs_the_same_contract(
     assert on_ray["accounted"] and on_ray["input"] == inline["input"]
     markers = sorted(p.name for p in (tmp_path / "ray" / "completions").iterdir())
     assert markers == sorted(p.stem for p in (tmp_path / "ray" / "stats").glob("*.json"))
+
+
+def test_a_detector_with_a_network_client_keeps_the_pool_off_fork(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A forked worker would share the guard's HTTP connections with this process: the pool
+    # starts from the fork server instead, even where forking would otherwise be allowed.
+    from beian.scan import executors
+    from beian.scan.engine import ScanConfig
+
+    monkeypatch.setattr(executors, "_can_fork", lambda: True)  # (pytest runs OpenBLAS threads)
+    cpu = ScanConfig(mode="filter", out=str(tmp_path / "a"), detectors=["keyword", "pii"])
+    assert executors._forks(cpu)
+    # nothing listens on the discard port: the warm-up's call is refused and recorded unscored
+    guard = {"family": "qwen3guard", "base_url": "http://127.0.0.1:9/v1", "model": "guard"}
+    net = ScanConfig(
+        mode="filter", out=str(tmp_path / "b"), detectors=["keyword", "guard"],
+        detector_options={"guard": guard},
+    )  # fmt: skip
+    assert not executors._forks(net)
+    sample = ScanConfig(mode="sample", out=str(tmp_path / "c"), detectors=["guard"])
+    assert executors._forks(sample)  # a sample run builds no detector

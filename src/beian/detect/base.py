@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from beian.records import Finding
 
@@ -48,6 +48,11 @@ class BaseDetector:
     """Convenience base: subclasses implement ``detect``; ``detect_batch`` loops."""
 
     name: str = "base"
+    fork_safe: ClassVar[bool] = False
+    """Whether a copy made by ``fork`` of a process holding this detector, built and used, works
+    on its own: true for a detector that holds only memory (no socket, thread or open file). A
+    corpus run forks its pool processes from itself only when every detector says so; otherwise
+    (a network client would be shared with the copy) they start from a clean fork server."""
 
     def detect(self, text: str) -> list[Finding]:
         raise NotImplementedError

@@ -258,6 +258,11 @@ class DetectorSet:
         # fold traditional script or drop invisible characters tell it nothing new.
         self._normalised = all(getattr(d, "reads_normalised", False) for d in self.detectors)
 
+    @property
+    def fork_safe(self) -> bool:
+        """Whether every detector may be copied by ``fork`` (``BaseDetector.fork_safe``)."""
+        return all(getattr(d, "fork_safe", False) for d in self.detectors)
+
     @classmethod
     def from_names(
         cls,

@@ -241,6 +241,8 @@ class RefusalOptions(BaseModel):
 class RefusalDetector(BaseDetector):
     """Classifies answers as refusal / partial / answer (Chinese and English)."""
 
+    fork_safe = True  # tables and arrays only
+
     name = "refusal"
 
     def __init__(self, options: RefusalOptions | None = None) -> None:

@@ -129,6 +129,16 @@ def _can_fork() -> bool:
         return False
 
 
+def _forks(config: ScanConfig) -> bool:
+    """Build the detectors here, then say whether the pool may be forked from this process:
+    no other thread (:func:`_can_fork`) and every detector safe to copy (a network client, for
+    one, must not be shared with a copy). Forked workers inherit the detectors built."""
+    if config.mode == "sample":  # (builds no detectors)
+        return _can_fork()
+    detectors = engine_for(config).detectors  # built before any fork, and warmed up
+    return detectors.fork_safe and _can_fork()
+
+
 def _context(forked: bool) -> BaseContext:
     # Otherwise forkserver forks workers from a clean server process (no inherited threads or
     # locks); spawn is the portable fallback.
@@ -218,9 +228,7 @@ class _Shared:
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
         mark_run()  # K1: the pool processes learn whose death must end them
-        if self.config.mode != "sample":
-            _ = engine_for(self.config).detectors  # here, before any fork: workers inherit them
-        forked = _can_fork()
+        forked = _forks(self.config)
         ctx = _context(forked)
         progress_queue = ctx.Queue()
         pool = ProcessPoolExecutor(

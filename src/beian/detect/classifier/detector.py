@@ -39,6 +39,8 @@ def _cached_model(path: str | None) -> ClassifierModel:
 class ClassifierDetector(BaseDetector):
     """Scores every risk of the model; reports risks at or above their threshold."""
 
+    fork_safe = True  # tables and arrays only
+
     name = "classifier"
 
     def __init__(self, options: ClassifierOptions) -> None:

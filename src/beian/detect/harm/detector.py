@@ -46,6 +46,8 @@ class HarmOptions(BaseModel):
 class HarmDetector(BaseDetector):
     """Calibrated harm probability with risk attribution (document-level findings)."""
 
+    fork_safe = True  # tables and arrays only
+
     name = "harm"
 
     def __init__(self, options: HarmOptions) -> None:

@@ -120,6 +120,8 @@ def _boundary_ok(units: Units, start: int, end: int) -> bool:
 class KeywordDetector(BaseDetector):
     """Multi-pattern keyword matcher with normalisation, allow-lists and context rules."""
 
+    fork_safe = True  # tables and arrays only
+
     name = "keyword"
 
     def __init__(

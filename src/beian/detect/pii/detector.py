@@ -88,6 +88,8 @@ class _Hit:
 class PiiDetector(BaseDetector):
     """Finds mainland-China personal identifiers; see :mod:`beian.detect.pii`."""
 
+    fork_safe = True  # tables and arrays only
+
     name = "pii"
 
     def __init__(

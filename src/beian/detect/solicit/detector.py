@@ -51,6 +51,8 @@ very strong) term of a family with ``pair``; a strong term of a family with ``cu
 class SolicitDetector(BaseDetector):
     """Finds spam, ads and solicitation with (disguised) contacts; see :mod:`beian.detect.solicit`."""
 
+    fork_safe = True  # tables and arrays only
+
     name = "solicit"
 
     def __init__(
