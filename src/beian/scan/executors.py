@@ -115,11 +115,11 @@ def _can_fork() -> bool:
     """Whether pool workers may be forked from this process itself.
 
     Forking copies this process with its detectors built, so a worker scans within
-    milliseconds instead of after the fork server's imports and its own build (~0.6 s, a sixth
-    of a two-process gigabyte run). It is safe only while this process has no other thread,
+    milliseconds instead of after the fork server's imports and its own build (0.3-0.8 s of a
+    ~3 s two-process gigabyte run). It is safe only while this process has no other thread,
     Python's or a native library's (OpenBLAS, OpenMP): one could hold a lock at the moment of
     the fork that the child would then wait on for ever. Linux only, where the K1 lifeline works.
-    ``BEIAN_NO_FORK=1`` always uses the fork server (for a plugin that is not safe to fork).
+    ``BEIAN_NO_FORK=1`` always uses the fork server (a way out should forking ever misbehave).
     """
     if not sys.platform.startswith("linux") or os.environ.get(NO_FORK_ENV) == "1":
         return False
