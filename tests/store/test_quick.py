@@ -128,7 +128,7 @@ def test_opening_a_store_at_head_imports_no_alembic(store_url: str) -> None:
 
 
 @pytest.mark.parametrize("command", ["assess", "filter"])
-def test_a_corpus_run_into_a_store_at_head_imports_no_sqlalchemy(
+def test_a_corpus_run_into_a_new_store_or_one_at_head_imports_no_sqlalchemy(
     tmp_path: Path, command: str
 ) -> None:
     corpus = tmp_path / "corpus"
@@ -149,7 +149,7 @@ def test_a_corpus_run_into_a_store_at_head_imports_no_sqlalchemy(
         print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules
                                   if m.split('.')[0] in ('sqlalchemy', 'alembic')}})))
     """
-    assert _python(code) == ["alembic", "sqlalchemy"]  # first run: the store is created
+    assert _python(code) == []  # first run: the store is created from the shipped template
     assert _python(code) == []  # then at head: written with sqlite3
     store = open_store(f"sqlite:///{out / 'beian.db'}")
     with store.session() as s:
@@ -158,3 +158,52 @@ def test_a_corpus_run_into_a_store_at_head_imports_no_sqlalchemy(
         key = "items" if command == "assess" else "input"
         assert runs[0].summary[key] == runs[1].summary[key] == 2
         assert runs[0].specs == runs[1].specs and runs[0].kind == runs[1].kind
+
+
+def _schema(db: Path) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[str]]:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        schema = conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+        version = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        filled = [t for t in tables if t != "alembic_version" and conn.execute(
+            f'SELECT count(*) FROM "{t}"').fetchone()[0]]  # fmt: skip
+    return schema, version, filled
+
+
+def test_the_shipped_empty_store_is_what_the_migrations_create(tmp_path: Path) -> None:
+    # After a new migration: python scripts/build_store_template.py
+    from importlib import resources
+
+    from beian.store.quick import TEMPLATE
+
+    migrated = tmp_path / "migrated.db"
+    open_store(f"sqlite:///{migrated}").engine.dispose()
+    template = tmp_path / "template.db"
+    template.write_bytes(resources.files("beian.store").joinpath(TEMPLATE).read_bytes())
+    schema, version, filled = _schema(template)
+    assert version == [(head_revision(),)], "regenerate: python scripts/build_store_template.py"
+    assert (schema, version) == _schema(migrated)[:2]
+    assert filled == []
+
+
+def test_a_new_store_is_created_from_the_template_and_reads_back_through_the_orm(
+    tmp_path: Path,
+) -> None:
+    from beian.scan.record import ASSESS_KIND, record_scan
+
+    db = tmp_path / "new" / "beian.db"
+    url = f"sqlite:///{db}"
+    assert QuickStore.open(url) is None and not db.exists()  # not asked to create
+    quick = QuickStore.open(url, create=True)
+    assert quick is not None and stored_revision(db) == head_revision()
+    assert db.stat().st_mode & 0o777 == 0o600  # as the full path creates it (G-d3)
+    assert not list(db.parent.glob(".*"))  # the copy written aside is gone
+    kwargs: dict[str, Any] = {"workspace": "/ws", "config": {}, "specs": []}
+    run_id = record_scan(quick, ASSESS_KIND, _summary(), load_profile(), **kwargs)
+    store = open_store(url)  # at head: no migration
+    assert len(_rows(store, run_id)[1]) == 2
+    before = db.read_bytes()
+    assert QuickStore.open(url, create=True) is not None  # an existing file is never replaced
+    assert db.read_bytes() == before

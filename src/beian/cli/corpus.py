@@ -132,12 +132,13 @@ def _store(url: str | None, ctx: Context, folder: Path) -> Store:
 
 
 def _scan_store(url: str | None, ctx: Context, folder: Path) -> Store | QuickStore:
-    """Where assess and filter record their run: a SQLite store already at head is written
-    with sqlite3 (no SQLAlchemy, no Alembic: beian.store.quick), any other is opened and
-    migrated before the scan, so that a bad store fails before the work."""
+    """Where assess and filter record their run: a SQLite store already at head, or a new one
+    (created from the shipped empty store at head), is written with sqlite3 (no SQLAlchemy, no
+    Alembic: beian.store.quick), any other is opened and migrated before the scan, so that a
+    bad store fails before the work."""
     from beian.store.quick import QuickStore
 
-    found = QuickStore.open(_store_url(url, ctx, folder))
+    found = QuickStore.open(_store_url(url, ctx, folder), create=True)
     return found if found is not None else _store(url, ctx, folder)
 
 

@@ -13,16 +13,22 @@ both ways and reads both back through the ORM.
 The newest migration is read from the ``revision``/``down_revision`` lines of the shipped
 migration files (the revision no other file revises), so it cannot go stale; a test checks it
 against Alembic's own answer.
+
+A corpus command whose store does not exist yet (a new ``--out``) copies :data:`TEMPLATE`, the
+empty store at head as the migrations create it (``scripts/build_store_template.py``), instead
+of paying ~0.4 CPU-s for SQLAlchemy and the migrations; tests/store/test_quick.py checks that
+its schema is the migrations' and that it names the newest migration.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -31,6 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from beian import __version__
+
+TEMPLATE = "head.sqlite"
+"""The empty store at head, shipped in this package (see the module docstring)."""
 
 _REVISION = re.compile(r"^(down_revision|revision)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|None)", re.M)
 BUSY_TIMEOUT_S = 30.0
@@ -74,6 +83,29 @@ def stored_revision(path: Path) -> str | None:
     return str(row[0]) if row else None
 
 
+def _create_from_template(path: Path) -> None:
+    """Create ``path`` as a copy of :data:`TEMPLATE`, readable by its owner only (as the full
+    path creates it, G-d3), unless another process creates it first: the copy is written aside
+    and linked into place, which never replaces a file. Where that cannot be done (no template,
+    a file system without hard links) nothing is created and the full path creates the store."""
+    template = resources.files("beian.store").joinpath(TEMPLATE)
+    if not template.is_file():
+        return
+    data = template.read_bytes()
+    aside = path.with_name(f".{path.name}.{os.getpid()}.new")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with os.fdopen(os.open(aside, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "wb") as fh:
+            fh.write(data)
+        with suppress(FileExistsError):  # a concurrent first use created it: theirs is kept
+            os.link(aside, path)
+    except OSError:
+        return
+    finally:
+        with suppress(OSError):
+            aside.unlink()
+
+
 def _now() -> str:
     # SQLAlchemy's DateTime on SQLite: the UTC wall clock, microseconds, no zone suffix
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -97,11 +129,16 @@ class QuickStore:
         self.path = path
 
     @classmethod
-    def open(cls, url: str) -> QuickStore | None:
-        """The quick store of ``url``, or ``None`` when it needs the full path."""
+    def open(cls, url: str, *, create: bool = False) -> QuickStore | None:
+        """The quick store of ``url``, or ``None`` when it needs the full path. ``create``: a
+        SQLite file that does not exist yet is first created from :data:`TEMPLATE`."""
         path = sqlite_path(url)
         head = head_revision()
-        if path is None or head is None or stored_revision(path) != head:
+        if path is None or head is None:
+            return None
+        if create and not path.exists():
+            _create_from_template(path)
+        if stored_revision(path) != head:
             return None
         return cls(path)
 
