@@ -6,9 +6,10 @@ of megabytes. When the store is a SQLite file whose ``alembic_version`` already 
 newest migration shipped with beian, :class:`QuickStore` writes the same rows (``runs``,
 ``items``, ``findings``) the ORM would, in the same representation (UTC timestamps as
 SQLAlchemy writes them on SQLite, JSON through ``json.dumps``), with the same connection
-pragmas. Any other store (a new or older file, PostgreSQL) takes the full path:
-:func:`beian.store.open_store`, which migrates. tests/store/test_quick.py records one summary
-both ways and reads both back through the ORM.
+pragmas. Any other store (an older file, PostgreSQL) takes the full path:
+:func:`beian.store.open_store`, which migrates; a new file too, unless it is created from the
+template below. tests/store/test_quick.py records one summary both ways and reads both back
+through the ORM.
 
 The newest migration is read from the ``revision``/``down_revision`` lines of the shipped
 migration files (the revision no other file revises), so it cannot go stale; a test checks it
