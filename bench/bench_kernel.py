@@ -130,20 +130,8 @@ def main() -> None:
         "evasion_readings": read_all,
         "DetectorSet keyword,pii": detect_all,
     }
-    times: dict[tuple[str, str], list[float]] = {}
     load0 = os.getloadavg()
-    for run in cases.values():  # warm-up: tables, compiled library, caches
-        run()
-        batch._KERNEL = None
-        run()
-        batch._KERNEL = kernel
-    for r in range(args.rounds):
-        order = ["kernel", "numpy"] if r % 2 == 0 else ["numpy", "kernel"]
-        for name, run in cases.items():
-            for path in order:
-                batch._KERNEL = kernel if path == "kernel" else None
-                times.setdefault((name, path), []).append(cpu(run))
-    batch._KERNEL = kernel
+    times = interleaved(cases, {"kernel": kernel, "numpy": None}, args.rounds)
     load1 = os.getloadavg()
     print(f"{size:.1f} MB, {len(texts)} documents, {args.rounds} rounds, CPU seconds (medians)")
     print(f"{'case':<30} {'numpy':>16} {'kernel':>16} {'ratio':>6}")
@@ -156,16 +144,18 @@ def main() -> None:
     print(f"load average {load0[0]:.2f} before, {load1[0]:.2f} after")
 
 
-def run_harm(rounds: int, size: float, docs: int, cases: dict[str, Callable[[], None]]) -> None:
+def interleaved(
+    cases: dict[str, Callable[[], None]], paths: dict[str, object], rounds: int
+) -> dict[tuple[str, str], list[float]]:
+    """CPU seconds of every case on every path (``batch._KERNEL`` set to the path's module),
+    after one warm-up run of each (tables, compiled library, caches); the order of the paths
+    alternates between rounds. The kernel found on entry is restored."""
     kernel = batch._KERNEL
-    assert kernel is not None
-    paths: dict[str, object] = {"numpy": None, "fold only": _FoldOnly(kernel), "kernel": kernel}
-    times: dict[tuple[str, str], list[float]] = {}
-    load0 = os.getloadavg()
-    for run in cases.values():  # warm-up: tables, caches
-        for mod in paths.values():
-            batch._KERNEL = mod  # type: ignore[assignment]
+    for run in cases.values():
+        for module in paths.values():
+            batch._KERNEL = module  # type: ignore[assignment]
             run()
+    times: dict[tuple[str, str], list[float]] = {}
     for r in range(rounds):
         order = list(paths) if r % 2 == 0 else list(reversed(paths))
         for name, run in cases.items():
@@ -173,6 +163,15 @@ def run_harm(rounds: int, size: float, docs: int, cases: dict[str, Callable[[], 
                 batch._KERNEL = paths[path]  # type: ignore[assignment]
                 times.setdefault((name, path), []).append(cpu(run))
     batch._KERNEL = kernel
+    return times
+
+
+def run_harm(rounds: int, size: float, docs: int, cases: dict[str, Callable[[], None]]) -> None:
+    kernel = batch._KERNEL
+    assert kernel is not None
+    paths: dict[str, object] = {"numpy": None, "fold only": _FoldOnly(kernel), "kernel": kernel}
+    load0 = os.getloadavg()
+    times = interleaved(cases, paths, rounds)
     load1 = os.getloadavg()
     print(f"{size:.1f} MB, {docs} documents, {rounds} rounds, CPU seconds (medians)")
     print(f"{'case':<34} {'numpy':>15} {'fold only':>15} {'kernel':>15} {'fold only/kernel':>7}")

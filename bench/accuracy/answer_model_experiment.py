@@ -127,7 +127,7 @@ def validate(shared: Path | None) -> None:
         ),
     }
     allrows = [r for rows in sets.values() for r in rows]
-    held = np.array([_group_hash(r[3]) < 0.2 for r in allrows])
+    held = np.array([group_hash(r[3]) < 0.2 for r in allrows])
     splits["grouped 20 %"] = (
         [r for r, h in zip(allrows, held, strict=True) if not h],
         [r for r, h in zip(allrows, held, strict=True) if h],
@@ -146,10 +146,11 @@ def validate(shared: Path | None) -> None:
         print(f"| {name} | {len(te)} ({int(gold.sum())}) | " + " | ".join(cells) + " |")
 
 
-def _group_hash(group: str) -> float:
+def group_hash(group: str, salt: str = "") -> float:
+    """A stable number in [0, 1) for ``group`` (``salt`` draws another split of the same groups)."""
     import hashlib
 
-    return hashlib.sha256(group.encode("utf-8")).digest()[0] / 256
+    return hashlib.sha256((salt + group).encode("utf-8")).digest()[0] / 256
 
 
 @dataclass

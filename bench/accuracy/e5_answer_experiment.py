@@ -32,7 +32,6 @@ Embeddings are cached (``bench/accuracy/e5_embed.py``, ``~/.cache/beian-e5``).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -54,6 +53,7 @@ from bench.accuracy.answer_model_experiment import (  # noqa: E402
     GRID,
     Row,
     Scorer,
+    group_hash,
     training_rows,
 )
 from bench.accuracy.answer_model_experiment import train as train_answer_model  # noqa: E402
@@ -120,10 +120,6 @@ def vectors(texts: Sequence[str], questions: Sequence[str], variant: str) -> F64
     return np.stack([_MEMO[i] for i in inputs]) if inputs else np.zeros((0, 384))
 
 
-def _group_hash(group: str, salt: str = "") -> float:
-    return hashlib.sha256((salt + group).encode("utf-8")).digest()[0] / 256
-
-
 # ---------------------------------------------------------------- heads
 
 
@@ -144,7 +140,7 @@ def fit_head(rows: Sequence[Row], variant: str) -> Head:
     """Head on ``rows`` outside the grouped calibration split, Platt on the split."""
     x = vectors([r[0] for r in rows], [r[2] for r in rows], variant)
     y = np.array([bool(r[1]) for r in rows])
-    cal = np.array([_group_hash(r[3], "calibration") < CALIBRATION_SHARE for r in rows])
+    cal = np.array([group_hash(r[3], "calibration") < CALIBRATION_SHARE for r in rows])
     w, b = fit_logistic(x[~cal], y[~cal], np.ones(int((~cal).sum())), l2=L2)
     a, c = balanced_platt(x[cal] @ w + b, y[cal])
     return Head(w, b, a, c)
