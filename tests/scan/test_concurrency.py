@@ -17,15 +17,20 @@ import pytest
 from tests.scan.conftest import ManifestFactory, corpus_rows, source_yaml, write_jsonl
 
 
+def _stat(pid: int | str) -> list[str]:
+    """The fields of ``/proc/PID/stat`` after the command name (state, ppid, pgrp, sid, …);
+    none when the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
 def _children(pid: int) -> list[int]:
     """Live processes of the session ``pid`` leads (re-parented children stay in it)."""
     out = []
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+        if not entry.isdigit() or not (fields := _stat(entry)):
             continue
         state, sid = fields[0], int(fields[3])
         if sid == pid and int(entry) != pid and state != "Z":
@@ -84,10 +89,8 @@ def test_k1_pool_processes_die_with_a_killed_parent(
 
 
 def _parent(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except OSError:
-        return -1
+    fields = _stat(pid)
+    return int(fields[1]) if fields else -1
 
 
 def _cmdline(pid: int) -> str:
